@@ -1,0 +1,111 @@
+package dev.kiln.magics.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Constructor;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Runs a Kiln command line ({@code data pull pems@v3}) in a {@link Session} and hands back its
+ * {@link Result}. The CLI and the kernel's magics both come through here, so a command parses,
+ * helps and fails the same way in a shell and in a cell.
+ */
+public final class CommandRunner {
+
+    private final Session session;
+
+    public CommandRunner(Session session) {
+        this.session = session;
+    }
+
+    /** The root command line with every subcommand, its commands built with this session. */
+    public CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new KilnCommand(), new SessionFactory(session));
+        for (Class<?> c : Commands.all()) {
+            cl.addSubcommand(c);
+        }
+        return cl;
+    }
+
+    /**
+     * Runs {@code args} (the first is the command's name).
+     *
+     * @return the command's result: its {@code --help} text, or what it computed
+     * @throws UserError for bad arguments (message and usage) or a failure the user can act on
+     * @throws Exception whatever else the command threw
+     */
+    public Result run(List<String> args) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Exception[] failure = new Exception[1];
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            failure[0] = ex;
+            return 1;
+        });
+        int code = cl.execute(args.toArray(String[]::new));
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        if (code != 0) {
+            throw new UserError(err.toString().strip());
+        }
+        CommandLine.ParseResult parsed = cl.getParseResult();
+        Object value = parsed == null ? null : leaf(cl, parsed).getExecutionResult();
+        if (value instanceof Result r) {
+            String printed = out.toString();
+            return printed.isEmpty() ? r : combine(printed, r);
+        }
+        return Result.ofText(out.toString().stripTrailing());
+    }
+
+    /** The usage message of a command, {@code --help} without running anything. */
+    public String usage(String command) {
+        CommandLine sub = commandLine().getSubcommands().get(command);
+        if (sub == null) {
+            throw new UserError("Unknown command '" + command + "'. Run 'kiln --help' for the list.");
+        }
+        return sub.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    private static CommandLine leaf(CommandLine root, CommandLine.ParseResult parsed) {
+        List<CommandLine> chain = parsed.asCommandLineList();
+        return chain.isEmpty() ? root : chain.get(chain.size() - 1);
+    }
+
+    private static Result combine(String printed, Result r) {
+        return new Result() {
+            @Override
+            public String text() {
+                return printed + r.text();
+            }
+
+            @Override
+            public String html() {
+                return r.html();
+            }
+
+            @Override
+            public java.util.Map<String, Object> provenance() {
+                return r.provenance();
+            }
+        };
+    }
+
+    /** Builds commands that take a {@link Session} in their constructor with this one. */
+    private record SessionFactory(Session session) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            for (Constructor<?> c : cls.getDeclaredConstructors()) {
+                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == Session.class) {
+                    c.setAccessible(true);
+                    return cls.cast(c.newInstance(session));
+                }
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.kiln.magics.cli;
+
+/**
+ * Shows values of one type in a notebook cell. The kernel finds implementations through
+ * {@code META-INF/services/dev.kiln.magics.cli.DisplayRenderer} and uses the one whose
+ * {@link #type()} is the closest supertype of the value being displayed.
+ */
+public interface DisplayRenderer {
+
+    /** The type this renderer shows (a class or an interface). */
+    Class<?> type();
+
+    /** The value as MIME types; never {@code null}. */
+    MimeBundle render(Object value);
+}

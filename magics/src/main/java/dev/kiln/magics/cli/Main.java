@@ -1,0 +1,31 @@
+package dev.kiln.magics.cli;
+
+import java.util.List;
+
+/** {@code kiln} from a shell: runs one command and prints its text. Exit 1 on a user error, 2 on bad usage. */
+public final class Main {
+
+    public static void main(String[] argv) {
+        Session session = Session.forProcess(TerminalProgress.onStderr(), "cli");
+        CommandRunner runner = new CommandRunner(session);
+        try {
+            Result r = runner.run(List.of(argv));
+            String text = r.text();
+            if (!text.isEmpty()) {
+                System.out.println(text);
+            }
+            System.out.flush();
+            System.exit(0);
+        } catch (UserError e) {
+            System.err.println(e.getMessage());
+            System.exit(e.getMessage() != null && e.getMessage().contains("Usage:") ? 2 : 1);
+        } catch (Exception e) {
+            System.err.println("kiln: internal error: " + e);
+            e.printStackTrace();
+            System.exit(3);
+        }
+    }
+
+    private Main() {
+    }
+}

@@ -1,0 +1,37 @@
+package dev.kiln.magics.cli;
+
+/**
+ * Reports progress of long work. The CLI draws a bar on the terminal; the kernel updates a display
+ * in the cell ({@code update_display_data}). Implementations must be thread-safe: parallel
+ * transfers advance the same bar.
+ */
+public interface Progress {
+
+    /** Starts a bar for {@code total} units ({@code total <= 0}: unknown). */
+    Bar start(String label, long total, Unit unit);
+
+    /** One bar; closing it marks the work done. */
+    interface Bar extends AutoCloseable {
+        void advance(long units);
+
+        /** A short note shown beside the bar (e.g. the file in flight). */
+        default void note(String note) {
+        }
+
+        @Override
+        void close();
+    }
+
+    enum Unit { BYTES, FILES, ROWS, ITEMS }
+
+    /** Progress that shows nothing, for tests and quiet runs. */
+    Progress NONE = (label, total, unit) -> new Bar() {
+        @Override
+        public void advance(long units) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+}

@@ -1,0 +1,29 @@
+package dev.kiln.magics.cli;
+
+import java.util.Map;
+
+/**
+ * What a command gives back: text for a terminal, HTML for a notebook cell, and the provenance
+ * that the cell's output metadata ({@code metadata.kiln}) records. The kernel and the CLI render
+ * the same result.
+ */
+public interface Result {
+
+    /** Plain text, as a terminal shows it. */
+    String text();
+
+    /** HTML for a notebook cell; {@code null} when the text says it all. */
+    default String html() {
+        return null;
+    }
+
+    /** Provenance recorded in the output's {@code metadata.kiln}; empty when there is none. */
+    default Map<String, Object> provenance() {
+        return Map.of();
+    }
+
+    /** A result that is only text. */
+    static Result ofText(String text) {
+        return () -> text;
+    }
+}
