@@ -14,15 +14,28 @@ import picocli.CommandLine;
 public final class CommandRunner {
 
     private final Session session;
+    private final List<Class<?>> commands;
+    private final List<Object> services;
 
+    /** A runner for every Kiln command. */
     public CommandRunner(Session session) {
+        this(session, Commands.all(), List.of());
+    }
+
+    /**
+     * A runner for {@code commands} only, whose constructors may take the session or any of
+     * {@code services} (the kernel passes itself to its own magics this way).
+     */
+    public CommandRunner(Session session, List<Class<?>> commands, List<Object> services) {
         this.session = session;
+        this.commands = List.copyOf(commands);
+        this.services = List.copyOf(services);
     }
 
     /** The root command line with every subcommand, its commands built with this session. */
     public CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new KilnCommand(), new SessionFactory(session));
-        for (Class<?> c : Commands.all()) {
+        CommandLine cl = new CommandLine(new KilnCommand(), new Injector(session, services));
+        for (Class<?> c : commands) {
             cl.addSubcommand(c);
         }
         return cl;
@@ -95,14 +108,20 @@ public final class CommandRunner {
         };
     }
 
-    /** Builds commands that take a {@link Session} in their constructor with this one. */
-    private record SessionFactory(Session session) implements CommandLine.IFactory {
+    /** Builds commands whose one-argument constructor takes the session or one of the services. */
+    private record Injector(Session session, List<Object> services) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             for (Constructor<?> c : cls.getDeclaredConstructors()) {
-                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == Session.class) {
+                if (c.getParameterCount() != 1) {
+                    continue;
+                }
+                Class<?> wanted = c.getParameterTypes()[0];
+                Object arg = wanted == Session.class ? session
+                        : services.stream().filter(wanted::isInstance).findFirst().orElse(null);
+                if (arg != null) {
                     c.setAccessible(true);
-                    return cls.cast(c.newInstance(session));
+                    return cls.cast(c.newInstance(arg));
                 }
             }
             return CommandLine.defaultFactory().create(cls);

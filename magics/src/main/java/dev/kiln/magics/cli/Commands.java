@@ -22,6 +22,17 @@ public final class Commands {
         return all;
     }
 
+    /** The command classes named in {@link #NOTEBOOK}. */
+    public static List<Class<?>> notebook() {
+        return all().stream().filter(c -> NOTEBOOK.contains(name(c))).toList();
+    }
+
+    /** A command class's name, as {@code @Command(name = …)} gives it. */
+    public static String name(Class<?> command) {
+        picocli.CommandLine.Command c = command.getAnnotation(picocli.CommandLine.Command.class);
+        return c == null ? command.getSimpleName() : c.name();
+    }
+
     private Commands() {
     }
 }

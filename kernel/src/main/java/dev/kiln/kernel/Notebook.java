@@ -1,0 +1,42 @@
+package dev.kiln.kernel;
+
+/**
+ * What notebook code can call, imported into every cell: {@code display(obj)} shows a value as
+ * its renderer draws it (a table, a chart, an image) without ending the cell.
+ */
+public final class Notebook {
+
+    private static volatile KilnKernel kernel;
+
+    static void attach(KilnKernel k) {
+        kernel = k;
+    }
+
+    /** Shows {@code value} in the cell's output now. */
+    public static void display(Object value) {
+        displayUpdatable(value);
+    }
+
+    /** Shows {@code value} and returns the display's id, for {@link #updateDisplay}. */
+    public static String displayUpdatable(Object value) {
+        KilnKernel k = kernel;
+        if (k == null) {
+            System.out.println(value);
+            return null;
+        }
+        return k.display(value, null);
+    }
+
+    /** Replaces what the display {@code displayId} shows with {@code value}. */
+    public static void updateDisplay(String displayId, Object value) {
+        KilnKernel k = kernel;
+        if (k == null) {
+            System.out.println(value);
+            return;
+        }
+        k.display(value, displayId);
+    }
+
+    private Notebook() {
+    }
+}

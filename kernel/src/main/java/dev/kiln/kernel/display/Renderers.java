@@ -1,0 +1,71 @@
+package dev.kiln.kernel.display;
+
+import dev.kiln.magics.cli.DisplayRenderer;
+import dev.kiln.magics.cli.MimeBundle;
+import dev.kiln.magics.cli.Result;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Chooses how a value shows in a cell: the renderer registered for the closest supertype of its
+ * class, else its text. Renderers come from {@code META-INF/services/dev.kiln.magics.cli.DisplayRenderer}
+ * (Tablesaw tables, XChart charts…) and from {@link #register}.
+ */
+public final class Renderers {
+
+    private final List<DisplayRenderer> renderers = new ArrayList<>();
+
+    /** The renderers on the class path, plus images. */
+    public static Renderers discover(ClassLoader loader) {
+        Renderers r = new Renderers();
+        r.register(new ImageRenderer());
+        for (DisplayRenderer d : ServiceLoader.load(DisplayRenderer.class, loader)) {
+            r.register(d);
+        }
+        return r;
+    }
+
+    /** Adds a renderer; a later one for the same type wins. */
+    public synchronized void register(DisplayRenderer renderer) {
+        renderers.removeIf(r -> r.type().equals(renderer.type()));
+        renderers.add(renderer);
+    }
+
+    /**
+     * The value as a MIME bundle.
+     *
+     * @param text how the value reads as text when no renderer knows it (JShell's rendering)
+     */
+    public MimeBundle render(Object value, String text) {
+        if (value instanceof MimeBundle b) {
+            return b;
+        }
+        if (value instanceof Result r) {
+            return MimeBundle.of(r);
+        }
+        DisplayRenderer best = value == null ? null : closest(value.getClass());
+        if (best != null) {
+            MimeBundle b = best.render(value);
+            if (!b.data().containsKey("text/plain")) {
+                Map<String, Object> data = new LinkedHashMap<>(b.data());
+                data.put("text/plain", text);
+                return new MimeBundle(data, b.metadata());
+            }
+            return b;
+        }
+        return MimeBundle.of(Map.of("text/plain", text));
+    }
+
+    private synchronized DisplayRenderer closest(Class<?> cls) {
+        DisplayRenderer best = null;
+        for (DisplayRenderer r : renderers) {
+            if (r.type().isAssignableFrom(cls) && (best == null || best.type().isAssignableFrom(r.type()))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.kiln.kernel.eval;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/**
+ * JShell's in-process engine, changed in two ways: it keeps the object a snippet evaluated to (so
+ * a Tablesaw table can be rendered as a table, not as its {@code toString}), and on Java 17–19 it
+ * runs each snippet on a thread of its own and waits for that thread only. JShell's own local engine
+ * waits for every thread in its thread group, so a cell that used a parallel stream would hang until
+ * the common pool's idle workers died.
+ */
+final class KilnExecutionControl extends LocalExecutionControl {
+
+    /** Before Java 20, Thread.stop is how a busy loop is ended; from 20 on, JShell instruments loops itself. */
+    private static final boolean OWN_THREADS = Runtime.version().feature() < 20;
+
+    private final AtomicReference<Object> lastValue = new AtomicReference<>();
+    private volatile Thread running;
+    private volatile boolean stopping;
+
+    /** The value of the last snippet evaluated, which JShell only reports as a string. */
+    Object lastValue() {
+        return lastValue.get();
+    }
+
+    void clearLast() {
+        lastValue.set(null);
+    }
+
+    @Override
+    protected String invoke(Method doitMethod) throws Exception {
+        if (!OWN_THREADS) {
+            // Java 20+: the JDK's engine runs the snippet; its value reaches us only as a string,
+            // so rich display of a bare expression needs display(x) there.
+            return super.invoke(doitMethod);
+        }
+        Object[] result = new Object[1];
+        Throwable[] thrown = new Throwable[1];
+        stopping = false;
+        Thread t = new Thread(() -> {
+            try {
+                result[0] = doitMethod.invoke(null);
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        }, "kiln-cell");
+        t.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        running = t;
+        t.start();
+        try {
+            t.join();
+        } finally {
+            running = null;
+        }
+        if (stopping) {
+            throw new ExecutionControl.StoppedException();
+        }
+        if (thrown[0] instanceof Exception e) {
+            throw e;
+        }
+        if (thrown[0] != null) {
+            throw new InvocationTargetException(thrown[0]);
+        }
+        lastValue.set(result[0]);
+        return valueString(result[0]);
+    }
+
+    @Override
+    @SuppressWarnings({"deprecation", "removal"})
+    public void stop() throws EngineTerminationException, InternalException {
+        if (!OWN_THREADS) {
+            super.stop();
+            return;
+        }
+        Thread t = running;
+        if (t != null) {
+            stopping = true;
+            t.stop();
+        }
+    }
+
+    /** Registers this engine with JShell under the name {@code kiln}. */
+    static final class Provider implements ExecutionControlProvider {
+        private final AtomicReference<KilnExecutionControl> created = new AtomicReference<>();
+
+        @Override
+        public String name() {
+            return "kiln";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            KilnExecutionControl c = new KilnExecutionControl();
+            created.set(c);
+            return c;
+        }
+
+        KilnExecutionControl control() {
+            return created.get();
+        }
+    }
+}

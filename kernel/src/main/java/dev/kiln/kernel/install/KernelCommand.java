@@ -1,0 +1,69 @@
+package dev.kiln.kernel.install;
+
+import dev.kiln.magics.cli.ExternalCommand;
+import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.cli.UserError;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln kernel install}: registers the Kiln kernel with Jupyter. */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+        description = "Manage the Kiln Jupyter kernel.",
+        subcommands = KernelCommand.Install.class)
+public final class KernelCommand implements Runnable, ExternalCommand {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "install", mixinStandardHelpOptions = true,
+            description = {"Install the kernelspec 'kiln' (display name \"Java (Kiln)\") for Jupyter.",
+                    "Default: for the current user (--user)."})
+    public static final class Install implements Callable<Result> {
+
+        static final class Where {
+            @Option(names = "--user", description = "Install for the current user (~/.local/share/jupyter)")
+            boolean user;
+
+            @Option(names = "--prefix", paramLabel = "DIR", description = "Install under DIR/share/jupyter (e.g. a virtualenv or a test folder)")
+            Path prefix;
+        }
+
+        @ArgGroup(exclusive = true)
+        Where where;
+
+        @Option(names = "--jvm-option", paramLabel = "OPTION", description = "An extra JVM option for the kernel, e.g. --jvm-option=-Xmx8g (repeatable)")
+        List<String> jvmOptions = new ArrayList<>();
+
+        private final Session session;
+
+        public Install(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Result call() {
+            Path dataDir = where != null && where.prefix != null
+                    ? where.prefix.toAbsolutePath().resolve("share").resolve("jupyter")
+                    : KernelSpec.userDataDir(session.env());
+            try {
+                Path dir = KernelSpec.current(jvmOptions).install(dataDir);
+                return Result.ofText("Installed kernelspec 'kiln' (Java (Kiln)) in " + dir);
+            } catch (IOException e) {
+                throw new UserError("Could not write the kernelspec under " + dataDir + ": " + e.getMessage()
+                        + ". Choose a writable place with --prefix DIR.", e);
+            }
+        }
+    }
+}

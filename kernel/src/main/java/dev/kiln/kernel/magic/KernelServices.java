@@ -1,0 +1,19 @@
+package dev.kiln.kernel.magic;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the kernel's own magics need from the kernel. */
+public interface KernelServices {
+
+    /** Adds a jar or folder to what later cells compile and run against. */
+    void addToClasspath(Path path, String coordinates);
+
+    /** What {@link #addToClasspath} has added so far, in order. */
+    List<Path> addedClasspath();
+
+    /** Every magic's name and usage, for {@code %help}. */
+    List<String> magicNames();
+
+    String usage(String magic);
+}

@@ -1,0 +1,83 @@
+package dev.kiln.kernel.magic;
+
+import dev.kiln.magics.cli.UserError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.repository.internal.MavenRepositorySystemUtils;
+import org.eclipse.aether.DefaultRepositorySystemSession;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.artifact.Artifact;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.collection.CollectRequest;
+import org.eclipse.aether.graph.Dependency;
+import org.eclipse.aether.repository.LocalRepository;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactResult;
+import org.eclipse.aether.resolution.DependencyRequest;
+import org.eclipse.aether.resolution.DependencyResolutionException;
+import org.eclipse.aether.supplier.RepositorySystemSupplier;
+import org.eclipse.aether.util.artifact.JavaScopes;
+import org.eclipse.aether.util.filter.DependencyFilterUtils;
+
+/**
+ * Resolves Maven coordinates with their runtime dependencies, from the local repository first
+ * and Maven Central (or given repositories) otherwise, with Maven's own resolver.
+ */
+final class MavenResolver {
+
+    static final String CENTRAL = "https://repo.maven.apache.org/maven2/";
+
+    /** A resolved jar and the coordinates it came from. */
+    record Jar(Path path, String coordinates) {
+    }
+
+    private final RepositorySystem system = new RepositorySystemSupplier().get();
+    private final Path localRepository;
+
+    MavenResolver(Map<String, String> env) {
+        String local = env.get("KILN_MAVEN_LOCAL");
+        this.localRepository = local != null && !local.isBlank()
+                ? Path.of(local)
+                : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    List<Jar> resolve(List<String> coordinates, List<String> repositories, boolean offline) {
+        DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
+        session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(localRepository.toFile())));
+        session.setOffline(offline);
+        List<RemoteRepository> remotes = new ArrayList<>();
+        remotes.add(new RemoteRepository.Builder("central", "default", CENTRAL).build());
+        for (int i = 0; i < repositories.size(); i++) {
+            remotes.add(new RemoteRepository.Builder("repo" + i, "default", repositories.get(i)).build());
+        }
+        CollectRequest collect = new CollectRequest();
+        for (String c : coordinates) {
+            Artifact a;
+            try {
+                a = new DefaultArtifact(c);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("'" + c + "' is not Maven coordinates: write group:artifact:version, e.g. %maven tech.tablesaw:tablesaw-core:0.43.1");
+            }
+            collect.addDependency(new Dependency(a, JavaScopes.RUNTIME));
+        }
+        collect.setRepositories(remotes);
+        DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+        try {
+            List<Jar> jars = new ArrayList<>();
+            for (ArtifactResult r : system.resolveDependencies(session, request).getArtifactResults()) {
+                Artifact a = r.getArtifact();
+                jars.add(new Jar(a.getFile().toPath(), a.getGroupId() + ":" + a.getArtifactId() + ":" + a.getVersion()));
+            }
+            return jars;
+        } catch (DependencyResolutionException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new UserError("Could not resolve " + String.join(", ", coordinates) + " (local repository "
+                    + localRepository + (offline ? ", offline" : ", and " + CENTRAL) + "): " + root.getMessage(), e);
+        }
+    }
+}
