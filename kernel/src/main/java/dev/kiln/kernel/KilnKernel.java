@@ -52,6 +52,7 @@ import org.dflib.jjava.jupyter.kernel.magic.MagicTranspiler;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
@@ -103,7 +104,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         magicCommands.addAll(Commands.notebook());
         magicCommands.forEach(c -> magicNames.add(Commands.name(c)));
         Session session = new Session(Path.of("").toAbsolutePath(), output.out(), output.err(),
-                new CellProgress(this::show), System.getenv(), "kernel");
+                new CellProgress(this::show, () -> interrupted), System.getenv(), "kernel");
         this.magics = new CommandRunner(session, magicCommands, List.of(this));
         Notebook.attach(this);
     }
@@ -175,6 +176,13 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 stream == CellOutput.Stream.STDOUT ? PublishStream.StreamType.OUT : PublishStream.StreamType.ERR, text)));
         String resultText = null;
         try {
+            String page = pageRequest(code);
+            if (page != null) {
+                // "Math.max?" pages the documentation, as IPython's "obj?" does
+                String doc = evaluator().inspect(page, page.length()).orElse("No documentation found for " + page);
+                env.defer().reply(new Replies.ExecuteOkWithPayload(count, List.of(Replies.ExecuteOkWithPayload.page(doc))));
+                return;
+            }
             MimeBundle result = runCell(code, count);
             output.flush();
             if (result != null && !silent) {
@@ -196,6 +204,25 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             if (store) {
                 sessionHistory.add(count, code, resultText);
             }
+        }
+    }
+
+    /** The expression of a one-line cell {@code expr?}, or null. */
+    private static String pageRequest(String code) {
+        String c = code.strip();
+        if (c.endsWith("?") && !c.endsWith("??") && !c.contains("\n") && !c.startsWith("%")) {
+            String expr = c.substring(0, c.length() - 1).strip();
+            return expr.matches("[\\w.$]+") ? expr : null;
+        }
+        return null;
+    }
+
+    /** Clears the cell's output ({@code clearOutput()} in a cell). */
+    void clearOutput(boolean wait) {
+        output.flush();
+        ShellReplyEnvironment env = current;
+        if (env != null) {
+            env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
         }
     }
 
@@ -393,7 +420,8 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().stop();
         }
-        t.interrupt(); // a magic waiting on I/O or a lock stops too
+        // No Thread.interrupt(): the shell thread owns ZeroMQ sockets that an interrupt would break.
+        // A running magic stops at its next progress report (see CellProgress).
     }
 
     @Override

@@ -37,6 +37,14 @@ public final class Notebook {
         k.display(value, displayId);
     }
 
+    /** Clears the cell's output so far (e.g. to redraw a chart in a loop). */
+    public static void clearOutput() {
+        KilnKernel k = kernel;
+        if (k != null) {
+            k.clearOutput(false);
+        }
+    }
+
     private Notebook() {
     }
 }

@@ -3,10 +3,11 @@ package dev.kiln.kernel.display;
 import dev.kiln.magics.cli.MimeBundle;
 import dev.kiln.magics.cli.Progress;
 import dev.kiln.magics.cli.ProgressText;
+import dev.kiln.magics.cli.UserError;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Progress drawn in the cell: a display with an id, updated in place
@@ -20,9 +21,12 @@ public final class CellProgress implements Progress {
     }
 
     private final Display display;
+    private final BooleanSupplier cancelled;
 
-    public CellProgress(Display display) {
+    /** @param cancelled true once the user interrupted the cell: the next progress report then stops the work */
+    public CellProgress(Display display, BooleanSupplier cancelled) {
         this.display = display;
+        this.cancelled = cancelled;
     }
 
     @Override
@@ -53,6 +57,10 @@ public final class CellProgress implements Progress {
 
         @Override
         public synchronized void advance(long units) {
+            if (cancelled.getAsBoolean()) {
+                throw new UserError("Interrupted: " + label + " stopped at " + ProgressText.amount(unit, done)
+                        + (total > 0 ? " of " + ProgressText.amount(unit, total) : "") + ".");
+            }
             done += units;
             long now = System.nanoTime();
             if (now - lastShown > 200_000_000L) {

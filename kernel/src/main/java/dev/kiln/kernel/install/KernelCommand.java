@@ -1,6 +1,5 @@
 package dev.kiln.kernel.install;
 
-import dev.kiln.magics.cli.ExternalCommand;
 import dev.kiln.magics.cli.Result;
 import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.cli.UserError;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "kernel", mixinStandardHelpOptions = true,
         description = "Manage the Kiln Jupyter kernel.",
         subcommands = KernelCommand.Install.class)
-public final class KernelCommand implements Runnable, ExternalCommand {
+public final class KernelCommand implements Runnable {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -16,8 +16,8 @@ public final class Commands {
     /** Engine commands plus those other modules on the class path contribute. */
     public static List<Class<?>> all() {
         List<Class<?>> all = new ArrayList<>(ENGINE);
-        for (ServiceLoader.Provider<ExternalCommand> p : ServiceLoader.load(ExternalCommand.class).stream().toList()) {
-            all.add(p.type());
+        for (ExternalCommand module : ServiceLoader.load(ExternalCommand.class)) {
+            all.addAll(module.commands());
         }
         return all;
     }

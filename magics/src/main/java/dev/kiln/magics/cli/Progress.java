@@ -12,6 +12,11 @@ public interface Progress {
 
     /** One bar; closing it marks the work done. */
     interface Bar extends AutoCloseable {
+        /**
+         * Reports {@code units} more done. Throws {@link UserError} when the user interrupted the
+         * work (the kernel's interrupt button): callers must leave no partial state behind then,
+         * as for any failure.
+         */
         void advance(long units);
 
         /** A short note shown beside the bar (e.g. the file in flight). */

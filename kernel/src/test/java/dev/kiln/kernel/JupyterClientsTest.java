@@ -1,0 +1,106 @@
+package dev.kiln.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.kernel.install.KernelSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kernel driven by Jupyter's own clients: the kernel test suite (jupyter_kernel_test) and a
+ * notebook executed by nbclient, both run with Debian's /usr/bin/python3 against a kernelspec
+ * installed in a temporary Jupyter path.
+ */
+class JupyterClientsTest {
+
+    @TempDir
+    static Path tmp;
+    static Path jupyterPath;
+    static Path mavenRepo;
+
+    @BeforeAll
+    static void installKernelAndALibrary() throws Exception {
+        Path data = tmp.resolve("share/jupyter");
+        new KernelSpec(ProcessHandle.current().info().command().orElseThrow(), System.getProperty("java.class.path"), List.of())
+                .install(data);
+        jupyterPath = data;
+        mavenRepo = tmp.resolve("m2");
+        publishGreeter(mavenRepo);
+    }
+
+    @Test
+    void jupyterKernelTestSuitePassesWithEveryCapabilityDeclared() throws Exception {
+        String out = pytest("src/test/python/test_kernel_suite.py", Map.of());
+        for (String capability : List.of("kernel_info", "execute_stdout", "execute_stderr", "error", "execute_result",
+                "completion", "inspect", "is_complete", "display_data", "history", "pager", "clear_output")) {
+            assertTrue(out.contains("PASSED src/test/python/test_kernel_suite.py::KilnKernelTests::test_" + capability + "\n"),
+                    "test_" + capability + " must pass:\n" + out);
+        }
+        assertFalse(out.toLowerCase().contains("skipped"), "no capability may be skipped:\n" + out);
+        assertFalse(out.contains("failed"), out);
+    }
+
+    @Test
+    void notebookRunsEndToEndWithInterruptAndOfflineMaven() throws Exception {
+        String out = pytest("src/test/python/test_notebook.py",
+                Map.of("KILN_MAVEN_LOCAL", mavenRepo.toString(), "KILN_OFFLINE", "1"));
+        assertTrue(out.contains("1 passed"), out);
+    }
+
+    private static String pytest(String file, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-m", "pytest", "-v", "-rA", "-p", "no:cacheprovider",
+                "--basetemp", tmp.resolve("pytest-" + Path.of(file).getFileName()).toString(), file));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
+        pb.environment().put("JUPYTER_DATA_DIR", tmp.resolve("jupyter-data").toString());
+        pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("jupyter-runtime").toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        System.out.println(out);
+        assertEquals(0, code, "pytest failed:\n" + out);
+        return out;
+    }
+
+    /** Compiles demo.Greeter into demo:greeter:1.0 in a Maven repository folder, as 'mvn install' would. */
+    private static void publishGreeter(Path repo) throws IOException {
+        Path src = tmp.resolve("greeter-src/demo/Greeter.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, "package demo;\npublic class Greeter {\n  public static String greet(String who) { return \"Hello, \" + who; }\n}\n");
+        Path classes = tmp.resolve("greeter-classes");
+        Files.createDirectories(classes);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.toString()));
+        Path dir = repo.resolve("demo/greeter/1.0");
+        Files.createDirectories(dir);
+        try (OutputStream f = Files.newOutputStream(dir.resolve("greeter-1.0.jar")); JarOutputStream jar = new JarOutputStream(f)) {
+            jar.putNextEntry(new JarEntry("demo/Greeter.class"));
+            jar.write(Files.readAllBytes(classes.resolve("demo/Greeter.class")));
+            jar.closeEntry();
+        }
+        Files.writeString(dir.resolve("greeter-1.0.pom"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>demo</groupId>
+                  <artifactId>greeter</artifactId>
+                  <version>1.0</version>
+                </project>
+                """);
+    }
+}
