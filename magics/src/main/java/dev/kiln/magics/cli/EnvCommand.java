@@ -140,7 +140,7 @@ public final class EnvCommand implements Callable<Result> {
             String what;
             if (against != null) {
                 reference = store.load(against);
-                what = "given";
+                what = "--against " + against;
             } else {
                 reference = store.latest(current.environment().notebook());
                 if (reference == null) {

@@ -35,6 +35,8 @@ public final class EnvironmentRecorder {
     /** Image variables go to {@link Environment.Image}, not to the variables. */
     private static final Set<String> IMAGE_VARIABLES = Set.of("KILN_IMAGE", "KILN_IMAGE_REVISION", "KILN_IMAGE_DIGEST",
             "KILN_VERSION");
+    /** Where Kiln itself or its cache lives on this machine: not part of the environment a run sees. */
+    private static final Set<String> LOCAL_VARIABLES = Set.of("KILN_ROOT", "KILN_CACHE_DIR", "KILN_GIT");
     private static final Pattern DIGEST = Pattern.compile("sha(256|384|512):[0-9a-f]{32,128}");
     private static final Pattern REVISION = Pattern.compile("[0-9a-f]{7,64}|v?\\d[\\w.+-]{0,40}");
 
@@ -149,7 +151,7 @@ public final class EnvironmentRecorder {
         env.forEach((name, value) -> {
             if (SecretDetector.isSecretName(name)) {
                 redacted.add(name);
-            } else if (!IMAGE_VARIABLES.contains(name)
+            } else if (!IMAGE_VARIABLES.contains(name) && !LOCAL_VARIABLES.contains(name)
                     && (ALLOWED_VARIABLES.contains(name) || ALLOWED_PREFIX.matcher(name).matches())) {
                 if (SecretDetector.looksSecret(value)) {
                     redacted.add(name);

@@ -18,7 +18,7 @@ public final class SecretDetector {
 
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE|COOKIE|SIGNATURE).*"
-                    + "|(?i)AWS_.*|(?i)(.*[_.-])?(PASS|PWD|AUTH|SESSION_ID)([_.-].*)?");
+                    + "|(?i)AWS_.*|(?i).*PASS|(?i)(.*[_.-])?(PASS|PWD|AUTH|SESSION_ID)([_.-].*)?");
 
     private static final Set<String> NOT_SECRET_NAMES = Set.of("PWD", "OLDPWD");
 
