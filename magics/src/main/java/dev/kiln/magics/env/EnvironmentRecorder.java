@@ -1,17 +1,13 @@
 package dev.kiln.magics.env;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.magics.cli.KilnVersion;
 import dev.kiln.magics.cli.Session;
 import java.io.File;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +71,7 @@ public final class EnvironmentRecorder {
                 new Environment.Kiln(KilnVersion.get(), kernelVersion()),
                 jvm(), os(), image(env), await(gitTask), notebook(env), variables(env), jarList,
                 LockFileDatasets.read(session.projectDir()));
-        return EnvSnapshot.of(scrubKnownSecrets(environment, env));
+        return scrubKnownSecrets(environment, env);
     }
 
     private String kernelVersion() {
@@ -220,7 +216,7 @@ public final class EnvironmentRecorder {
     }
 
     /** Last line of defence: a secret value from the environment is removed wherever it turned up. */
-    private static Environment scrubKnownSecrets(Environment environment, Map<String, String> env) {
+    private static EnvSnapshot scrubKnownSecrets(Environment environment, Map<String, String> env) {
         Map<String, String> candidates = new java.util.HashMap<>(env);
         // image fields of the expected shape are recorded on purpose: a digest is not a secret
         candidates.computeIfPresent("KILN_IMAGE_DIGEST", (k, v) -> DIGEST.matcher(v).matches() ? null : v);
@@ -235,46 +231,44 @@ public final class EnvironmentRecorder {
                 secrets.add(value);
             }
         }
-        if (secrets.isEmpty()) {
-            return environment;
+        byte[] json = CanonicalJson.bytes(environment);
+        String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+        // the record is rebuilt only when a secret is actually in it (rare); the JSON holds every string
+        if (secrets.stream().noneMatch(x -> text.contains(x) || text.contains(CanonicalJson.string(x).replaceAll("^\"|\"$", "")))) {
+            return new EnvSnapshot(CanonicalJson.sha256(json), environment);
         }
-        JsonNode tree = CanonicalJson.tree(environment);
-        if (!scrub(tree, secrets)) {
-            return environment;
-        }
-        return CanonicalJson.fromTree(tree, Environment.class);
+        return EnvSnapshot.of((Environment) scrub(environment, secrets));
     }
 
-    private static boolean scrub(JsonNode node, Set<String> secrets) {
-        boolean changed = false;
-        if (node instanceof ObjectNode obj) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getValue().isTextual()) {
-                    String s = SecretDetector.scrub(e.getValue().asText(), secrets);
-                    if (!s.equals(e.getValue().asText())) {
-                        e.setValue(TextNode.valueOf(s));
-                        changed = true;
-                    }
-                } else {
-                    changed |= scrub(e.getValue(), secrets);
+    /** The value with every string scrubbed; records are rebuilt through their canonical constructors. */
+    private static Object scrub(Object v, Set<String> secrets) {
+        if (v instanceof String s) {
+            return SecretDetector.scrub(s, secrets);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(scrub(x, secrets)));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new TreeMap<>();
+            m.forEach((k, x) -> out.put(k, scrub(x, secrets)));
+            return out;
+        }
+        if (v instanceof Record r) {
+            RecordComponent[] cs = r.getClass().getRecordComponents();
+            Object[] values = new Object[cs.length];
+            Class<?>[] types = new Class<?>[cs.length];
+            try {
+                for (int i = 0; i < cs.length; i++) {
+                    values[i] = scrub(cs[i].getAccessor().invoke(r), secrets);
+                    types[i] = cs[i].getType();
                 }
-            }
-        } else if (node instanceof ArrayNode arr) {
-            for (int i = 0; i < arr.size(); i++) {
-                JsonNode child = arr.get(i);
-                if (child.isTextual()) {
-                    String s = SecretDetector.scrub(child.asText(), secrets);
-                    if (!s.equals(child.asText())) {
-                        arr.set(i, TextNode.valueOf(s));
-                        changed = true;
-                    }
-                } else {
-                    changed |= scrub(child, secrets);
-                }
+                return r.getClass().getDeclaredConstructor(types).newInstance(values);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
             }
         }
-        return changed;
+        return v;
     }
-
 }

@@ -1,9 +1,9 @@
 package dev.kiln.magics.env;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,13 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
  * Hashes class path entries and reads their Maven coordinates. A jar's hash and coordinates are
- * cached by (path, size, mtime, inode) in {@code jar-hashes.json} of the cache directory, so a
+ * cached by (path, size, mtime, inode) in {@code jar-hashes.tsv} of the cache directory, so a
  * snapshot of an unchanged class path only stats its files.
  */
 public final class JarInspector {
@@ -39,7 +40,8 @@ public final class JarInspector {
     record Inspected(Path path, boolean directory, String sha256, long size, String coordinates) {
     }
 
-    private static final String CACHE_FILE = "jar-hashes.json";
+    private static final String CACHE_FILE = "jar-hashes.tsv";
+    private static final String FORMAT = "kiln jar hashes 1\tpath\tsize\tmtime-ns\tfile-key\tsha256\tcoordinates";
     private static final int MAX_CACHED = 20_000;
 
     private final Path cacheFile;
@@ -52,9 +54,40 @@ public final class JarInspector {
         load();
     }
 
-    /** Inspects every path, in parallel, keeping their order. */
+    /** Inspects every path, keeping their order: cache hits by one stat each, misses hashed in parallel. */
     List<Inspected> inspectAll(List<Path> paths) {
-        return paths.parallelStream().map(this::inspect).toList();
+        Inspected[] result = new Inspected[paths.size()];
+        List<Integer> misses = new ArrayList<>();
+        for (int i = 0; i < result.length; i++) {
+            result[i] = cached(paths.get(i));
+            if (result[i] == null) {
+                misses.add(i);
+            }
+        }
+        if (misses.size() == 1) {
+            result[misses.get(0)] = inspect(paths.get(misses.get(0)));
+        } else if (!misses.isEmpty()) {
+            misses.parallelStream().forEach(i -> result[i] = inspect(paths.get(i)));
+        }
+        return List.of(result);
+    }
+
+    /** The cached inspection of a jar whose stat matches, else null. */
+    private Inspected cached(Path path) {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            if (attrs.isDirectory()) {
+                return null;
+            }
+            Cached c = cache.get(path.toAbsolutePath().normalize().toString());
+            if (c != null && c.size() == attrs.size() && c.mtimeNanos() == attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)
+                    && c.fileKey().equals(String.valueOf(attrs.fileKey()))) {
+                return new Inspected(path, false, c.sha256(), c.size(), c.coordinates());
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     Inspected inspect(Path path) {
@@ -64,7 +97,7 @@ public final class JarInspector {
                 return inspectDirectory(path);
             }
             String key = path.toAbsolutePath().normalize().toString();
-            long mtime = attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            long mtime = attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
             String fileKey = String.valueOf(attrs.fileKey());
             Cached c = cache.get(key);
             if (c != null && c.size() == attrs.size() && c.mtimeNanos() == mtime && c.fileKey().equals(fileKey)) {
@@ -89,13 +122,20 @@ public final class JarInspector {
         }
         try {
             Files.createDirectories(cacheFile.getParent());
-            Map<String, Cached> toSave = cache;
-            if (toSave.size() > MAX_CACHED) {
-                toSave = Map.of();
+            StringBuilder out = new StringBuilder(FORMAT).append('\n');
+            if (cache.size() <= MAX_CACHED) {
+                cache.forEach((path, c) -> {
+                    if (path.indexOf('\t') >= 0 || path.indexOf('\n') >= 0) {
+                        return; // a name the format cannot hold is simply hashed each time
+                    }
+                    out.append(path).append('\t').append(c.size()).append('\t').append(c.mtimeNanos())
+                        .append('\t').append(c.fileKey()).append('\t').append(c.sha256()).append('\t')
+                        .append(c.coordinates() == null ? "" : c.coordinates()).append('\n');
+                });
             }
             Path tmp = Files.createTempFile(cacheFile.getParent(), CACHE_FILE, ".tmp");
             try {
-                Files.write(tmp, CanonicalJson.MAPPER.writeValueAsBytes(toSave));
+                Files.writeString(tmp, out, StandardCharsets.UTF_8);
                 Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -106,18 +146,22 @@ public final class JarInspector {
         }
     }
 
+    /** Tab-separated lines, read without a JSON parser: the warm path of a snapshot is only stat calls. */
     private void load() {
         if (cacheFile == null || !Files.isRegularFile(cacheFile)) {
             return;
         }
         try {
-            Map<String, Cached> read = CanonicalJson.MAPPER.readValue(cacheFile.toFile(), new TypeReference<>() {
-            });
-            read.forEach((k, v) -> {
-                if (v != null && v.sha256() != null && v.fileKey() != null) {
-                    cache.put(k, v);
+            List<String> lines = Files.readAllLines(cacheFile, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals(FORMAT)) {
+                return; // another layout: rebuilt from scratch
+            }
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split("\t", -1);
+                if (f.length == 6 && f[4].length() == 64) {
+                    cache.put(f[0], new Cached(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], f[4], f[5].isEmpty() ? null : f[5]));
                 }
-            });
+            }
         } catch (IOException | RuntimeException e) {
             // A damaged cache is rebuilt: hashes are recomputed, never trusted blindly.
             cache.clear();

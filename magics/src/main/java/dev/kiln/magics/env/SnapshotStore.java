@@ -70,7 +70,7 @@ public final class SnapshotStore {
         List<Run> runs = new ArrayList<>();
         for (String line : readRunLines()) {
             try {
-                runs.add(CanonicalJson.MAPPER.readValue(line, Run.class));
+                runs.add(CanonicalJson.mapper().readValue(line, Run.class));
             } catch (IOException e) {
                 // a damaged line (an interrupted older Kiln) is skipped, the others still count
             }
@@ -144,7 +144,7 @@ public final class SnapshotStore {
 
     private EnvSnapshot loadFile(Path file) {
         try {
-            JsonNode root = CanonicalJson.MAPPER.readTree(file.toFile());
+            JsonNode root = CanonicalJson.mapper().readTree(file.toFile());
             if (file.getFileName().toString().endsWith(".ipynb")) {
                 return fromNotebook(file, root);
             }
@@ -165,7 +165,7 @@ public final class SnapshotStore {
             throw new UserError(file + " is not a Kiln environment snapshot (no 'jvm' and 'jars').");
         }
         Environment environment = CanonicalJson.fromTree(envNode, Environment.class);
-        String id = CanonicalJson.sha256(CanonicalJson.bytes(CanonicalJson.canonical(envNode)));
+        String id = CanonicalJson.sha256(CanonicalJson.bytes(envNode));
         String claimed = root.has("id") ? root.get("id").asText() : stripJson(file.getFileName().toString());
         if (ID.matcher(claimed).matches() && !claimed.equals(id)) {
             throw new UserError("Snapshot " + file + " was changed after it was recorded: its content hashes to "

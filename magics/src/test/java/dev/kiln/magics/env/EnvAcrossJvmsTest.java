@@ -41,7 +41,7 @@ class EnvAcrossJvmsTest {
         String cold = snapshotId(cp);  // hashes every jar
         String warm = snapshotId(cp);  // from the hash cache
         assertEquals(cold, warm);
-        assertTrue(Files.exists(project.resolve("cache/env/jar-hashes.json")));
+        assertTrue(Files.exists(project.resolve("cache/env/jar-hashes.tsv")));
         assertEquals(2, new SnapshotStore(project).runs().size());
     }
 

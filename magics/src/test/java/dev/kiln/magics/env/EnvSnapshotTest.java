@@ -39,13 +39,16 @@ class EnvSnapshotTest {
 
     @Test
     void sameEnvironmentGivesSameIdAndTheStoredFileHashesToIt() throws Exception {
-        Session s = session(project, Map.of("TZ", "UTC"));
+        // a value that needs escaping: the canonical writer and a JSON parser must agree on it
+        Session s = session(project, Map.of("TZ", "UTC", "KILN_NOTE", "quote \" backslash \\ tab \t line\n é 漢 \u0001 😀"));
         String first = snapshotId(run(s, "env", "snapshot"));
         String second = snapshotId(run(s, "env", "snapshot"));
 
         assertEquals(first, second);
         Path stored = project.resolve(".kiln/snapshots/" + first + ".json");
         assertEquals(first, CanonicalJson.sha256(Files.readAllBytes(stored)));
+        EnvSnapshot loaded = new SnapshotStore(project).load(first); // parsed back and re-hashed: same id
+        assertEquals("quote \" backslash \\ tab \t line\n é 漢 \u0001 😀", loaded.environment().variables().values().get("KILN_NOTE"));
         assertEquals(2, new SnapshotStore(project).runs().size());
         assertTrue(Commands.NOTEBOOK.contains("env"));
     }
@@ -249,9 +252,10 @@ class EnvSnapshotTest {
         JarInspector inspector = new JarInspector(cache);
         String before = inspector.inspect(lib).sha256();
         inspector.save();
-        assertTrue(Files.readString(cache.resolve("jar-hashes.json")).contains(before));
+        assertTrue(Files.readString(cache.resolve("jar-hashes.tsv")).contains(before));
 
-        Files.writeString(cache.resolve("jar-hashes.json"), "{not json");
+        String header = Files.readAllLines(cache.resolve("jar-hashes.tsv")).get(0);
+        Files.writeString(cache.resolve("jar-hashes.tsv"), header + "\n" + lib + "\tnot-a-size\t1\tx\t" + "0".repeat(64) + "\t\n");
         assertEquals(before, new JarInspector(cache).inspect(lib).sha256());
 
         EnvTestSupport.jar(project.resolve("libs"), "org.example", "lib", "1.0", "second, longer");

@@ -104,6 +104,18 @@ class SecretsNeverRecordedTest {
     }
 
     @Test
+    void aSecretValueIsRemovedWhereverElseItTurnsUp() throws Exception {
+        // a password that looks like words, and then turns up in the notebook's path
+        Session s = EnvTestSupport.session(project, Map.of("DB_PASSWORD", "correcthorsebattery",
+                "JPY_SESSION_NAME", "work/correcthorsebattery/analysis.ipynb"));
+        Result r = EnvTestSupport.run(s, "env", "snapshot");
+        String all = EnvTestSupport.everything(r) + EnvTestSupport.allFilesUnder(project.resolve(".kiln"));
+        assertTrue(!all.contains("correcthorsebattery"), "the password's value was recorded");
+        assertTrue(all.contains("work/<redacted>/analysis.ipynb"), "the path is kept with the secret cut out");
+        assertEquals(EnvTestSupport.snapshotId(r), new SnapshotStore(project).load(EnvTestSupport.snapshotId(r)).id());
+    }
+
+    @Test
     void noSecretFromTheSessionEnvironmentReachesAResult() throws Exception {
         Session s = EnvTestSupport.session(project, SECRET_ENV);
         Result snap = EnvTestSupport.run(s, "env", "snapshot", "--all-jars");
