@@ -136,6 +136,13 @@ class EnvSnapshotTest {
     }
 
     @Test
+    void htmlEscapesWhatTheEnvironmentSays() throws Exception {
+        Result r = run(session(project, Map.of("JPY_SESSION_NAME", "<script>alert(1)</script>.ipynb")), "env", "snapshot");
+        assertFalse(r.html().contains("<script>"), r.html());
+        assertTrue(r.html().contains("&lt;script&gt;alert(1)&lt;/script&gt;.ipynb"), r.html());
+    }
+
+    @Test
     void checkWithoutAnySnapshotTellsWhatToDo() {
         UserError e = assertThrows(UserError.class, () -> run(session(project, Map.of()), "env", "check"));
         assertTrue(e.getMessage().contains("%env snapshot"), e.getMessage());
