@@ -226,7 +226,8 @@ public final class EnvironmentRecorder {
         for (Map.Entry<Object, Object> p : System.getProperties().entrySet()) {
             String name = String.valueOf(p.getKey());
             String value = String.valueOf(p.getValue());
-            if (value.length() >= 8 && (SecretDetector.isSecretName(name) || SecretDetector.looksSecret(value))
+            // properties are never recorded; only a secret-named one's value could leak through an option or a path
+            if (value.length() >= 8 && SecretDetector.isSecretName(name)
                     && !name.startsWith("java.") && !name.startsWith("sun.") && !name.startsWith("jdk.")) {
                 secrets.add(value);
             }

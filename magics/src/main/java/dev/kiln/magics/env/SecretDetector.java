@@ -54,6 +54,9 @@ public final class SecretDetector {
 
     /** Whether the value contains anything that looks like a key, token or password. */
     public static boolean looksSecret(String value) {
+        if (value == null || value.length() < 8) {
+            return false; // too short to hold a key, a token or a URL with a password
+        }
         return !redact(value).equals(value);
     }
 
