@@ -81,6 +81,9 @@ class EnvSnapshotTest {
         Map<String, Object> snap = (Map<String, Object>) r.provenance().get("snapshot");
         byte[] env = CanonicalJson.bytes(snap.get("environment"));
         assertEquals(id, CanonicalJson.sha256(env), "provenance holds exactly the hashed environment");
+        JsonNode posted = EnvTestSupport.JSON.readTree(new SnapshotStore(project).load(id).toJson()); // what the sidecar gets
+        assertEquals(id, posted.get("id").asText());
+        assertEquals(id, CanonicalJson.sha256(CanonicalJson.bytes(posted.get("environment"))));
 
         // a notebook as Jupyter saves it: the output's metadata.kiln is the result's provenance
         ObjectNode nb = EnvTestSupport.JSON.createObjectNode();
