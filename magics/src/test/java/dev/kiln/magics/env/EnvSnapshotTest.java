@@ -146,6 +146,20 @@ class EnvSnapshotTest {
     }
 
     @Test
+    void checkComparesWithTheSnapshotThisNotebookLastTook() throws Exception {
+        Session a = session(project, Map.of("JPY_SESSION_NAME", "a.ipynb", "TZ", "UTC"));
+        Session b = session(project, Map.of("JPY_SESSION_NAME", "b.ipynb", "TZ", "Asia/Tokyo"));
+        String idA = snapshotId(run(a, "env", "snapshot"));
+        run(b, "env", "snapshot"); // the latest overall, but another notebook's
+
+        Result check = run(a, "env", "check");
+        assertTrue(check.text().startsWith("Environment check: identical"), check.text());
+        assertEquals(idA, ((Map<?, ?>) check.provenance().get("envCheck")).get("against"));
+        Result fresh = run(session(project, Map.of("JPY_SESSION_NAME", "c.ipynb", "TZ", "Asia/Tokyo")), "env", "check");
+        assertTrue(fresh.text().contains("~ path b.ipynb → c.ipynb"), "a notebook without snapshots gets the latest: " + fresh.text());
+    }
+
+    @Test
     void checkWithoutAnySnapshotTellsWhatToDo() {
         UserError e = assertThrows(UserError.class, () -> run(session(project, Map.of()), "env", "check"));
         assertTrue(e.getMessage().contains("%env snapshot"), e.getMessage());
