@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
 /** {@code kiln env} / {@code %env}: record, compare, check and restore the environment of a run. */
 @Command(name = "env",
         mixinStandardHelpOptions = true,
-        description = {"Record the environment of a run, compare it with another, and print what rebuilds it.",
-                "A snapshot holds the JVM, OS, image, git commit, every jar (with SHA-256) and the pinned",
-                "dataset versions; snapshots live in .kiln/snapshots/. Without a subcommand: snapshot."},
+        description = {"Record the environment of a run, compare it, and print what rebuilds it.",
+                "A snapshot holds the JVM, OS, image, git commit, every jar (with SHA-256)",
+                "and the pinned dataset versions; snapshots live in .kiln/snapshots/.",
+                "Without a subcommand: snapshot."},
         subcommands = {EnvCommand.Snapshot.class, EnvCommand.Diff.class, EnvCommand.Check.class,
                 EnvCommand.Restore.class, EnvCommand.ListRuns.class})
 public final class EnvCommand implements Callable<Result> {
@@ -40,7 +41,8 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "snapshot", mixinStandardHelpOptions = true,
             description = {"Record this environment and store it as .kiln/snapshots/<id>.json.",
-                    "The id is the SHA-256 of the snapshot's canonical JSON: the same environment gives the same id."})
+                    "The id is the SHA-256 of the snapshot's canonical JSON:",
+                    "the same environment gives the same id."})
     static final class Snapshot implements Callable<Result> {
         private final Session session;
 
@@ -92,8 +94,8 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = {"Show what changed between two snapshots.",
-                    "Jar versions and contents, jars added and removed, JVM, OS, image, git and datasets.",
-                    "With one snapshot, compares it with this environment now."})
+                    "Jar versions and contents, jars added and removed, JVM, OS, image, git",
+                    "and datasets. With one snapshot, compares it with this environment now."})
     static final class Diff implements Callable<Result> {
         private final Session session;
 
@@ -118,8 +120,8 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Compare this environment with the one the notebook last ran with.",
-                    "Answers identical, compatible (differences that should not change results) or differs,",
-                    "with the reasons."})
+                    "Answers identical, compatible (differences that should not change",
+                    "results) or differs, with the reasons."})
     static final class Check implements Callable<Result> {
         private final Session session;
 
@@ -155,8 +157,8 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = {"Print what rebuilds a recorded environment.",
-                    "The image reference, the %%maven lines, a pom.xml dependencies fragment, the git commit",
-                    "and the dataset versions."})
+                    "The image reference, the %%maven lines, a pom.xml dependencies fragment,",
+                    "the git commit and the dataset versions."})
     static final class Restore implements Callable<Result> {
         private final Session session;
 
