@@ -3,6 +3,8 @@ package dev.kiln.magics.env;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a run's environment was: the JVM, the machine, the image, the project's commit, every jar
@@ -83,6 +85,8 @@ public record Environment(int format, Kiln kiln, Jvm jvm, Os os, Image image, Gi
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Jar(String name, String coordinates, String sha256, long size, String source) {
 
+        private static final Pattern VERSION_IN_NAME = Pattern.compile("-(\\d[^/]*)\\.jar$");
+
         /** What identifies "the same library" across two snapshots: groupId:artifactId, else the name without version. */
         public String key() {
             if (coordinates != null) {
@@ -102,7 +106,7 @@ public record Environment(int format, Kiln kiln, Jvm jvm, Os os, Image image, Gi
                     return p[p.length - 1];
                 }
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d[^/]*)\\.jar$").matcher(name);
+            Matcher m = VERSION_IN_NAME.matcher(name);
             return m.find() ? m.group(1) : null;
         }
     }

@@ -5,8 +5,10 @@ import dev.kiln.magics.cli.Session;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -217,7 +219,7 @@ public final class EnvironmentRecorder {
 
     /** Last line of defence: a secret value from the environment is removed wherever it turned up. */
     private static EnvSnapshot scrubKnownSecrets(Environment environment, Map<String, String> env) {
-        Map<String, String> candidates = new java.util.HashMap<>(env);
+        Map<String, String> candidates = new HashMap<>(env);
         // image fields of the expected shape are recorded on purpose: a digest is not a secret
         candidates.computeIfPresent("KILN_IMAGE_DIGEST", (k, v) -> DIGEST.matcher(v).matches() ? null : v);
         candidates.computeIfPresent("KILN_IMAGE_REVISION", (k, v) -> REVISION.matcher(v).matches() ? null : v);
@@ -233,7 +235,7 @@ public final class EnvironmentRecorder {
             }
         }
         byte[] json = CanonicalJson.bytes(environment);
-        String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(json, StandardCharsets.UTF_8);
         // the record is rebuilt only when a secret is actually in it (rare); the JSON holds every string
         if (secrets.stream().noneMatch(x -> text.contains(x) || text.contains(CanonicalJson.string(x).replaceAll("^\"|\"$", "")))) {
             return new EnvSnapshot(CanonicalJson.sha256(json), environment);

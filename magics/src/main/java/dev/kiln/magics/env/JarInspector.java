@@ -179,9 +179,9 @@ public final class JarInspector {
         long size = 0;
         for (Path f : files) {
             String rel = dir.relativize(f).toString().replace('\\', '/');
-            md.update(rel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update(rel.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
-            md.update(sha256(f).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            md.update(sha256(f).getBytes(StandardCharsets.US_ASCII));
             md.update((byte) '\n');
             size += Files.size(f);
         }

@@ -2,6 +2,7 @@ package dev.kiln.magics.env;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -111,7 +112,7 @@ public final class SecretDetector {
     }
 
     private static boolean strongSecretName(String name) {
-        return isSecretName(name) && !name.toUpperCase(java.util.Locale.ROOT).matches(
+        return isSecretName(name) && !name.toUpperCase(Locale.ROOT).matches(
                 "AWS_(REGION|DEFAULT_REGION|PROFILE|DEFAULT_OUTPUT|CONFIG_FILE|SHARED_CREDENTIALS_FILE|ENDPOINT_URL.*|CA_BUNDLE)");
     }
 

@@ -1,9 +1,11 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.cli.ProgressText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +24,7 @@ public record SnapshotDiff(EnvSnapshot from, EnvSnapshot to, List<Change> change
         IDENTICAL, COMPATIBLE, DIFFERS;
 
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -225,8 +227,8 @@ public record SnapshotDiff(EnvSnapshot from, EnvSnapshot to, List<Change> change
         field(changes, "os", "arch", a.arch(), b.arch(), Level.DIFFERS);
         field(changes, "os", "version", a.version(), b.version(), Level.COMPATIBLE);
         field(changes, "os", "cpus", String.valueOf(a.cpus()), String.valueOf(b.cpus()), Level.COMPATIBLE);
-        field(changes, "os", "memory", dev.kiln.magics.cli.ProgressText.bytes(a.memoryBytes()),
-                dev.kiln.magics.cli.ProgressText.bytes(b.memoryBytes()), Level.COMPATIBLE);
+        field(changes, "os", "memory", ProgressText.bytes(a.memoryBytes()),
+                ProgressText.bytes(b.memoryBytes()), Level.COMPATIBLE);
     }
 
     private static void image(Environment.Image a, Environment.Image b, List<Change> changes) {

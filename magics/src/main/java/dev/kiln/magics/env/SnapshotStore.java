@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -111,7 +112,7 @@ public final class SnapshotStore {
             throw new UserError("'" + ref + "' is neither a snapshot id (4 to 64 hex digits) nor a file. "
                     + "Run 'kiln env list' for the snapshots in " + DIR + ".");
         }
-        String prefix = ref.toLowerCase(java.util.Locale.ROOT);
+        String prefix = ref.toLowerCase(Locale.ROOT);
         List<String> matches = ids().stream().filter(id -> id.startsWith(prefix)).toList();
         if (matches.isEmpty()) {
             throw new UserError("No snapshot with id " + ref + " in " + DIR
