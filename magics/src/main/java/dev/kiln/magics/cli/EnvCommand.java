@@ -1,0 +1,230 @@
+package dev.kiln.magics.cli;
+
+import dev.kiln.magics.env.CanonicalJson;
+import dev.kiln.magics.env.EnvResults;
+import dev.kiln.magics.env.EnvSnapshot;
+import dev.kiln.magics.env.EnvironmentRecorder;
+import dev.kiln.magics.env.RestorePlan;
+import dev.kiln.magics.env.SnapshotDiff;
+import dev.kiln.magics.env.SnapshotStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln env} / {@code %env}: record, compare, check and restore the environment of a run. */
+@Command(name = "env",
+        mixinStandardHelpOptions = true,
+        description = {"Record the environment of a run, compare it, and print what rebuilds it.",
+                "A snapshot holds the JVM, OS, image, git commit, every jar (with SHA-256)",
+                "and the pinned dataset versions; snapshots live in .kiln/snapshots/.",
+                "Without a subcommand: snapshot."},
+        subcommands = {EnvCommand.Snapshot.class, EnvCommand.Diff.class, EnvCommand.Check.class,
+                EnvCommand.Restore.class, EnvCommand.ListRuns.class})
+public final class EnvCommand implements Callable<Result> {
+
+    private final Session session;
+
+    public EnvCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Result call() {
+        return new Snapshot(session).call();
+    }
+
+    @Command(name = "snapshot", mixinStandardHelpOptions = true,
+            description = {"Record this environment and store it as .kiln/snapshots/<id>.json.",
+                    "The id is the SHA-256 of the snapshot's canonical JSON:",
+                    "the same environment gives the same id."})
+    static final class Snapshot implements Callable<Result> {
+        private final Session session;
+
+        @Option(names = "--all-jars", description = "List every jar, not only those added at run time.")
+        boolean allJars;
+
+        @Option(names = "--json", description = "Print the snapshot as JSON ({\"id\", \"environment\"}) instead of a summary.")
+        boolean json;
+
+        @Option(names = "--no-store", description = "Show the snapshot without storing it.")
+        boolean noStore;
+
+        Snapshot(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Result call() {
+            EnvSnapshot s = new EnvironmentRecorder(session).record();
+            String stored = null;
+            if (!noStore) {
+                SnapshotStore store = new SnapshotStore(session.projectDir());
+                store.save(s, session.origin());
+                stored = session.projectDir().relativize(store.dir().resolve(s.id() + ".json")).toString();
+            }
+            Result r = EnvResults.snapshot(s, stored, allJars);
+            if (!json) {
+                return r;
+            }
+            String text = CanonicalJson.pretty(s);
+            return new Result() {
+                @Override
+                public String text() {
+                    return text;
+                }
+
+                @Override
+                public String html() {
+                    return r.html();
+                }
+
+                @Override
+                public java.util.Map<String, Object> provenance() {
+                    return r.provenance();
+                }
+            };
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = {"Show what changed between two snapshots.",
+                    "Jar versions and contents, jars added and removed, JVM, OS, image, git",
+                    "and datasets. With one snapshot, compares it with this environment now."})
+    static final class Diff implements Callable<Result> {
+        private final Session session;
+
+        @Parameters(index = "0", paramLabel = "FROM", description = "Snapshot id (or prefix, 4+ hex digits), snapshot .json or notebook .ipynb.")
+        String from;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TO", description = "The same; default: this environment now.")
+        String to;
+
+        Diff(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Result call() {
+            SnapshotStore store = new SnapshotStore(session.projectDir());
+            EnvSnapshot a = store.load(from);
+            EnvSnapshot b = to == null ? new EnvironmentRecorder(session).record() : store.load(to);
+            return EnvResults.diff(SnapshotDiff.between(a, b));
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Compare this environment with the one the notebook last ran with.",
+                    "Answers identical, compatible (differences that should not change",
+                    "results) or differs, with the reasons."})
+    static final class Check implements Callable<Result> {
+        private final Session session;
+
+        @Option(names = "--against", paramLabel = "SNAPSHOT",
+                description = "Snapshot id or prefix, snapshot .json or notebook .ipynb. Default: the snapshot this notebook "
+                        + "last took, else the latest one stored here.")
+        String against;
+
+        Check(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Result call() {
+            SnapshotStore store = new SnapshotStore(session.projectDir());
+            EnvSnapshot current = new EnvironmentRecorder(session).record();
+            EnvSnapshot reference;
+            String what;
+            if (against != null) {
+                reference = store.load(against);
+                what = "--against " + against;
+            } else {
+                reference = store.latest(current.environment().notebook());
+                if (reference == null) {
+                    throw new UserError("No snapshot to check against in " + store.dir() + ". Run '%env snapshot' "
+                            + "(or 'kiln env snapshot') when the notebook runs as it should, or pass --against ID.");
+                }
+                what = "the last snapshot" + (current.environment().notebook() == null ? "" : " of this notebook");
+            }
+            return EnvResults.check(SnapshotDiff.between(reference, current), what);
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = {"Print what rebuilds a recorded environment.",
+                    "The image reference, the %%maven lines, a pom.xml dependencies fragment,",
+                    "the git commit and the dataset versions."})
+    static final class Restore implements Callable<Result> {
+        private final Session session;
+
+        @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id or prefix, snapshot .json or notebook .ipynb.")
+        String ref;
+
+        @Option(names = "--write", paramLabel = "DIR",
+                description = "Also write restore.txt, maven.txt, pom-dependencies.xml, image.txt and the snapshot's JSON to DIR.")
+        Path write;
+
+        Restore(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Result call() {
+            EnvSnapshot s = new SnapshotStore(session.projectDir()).load(ref);
+            RestorePlan plan = RestorePlan.of(s);
+            String written = null;
+            if (write != null) {
+                Path dir = session.projectDir().resolve(write);
+                try {
+                    Files.createDirectories(dir);
+                    writeFile(dir.resolve("restore.txt"), plan.text());
+                    writeFile(dir.resolve("maven.txt"), plan.mavenLines().isEmpty() ? "" : String.join("\n", plan.mavenLines()) + "\n");
+                    writeFile(dir.resolve("pom-dependencies.xml"), plan.pomFragment());
+                    if (plan.imageReference() != null) {
+                        writeFile(dir.resolve("image.txt"), plan.imageReference() + "\n");
+                    }
+                    Path json = dir.resolve(s.id() + ".json");
+                    Files.write(tmpFor(json), s.canonicalBytes());
+                    Files.move(tmpFor(json), json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new UserError("Could not write the restore files to " + dir + ": " + e.getMessage()
+                            + ". Choose a writable directory with --write.", e);
+                }
+                written = session.projectDir().relativize(dir).toString();
+                if (written.isEmpty()) {
+                    written = ".";
+                }
+            }
+            return EnvResults.restore(plan, written);
+        }
+
+        private static Path tmpFor(Path file) {
+            return file.resolveSibling("." + file.getFileName() + ".tmp");
+        }
+
+        private static void writeFile(Path file, String content) throws IOException {
+            Path tmp = tmpFor(file);
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the snapshots taken in this project, newest first.")
+    static final class ListRuns implements Callable<Result> {
+        private final Session session;
+
+        ListRuns(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Result call() {
+            return EnvResults.list(new SnapshotStore(session.projectDir()).runs());
+        }
+    }
+}
