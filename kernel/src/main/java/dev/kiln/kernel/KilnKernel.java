@@ -20,6 +20,7 @@ import dev.kiln.magics.cli.MimeBundle;
 import dev.kiln.magics.cli.Result;
 import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.env.RuntimeClasspath;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,7 +35,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
@@ -85,7 +85,6 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     private final Renderers renderers = Renderers.discover(KilnKernel.class.getClassLoader());
     private final CommandRunner magics;
     private final List<String> magicNames = new ArrayList<>();
-    private final List<Path> added = new CopyOnWriteArrayList<>();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     private final LanguageInfo language;
     private volatile ShellReplyEnvironment current;
@@ -436,12 +435,12 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     @Override
     public void addToClasspath(Path path, String coordinates) {
         evaluator().addToClasspath(path);
-        added.add(path);
+        RuntimeClasspath.add(path, coordinates); // %env snapshot lists it with its coordinates
     }
 
     @Override
     public List<Path> addedClasspath() {
-        return List.copyOf(added);
+        return RuntimeClasspath.entries().stream().map(RuntimeClasspath.Entry::jar).toList();
     }
 
     @Override
@@ -465,6 +464,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             System.exit(2);
         }
         System.setProperty("java.awt.headless", "true");
+        System.setProperty("kiln.kernel.version", KilnVersion.get());
         // the kernel's own log goes to the stderr Jupyter gave it, never into a cell
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("kiln.log.level", "warn"));
         System.setProperty("org.slf4j.simpleLogger.cacheOutputStream", "true");
