@@ -82,7 +82,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
 
     private final SessionHistory sessionHistory;
     private final CellOutput output;
-    private final Renderers renderers = Renderers.discover(KilnKernel.class.getClassLoader());
+    private final Renderers renderers = Renderers.on(KilnKernel.class.getClassLoader());
     private final CommandRunner magics;
     private final List<String> magicNames = new ArrayList<>();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
@@ -135,6 +135,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 JavaEvaluator ev = new JavaEvaluator(cp, IMPORTS);
                 ev.eval("1", "warm-up", 0); // the first evaluation loads the compiler: do it before the user's
                 evaluator.complete(ev);
+                renderers.discover();
             } catch (Throwable e) {
                 evaluator.completeExceptionally(e);
             }

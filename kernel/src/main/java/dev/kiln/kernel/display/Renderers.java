@@ -17,15 +17,34 @@ import java.util.ServiceLoader;
 public final class Renderers {
 
     private final List<DisplayRenderer> renderers = new ArrayList<>();
+    private final ClassLoader loader;
+    private boolean discovered;
 
-    /** The renderers on the class path, plus images. */
-    public static Renderers discover(ClassLoader loader) {
-        Renderers r = new Renderers();
-        r.register(new ImageRenderer());
-        for (DisplayRenderer d : ServiceLoader.load(DisplayRenderer.class, loader)) {
-            r.register(d);
+    private Renderers(ClassLoader loader) {
+        this.loader = loader;
+    }
+
+    /**
+     * The renderers on the class path, plus images. They are looked up on first use (or by
+     * {@link #discover()}): loading Tablesaw and XChart must not delay the kernel's first reply.
+     */
+    public static Renderers on(ClassLoader loader) {
+        return new Renderers(loader);
+    }
+
+    /** Loads the renderers listed on the class path, if not done yet. */
+    public synchronized void discover() {
+        if (discovered) {
+            return;
         }
-        return r;
+        discovered = true;
+        List<DisplayRenderer> explicit = new ArrayList<>(renderers);
+        renderers.clear();
+        renderers.add(new ImageRenderer());
+        for (DisplayRenderer d : ServiceLoader.load(DisplayRenderer.class, loader)) {
+            register(d);
+        }
+        explicit.forEach(this::register);
     }
 
     /** Adds a renderer; a later one for the same type wins. */
@@ -60,6 +79,7 @@ public final class Renderers {
     }
 
     private synchronized DisplayRenderer closest(Class<?> cls) {
+        discover();
         DisplayRenderer best = null;
         for (DisplayRenderer r : renderers) {
             if (r.type().isAssignableFrom(cls) && (best == null || best.type().isAssignableFrom(r.type()))) {
