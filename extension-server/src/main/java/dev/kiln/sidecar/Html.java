@@ -60,11 +60,11 @@ final class Html {
             nav a{color:#555;text-decoration:none;font-size:13px}
             h1{font-size:20px;margin:.4em 0 .8em} h2{font-size:16px;margin-top:1.6em}
             table{border-collapse:collapse;margin:.5em 0} th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-            th{background:#f4f4f4} td.num{text-align:right;font-variant-numeric:tabular-nums}
+            th{background:#f4f4f4} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             code{font-family:'DejaVu Sans Mono',monospace;font-size:12px}
             tr.changed td{background:#fff4d6} tr.added td{background:#e3f6e3} tr.removed td{background:#fbe3e3}
             .muted{color:#777} img.chart{border:1px solid #ddd;max-width:100%}
-            form.inline{display:inline} input[type=text]{width:22em}
+            input[type=text]{width:16em}
             """;
 
     private Html() {
