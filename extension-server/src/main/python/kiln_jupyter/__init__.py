@@ -26,7 +26,6 @@ import secrets
 import shlex
 import signal
 import subprocess
-import sys
 import time
 import atexit
 from urllib.parse import parse_qsl, urlencode
