@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The sidecar's database: SQLite in a file (the default; WAL, so a killed sidecar loses nothing it
  * acknowledged) or PostgreSQL by JDBC URL for a team sharing one registry. SQLite takes one writer
- * at a time, so writes go through one connection there and reads through a few; PostgreSQL
- * shares one small pool for both.
+ * at a time, so writes go through {@link SqliteWriter} there and reads through a few connections;
+ * PostgreSQL shares one small pool for both.
  */
 final class Database implements AutoCloseable {
 
@@ -29,11 +29,12 @@ final class Database implements AutoCloseable {
     private final boolean sqlite;
     private final Pool writers;
     private final Pool readers;
+    private SqliteWriter sqliteWriter;
 
     private Database(String url, boolean sqlite) {
         this.url = url;
         this.sqlite = sqlite;
-        this.writers = new Pool(sqlite ? 1 : 8);
+        this.writers = new Pool(8);
         this.readers = sqlite ? new Pool(4) : writers;
     }
 
@@ -65,10 +66,12 @@ final class Database implements AutoCloseable {
             db = new Database("jdbc:sqlite:" + file, true);
         }
         try {
-            db.write(c -> {
+            try (Connection c = db.connect()) {
                 Migrations.apply(c, db.sqlite);
-                return null;
-            });
+            }
+            if (db.sqlite) {
+                db.sqliteWriter = new SqliteWriter(db.connect());
+            }
         } catch (SQLException | RuntimeException e) {
             db.close();
             throw e;
@@ -85,7 +88,11 @@ final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1…");
     }
 
+    /** Runs {@code work} and commits it; on SQLite alone or grouped with other writes. */
     <T> T write(Work<T> work) throws SQLException {
+        if (sqliteWriter != null) {
+            return sqliteWriter.write(work);
+        }
         return writers.with(work);
     }
 
@@ -93,9 +100,12 @@ final class Database implements AutoCloseable {
         return readers.with(work);
     }
 
-    /** Runs {@code work} in one transaction on the write connection. */
+    /** Runs {@code work} in one transaction: all of it or none. */
     <T> T transaction(Work<T> work) throws SQLException {
-        return write(c -> {
+        if (sqliteWriter != null) {
+            return sqliteWriter.write(work); // each write is its own savepoint there
+        }
+        return writers.with(c -> {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -126,6 +136,9 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sqliteWriter != null) {
+            sqliteWriter.close();
+        }
         writers.close();
         if (readers != writers) {
             readers.close();

@@ -26,6 +26,11 @@ import java.util.TreeSet;
 /** The history pages: what was recorded, over time, rendered on the server. */
 final class Pages {
 
+    /** How much one page shows: pages stay fast however long the history grows. */
+    static final int PAGE_VERSIONS = 200;
+    static final int CHART_VERSIONS = 2_000;
+    static final int PAGE_RUNS = 100;
+
     private final RecordStore store;
     private final Access access;
 
@@ -87,7 +92,7 @@ final class Pages {
     void dataset(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         String name = Records.name("dataset name", ctx.pathParam("name"));
-        List<JsonNode> versions = parse(store.versions(name, 10_000));
+        List<JsonNode> versions = parse(store.versions(name, PAGE_VERSIONS));
         if (versions.isEmpty()) {
             throw new NotFoundResponse("No version of dataset " + name + " has been recorded");
         }
@@ -96,7 +101,8 @@ final class Pages {
             uses.computeIfAbsent(u.version(), k -> new ArrayList<>()).add(u);
         }
         StringBuilder b = new StringBuilder();
-        b.append("<p>").append(versions.size()).append(versions.size() == 1 ? " version" : " versions").append(", newest first.</p>");
+        b.append("<p>").append(versions.size()).append(versions.size() == 1 ? " version" : " versions")
+                .append(versions.size() == PAGE_VERSIONS ? " (the newest; the API has them all)" : "").append(", newest first.</p>");
         b.append("<img class=\"chart\" id=\"chart\" alt=\"Size and rows of ").append(esc(name)).append(" over time\" src=\"")
                 .append(esc(base)).append("/datasets/").append(esc(url(name))).append("/chart.png\">");
         b.append("<table id=\"versions\"><tr><th>time</th><th>version</th><th>parent</th><th>size</th><th>files</th><th>rows</th>"
@@ -132,7 +138,7 @@ final class Pages {
     void chart(Context ctx) throws SQLException, IOException {
         String name = Records.name("dataset name", ctx.pathParam("name"));
         List<SizeChart.Point> points = new ArrayList<>();
-        for (JsonNode v : parse(store.versions(name, 10_000))) {
+        for (JsonNode v : parse(store.versions(name, CHART_VERSIONS))) {
             points.add(new SizeChart.Point(millis(v.path("time").asText()), v.path("size").asLong(),
                     v.hasNonNull("rows") ? v.get("rows").asLong() : null));
         }
@@ -146,13 +152,15 @@ final class Pages {
     void notebook(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         String path = Records.notebook(ctx.queryParam("path"));
-        List<JsonNode> runs = parse(store.runs(path, 500));
+        List<JsonNode> runs = parse(store.runs(path, PAGE_RUNS));
         if (runs.isEmpty()) {
             throw new NotFoundResponse("No run of notebook " + path + " has been recorded");
         }
         boolean forms = base.isEmpty(); // through a read-only proxy there is nothing to post to
         StringBuilder b = new StringBuilder();
-        b.append("<p>").append(runs.size()).append(runs.size() == 1 ? " run" : " runs").append(", newest first.</p>");
+        b.append("<p>").append(runs.size()).append(runs.size() == 1 ? " run" : " runs")
+                .append(runs.size() == PAGE_RUNS ? " (the newest; the API has them all)" : "").append(", newest first.</p>");
+        Map<String, JsonNode> snapshots = new HashMap<>();
         b.append("<table id=\"runs\"><tr><th>started</th><th>took</th><th>session</th><th>environment</th>"
                 + "<th>data</th><th>outputs</th><th>notes</th></tr>");
         for (int i = 0; i < runs.size(); i++) {
@@ -170,8 +178,16 @@ final class Pages {
             if (snap != null) {
                 b.append("<a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(snap))).append("\"><code>")
                         .append(esc(shortId(snap))).append("</code></a>");
-                store.snapshot(snap).map(Pages::parseOne).ifPresent(s -> b.append("<br><span class=\"muted\">")
-                        .append(esc(summary(s))).append("</span>"));
+                JsonNode s = snapshots.computeIfAbsent(snap, k -> {
+                    try {
+                        return store.snapshot(k).map(Pages::parseOne).orElse(null);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                if (s != null) {
+                    b.append("<br><span class=\"muted\">").append(esc(summary(s))).append("</span>");
+                }
                 String previous = i + 1 < runs.size() ? runs.get(i + 1).path("snapshot").asText(null) : null;
                 if (previous != null && !previous.equals(snap)) {
                     b.append("<br><a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(previous)))

@@ -175,15 +175,15 @@ final class RecordStore {
     /** Snapshots, newest first; of one notebook when {@code notebook} is given. */
     List<String> snapshots(String notebook, int limit) throws SQLException {
         return notebook == null
-                ? bodies("SELECT body FROM snapshots ORDER BY time_ms DESC, id LIMIT ?", limit)
-                : bodies("SELECT body FROM snapshots WHERE notebook = ? ORDER BY time_ms DESC, id LIMIT ?", notebook, limit);
+                ? bodies("SELECT body FROM snapshots ORDER BY time_ms DESC, id DESC LIMIT ?", limit)
+                : bodies("SELECT body FROM snapshots WHERE notebook = ? ORDER BY time_ms DESC, id DESC LIMIT ?", notebook, limit);
     }
 
     List<SnapshotSummary> snapshotSummaries(int limit) throws SQLException {
         return db.read(c -> {
             List<SnapshotSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, notebook, time_ms FROM snapshots ORDER BY time_ms DESC, id LIMIT ?")) {
+                    "SELECT id, notebook, time_ms FROM snapshots ORDER BY time_ms DESC, id DESC LIMIT ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -198,7 +198,7 @@ final class RecordStore {
     /** Versions of a dataset, oldest first (the last {@code limit}). */
     List<String> versions(String dataset, int limit) throws SQLException {
         List<String> newestFirst = bodies(
-                "SELECT body FROM dataset_versions WHERE dataset = ? ORDER BY time_ms DESC, id LIMIT ?", dataset, limit);
+                "SELECT body FROM dataset_versions WHERE dataset = ? ORDER BY time_ms DESC, id DESC LIMIT ?", dataset, limit);
         List<String> out = new ArrayList<>(newestFirst);
         java.util.Collections.reverse(out);
         return out;
@@ -207,8 +207,8 @@ final class RecordStore {
     /** Runs, newest first; of one notebook when {@code notebook} is given. */
     List<String> runs(String notebook, int limit) throws SQLException {
         return notebook == null
-                ? bodies("SELECT body FROM runs ORDER BY start_ms DESC, id LIMIT ?", limit)
-                : bodies("SELECT body FROM runs WHERE notebook = ? ORDER BY start_ms DESC, id LIMIT ?", notebook, limit);
+                ? bodies("SELECT body FROM runs ORDER BY start_ms DESC, id DESC LIMIT ?", limit)
+                : bodies("SELECT body FROM runs WHERE notebook = ? ORDER BY start_ms DESC, id DESC LIMIT ?", notebook, limit);
     }
 
     List<DatasetSummary> datasets() throws SQLException {

@@ -6,8 +6,8 @@ CREATE TABLE snapshots (
   time_ms BIGINT NOT NULL,
   body TEXT NOT NULL
 );
-CREATE INDEX snapshots_by_notebook ON snapshots (notebook, time_ms);
-CREATE INDEX snapshots_by_time ON snapshots (time_ms);
+CREATE INDEX snapshots_by_notebook ON snapshots (notebook, time_ms, id);
+CREATE INDEX snapshots_by_time ON snapshots (time_ms, id);
 
 CREATE TABLE dataset_versions (
   dataset TEXT NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE dataset_versions (
   body TEXT NOT NULL,
   PRIMARY KEY (dataset, id)
 );
-CREATE INDEX dataset_versions_by_time ON dataset_versions (dataset, time_ms);
+CREATE INDEX dataset_versions_by_time ON dataset_versions (dataset, time_ms, id);
 
 CREATE TABLE lineage (
   dataset TEXT NOT NULL,
@@ -43,7 +43,8 @@ CREATE TABLE runs (
   snapshot TEXT,
   body TEXT NOT NULL
 );
-CREATE INDEX runs_by_notebook ON runs (notebook, start_ms);
+CREATE INDEX runs_by_notebook ON runs (notebook, start_ms, id);
+CREATE INDEX runs_by_start ON runs (start_ms, id);
 
 CREATE TABLE run_datasets (
   run_id TEXT NOT NULL,
