@@ -23,11 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Jupyter (Debian's Notebook 6.4) with the kiln_jupyter server extension: it starts the sidecar,
+ * Jupyter (Debian's Notebook 6.4, and Jupyter Server 1.x) with the kiln_jupyter server extension: it starts the sidecar,
  * kernels find it through KILN_SIDECAR_FILE, and its pages appear under Jupyter's URL and login.
  */
 class JupyterExtensionTest {
@@ -37,12 +38,30 @@ class JupyterExtensionTest {
     @TempDir
     Path dir;
 
-    @Test
-    void jupyterStartsTheSidecarAndServesItsHistoryUnderItsOwnUrlAndLogin() throws Exception {
+    /** Debian's two Jupyter servers: Notebook 6.4 and Jupyter Server 1.x (what JupyterLab runs on). */
+    enum Flavour {
+        NOTEBOOK("notebook", "NotebookApp", "jupyter_notebook_config.json", "{\"NotebookApp\": {\"nbserver_extensions\": {\"kiln_jupyter\": true}}}"),
+        JUPYTER_SERVER("jupyter_server", "ServerApp", "jupyter_server_config.json", "{\"ServerApp\": {\"jpserver_extensions\": {\"kiln_jupyter\": true}}}");
+
+        final String module;
+        final String app;
+        final String configFile;
+        final String config;
+
+        Flavour(String module, String app, String configFile, String config) {
+            this.module = module;
+            this.app = app;
+            this.configFile = configFile;
+            this.config = config;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void jupyterStartsTheSidecarAndServesItsHistoryUnderItsOwnUrlAndLogin(Flavour flavour) throws Exception {
         Path config = dir.resolve("config");
         Files.createDirectories(config);
-        Files.writeString(config.resolve("jupyter_notebook_config.json"),
-                "{\"NotebookApp\": {\"nbserver_extensions\": {\"kiln_jupyter\": true}}}");
+        Files.writeString(config.resolve(flavour.configFile), flavour.config);
         Path info = dir.resolve("runtime/kiln/sidecar.json");
         String jupyterToken = "jt-" + UUID.randomUUID();
         int port;
@@ -52,9 +71,9 @@ class JupyterExtensionTest {
         List<String> sidecar = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-cp", SidecarProcess.classPath(), "dev.kiln.magics.cli.Main", "sidecar",
                 "--db", dir.resolve("records.db").toString());
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-m", "notebook", "--no-browser", "--ip=127.0.0.1",
-                "--port=" + port, "--NotebookApp.port_retries=0", "--NotebookApp.token=" + jupyterToken, "--allow-root",
-                "--notebook-dir=" + dir)
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-m", flavour.module, "--no-browser", "--ip=127.0.0.1",
+                "--port=" + port, "--" + flavour.app + ".port_retries=0", "--" + flavour.app + ".token=" + jupyterToken,
+                "--allow-root", "--" + flavour.app + (flavour == Flavour.NOTEBOOK ? ".notebook_dir=" : ".root_dir=") + dir)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("jupyter.log").toFile());
         Map<String, String> env = pb.environment();
         env.put("JUPYTER_CONFIG_DIR", config.toString());
