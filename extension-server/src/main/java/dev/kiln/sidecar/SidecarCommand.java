@@ -93,6 +93,10 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
             stopped.countDown();
         }, "kiln-sidecar-stop"));
         session.out().println("kiln sidecar: listening on " + url + " (records in " + server.database() + ")");
+        if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+            session.err().println("kiln sidecar: warning: --host " + host + " lets other machines connect; they still need the token,"
+                    + " and traffic is plain HTTP: put TLS in front of it for a team");
+        }
         session.out().println("kiln sidecar: URL and token for the kernel and the browser are in " + info);
         session.out().flush();
         stopped.await();
