@@ -34,7 +34,8 @@ import tornado.web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 # Headers worth passing back to the browser; everything else is the sidecar's business.
-_PASS_BACK = ("Content-Type", "Cache-Control", "Location", "Content-Disposition")
+_PASS_BACK = ("Content-Type", "Cache-Control", "Location", "Content-Disposition",
+              "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
 
 
 def _info_file():

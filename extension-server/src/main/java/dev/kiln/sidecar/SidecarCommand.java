@@ -38,7 +38,7 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
     int port;
 
     @Option(names = "--db", paramLabel = "FILE|JDBC-URL",
-            description = "Where records are kept: a SQLite file (default: ~/.local/share/kiln/sidecar.db)"
+            description = "Where records are kept: a SQLite file (default: $XDG_DATA_HOME/kiln/sidecar.db, else ~/.local/share/kiln/sidecar.db)"
                     + " or a jdbc:postgresql://host/db?user=…&password=… URL shared by a team.")
     String db;
 
@@ -71,7 +71,7 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
         String token = token();
         Path info = infoFile != null ? session.projectDir().resolve(infoFile) : SidecarEndpoint.infoFile(session.env());
         String target = db != null ? (db.startsWith("jdbc:") ? db : session.projectDir().resolve(db).toString())
-                : Path.of(session.env().getOrDefault("HOME", System.getProperty("user.home")), ".local", "share", "kiln", "sidecar.db").toString();
+                : dataHome().resolve("kiln").resolve("sidecar.db").toString();
         SidecarServer server;
         try {
             server = SidecarServer.start(new SidecarServer.Options(host, port, target, token, maxBody));
@@ -129,6 +129,15 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /** {@code $XDG_DATA_HOME}, else {@code ~/.local/share}. */
+    private Path dataHome() {
+        String xdg = session.env().get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg);
+        }
+        return Path.of(session.env().getOrDefault("HOME", System.getProperty("user.home")), ".local", "share");
     }
 
     private static void removeIfOurs(Path info) {

@@ -106,6 +106,9 @@ class SidecarSecurityTest {
         assertEquals(200, page.status());
         assertTrue(page.body().contains("Notebook a.ipynb"), page.body());
         assertFalse(page.body().contains(TOKEN));
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("default-src 'none'") && csp.contains("img-src 'self'"), csp);
+        assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElseThrow());
     }
 
     @Test
