@@ -140,6 +140,9 @@ class JupyterExtensionTest {
             assertTrue(jupyter.waitFor(60, TimeUnit.SECONDS), "Jupyter stops");
             sidecarProcess.onExit().get(60, TimeUnit.SECONDS);
             assertFalse(sidecarProcess.isAlive(), "the sidecar Jupyter started stops with it");
+            String log = Files.readString(dir.resolve("jupyter.log"));
+            assertTrue(log.contains("Kiln: started the sidecar"), log);
+            assertFalse(log.contains(endpoint.token()), "the sidecar's token is in no log");
         } finally {
             if (jupyter.isAlive()) {
                 jupyter.destroyForcibly();

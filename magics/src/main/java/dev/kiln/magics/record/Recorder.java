@@ -60,6 +60,7 @@ public final class Recorder implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        spool.sweep();
         requestDrain(); // records left from an earlier session go out now
     }
 

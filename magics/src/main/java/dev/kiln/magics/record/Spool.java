@@ -51,6 +51,23 @@ final class Spool {
         }
     }
 
+    /** Removes half-written temp files a killed process left behind (older than an hour, so never one in progress). */
+    void sweep() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - 3_600_000L;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".spool-*.tmp")) {
+            for (Path p : ds) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // a leftover temp file is harmless: it is never read as a record
+        }
+    }
+
     /** Records waiting, oldest first. */
     List<Path> pending() {
         List<Path> files = new ArrayList<>();
