@@ -87,6 +87,7 @@ class HistoryPagesBrowserTest {
         assertTrue(dom.contains("href=\"/notebook?path=analysis%2Fclimate.ipynb\">analysis/climate.ipynb</a>"), dom);
         assertTrue(dom.contains("env-two"), dom);
         assertFalse(dom.contains(TOKEN), "the token is gone from the page once logged in");
+        chromium.screenshot(login("/"), SHOTS.resolve("index.png"), 1100, 800);
     }
 
     @Test
