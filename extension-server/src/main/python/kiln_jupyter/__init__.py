@@ -66,6 +66,7 @@ class Sidecar:
         self.url = os.environ.get("KILN_SIDECAR_URL")
         self.token = os.environ.get("KILN_SIDECAR_TOKEN")
         self.info_file = _info_file()
+        self.failed = False
 
     def start(self):
         if self.url and self.token:
@@ -78,7 +79,13 @@ class Sidecar:
         env = dict(os.environ)
         env["KILN_SIDECAR_TOKEN"] = self.token  # in the environment, not on the command line `ps` shows
         env["KILN_SIDECAR_FILE"] = self.info_file
-        self.process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        try:
+            self.process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        except OSError as e:
+            self.log.error("Kiln: could not start the sidecar with %r: %s. Put 'kiln' on PATH or set "
+                           "KILN_SIDECAR_COMMAND; Jupyter runs on without the Kiln history pages.", argv[0], e)
+            self.failed = True
+            return
         os.environ["KILN_SIDECAR_FILE"] = self.info_file  # kernels started from here inherit it
         self.log.info("Kiln: started the sidecar (pid %d); it announces itself in %s", self.process.pid, self.info_file)
         atexit.register(self.stop)
@@ -87,6 +94,8 @@ class Sidecar:
         """The sidecar's URL once it listens; None when it is not coming."""
         if self.url:
             return self.url
+        if self.failed:
+            return None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
