@@ -90,6 +90,17 @@ final class RecordStore {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO datasets (dataset, versions, latest_ms, latest_id) VALUES (?, 1, ?, ?)"
+                            + " ON CONFLICT (dataset) DO UPDATE SET versions = datasets.versions + 1,"
+                            + " latest_id = CASE WHEN excluded.latest_ms > datasets.latest_ms OR (excluded.latest_ms = datasets.latest_ms"
+                            + " AND excluded.latest_id > datasets.latest_id) THEN excluded.latest_id ELSE datasets.latest_id END,"
+                            + " latest_ms = CASE WHEN excluded.latest_ms > datasets.latest_ms THEN excluded.latest_ms ELSE datasets.latest_ms END")) {
+                ps.setString(1, v.dataset());
+                ps.setLong(2, v.timeMs());
+                ps.setString(3, v.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO lineage (dataset, version, source_dataset, source_version) VALUES (?, ?, ?, ?)"
                             + " ON CONFLICT DO NOTHING")) {
                 for (Records.DatasetRef r : v.lineage()) {
@@ -215,18 +226,12 @@ final class RecordStore {
         return db.read(c -> {
             List<DatasetSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT v.dataset, n.versions, v.time_ms, v.size, v.row_count FROM dataset_versions v"
-                            + " JOIN (SELECT dataset, COUNT(*) AS versions, MAX(time_ms) AS latest FROM dataset_versions GROUP BY dataset) n"
-                            + " ON n.dataset = v.dataset AND n.latest = v.time_ms ORDER BY v.dataset, v.id");
+                    "SELECT d.dataset, d.versions, d.latest_ms, v.size, v.row_count FROM datasets d"
+                            + " JOIN dataset_versions v ON v.dataset = d.dataset AND v.id = d.latest_id ORDER BY d.dataset");
                  ResultSet rs = ps.executeQuery()) {
-                String last = null;
                 while (rs.next()) {
-                    if (rs.getString(1).equals(last)) {
-                        continue; // two versions at the same instant: one row is enough
-                    }
-                    last = rs.getString(1);
                     long rows = rs.getLong(5);
-                    out.add(new DatasetSummary(last, rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.wasNull() ? null : rows));
+                    out.add(new DatasetSummary(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.wasNull() ? null : rows));
                 }
             }
             return out;

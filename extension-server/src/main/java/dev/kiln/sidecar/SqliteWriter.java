@@ -79,6 +79,10 @@ final class SqliteWriter implements AutoCloseable {
     }
 
     private void run(List<Task<?>> batch) {
+        if (batch.size() == 1) {
+            runAlone(batch.get(0));
+            return;
+        }
         List<Object> results = new ArrayList<>(batch.size());
         List<Throwable> failures = new ArrayList<>(batch.size());
         for (Task<?> t : batch) {
@@ -116,6 +120,22 @@ final class SqliteWriter implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i), failures.get(i));
+        }
+    }
+
+    /** One write on its own needs no savepoint: its transaction is all of it. */
+    private <T> void runAlone(Task<T> t) {
+        try {
+            T result = t.work().apply(connection);
+            connection.commit();
+            t.done().complete(result);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            t.done().completeExceptionally(e);
         }
     }
 

@@ -118,12 +118,7 @@ abstract class SidecarApiContract {
         assertEquals(raw, versions.get(1).get("lineage").get(0).get("dataset").asText());
         assertEquals(9_000, versions.get(1).get("rows").asLong());
 
-        JsonNode summary = null;
-        for (JsonNode d : json(http.get("/api/datasets"))) {
-            if (d.get("dataset").asText().equals(clean)) {
-                summary = d;
-            }
-        }
+        JsonNode summary = summary(clean);
         assertEquals(2, summary.get("versions").asInt());
         assertEquals(3_000_000, summary.get("latestSize").asLong());
         assertEquals("2024-03-01T00:00:00Z", summary.get("latestTime").asText());
@@ -172,7 +167,36 @@ abstract class SidecarApiContract {
                 applied.add(rs.getInt(1));
             }
         }
-        assertEquals(List.of(1, 2), applied);
+        assertEquals(List.of(1, 2, 3), applied);
+    }
+
+    @Test
+    void aNewMigrationBringsRecordsKeptBeforeItForward() throws Exception {
+        String ds = unique("old");
+        assertEquals(201, http.post("/api/versions", version(ds, "a", null, 10, 1L, "2024-01-01T00:00:00Z", List.of())).status());
+        assertEquals(201, http.post("/api/versions", version(ds, "b", "a", 20, 2L, "2024-01-02T00:00:00Z", List.of())).status());
+        server.close();
+        // the database as a sidecar from before migration 3 left it
+        try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE datasets");
+            s.execute("DELETE FROM schema_migrations WHERE version = 3");
+        }
+        server = start();
+        http = new Http(server.url("127.0.0.1"), TOKEN);
+        assertEquals(2, summary(ds).get("versions").asInt());
+        assertEquals(20, summary(ds).get("latestSize").asLong());
+        assertEquals(201, http.post("/api/versions", version(ds, "c", "b", 30, 3L, "2024-01-03T00:00:00Z", List.of())).status());
+        assertEquals(3, summary(ds).get("versions").asInt());
+        assertEquals(30, summary(ds).get("latestSize").asLong());
+    }
+
+    JsonNode summary(String dataset) throws Exception {
+        for (JsonNode d : json(http.get("/api/datasets"))) {
+            if (d.get("dataset").asText().equals(dataset)) {
+                return d;
+            }
+        }
+        throw new AssertionError("no dataset " + dataset + " in /api/datasets");
     }
 
     @Test
