@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
 /** {@code kiln sidecar}: runs the sidecar until stopped and tells the kernel where it is. */
 @Command(name = "sidecar", mixinStandardHelpOptions = true,
         description = {
-                "Run the Kiln sidecar: it records environment snapshots, dataset versions and runs,",
-                "and shows their history in the browser. It writes its URL and token to an info file",
-                "only you can read, where the kernel finds it. Stop it with Ctrl-C."
+                "Run the Kiln sidecar: it records environment snapshots, dataset versions",
+                "and runs, and shows their history in the browser. Its URL and token go to",
+                "an info file only you can read, where the kernel finds them.",
+                "Stop it with Ctrl-C."
         })
 public final class SidecarCommand implements Callable<Result>, ExternalCommand {
 
