@@ -54,7 +54,10 @@ final class Database implements AutoCloseable {
         } else {
             Path file = Path.of(target).toAbsolutePath();
             try {
-                Files.createDirectories(file.getParent());
+                if (!Files.isDirectory(file.getParent())) {
+                    Files.createDirectories(file.getParent(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                }
                 if (!Files.exists(file)) {
                     // records name files, people and notebooks: only their owner reads them
                     Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(

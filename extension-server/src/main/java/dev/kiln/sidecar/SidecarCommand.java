@@ -87,9 +87,16 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
         }
         URI url = server.url(host);
         new SidecarEndpoint(url, token).write(info, ProcessHandle.current().pid());
+        Path open = info.resolveSibling("sidecar-open.html");
+        writeOpenPage(open, url, token);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             removeIfOurs(info);
+            try {
+                Files.deleteIfExists(open);
+            } catch (IOException ignored) {
+                // nothing to clean up
+            }
             server.close();
             stopped.countDown();
         }, "kiln-sidecar-stop"));
@@ -98,7 +105,8 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
             session.err().println("kiln sidecar: warning: --host " + host + " lets other machines connect; they still need the token,"
                     + " and traffic is plain HTTP: put TLS in front of it for a team");
         }
-        session.out().println("kiln sidecar: URL and token for the kernel and the browser are in " + info);
+        session.out().println("kiln sidecar: URL and token for the kernel are in " + info);
+        session.out().println("kiln sidecar: to see the history, open " + open.toUri() + " in a browser");
         session.out().flush();
         stopped.await();
         return Result.ofText("kiln sidecar: stopped");
@@ -130,6 +138,20 @@ public final class SidecarCommand implements Callable<Result>, ExternalCommand {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * A page that logs the browser in, readable only by the user (as Jupyter does), so the token
+     * never has to be printed where logs keep it.
+     */
+    private static void writeOpenPage(Path page, URI url, String token) throws IOException {
+        String target = url + "?token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
+        Path tmp = Files.createTempFile(page.getParent(), ".open-", ".tmp",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+                + Html.esc(target) + "\"><title>Kiln history</title></head><body><a href=\"" + Html.esc(target)
+                + "\">Open the Kiln history</a></body></html>\n");
+        Files.move(tmp, page, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** {@code $XDG_DATA_HOME}, else {@code ~/.local/share}. */

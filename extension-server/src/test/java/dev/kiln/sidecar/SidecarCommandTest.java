@@ -39,11 +39,15 @@ class SidecarCommandTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(info.getParent())));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("db"))));
             assertEquals(200, sidecar.http().get("/api/health").status());
+            Path open = info.resolveSibling("sidecar-open.html");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(open)));
+            assertTrue(Files.readString(open).contains("?token=" + sidecar.endpoint.token()), "the browser's way in");
             // a browser login puts the token in a URL: it must not reach any log
             sidecar.http().send(java.net.http.HttpRequest.newBuilder(sidecar.http().uri("/?token=" + sidecar.endpoint.token())).GET());
             sidecar.http().get("/api/snapshots/..%2fetc");
             sidecar.stop(); // SIGTERM, as Ctrl-C or Jupyter stops it
             assertFalse(Files.exists(info), "a stopped sidecar takes its info file away");
+            assertFalse(Files.exists(open));
             String out = sidecar.output();
             assertTrue(out.contains("listening on http://127.0.0.1:"), out);
             assertFalse(out.contains(sidecar.endpoint.token()), out);
