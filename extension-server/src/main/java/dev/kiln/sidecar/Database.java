@@ -69,7 +69,7 @@ final class Database implements AutoCloseable {
             db = new Database("jdbc:sqlite:" + file, true);
         }
         try {
-            try (Connection c = db.connect()) {
+            try (Connection c = db.connect(true)) {
                 Migrations.apply(c, db.sqlite);
             }
             if (db.sqlite) {
@@ -124,7 +124,15 @@ final class Database implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
+        return connect(false);
+    }
+
+    /** A connection; {@code immediate}: on SQLite its transactions take the write lock when they begin. */
+    private Connection connect(boolean immediate) throws SQLException {
         Properties props = new Properties();
+        if (sqlite && immediate) {
+            props.setProperty("transaction_mode", "IMMEDIATE");
+        }
         Connection c = DriverManager.getConnection(url, props);
         if (sqlite) {
             try (Statement s = c.createStatement()) {

@@ -10,9 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Brings a database's schema up to date: plain SQL files under {@code migrations/} (listed in
@@ -22,55 +20,56 @@ import java.util.Set;
 final class Migrations {
 
     private static final String DIR = "/dev/kiln/sidecar/migrations/";
+    private static final long LOCK = 7305861;
 
     static void apply(Connection c, boolean sqlite) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
+        if (!sqlite) {
+            // two sidecars starting against one team database migrate one after the other
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
+            }
         }
-        c.setAutoCommit(false);
         try {
-            if (!sqlite) {
-                try (Statement s = c.createStatement()) {
-                    // two sidecars starting against one team database migrate one after the other
-                    s.execute("SELECT pg_advisory_xact_lock(7305861)");
-                }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
             }
-            Set<Integer> applied = new HashSet<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM schema_migrations")) {
-                while (rs.next()) {
-                    applied.add(rs.getInt(1));
-                }
-            }
-            c.commit();
             for (String name : resource("index.txt").lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
                 int version = Integer.parseInt(name.substring(0, name.indexOf('_')));
-                if (applied.contains(version)) {
-                    continue;
+                if (!isApplied(c, version)) {
+                    applyOne(c, version, name);
                 }
-                if (!sqlite) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SELECT pg_advisory_xact_lock(7305861)");
-                    }
-                    if (isApplied(c, version)) {
-                        c.commit();
-                        continue;
-                    }
-                }
-                try (Statement s = c.createStatement()) {
-                    for (String sql : statements(resource(name))) {
-                        s.execute(sql);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)")) {
-                    ps.setInt(1, version);
-                    ps.setString(2, name);
-                    ps.setLong(3, System.currentTimeMillis());
-                    ps.executeUpdate();
-                }
-                c.commit();
             }
+        } finally {
+            if (!sqlite) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
+                }
+            }
+        }
+    }
+
+    /** One migration file and its row in schema_migrations, in one transaction. */
+    private static void applyOne(Connection c, int version, String name) throws SQLException {
+        c.setAutoCommit(false); // on SQLite a BEGIN IMMEDIATE: the write lock, so check again under it
+        try {
+            if (isApplied(c, version)) {
+                c.commit();
+                return;
+            }
+            try (Statement s = c.createStatement()) {
+                for (String sql : statements(resource(name))) {
+                    s.execute(sql);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)")) {
+                ps.setInt(1, version);
+                ps.setString(2, name);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            c.commit();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
