@@ -1,0 +1,213 @@
+package dev.kiln.sidecar;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.BadRequestResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The three kinds of record the sidecar keeps, read from request bodies. Anything that does not
+ * fit is refused with a 400 naming the field and what it should be.
+ */
+final class Records {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** Ids and dataset names: letters, digits and {@code . _ : -}, no path tricks. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    /** An environment snapshot; the body is whatever the kernel recorded. */
+    record Snapshot(String id, String notebook, long timeMs, ObjectNode body) {
+    }
+
+    /** A dataset reference in lineage or a run's inputs. */
+    record DatasetRef(String dataset, String version) {
+    }
+
+    record Version(String dataset, String id, String parent, String manifest, long size, long files,
+                   Long rows, String message, String author, long timeMs, List<DatasetRef> lineage,
+                   ObjectNode body) {
+    }
+
+    record Run(String id, String notebook, String session, long startMs, Long endMs, String snapshot,
+               List<DatasetRef> datasets, ObjectNode body) {
+    }
+
+    static ObjectNode object(byte[] body) {
+        if (body.length == 0) {
+            throw new BadRequestResponse("The request body is empty: send a JSON object");
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestResponse("The request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRequestResponse("The request body could not be read: " + e.getMessage());
+        }
+        if (n == null || !n.isObject()) {
+            throw new BadRequestResponse("The request body must be a JSON object");
+        }
+        return (ObjectNode) n;
+    }
+
+    static Snapshot snapshot(ObjectNode b) {
+        String id = name(b, "id", true);
+        String notebook = text(b, "notebook", false, 1024);
+        Long time = time(b, "time", false);
+        return new Snapshot(id, notebook, time != null ? time : System.currentTimeMillis(), b);
+    }
+
+    static Version version(ObjectNode b) {
+        return new Version(
+                name(b, "dataset", true), name(b, "id", true), name(b, "parent", false),
+                text(b, "manifest", false, 256), count(b, "size", true), count(b, "files", true),
+                count(b, "rows", false), text(b, "message", false, 10_000), text(b, "author", false, 256),
+                time(b, "time", true), refs(b, "lineage"), b);
+    }
+
+    static Run run(ObjectNode b) {
+        return new Run(
+                name(b, "id", true), text(b, "notebook", true, 1024), text(b, "session", false, 256),
+                time(b, "start", true), time(b, "end", false), name(b, "snapshot", false),
+                refs(b, "datasets"), b);
+    }
+
+    /** Checks a name taken from a URL or query the same way as one in a body. */
+    static String name(String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new BadRequestResponse(field + " must be 1-128 letters, digits or . _ : - starting with a letter or digit");
+        }
+        return value;
+    }
+
+    static String notebook(String value) {
+        if (value == null || value.isEmpty() || value.length() > 1024 || hasControl(value, false)) {
+            throw new BadRequestResponse("notebook must be a path of 1-1024 characters without control characters");
+        }
+        return value;
+    }
+
+    private static String name(ObjectNode b, String field, boolean required) {
+        JsonNode n = b.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRequestResponse("\"" + field + "\" is required");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new BadRequestResponse("\"" + field + "\" must be a string");
+        }
+        return name("\"" + field + "\"", n.asText());
+    }
+
+    private static String text(ObjectNode b, String field, boolean required, int max) {
+        JsonNode n = b.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRequestResponse("\"" + field + "\" is required");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new BadRequestResponse("\"" + field + "\" must be a string");
+        }
+        String s = n.asText();
+        if (s.length() > max) {
+            throw new BadRequestResponse("\"" + field + "\" is longer than " + max + " characters");
+        }
+        if (hasControl(s, field.equals("message"))) {
+            throw new BadRequestResponse("\"" + field + "\" must not contain control characters");
+        }
+        if (required && s.isEmpty()) {
+            throw new BadRequestResponse("\"" + field + "\" must not be empty");
+        }
+        return s;
+    }
+
+    private static Long count(ObjectNode b, String field, boolean required) {
+        JsonNode n = b.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRequestResponse("\"" + field + "\" is required");
+            }
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw new BadRequestResponse("\"" + field + "\" must be a whole number of at least 0");
+        }
+        return n.asLong();
+    }
+
+    private static Long time(ObjectNode b, String field, boolean required) {
+        JsonNode n = b.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRequestResponse("\"" + field + "\" is required (an ISO-8601 instant such as 2024-05-01T12:00:00Z)");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new BadRequestResponse("\"" + field + "\" must be an ISO-8601 instant string such as 2024-05-01T12:00:00Z");
+        }
+        try {
+            return Instant.parse(n.asText()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(n.asText()).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e2) {
+                throw new BadRequestResponse("\"" + field + "\" is not an ISO-8601 instant such as 2024-05-01T12:00:00Z");
+            }
+        } catch (ArithmeticException e) {
+            throw new BadRequestResponse("\"" + field + "\" is out of range");
+        }
+    }
+
+    private static List<DatasetRef> refs(ObjectNode b, String field) {
+        JsonNode n = b.get(field);
+        List<DatasetRef> refs = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return refs;
+        }
+        if (!n.isArray()) {
+            throw new BadRequestResponse("\"" + field + "\" must be an array of {\"dataset\", \"version\"} objects");
+        }
+        if (n.size() > 1000) {
+            throw new BadRequestResponse("\"" + field + "\" has more than 1000 entries");
+        }
+        for (JsonNode e : n) {
+            if (!e.isObject()) {
+                throw new BadRequestResponse("\"" + field + "\" must be an array of {\"dataset\", \"version\"} objects");
+            }
+            refs.add(new DatasetRef(name((ObjectNode) e, "dataset", true), name((ObjectNode) e, "version", true)));
+        }
+        return refs;
+    }
+
+    private static boolean hasControl(String s, boolean allowLines) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (allowLines && (c == '\n' || c == '\t' || c == '\r')) {
+                    continue;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Records() {
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kiln.sidecar;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.TimeZone;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** A dataset's size and rows over its versions, as a PNG drawn on the server (no script, no CDN). */
+final class SizeChart {
+
+    /** One point: when a version was made, its size, its rows when known. */
+    record Point(long timeMs, long size, Long rows) {
+    }
+
+    static byte[] png(String dataset, List<Point> points) throws IOException {
+        XYChart chart = new XYChartBuilder().width(820).height(320).title(dataset + ": size and rows by version").build();
+        Styler.ChartTheme theme = Styler.ChartTheme.XChart;
+        chart.getStyler().setTheme(theme.newInstance(theme));
+        chart.getStyler().setTimezone(TimeZone.getTimeZone("UTC"));
+        chart.getStyler().setDatePattern("yyyy-MM-dd HH:mm");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+
+        long max = points.stream().mapToLong(Point::size).max().orElse(0);
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        double scale = 1;
+        while (max / scale >= 1024 && u < units.length - 1) {
+            scale *= 1024;
+            u++;
+        }
+        List<Date> times = new ArrayList<>();
+        List<Double> sizes = new ArrayList<>();
+        List<Date> rowTimes = new ArrayList<>();
+        List<Double> rows = new ArrayList<>();
+        for (Point p : points) {
+            times.add(new Date(p.timeMs()));
+            sizes.add(p.size() / scale);
+            if (p.rows() != null) {
+                rowTimes.add(new Date(p.timeMs()));
+                rows.add(p.rows().doubleValue());
+            }
+        }
+        chart.setYAxisGroupTitle(0, "size (" + units[u] + ")");
+        XYSeries size = chart.addSeries("size (" + units[u] + ")", times, sizes);
+        size.setMarker(SeriesMarkers.CIRCLE);
+        if (!rows.isEmpty()) {
+            XYSeries r = chart.addSeries("rows", rowTimes, rows);
+            r.setYAxisGroup(1);
+            r.setMarker(SeriesMarkers.DIAMOND);
+            chart.setYAxisGroupTitle(1, "rows");
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private SizeChart() {
+    }
+}

@@ -1,0 +1,206 @@
+package dev.kiln.magics.record;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.magics.cli.Session;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Records what happens in a project with the sidecar: environment snapshots, dataset versions and
+ * runs. A record is first kept on disk in {@code <project>/.kiln/spool/} and then sent in the
+ * background; while the sidecar is down records wait there and go out, oldest first, on the next
+ * record, when a recorder starts, or on a retry timer. Ids make sending twice harmless, so none is
+ * lost and none counted twice. Calls never block on the network and never fail because the
+ * sidecar is away.
+ *
+ * <pre>{@code
+ * Recorder r = Recorder.of(session);
+ * r.recordSnapshot(Map.of("id", snapshotId, "notebook", "analysis.ipynb", "java", "17.0.15"));
+ * r.recordVersion(Map.of("dataset", "climate", "id", versionId, "parent", parentId, "manifest", m,
+ *         "size", 1234, "files", 3, "rows", 100, "message", "pull", "author", "ana",
+ *         "time", Instant.now().toString(), "lineage", List.of()));
+ * r.recordRun(Map.of("id", runId, "notebook", "analysis.ipynb", "start", start, "datasets", List.of(...)));
+ * }</pre>
+ * A record is a JSON object: a {@code Map}, a Jackson {@code JsonNode}, a Java record or a String
+ * of JSON. What fields each kind has is the sidecar's REST API (see the sidecar's report).
+ */
+public final class Recorder implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Path, Recorder> BY_PROJECT = new ConcurrentHashMap<>();
+    private static final long MAX_RETRY_MILLIS = 30_000;
+
+    private final Spool spool;
+    private final SidecarClient client;
+    private final PrintStream warnings;
+    private final ScheduledExecutorService sender;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private long retryMillis = 500;
+    private boolean retryScheduled;
+
+    public Recorder(Path projectDir, SidecarClient client, PrintStream warnings) {
+        this.spool = new Spool(projectDir.resolve(".kiln").resolve("spool"));
+        this.client = client;
+        this.warnings = warnings;
+        this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-recorder");
+            t.setDaemon(true);
+            return t;
+        });
+        spool.sweep();
+        requestDrain(); // records left from an earlier session go out now
+    }
+
+    /** The recorder of a session's project (one per project directory in this process). */
+    public static Recorder of(Session session) {
+        return BY_PROJECT.computeIfAbsent(session.projectDir(),
+                dir -> new Recorder(dir, SidecarClient.forEnvironment(session.env()), session.err()));
+    }
+
+    /** An environment snapshot: {@code id} and anything else ({@code notebook}, {@code time}, …). */
+    public void recordSnapshot(Object snapshot) {
+        record("snapshots", snapshot);
+    }
+
+    /** A dataset version: {@code dataset}, {@code id}, {@code time}, {@code size}, {@code files}, lineage, … */
+    public void recordVersion(Object version) {
+        record("versions", version);
+    }
+
+    /** A run: {@code id}, {@code notebook}, {@code start}; later again with {@code end} and outputs. */
+    public void recordRun(Object run) {
+        record("runs", run);
+    }
+
+    /** Keeps the record on disk, then sends it in the background. */
+    public void record(String kind, Object record) {
+        JsonNode node = toJson(record);
+        if (!node.isObject() || !node.path("id").isTextual()) {
+            throw new IllegalArgumentException("A " + kind + " record must be a JSON object with a string \"id\"");
+        }
+        try {
+            spool.add(kind, JSON.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("A " + kind + " record could not be written as JSON", e);
+        }
+        requestDrain();
+    }
+
+    /** Records waiting on disk for the sidecar. */
+    public int pending() {
+        return spool.pending().size();
+    }
+
+    /**
+     * Tries to deliver everything now and waits up to {@code timeout}.
+     *
+     * @return true when nothing is left waiting
+     */
+    public boolean flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                sender.submit(this::drain).get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                return pending() == 0;
+            }
+            if (pending() == 0) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100); // the sidecar is away: poll until it is back or time is up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Stops sending; what is still waiting stays on disk for the next recorder. */
+    @Override
+    public void close() {
+        sender.shutdownNow();
+        BY_PROJECT.remove(spool.dir().getParent().getParent(), this);
+    }
+
+    private void requestDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            try {
+                sender.execute(() -> {
+                    drainQueued.set(false);
+                    drain();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                drainQueued.set(false); // closed: the record stays on disk
+            }
+        }
+    }
+
+    /** Sends waiting records oldest first; stops at the first the sidecar cannot take now. Sender thread only. */
+    private void drain() {
+        for (Path file : spool.pending()) {
+            byte[] body;
+            try {
+                body = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                continue; // another process delivered it
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            SidecarClient.Delivery d = client.send(Spool.kind(file), body);
+            switch (d.outcome()) {
+                case DELIVERED -> spool.done(file);
+                case REJECTED -> {
+                    spool.reject(file, d.detail());
+                    warnings.println("kiln: the sidecar refused a recorded " + Spool.kind(file)
+                            + " (" + d.detail() + "); kept in " + spool.dir().resolve("rejected"));
+                }
+                case UNAVAILABLE -> {
+                    scheduleRetry();
+                    return;
+                }
+            }
+        }
+        retryMillis = 500;
+    }
+
+    private void scheduleRetry() {
+        if (retryScheduled) {
+            return;
+        }
+        retryScheduled = true;
+        long delay = retryMillis;
+        retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+        sender.schedule(() -> {
+            retryScheduled = false;
+            drain();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static JsonNode toJson(Object record) {
+        try {
+            if (record instanceof String s) {
+                return JSON.readTree(s);
+            }
+            return JSON.valueToTree(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("A record must be JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

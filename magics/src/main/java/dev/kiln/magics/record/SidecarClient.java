@@ -1,0 +1,91 @@
+package dev.kiln.magics.record;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Sends one record to the sidecar's REST API ({@code POST /api/<kind>}) with its token. It finds
+ * the sidecar again for every send, so a sidecar that restarted on another port or with another
+ * token is found without restarting the kernel.
+ */
+public final class SidecarClient {
+
+    /** How a send went. */
+    public enum Outcome {
+        /** The sidecar has the record (new, or the same record again). */
+        DELIVERED,
+        /** The sidecar will never take this record (invalid, or a different record under the same id). */
+        REJECTED,
+        /** No sidecar, or it could not take the record now: try again later. */
+        UNAVAILABLE
+    }
+
+    /** An outcome and, for a rejection, the sidecar's reason. */
+    public record Delivery(Outcome outcome, String detail) {
+    }
+
+    private final Supplier<Optional<SidecarEndpoint>> endpoints;
+    private final HttpClient http;
+
+    public SidecarClient(Supplier<Optional<SidecarEndpoint>> endpoints) {
+        this.endpoints = endpoints;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** A client for the sidecar this environment announces (see {@link SidecarEndpoint#find}). */
+    public static SidecarClient forEnvironment(Map<String, String> env) {
+        Map<String, String> copy = Map.copyOf(env);
+        return new SidecarClient(() -> SidecarEndpoint.find(copy));
+    }
+
+    /** Posts {@code json} to {@code /api/<kind>} and says how it went; never throws for a network failure. */
+    public Delivery send(String kind, byte[] json) {
+        Optional<SidecarEndpoint> found = endpoints.get();
+        if (found.isEmpty()) {
+            return new Delivery(Outcome.UNAVAILABLE, "no sidecar announced");
+        }
+        SidecarEndpoint ep = found.get();
+        HttpRequest req = HttpRequest.newBuilder(resolve(ep.url(), "api/" + kind))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + ep.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+                .build();
+        try {
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            int s = resp.statusCode();
+            if (s >= 200 && s < 300) {
+                return new Delivery(Outcome.DELIVERED, "");
+            }
+            // a stale token or an overloaded sidecar fixes itself; a bad record never does
+            if (s == 401 || s == 403 || s == 408 || s == 429 || s >= 500) {
+                return new Delivery(Outcome.UNAVAILABLE, "HTTP " + s);
+            }
+            return new Delivery(Outcome.REJECTED, "HTTP " + s + ": " + resp.body());
+        } catch (ConnectException | HttpTimeoutException e) {
+            return new Delivery(Outcome.UNAVAILABLE, e.toString());
+        } catch (IOException e) {
+            return new Delivery(Outcome.UNAVAILABLE, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Delivery(Outcome.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    private static URI resolve(URI base, String path) {
+        String s = base.toString();
+        return URI.create(s.endsWith("/") ? s + path : s + "/" + path);
+    }
+}

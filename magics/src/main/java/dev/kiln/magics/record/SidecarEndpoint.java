@@ -1,0 +1,101 @@
+package dev.kiln.magics.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the sidecar listens and the token it wants. The sidecar writes it to an info file only its
+ * user can read ({@code $XDG_RUNTIME_DIR/kiln/sidecar.json}, else
+ * {@code ~/.local/share/kiln/sidecar.json}); the kernel reads it from there, or from
+ * {@code KILN_SIDECAR_URL} + {@code KILN_SIDECAR_TOKEN}. {@code KILN_SIDECAR_FILE} names another file.
+ */
+public record SidecarEndpoint(URI url, String token) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The info file the sidecar writes and the kernel reads, for this environment. */
+    public static Path infoFile(Map<String, String> env) {
+        String explicit = env.get("KILN_SIDECAR_FILE");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
+            return Path.of(runtime, "kiln", "sidecar.json");
+        }
+        String data = env.get("XDG_DATA_HOME");
+        Path base = data != null && !data.isBlank() ? Path.of(data)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share");
+        return base.resolve("kiln").resolve("sidecar.json");
+    }
+
+    /** The sidecar of this environment, if one announced itself; never throws for a missing or torn file. */
+    public static Optional<SidecarEndpoint> find(Map<String, String> env) {
+        String url = env.get("KILN_SIDECAR_URL");
+        String token = env.get("KILN_SIDECAR_TOKEN");
+        if (url != null && !url.isBlank() && token != null && !token.isBlank()) {
+            return Optional.of(new SidecarEndpoint(URI.create(url), token));
+        }
+        return read(infoFile(env));
+    }
+
+    /** The endpoint in an info file; empty when the file is missing or not an endpoint. */
+    public static Optional<SidecarEndpoint> read(Path file) {
+        try {
+            JsonNode n = JSON.readTree(Files.readAllBytes(file));
+            if (n.path("url").isTextual() && n.path("token").isTextual()) {
+                return Optional.of(new SidecarEndpoint(URI.create(n.get("url").asText()), n.get("token").asText()));
+            }
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes this endpoint to {@code file} readable by its owner only (0600, in a 0700 folder it
+     * creates), atomically: a reader sees the old file or the new one, never half of one.
+     */
+    public void write(Path file, long pid) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            Path tmp = Files.createTempFile(dir, ".sidecar-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            ObjectNode n = JSON.createObjectNode();
+            n.put("url", url.toString());
+            n.put("token", token);
+            n.put("pid", pid);
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the sidecar's info file " + file, e);
+        }
+    }
+
+    /** Never shows the token: endpoints end up in logs and error messages. */
+    @Override
+    public String toString() {
+        return "SidecarEndpoint[" + url + "]";
+    }
+}
