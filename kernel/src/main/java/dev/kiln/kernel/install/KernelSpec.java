@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts this JVM on the Kiln kernel
@@ -50,15 +51,32 @@ public final class KernelSpec {
 
     /** {@code DIR/*} when Kiln runs from an installed lib folder, else the exact class path (tests). */
     static String currentClasspath() {
+        return kilnHome().map(home -> home.resolve("lib") + File.separator + "*")
+                .orElse(System.getProperty("java.class.path"));
+    }
+
+    /**
+     * The folder Kiln is installed in ({@code target/kiln} of a build, {@code /opt/kiln} in the
+     * image): the parent of the {@code lib} folder holding Kiln's jars; empty when Kiln runs from
+     * class folders (tests).
+     */
+    public static Optional<Path> kilnHome() {
         try {
             Path jar = Path.of(KilnKernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(jar) && jar.getParent() != null && jar.getParent().getFileName().toString().equals("lib")) {
-                return jar.getParent().toAbsolutePath() + File.separator + "*";
+                return Optional.of(jar.getParent().getParent().toAbsolutePath());
             }
         } catch (URISyntaxException | SecurityException e) {
-            // fall through to the explicit class path
+            // not installed from a lib folder
         }
-        return System.getProperty("java.class.path");
+        return Optional.empty();
+    }
+
+    /** The command line that runs {@code kiln ARGS} with this JVM and class path. */
+    public List<String> cli(String... args) {
+        List<String> argv = new ArrayList<>(List.of(java, "-cp", classpath, "dev.kiln.magics.cli.Main"));
+        argv.addAll(List.of(args));
+        return argv;
     }
 
     public List<String> argv() {

@@ -36,6 +36,9 @@ public final class LabCommand implements Callable<Result> {
     @Option(names = "--jupyter", paramLabel = "PROGRAM", description = "Jupyter front end to run (default: jupyter-lab if installed, else jupyter-notebook)")
     String jupyter;
 
+    @Option(names = "--no-sidecar", description = "Do not start the sidecar that records environments and dataset versions")
+    boolean noSidecar;
+
     private final Session session;
 
     public LabCommand(Session session) {
@@ -44,7 +47,8 @@ public final class LabCommand implements Callable<Result> {
 
     @Override
     public Result call() throws Exception {
-        Path kernelDir = KernelSpec.current(List.of()).install(KernelSpec.userDataDir(session.env()));
+        KernelSpec spec = KernelSpec.current(List.of());
+        Path kernelDir = spec.install(KernelSpec.userDataDir(session.env()));
         session.err().println("kiln: kernelspec installed in " + kernelDir);
         String program = jupyter != null ? jupyter : findFrontEnd().orElseThrow(() -> new UserError(
                 "Jupyter is not installed. Run it through ./kiln (which installs Debian's jupyter-notebook), "
@@ -59,18 +63,41 @@ public final class LabCommand implements Callable<Result> {
         List<String> cmd = new ArrayList<>(List.of(program, "--no-browser", "--ip=127.0.0.1", "--port=" + free,
                 "--" + app + ".port_retries=0", "--" + app + ".token=" + token,
                 (lab ? "--ServerApp.root_dir=" : "--notebook-dir=") + dir.toAbsolutePath()));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("--allow-root"); // containers and CI run as root; Jupyter refuses it otherwise
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        Optional<Path> python = KernelSpec.kilnHome().map(h -> h.resolve("python")).filter(Files::isDirectory);
+        if (python.isPresent() && !noSidecar) {
+            // Jupyter starts the sidecar through Kiln's server extension and serves it under /kiln/
+            cmd.add("--" + app + (lab ? ".jpserver_extensions" : ".nbserver_extensions") + "=kiln_jupyter=True");
+            String pythonPath = pb.environment().get("PYTHONPATH");
+            pb.environment().put("PYTHONPATH", python.get() + (pythonPath == null ? "" : File.pathSeparator + pythonPath));
+            pb.environment().put("KILN_SIDECAR_COMMAND", toJson(spec.cli("sidecar")));
+        }
         session.out().println();
         session.out().println("Kiln Lab: http://127.0.0.1:" + free + "/?token=" + token);
+        if (python.isPresent() && !noSidecar) {
+            session.out().println("History (sidecar): http://127.0.0.1:" + free + "/kiln/");
+        }
         session.out().println("(serving " + dir.toAbsolutePath() + "; Ctrl-C stops it)");
         session.out().println();
         session.out().flush();
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         int code = p.waitFor();
         if (code != 0 && code != 130 && code != 143) {
             throw new UserError("Jupyter (" + program + ") exited with code " + code + "; its log is above.");
         }
         return Result.ofText("Jupyter stopped.");
+    }
+
+    private static String toJson(List<String> argv) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(argv);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Optional<String> findFrontEnd() {
