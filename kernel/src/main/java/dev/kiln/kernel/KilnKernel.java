@@ -21,6 +21,7 @@ import dev.kiln.magics.cli.Result;
 import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.cli.UserError;
 import dev.kiln.magics.env.RuntimeClasspath;
+import dev.kiln.magics.record.Recorder;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,6 +88,9 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     private final List<String> magicNames = new ArrayList<>();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     private final LanguageInfo language;
+    private final Session session;
+    private volatile RunLog runLog;
+    private final List<Map<String, Object>> cellProvenance = new ArrayList<>();
     private volatile ShellReplyEnvironment current;
     private volatile Thread executing;
     private volatile boolean interrupted;
@@ -102,7 +106,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         List<Class<?>> magicCommands = new ArrayList<>(BUILT_IN_MAGICS);
         magicCommands.addAll(Commands.notebook());
         magicCommands.forEach(c -> magicNames.add(Commands.name(c)));
-        Session session = new Session(Path.of("").toAbsolutePath(), output.out(), output.err(),
+        this.session = new Session(Path.of("").toAbsolutePath(), output.out(), output.err(),
                 new CellProgress(this::show, () -> interrupted), System.getenv(), "kernel");
         this.magics = new CommandRunner(session, magicCommands, List.of(this));
         Notebook.attach(this);
@@ -122,8 +126,11 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         return List.of(new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/"));
     }
 
-    /** Builds JShell in the background, so the kernel answers kernel_info while it starts. */
-    void startEvaluator() {
+    /**
+     * Builds JShell in the background, so the kernel answers kernel_info while it starts; then
+     * opens this session's run in the sidecar (or its spool, when no sidecar runs).
+     */
+    void startEvaluator(String sessionId) {
         Thread t = new Thread(() -> {
             try {
                 List<Path> cp = new ArrayList<>();
@@ -136,6 +143,9 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 ev.eval("1", "warm-up", 0); // the first evaluation loads the compiler: do it before the user's
                 evaluator.complete(ev);
                 renderers.discover();
+                RunLog log = new RunLog(Recorder.of(session), session.env(), sessionId);
+                log.started();
+                runLog = log;
             } catch (Throwable e) {
                 evaluator.completeExceptionally(e);
             }
@@ -175,6 +185,9 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         output.attach((stream, text) -> env.publish(new PublishStream(
                 stream == CellOutput.Stream.STDOUT ? PublishStream.StreamType.OUT : PublishStream.StreamType.ERR, text)));
         String resultText = null;
+        synchronized (cellProvenance) {
+            cellProvenance.clear();
+        }
         try {
             String page = pageRequest(code);
             if (page != null) {
@@ -204,6 +217,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             if (store) {
                 sessionHistory.add(count, code, resultText);
             }
+            recordProvenance(count);
         }
     }
 
@@ -275,6 +289,11 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         try {
             Result r = magics.run(args);
             checkInterrupted();
+            if (!r.provenance().isEmpty()) {
+                synchronized (cellProvenance) {
+                    cellProvenance.add(r.provenance());
+                }
+            }
             return MimeBundle.of(r);
         } catch (UserError e) {
             checkInterrupted();
@@ -287,6 +306,34 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             e.printStackTrace(new PrintWriter(trace));
             throw new EvalError(e.getClass().getName(), String.valueOf(e.getMessage()),
                     List.of("%" + args.get(0) + " failed: " + e, trace.toString()));
+        }
+    }
+
+    private void recordProvenance(int count) {
+        RunLog log = runLog;
+        List<Map<String, Object>> seen;
+        synchronized (cellProvenance) {
+            seen = List.copyOf(cellProvenance);
+        }
+        if (log == null || seen.isEmpty()) {
+            return;
+        }
+        Map<String, Object> merged = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> p : seen) {
+            p.forEach((k, v) -> {
+                if (v instanceof List<?> l && merged.get(k) instanceof List<?> before) {
+                    List<Object> both = new ArrayList<>(before);
+                    both.addAll(l);
+                    merged.put(k, both);
+                } else {
+                    merged.put(k, v);
+                }
+            });
+        }
+        try {
+            log.cellFinished(count, merged);
+        } catch (RuntimeException e) {
+            output.err().println("kiln: could not record this cell's provenance for the sidecar: " + e.getMessage());
         }
     }
 
@@ -475,7 +522,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         KilnConnection connection = new KilnConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
-        kernel.startEvaluator();
+        kernel.startEvaluator(Path.of(args[0]).getFileName().toString().replaceFirst("^kernel-", "").replaceFirst("\\.json$", ""));
         System.setOut(output.out());
         System.setErr(output.err());
         connection.waitUntilClose();
