@@ -52,7 +52,9 @@ public record Bins(double[] edges, long[] counts, long outside) {
         int byScott = scott > 0 ? (int) Math.ceil(range / scott) : 1;
         int bySturges = (int) Math.ceil(Math.log(s.count) / Math.log(2)) + 1;
         int target = Math.max(1, Math.min(MAX_AUTO_BINS, Math.max(byScott, bySturges)));
-        double width = niceWidth(range / target, v.kind == Values.Kind.INTEGER);
+        double width = v.kind == Values.Kind.DATE || v.kind == Values.Kind.DATE_TIME
+                ? niceDuration(range / target, v.kind == Values.Kind.DATE)
+                : niceWidth(range / target, v.kind == Values.Kind.INTEGER);
         double start = Math.floor(s.min / width) * width;
         if (v.kind == Values.Kind.INTEGER) {
             start -= 0.5;
@@ -119,6 +121,27 @@ public record Bins(double[] edges, long[] counts, long outside) {
             }
         }
         return 10 * pow;
+    }
+
+    private static final double SECOND = 1_000;
+    private static final double MINUTE = 60 * SECOND;
+    private static final double HOUR = 60 * MINUTE;
+    private static final double DAY = 24 * HOUR;
+    private static final double[] DURATIONS = {
+        SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND,
+        MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+        HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
+        DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 61 * DAY, 91 * DAY, 182 * DAY, 365 * DAY,
+        730 * DAY, 1826 * DAY, 3652 * DAY};
+
+    /** The shortest of the usual durations (a day, a week, a month, …) that is at least {@code raw} ms. */
+    static double niceDuration(double raw, boolean wholeDays) {
+        for (double d : DURATIONS) {
+            if (d >= raw && (!wholeDays || d >= DAY)) {
+                return d;
+            }
+        }
+        return Math.ceil(raw / (3652 * DAY)) * 3652 * DAY;
     }
 
     /** Count, extremes and moments of the finite values; one pass. */

@@ -4,6 +4,10 @@ import java.awt.Color;
 import java.awt.Font;
 import java.text.DecimalFormat;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.TimeZone;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -61,9 +65,9 @@ final class ChartStyle {
      * XChart puts ticks only at the data's values when those are equally spaced (histogram edges,
      * two corners), which gives odd labels; an irregular point makes it choose round ticks.
      */
-    static void roundTicks(XYChart chart, double x0, double x1, double y0, double y1) {
+    static void roundTicks(XYChart chart, Values.Kind xKind, double x0, double x1, double y0, double y1) {
         double f = 0.3719;
-        XYSeries s = chart.addSeries("(extent)", new double[] {x0, x0 + f * (x1 - x0), x1},
+        XYSeries s = addSeries(chart, "(extent)", xKind, new double[] {x0, x0 + f * (x1 - x0), x1},
                 new double[] {y0, y0 + f * (y1 - y0), y1});
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(SeriesMarkers.NONE);
@@ -71,11 +75,25 @@ final class ChartStyle {
         s.setShowInLegend(false);
     }
 
-    /** Tick labels that suit the axes' values: dates as dates, integers (years) ungrouped. */
+    /** A series whose x values are dates when {@code xKind} says so (XChart then picks date ticks). */
+    static XYSeries addSeries(XYChart chart, String name, Values.Kind xKind, double[] x, double[] y) {
+        if (xKind != Values.Kind.DATE && xKind != Values.Kind.DATE_TIME) {
+            return chart.addSeries(name, x, y);
+        }
+        List<Date> xs = new ArrayList<>(x.length);
+        List<Double> ys = new ArrayList<>(y.length);
+        for (int i = 0; i < x.length; i++) {
+            xs.add(new Date(Math.round(x[i])));
+            ys.add(y[i]);
+        }
+        return chart.addSeries(name, xs, ys);
+    }
+
+    /** Tick labels that suit the axes' values: dates in UTC, integers (years) ungrouped. */
     static void axes(XYChart chart, Values.Kind x, Values.Kind y) {
         var styler = chart.getStyler();
-        if (tickFormat(x) != null) {
-            styler.setxAxisTickLabelsFormattingFunction(tickFormat(x));
+        if (x == Values.Kind.DATE || x == Values.Kind.DATE_TIME) {
+            styler.setTimezone(TimeZone.getTimeZone("UTC"));
         } else if (x == Values.Kind.INTEGER) {
             styler.setXAxisDecimalPattern("0.##");
         }

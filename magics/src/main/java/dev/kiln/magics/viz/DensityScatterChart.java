@@ -17,8 +17,11 @@ import org.knowm.xchart.internal.chartpart.Annotation;
  */
 public class DensityScatterChart extends XYChart implements DescribedChart {
 
-    /** Light to dark blue (ColorBrewer "Blues" 3..9): sparse cells stay visible on white. */
-    private static final int[] RAMP = {0xc6dbef, 0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b};
+    /** Light to dark blue (ColorBrewer "Blues" 4..9): a single point stays visible on white. */
+    private static final int[] RAMP = {0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b};
+
+    /** Below this many points a cell is 2×2 pixels. */
+    static final int SPARSE = 50_000;
 
     private final String xName;
     private final String yName;
@@ -90,15 +93,17 @@ public class DensityScatterChart extends XYChart implements DescribedChart {
         ChartStyle.apply(this, false);
         ChartStyle.axes(this, x.kind, y.kind);
         // invisible points give the axes their extent
-        ChartStyle.roundTicks(this, x0, x1, y0, y1);
+        ChartStyle.roundTicks(this, x.kind, x0, x1, y0, y1);
 
         // lay the chart out once to learn the plot area's size in pixels: one cell per pixel
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = probe.createGraphics();
         paint(g, getWidth(), getHeight());
         g.dispose();
-        this.columns = Math.max(1, (int) Math.round(getScreenXFromChart(x1) - getScreenXFromChart(x0)));
-        this.rows = Math.max(1, (int) Math.round(getScreenYFromChart(y0) - getScreenYFromChart(y1)));
+        // sparse points get 2-pixel cells: visible as dots, not specks
+        double cell = known < SPARSE ? 2 : 1;
+        this.columns = Math.max(1, (int) Math.round((getScreenXFromChart(x1) - getScreenXFromChart(x0)) / cell));
+        this.rows = Math.max(1, (int) Math.round((getScreenYFromChart(y0) - getScreenYFromChart(y1)) / cell));
 
         // pass 2: count the points into the cells (row 0 at the top)
         this.counts = new int[columns * rows];

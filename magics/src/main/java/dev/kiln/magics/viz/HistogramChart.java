@@ -39,12 +39,12 @@ public class HistogramChart extends XYChart implements DescribedChart {
         x[n + 1] = bins.edges()[n];
         y[n + 1] = bins.counts()[n - 1];
         x[n + 2] = bins.edges()[n];
-        XYSeries s = addSeries(column, x, y);
+        XYSeries s = ChartStyle.addSeries(this, column, kind, x, y);
         long top = 0;
         for (long c : bins.counts()) {
             top = Math.max(top, c);
         }
-        ChartStyle.roundTicks(this, x[0], x[n + 2], 0, top);
+        ChartStyle.roundTicks(this, kind, x[0], x[n + 2], 0, top);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(ChartStyle.INK);

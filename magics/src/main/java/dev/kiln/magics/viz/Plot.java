@@ -32,7 +32,7 @@ import tech.tablesaw.table.Relation;
 public final class Plot {
 
     /** Scatter plots of more points than this are drawn as a density raster. */
-    public static final int DENSITY_THRESHOLD = 10_000;
+    public static final int DENSITY_THRESHOLD = 2_000;
     /** Lines of more points than twice this are reduced to each bucket's lowest and highest point. */
     public static final int LINE_BUCKETS = 1_200;
     /** Bar charts show at most this many categories; the rest are summed into one bar. */
@@ -97,10 +97,13 @@ public final class Plot {
             throw new UserError("No row has both '" + x.name + "' and '" + y.name + "': nothing to plot.");
         }
         XYChart chart = axes(new XYChart(ChartStyle.WIDTH, ChartStyle.HEIGHT), y.name + " vs " + x.name, x, y);
-        XYSeries s = chart.addSeries(y.name, xy[0], xy[1]);
+        XYSeries s = ChartStyle.addSeries(chart, y.name, x.kind, xy[0], xy[1]);
+        ChartStyle.roundTicks(chart, x.kind, min(xy[0]), max(xy[0]), min(xy[1]), max(xy[1]));
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(SeriesMarkers.CIRCLE);
-        s.setMarkerColor(xy[0].length > 500 ? new Color(31, 119, 180, 110) : ChartStyle.INK);
+        // hard-edged opaque markers (text stays smooth): blended edges make PNGs three times larger
+        s.setMarkerColor(ChartStyle.INK);
+        chart.getStyler().setAntiAlias(false);
         chart.getStyler().setMarkerSize(xy[0].length > 500 ? 4 : 6);
         return chart;
     }
@@ -146,15 +149,23 @@ public final class Plot {
         if (ys.size() > 1) {
             chart.setYAxisTitle("");
             chart.getStyler().setLegendVisible(true);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         }
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
         for (Values y : ys) {
             double[][] xy = LineReduction.reduce(x, y, order, LINE_BUCKETS);
-            XYSeries s = chart.addSeries(y.name, xy[0], xy[1]);
+            yMin = Math.min(yMin, min(xy[1]));
+            yMax = Math.max(yMax, max(xy[1]));
+            XYSeries s = ChartStyle.addSeries(chart, y.name, x.kind, xy[0], xy[1]);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             s.setMarker(SeriesMarkers.NONE);
             if (ys.size() == 1) {
                 s.setLineColor(ChartStyle.INK);
             }
+        }
+        if (yMin <= yMax) {
+            ChartStyle.roundTicks(chart, x.kind, x.get(order[0]), x.get(order[order.length - 1]), yMin, yMax);
         }
         return chart;
     }
@@ -353,6 +364,22 @@ public final class Plot {
         ChartStyle.apply(chart, false);
         ChartStyle.axes(chart, x.kind, y.kind);
         return chart;
+    }
+
+    private static double min(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : v) {
+            m = x < m ? x : m;
+        }
+        return m;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = x > m ? x : m;
+        }
+        return m;
     }
 
     /** The rows where both coordinates are known, as two arrays. */
