@@ -34,6 +34,16 @@ public final class ChartRenderer implements DisplayRenderer {
      */
     public static final int SVG_MAX_CHARS = 200_000;
 
+    private static volatile boolean svg = !"false".equals(System.getProperty("kiln.viz.svg"));
+
+    /**
+     * Whether charts of few marks also get an SVG copy (default yes; {@code -Dkiln.viz.svg=false}
+     * or {@code ChartRenderer.svg(false)} in a cell leaves it out, for the smallest notebooks).
+     */
+    public static void svg(boolean enabled) {
+        svg = enabled;
+    }
+
     @Override
     public Class<?> type() {
         return Chart.class;
@@ -45,7 +55,7 @@ public final class ChartRenderer implements DisplayRenderer {
         byte[] png = ChartImages.png(chart, SCALE);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("image/png", Base64.getEncoder().encodeToString(png));
-        if (marks(chart) <= SVG_MAX_MARKS) {
+        if (svg && marks(chart) <= SVG_MAX_MARKS) {
             String svg = ChartImages.svg(chart);
             if (svg.length() <= SVG_MAX_CHARS) {
                 data.put("image/svg+xml", svg);

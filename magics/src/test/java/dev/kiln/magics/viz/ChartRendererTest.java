@@ -77,11 +77,24 @@ class ChartRendererTest {
     }
 
     @Test
+    void svgCanBeTurnedOff() {
+        try {
+            ChartRenderer.svg(false);
+            MimeBundle b = renderer.render(Plot.bar(new String[] {"a"}, new double[] {1}));
+            assertEquals(java.util.Set.of("image/png", "text/plain"), b.data().keySet());
+        } finally {
+            ChartRenderer.svg(true);
+        }
+    }
+
+    @Test
     void chartWithManyMarksHasNoSvg() {
         var random = new SplittableRandom(3);
-        double[] x = random.doubles(5_000).toArray();
-        double[] y = random.doubles(5_000).toArray();
-        MimeBundle b = renderer.render(Plot.scatter(x, y));
+        double[] x = random.doubles(1_500).toArray();
+        double[] y = random.doubles(1_500).toArray();
+        XYChart chart = Plot.scatter(x, y);
+        assertFalse(chart instanceof DensityScatterChart, "every point drawn as a marker");
+        MimeBundle b = renderer.render(chart);
         assertTrue(b.data().containsKey("image/png"));
         assertFalse(b.data().containsKey("image/svg+xml"));
     }
