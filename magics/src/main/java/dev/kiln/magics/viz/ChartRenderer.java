@@ -16,8 +16,8 @@ import org.knowm.xchart.internal.series.Series;
 
 /**
  * Shows an XChart chart: {@code image/png} drawn at twice its size, with metadata that displays it
- * at its size (sharp on high-density screens); {@code image/svg+xml} too when the chart has few
- * marks; and a description as {@code text/plain}. Nothing of the chart's data goes into the output
+ * at its size (sharp on high-density screens); {@code image/svg+xml} too, when enabled with
+ * {@link #svg(boolean)}, if the chart has few marks; and a description as {@code text/plain}. Nothing of the chart's data goes into the output
  * but pixels (and, for small charts, the SVG's shapes).
  */
 public final class ChartRenderer implements DisplayRenderer {
@@ -34,11 +34,14 @@ public final class ChartRenderer implements DisplayRenderer {
      */
     public static final int SVG_MAX_CHARS = 200_000;
 
-    private static volatile boolean svg = !"false".equals(System.getProperty("kiln.viz.svg"));
+    private static volatile boolean svg = "true".equals(System.getProperty("kiln.viz.svg"));
 
     /**
-     * Whether charts of few marks also get an SVG copy (default yes; {@code -Dkiln.viz.svg=false}
-     * or {@code ChartRenderer.svg(false)} in a cell leaves it out, for the smallest notebooks).
+     * Whether charts of few marks also get an SVG copy: off unless {@code -Dkiln.viz.svg=true} or
+     * {@code ChartRenderer.svg(true)} in a cell. Off because nbconvert 6.5 (Debian 12) prefers SVG
+     * to PNG on export and then strips every shape out of it with lxml's {@code clean_html}: the
+     * exported chart is blank. And XChart draws text as glyph outlines, so an SVG is 2–3 times the
+     * size of the 2x PNG.
      */
     public static void svg(boolean enabled) {
         svg = enabled;

@@ -64,8 +64,14 @@ class ChartRendererTest {
     }
 
     @Test
-    void chartWithFewMarksAlsoHasAnSvgThatParses() throws Exception {
-        MimeBundle b = renderer.render(Plot.bar(new String[] {"a", "b", "c"}, new double[] {1, 3, 2}));
+    void chartWithFewMarksAlsoHasAnSvgThatParsesWhenSvgIsOn() throws Exception {
+        MimeBundle b;
+        try {
+            ChartRenderer.svg(true);
+            b = renderer.render(Plot.bar(new String[] {"a", "b", "c"}, new double[] {1, 3, 2}));
+        } finally {
+            ChartRenderer.svg(false);
+        }
         assertEquals(java.util.Set.of("image/png", "image/svg+xml", "text/plain"), b.data().keySet());
         String svg = (String) b.data().get("image/svg+xml");
         assertTrue(svg.startsWith("<svg"), "no XML prolog or DOCTYPE to break inline HTML");
@@ -77,24 +83,25 @@ class ChartRendererTest {
     }
 
     @Test
-    void svgCanBeTurnedOff() {
-        try {
-            ChartRenderer.svg(false);
-            MimeBundle b = renderer.render(Plot.bar(new String[] {"a"}, new double[] {1}));
-            assertEquals(java.util.Set.of("image/png", "text/plain"), b.data().keySet());
-        } finally {
-            ChartRenderer.svg(true);
-        }
+    void svgIsOffByDefaultSoExportedNotebooksShowThePng() {
+        MimeBundle b = renderer.render(Plot.bar(new String[] {"a"}, new double[] {1}));
+        assertEquals(java.util.Set.of("image/png", "text/plain"), b.data().keySet());
     }
 
     @Test
-    void chartWithManyMarksHasNoSvg() {
+    void chartWithManyMarksHasNoSvgEvenWhenSvgIsOn() {
         var random = new SplittableRandom(3);
         double[] x = random.doubles(1_500).toArray();
         double[] y = random.doubles(1_500).toArray();
         XYChart chart = Plot.scatter(x, y);
         assertFalse(chart instanceof DensityScatterChart, "every point drawn as a marker");
-        MimeBundle b = renderer.render(chart);
+        MimeBundle b;
+        ChartRenderer.svg(true);
+        try {
+            b = renderer.render(chart);
+        } finally {
+            ChartRenderer.svg(false);
+        }
         assertTrue(b.data().containsKey("image/png"));
         assertFalse(b.data().containsKey("image/svg+xml"));
     }
