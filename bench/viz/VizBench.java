@@ -49,10 +49,8 @@ public class VizBench {
         }
         Table hist = Table.create("h", DoubleColumn.create("tmax", values));
         Result kilnHist = time(warmups, runs, () -> bundleBytes(RENDERER.render(Plot.histogram(hist, "tmax"))));
-        Result kilnHistPng = time(warmups, runs, () -> pngOnly(Plot.histogram(hist, "tmax")));
         Result xchartHist = time(warmups, runs, () -> xchartHistogram(values));
         row("histogram 1M values", kilnHist, xchartHist, "XChart Histogram + CategoryChart");
-        row("histogram 1M (PNG only)", kilnHistPng, xchartHist, "XChart Histogram + CategoryChart");
 
         // scatter of 1M points
         double[][] xy1 = points(1_000_000);
@@ -111,10 +109,6 @@ public class VizBench {
             total += v.toString().length();
         }
         return total;
-    }
-
-    static int pngOnly(Chart<?, ?> chart) {
-        return dev.kiln.magics.viz.ChartImages.png(chart, ChartRenderer.SCALE).length;
     }
 
     /** XChart's own way: box the values, XChart's Histogram, a CategoryChart, ImageIO at 2x. */
