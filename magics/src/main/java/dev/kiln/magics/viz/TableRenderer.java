@@ -9,6 +9,7 @@ import java.util.Map;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
+import tech.tablesaw.table.TableSlice;
 
 /**
  * Shows a Tablesaw table (or a slice of one) as an HTML table: column types under the names, the
@@ -49,7 +50,9 @@ public final class TableRenderer implements DisplayRenderer {
 
     static String text(Relation table) {
         String name = table.name() == null || table.name().isBlank() ? "" : table.name() + ": ";
-        String printed = table.columnCount() == 0 ? "" : table.print(MAX_ROWS);
+        // Tablesaw's printer asks for a column per cell, which a slice builds anew each time
+        Relation printable = table instanceof TableSlice slice ? slice.asTable() : table;
+        String printed = table.columnCount() == 0 ? "" : printable.print(MAX_ROWS);
         return printed + (printed.endsWith("\n") || printed.isEmpty() ? "" : "\n") + name + size(table);
     }
 
@@ -79,6 +82,14 @@ public final class TableRenderer implements DisplayRenderer {
             }
         }
 
+        // a slice's column(i) builds the column anew: fetch each shown column once
+        Column<?>[] columns = new Column<?>[cols];
+        for (int c : shownCols) {
+            if (c >= 0) {
+                columns[c] = table.column(c);
+            }
+        }
+
         StringBuilder h = new StringBuilder(4096);
         h.append("<div class=\"kiln-table\">\n<table>\n");
         if (table.name() != null && !table.name().isBlank()) {
@@ -90,7 +101,7 @@ public final class TableRenderer implements DisplayRenderer {
                 h.append("<th>…</th>");
                 continue;
             }
-            Column<?> col = table.column(c);
+            Column<?> col = columns[c];
             h.append("<th").append(align(col)).append('>').append(escape(col.name()))
                     .append("<br><span style=\"font-weight:normal;color:#777\">")
                     .append(escape(col.type().name().toLowerCase())).append("</span></th>");
@@ -111,7 +122,7 @@ public final class TableRenderer implements DisplayRenderer {
                     h.append("<td>…</td>");
                     continue;
                 }
-                Column<?> col = table.column(c);
+                Column<?> col = columns[c];
                 h.append("<td").append(align(col)).append('>').append(escape(cell(col, r))).append("</td>");
             }
             h.append("</tr>\n");

@@ -105,6 +105,7 @@ abstract class Values {
         int count = 0;
         for (int i = 0; i < n; i++) {
             double v = get(i);
+            // most values lie within the extremes seen so far: one comparison pair, no update
             if (v >= min && v <= max) {
                 count++;
                 continue;

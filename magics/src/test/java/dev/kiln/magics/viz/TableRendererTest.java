@@ -125,8 +125,10 @@ class TableRendererTest {
     @Test
     void sliceOfATableRendersToo() {
         Table t = numbered(100);
-        String h = html(renderer.render(t.where(t.intColumn("id").isGreaterThanOrEqualTo(95))));
-        assertTrue(h.contains(">st-99<"));
-        assertTrue(h.contains("5 rows × 4 columns"));
+        MimeBundle b = renderer.render(t.where(t.intColumn("id").isGreaterThanOrEqualTo(95)));
+        assertTrue(html(b).contains(">st-99<"));
+        assertTrue(html(b).contains("5 rows × 4 columns"));
+        String text = (String) b.data().get("text/plain");
+        assertTrue(text.contains("st-99") && text.endsWith("readings: 5 rows × 4 columns"), text);
     }
 }
