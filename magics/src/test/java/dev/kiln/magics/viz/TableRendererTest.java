@@ -125,7 +125,7 @@ class TableRendererTest {
     @Test
     void sliceOfATableRendersToo() {
         Table t = numbered(100);
-        MimeBundle b = renderer.render(t.where(t.intColumn("id").isGreaterThanOrEqualTo(95)));
+        MimeBundle b = renderer.render(new tech.tablesaw.table.TableSlice(t, t.intColumn("id").isGreaterThanOrEqualTo(95)));
         assertTrue(html(b).contains(">st-99<"));
         assertTrue(html(b).contains("5 rows × 4 columns"));
         String text = (String) b.data().get("text/plain");
