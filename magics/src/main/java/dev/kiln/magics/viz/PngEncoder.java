@@ -8,7 +8,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * A PNG writer for opaque and translucent images, several times faster than ImageIO's on charts:
+ * A PNG writer for opaque and translucent images, about 1.5 times as fast as ImageIO's on charts:
  * it picks each row's filter from three (none, sub, up) instead of five and deflates at a fast
  * level, which on flat-coloured charts costs little size.
  */
