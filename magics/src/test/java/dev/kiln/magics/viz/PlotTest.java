@@ -88,6 +88,17 @@ class PlotTest {
     }
 
     @Test
+    void histogramOfDatesHasBinsOfWholeDays() {
+        var days = IntStream.range(0, 3_000).mapToObj(i -> java.time.LocalDate.of(2020, 1, 1).plusDays(i / 3))
+                .toArray(java.time.LocalDate[]::new);
+        Bins b = Plot.histogram(Table.create("t", tech.tablesaw.api.DateColumn.create("day", days)), "day").bins();
+        double day = 86_400_000;
+        assertEquals(0, b.width() % day, "width " + b.width());
+        assertEquals(0, b.edges()[0] % day, "edges at midnight");
+        assertEquals(3_000, b.total());
+    }
+
+    @Test
     void histogramOfOneRepeatedValueHasOneBin() {
         Bins b = Plot.histogram(new double[] {4, 4, 4}).bins();
         assertEquals(1, b.size());
