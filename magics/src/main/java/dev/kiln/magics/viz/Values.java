@@ -1,9 +1,13 @@
 package dev.kiln.magics.viz;
 
 import dev.kiln.magics.cli.UserError;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import tech.tablesaw.api.DateColumn;
 import tech.tablesaw.api.DateTimeColumn;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.InstantColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -13,70 +17,80 @@ import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
 
 /**
- * A column of numbers read by index, never copied: a primitive array or a Tablesaw column.
- * Missing values read as {@code NaN}. Dates and times read as epoch milliseconds (UTC).
+ * A column of numbers as a primitive array: the loops that bin, count and reduce run over it
+ * directly (one call site, one array type: the JIT compiles them tight). Missing values are
+ * {@code NaN}; dates and times are epoch milliseconds (UTC).
  */
-abstract class Values {
+final class Values {
 
     /** How the numbers are to be read on an axis. */
     enum Kind { REAL, INTEGER, DATE, DATE_TIME }
 
     final String name;
     final Kind kind;
+    private final double[] data;
 
-    private Values(String name, Kind kind) {
+    private Values(String name, Kind kind, double[] data) {
         this.name = name;
         this.kind = kind;
+        this.data = data;
     }
 
-    abstract int size();
+    int size() {
+        return data.length;
+    }
 
-    abstract double get(int i);
+    double get(int i) {
+        return data[i];
+    }
 
+    /** The array itself, not a copy. */
     static Values of(String name, double[] values) {
-        return new Values(name, Kind.REAL) {
-            @Override int size() { return values.length; }
-            @Override double get(int i) { return values[i]; }
-        };
+        return new Values(name, Kind.REAL, values);
     }
 
-    /** The named column of {@code table}, which must hold numbers, dates or times. */
+    /**
+     * The named column of {@code table}, which must hold numbers, dates or times, copied once into
+     * an array (a {@code DoubleColumn} by a bulk copy).
+     */
     static Values column(Relation table, String column) {
         Column<?> c = find(table, column);
-        if (c instanceof NumericColumn<?> n) {
-            Kind kind = n instanceof IntColumn || n instanceof LongColumn || n instanceof ShortColumn
+        int n = c.size();
+        if (c instanceof DoubleColumn d) {
+            return new Values(c.name(), Kind.REAL, d.asDoubleArray());
+        }
+        if (c instanceof NumericColumn<?> num) {
+            Kind kind = num instanceof IntColumn || num instanceof LongColumn || num instanceof ShortColumn
                     ? Kind.INTEGER : Kind.REAL;
-            return new Values(c.name(), kind) {
-                @Override int size() { return n.size(); }
-                @Override double get(int i) { return n.getDouble(i); }
-            };
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = num.getDouble(i);
+            }
+            return new Values(c.name(), kind, a);
         }
         if (c instanceof DateColumn d) {
-            return new Values(c.name(), Kind.DATE) {
-                @Override int size() { return d.size(); }
-                @Override double get(int i) {
-                    var v = d.get(i);
-                    return v == null ? Double.NaN : v.toEpochDay() * 86_400_000d;
-                }
-            };
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                LocalDate v = d.get(i);
+                a[i] = v == null ? Double.NaN : v.toEpochDay() * 86_400_000d;
+            }
+            return new Values(c.name(), Kind.DATE, a);
         }
         if (c instanceof DateTimeColumn d) {
-            return new Values(c.name(), Kind.DATE_TIME) {
-                @Override int size() { return d.size(); }
-                @Override double get(int i) {
-                    var v = d.get(i);
-                    return v == null ? Double.NaN : v.toInstant(ZoneOffset.UTC).toEpochMilli();
-                }
-            };
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                LocalDateTime v = d.get(i);
+                a[i] = v == null ? Double.NaN : v.toInstant(ZoneOffset.UTC).toEpochMilli();
+            }
+            return new Values(c.name(), Kind.DATE_TIME, a);
         }
         if (c instanceof InstantColumn d) {
-            return new Values(c.name(), Kind.DATE_TIME) {
-                @Override int size() { return d.size(); }
-                @Override double get(int i) {
-                    var v = d.get(i);
-                    return v == null ? Double.NaN : v.toEpochMilli();
-                }
-            };
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                Instant v = d.get(i);
+                a[i] = v == null ? Double.NaN : v.toEpochMilli();
+            }
+            return new Values(c.name(), Kind.DATE_TIME, a);
         }
         throw new UserError("Column '" + c.name() + "' of table '" + table.name() + "' holds "
                 + c.type().name().toLowerCase() + " values; this chart needs numbers, dates or times. "
