@@ -37,8 +37,8 @@ public class VizBench {
             System.out.printf(Locale.ROOT, "%.0f %d%n", (System.nanoTime() - t0) / 1e6, bytes);
             return;
         }
-        int warmups = Integer.getInteger("warmups", 2);
-        int runs = Integer.getInteger("runs", 5);
+        int warmups = Integer.getInteger("warmups", 3);
+        int runs = Integer.getInteger("runs", 9);
 
         // histogram of 1M values
         int n = 1_000_000;
