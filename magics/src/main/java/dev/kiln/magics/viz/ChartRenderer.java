@@ -91,6 +91,11 @@ public final class ChartRenderer implements DisplayRenderer {
         return marks;
     }
 
+    private static String count(int n, String noun) {
+        String plural = noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
+        return ChartStyle.number(n) + " " + (n == 1 ? noun : plural);
+    }
+
     /** A chart in words: what it is, its title and axes, and its series. */
     static String describe(Chart<?, ?> chart) {
         if (chart instanceof DescribedChart d) {
@@ -116,11 +121,10 @@ public final class ChartRenderer implements DisplayRenderer {
             if (!x.isShowInLegend() && chart.getSeriesMap().size() > 1) {
                 continue;
             }
-            String points = x instanceof AxesChartSeriesNumericalNoErrorBars xy
-                    ? ChartStyle.number(xy.getXData().length) + " points"
-                    : x instanceof BoxSeries b ? ChartStyle.number(b.getYData().size()) + " values"
-                    : x instanceof AxesChartSeriesCategory c ? ChartStyle.number(c.getXData().size()) + " categories"
-                    : x instanceof HeatMapSeries h ? ChartStyle.number(h.getHeatData().size()) + " cells"
+            String points = x instanceof AxesChartSeriesNumericalNoErrorBars xy ? count(xy.getXData().length, "point")
+                    : x instanceof BoxSeries b ? count(b.getYData().size(), "value")
+                    : x instanceof AxesChartSeriesCategory c ? count(c.getXData().size(), "category")
+                    : x instanceof HeatMapSeries h ? count(h.getHeatData().size(), "cell")
                     : null;
             series.add(points == null ? x.getName() : x.getName() + " (" + points + ")");
         }
