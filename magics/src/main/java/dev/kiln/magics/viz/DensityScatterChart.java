@@ -1,6 +1,8 @@
 package dev.kiln.magics.viz;
 
 import dev.kiln.magics.cli.UserError;
+import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
@@ -135,9 +137,10 @@ public class DensityScatterChart extends XYChart implements DescribedChart {
         return v - v == 0;
     }
 
-    /** Counts to colours on a log scale; empty cells transparent so the grid shows through. */
-    private static BufferedImage colour(int[] counts, int columns, int rows, int max) {
-        int levels = 256;
+    /** 256 colours from the lightest to the darkest of the ramp. */
+    private static final int[] LUT = lut(256);
+
+    private static int[] lut(int levels) {
         int[] lut = new int[levels];
         for (int i = 0; i < levels; i++) {
             double t = i / (levels - 1.0) * (RAMP.length - 1);
@@ -150,11 +153,16 @@ public class DensityScatterChart extends XYChart implements DescribedChart {
             int bl = (int) Math.round((a & 255) * (1 - f) + (b & 255) * f);
             lut[i] = 0xff000000 | (r << 16) | (gr << 8) | bl;
         }
-        double scale = max > 1 ? (levels - 1) / Math.log(max) : 0;
+        return lut;
+    }
+
+    /** Counts to colours on a log scale; empty cells transparent so the grid shows through. */
+    private static BufferedImage colour(int[] counts, int columns, int rows, int max) {
+        double scale = max > 1 ? (LUT.length - 1) / Math.log(max) : 0;
         int[] argb = new int[counts.length];
         for (int i = 0; i < counts.length; i++) {
             int v = counts[i];
-            argb[i] = v == 0 ? 0 : lut[(int) (Math.log(v) * scale)];
+            argb[i] = v == 0 ? 0 : LUT[(int) (Math.log(v) * scale)];
         }
         BufferedImage img = new BufferedImage(columns, rows, BufferedImage.TYPE_INT_ARGB);
         img.setRGB(0, 0, columns, rows, argb, 0, columns);
@@ -216,6 +224,63 @@ public class DensityScatterChart extends XYChart implements DescribedChart {
                 g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, hint);
             }
             bounds = new Rectangle2D.Double(left, top, right - left, bottom - top);
+            if (maxCount > 1) {
+                drawKey(g, left, top, right, bottom);
+            }
+        }
+
+        /** The colour scale, in the corner of the plot where it hides the fewest points. */
+        private void drawKey(Graphics2D g, double left, double top, double right, double bottom) {
+            int w = 118;
+            int h = 38;
+            int inset = 6;
+            double[][] corners = {
+                {right - w - inset, top + inset}, {left + inset, top + inset},
+                {right - w - inset, bottom - h - inset}, {left + inset, bottom - h - inset}};
+            double[] best = corners[0];
+            long fewest = Long.MAX_VALUE;
+            for (double[] c : corners) {
+                long hidden = pointsUnder(c[0], c[1], w, h, left, top, right, bottom);
+                if (hidden < fewest) {
+                    fewest = hidden;
+                    best = c;
+                }
+            }
+            int x = (int) Math.round(best[0]);
+            int y = (int) Math.round(best[1]);
+            g.setColor(new Color(255, 255, 255, 225));
+            g.fillRect(x, y, w, h);
+            g.setColor(new Color(200, 200, 200));
+            g.drawRect(x, y, w, h);
+            Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
+            g.setFont(font);
+            g.setColor(new Color(60, 60, 60));
+            g.drawString("points per cell (log)", x + 6, y + 12);
+            int barX = x + 6;
+            int barW = w - 12;
+            for (int i = 0; i < barW; i++) {
+                g.setColor(new Color(LUT[i * (LUT.length - 1) / (barW - 1)]));
+                g.fillRect(barX + i, y + 16, 1, 7);
+            }
+            g.setColor(new Color(60, 60, 60));
+            g.drawString("1", barX, y + 34);
+            String max = ChartStyle.number(maxCount);
+            g.drawString(max, barX + barW - g.getFontMetrics(font).stringWidth(max), y + 34);
+        }
+
+        private long pointsUnder(double x, double y, int w, int h, double left, double top, double right,
+                                 double bottom) {
+            int c0 = Math.max(0, (int) ((x - left) / (right - left) * columns));
+            int c1 = Math.min(columns, (int) Math.ceil((x + w - left) / (right - left) * columns));
+            int r0 = Math.max(0, (int) ((y - top) / (bottom - top) * rows));
+            int r1 = Math.min(rows, (int) Math.ceil((y + h - top) / (bottom - top) * rows));
+            long sum = 0;
+            for (int r = r0; r < r1; r++) {
+                for (int c = c0; c < c1; c++) {
+                    sum += counts[r * columns + c];
+                }
+            }
+            return sum;
         }
     }
 }
