@@ -25,7 +25,7 @@ public final class Renderers {
     }
 
     /**
-     * The renderers on the class path, plus images. They are looked up on first use (or by
+     * The renderers on the class path (images, tables, charts…). They are looked up on first use (or by
      * {@link #discover()}): loading Tablesaw and XChart must not delay the kernel's first reply.
      */
     public static Renderers on(ClassLoader loader) {
@@ -40,7 +40,6 @@ public final class Renderers {
         discovered = true;
         List<DisplayRenderer> explicit = new ArrayList<>(renderers);
         renderers.clear();
-        renderers.add(new ImageRenderer());
         for (DisplayRenderer d : ServiceLoader.load(DisplayRenderer.class, loader)) {
             register(d);
         }

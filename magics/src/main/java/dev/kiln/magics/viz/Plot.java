@@ -1,0 +1,402 @@
+package dev.kiln.magics.viz;
+
+import dev.kiln.magics.cli.UserError;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.table.Relation;
+
+/**
+ * The charts of exploratory analysis, from a Tablesaw table or from arrays, e.g.
+ * {@code Plot.histogram(table, "tmax")} or {@code Plot.scatter(table, "tmin", "tmax")}.
+ *
+ * <p>Each returns an XChart chart (style it further with {@code getStyler()}), which a notebook
+ * cell shows as an image. Large data is reduced in the JVM before anything is drawn: a histogram
+ * counts bins, a scatter plot of more than {@value #DENSITY_THRESHOLD} points counts points per
+ * pixel, a line of more than {@value #LINE_BUCKETS} points keeps each pixel column's extremes. So
+ * a chart of ten million rows draws in well under a second and its output holds pixels, not rows.
+ */
+public final class Plot {
+
+    /** Scatter plots of more points than this are drawn as a density raster. */
+    public static final int DENSITY_THRESHOLD = 2_000;
+    /** Lines of more points than twice this are reduced to each bucket's lowest and highest point. */
+    public static final int LINE_BUCKETS = 1_200;
+    /** Bar charts show at most this many categories; the rest are summed into one bar. */
+    public static final int MAX_BARS = 30;
+
+    private Plot() {
+    }
+
+    // ---- histogram -------------------------------------------------------------------------
+
+    /** Histogram of a numeric (or date) column, with a bin width chosen from the data. */
+    public static HistogramChart histogram(Relation table, String column) {
+        Values v = Values.column(table, column);
+        return new HistogramChart(v.name, v.kind, Bins.auto(v));
+    }
+
+    /** Histogram with exactly {@code bins} equal bins from the smallest to the largest value. */
+    public static HistogramChart histogram(Relation table, String column, int bins) {
+        Values v = Values.column(table, column);
+        return new HistogramChart(v.name, v.kind, Bins.of(v, bins));
+    }
+
+    public static HistogramChart histogram(double[] values) {
+        return histogram("value", values);
+    }
+
+    public static HistogramChart histogram(String name, double[] values) {
+        Values v = Values.of(name, values);
+        return new HistogramChart(name, v.kind, Bins.auto(v));
+    }
+
+    public static HistogramChart histogram(String name, double[] values, int bins) {
+        Values v = Values.of(name, values);
+        return new HistogramChart(name, v.kind, Bins.of(v, bins));
+    }
+
+    // ---- scatter ---------------------------------------------------------------------------
+
+    /** Scatter plot of {@code y} against {@code x}; a density raster above {@value #DENSITY_THRESHOLD} points. */
+    public static XYChart scatter(Relation table, String x, String y) {
+        return scatter(Values.column(table, x), Values.column(table, y));
+    }
+
+    public static XYChart scatter(double[] x, double[] y) {
+        return scatter(Values.of("x", x), Values.of("y", y));
+    }
+
+    public static XYChart scatter(String xName, double[] x, String yName, double[] y) {
+        return scatter(Values.of(xName, x), Values.of(yName, y));
+    }
+
+    private static XYChart scatter(Values x, Values y) {
+        if (x.size() > DENSITY_THRESHOLD) {
+            return new DensityScatterChart(x, y);
+        }
+        if (x.size() != y.size()) {
+            throw new UserError("A scatter plot needs as many x values as y values: '" + x.name + "' has "
+                    + x.size() + ", '" + y.name + "' has " + y.size() + ".");
+        }
+        double[][] xy = knownPairs(x, y);
+        if (xy[0].length == 0) {
+            throw new UserError("No row has both '" + x.name + "' and '" + y.name + "': nothing to plot.");
+        }
+        XYChart chart = axes(new XYChart(ChartStyle.WIDTH, ChartStyle.HEIGHT), y.name + " vs " + x.name, x, y);
+        XYSeries s = ChartStyle.addSeries(chart, y.name, x.kind, xy[0], xy[1]);
+        ChartStyle.roundTicks(chart, x.kind, min(xy[0]), max(xy[0]), min(xy[1]), max(xy[1]));
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        // hard-edged opaque markers (text stays smooth): blended edges make PNGs three times larger
+        s.setMarkerColor(ChartStyle.INK);
+        chart.getStyler().setAntiAlias(false);
+        chart.getStyler().setMarkerSize(xy[0].length > 500 ? 4 : 6);
+        return chart;
+    }
+
+    // ---- line ------------------------------------------------------------------------------
+
+    /** One line per {@code y} column against {@code x} (sorted by {@code x}). */
+    public static XYChart line(Relation table, String x, String... y) {
+        if (y.length == 0) {
+            throw new UserError("Plot.line needs at least one y column, e.g. Plot.line(table, \"date\", \"tmax\").");
+        }
+        Values xv = Values.column(table, x);
+        List<Values> ys = new ArrayList<>();
+        for (String name : y) {
+            ys.add(Values.column(table, name));
+        }
+        return line(xv, ys);
+    }
+
+    public static XYChart line(double[] y) {
+        double[] x = new double[y.length];
+        Arrays.setAll(x, i -> i);
+        return line(Values.of("index", x), List.of(Values.of("value", y)));
+    }
+
+    public static XYChart line(double[] x, double[] y) {
+        return line(Values.of("x", x), List.of(Values.of("y", y)));
+    }
+
+    private static XYChart line(Values x, List<Values> ys) {
+        for (Values y : ys) {
+            if (y.size() != x.size()) {
+                throw new UserError("A line chart needs as many x values as y values: '" + x.name + "' has "
+                        + x.size() + ", '" + y.name + "' has " + y.size() + ".");
+            }
+        }
+        int[] order = LineReduction.order(x);
+        if (order.length == 0) {
+            throw new UserError("'" + x.name + "' has no values: nothing to plot.");
+        }
+        String title = ys.size() == 1 ? ys.get(0).name + " by " + x.name : "by " + x.name;
+        XYChart chart = axes(new XYChart(ChartStyle.WIDTH, ChartStyle.HEIGHT), title, x, ys.get(0));
+        if (ys.size() > 1) {
+            chart.setYAxisTitle("");
+            chart.getStyler().setLegendVisible(true);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        }
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (Values y : ys) {
+            double[][] xy = LineReduction.reduce(x, y, order, LINE_BUCKETS);
+            yMin = Math.min(yMin, min(xy[1]));
+            yMax = Math.max(yMax, max(xy[1]));
+            XYSeries s = ChartStyle.addSeries(chart, y.name, x.kind, xy[0], xy[1]);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            s.setMarker(SeriesMarkers.NONE);
+            if (ys.size() == 1) {
+                s.setLineColor(ChartStyle.INK);
+            }
+        }
+        if (yMin <= yMax) {
+            ChartStyle.roundTicks(chart, x.kind, x.get(order[0]), x.get(order[order.length - 1]), yMin, yMax);
+        }
+        return chart;
+    }
+
+    // ---- bar -------------------------------------------------------------------------------
+
+    /** Rows per value of {@code category}, most frequent first (at most {@value #MAX_BARS} bars). */
+    public static CategoryChart bar(Relation table, String category) {
+        Column<?> c = Values.find(table, category);
+        Map<String, Long> counts = new HashMap<>();
+        for (int r = 0; r < c.size(); r++) {
+            counts.merge(label(c, r), 1L, Long::sum);
+        }
+        List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
+        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Double> bars = new LinkedHashMap<>();
+        sorted.forEach(e -> bars.put(e.getKey(), e.getValue().doubleValue()));
+        return bars("Rows by " + c.name(), c.name(), "rows", limit(bars));
+    }
+
+    /** Sum of {@code value} per value of {@code category}, in order of first appearance. */
+    public static CategoryChart bar(Relation table, String category, String value) {
+        Column<?> c = Values.find(table, category);
+        Values v = Values.column(table, value);
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (int r = 0; r < c.size(); r++) {
+            double x = v.get(r);
+            if (x == x) {
+                sums.merge(label(c, r), x, Double::sum);
+            }
+        }
+        if (sums.size() > MAX_BARS) {
+            List<Map.Entry<String, Double>> sorted = new ArrayList<>(sums.entrySet());
+            sorted.sort(Comparator.comparingDouble((Map.Entry<String, Double> e) -> -Math.abs(e.getValue())));
+            sums = new LinkedHashMap<>();
+            for (var e : sorted) {
+                sums.put(e.getKey(), e.getValue());
+            }
+        }
+        String title = sums.size() == c.size() ? v.name + " by " + c.name() : "Sum of " + v.name + " by " + c.name();
+        return bars(title, c.name(), v.name, limit(sums));
+    }
+
+    /** One bar per label. */
+    public static CategoryChart bar(String[] labels, double[] values) {
+        if (labels.length != values.length) {
+            throw new UserError("A bar chart needs one value per label: " + labels.length + " labels, "
+                    + values.length + " values.");
+        }
+        Map<String, Double> bars = new LinkedHashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            bars.merge(labels[i], values[i], Double::sum);
+        }
+        return bars("", "", "", limit(bars));
+    }
+
+    private static String label(Column<?> c, int row) {
+        return c.isMissing(row) ? "(missing)" : c.getString(row);
+    }
+
+    /** The first {@value #MAX_BARS} - 1 bars and one bar summing the rest. */
+    private static Map<String, Double> limit(Map<String, Double> bars) {
+        if (bars.size() <= MAX_BARS) {
+            return bars;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        double rest = 0;
+        int restCount = 0;
+        for (var e : bars.entrySet()) {
+            if (out.size() < MAX_BARS - 1) {
+                out.put(e.getKey(), e.getValue());
+            } else {
+                rest += e.getValue();
+                restCount++;
+            }
+        }
+        out.put("other (" + restCount + ")", rest);
+        return out;
+    }
+
+    private static CategoryChart bars(String title, String xTitle, String yTitle, Map<String, Double> bars) {
+        if (bars.isEmpty()) {
+            throw new UserError("Nothing to draw: the bar chart \"" + title + "\" has no values.");
+        }
+        CategoryChart chart = new CategoryChart(ChartStyle.WIDTH, ChartStyle.HEIGHT);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xTitle);
+        chart.setYAxisTitle(yTitle);
+        ChartStyle.apply(chart, false);
+        int longest = bars.keySet().stream().mapToInt(String::length).max().orElse(0);
+        if (bars.size() > 8 || longest * bars.size() > 60) {
+            chart.getStyler().setXAxisLabelRotation(45);
+        }
+        chart.getStyler().setOverlapped(false);
+        CategorySeries s = chart.addSeries(yTitle.isEmpty() ? "value" : yTitle,
+                new ArrayList<>(bars.keySet()), new ArrayList<>(bars.values()));
+        s.setFillColor(ChartStyle.INK);
+        return chart;
+    }
+
+    // ---- box -------------------------------------------------------------------------------
+
+    /** One box per numeric column: quartiles, and whiskers at the furthest values within 1.5 IQR. */
+    public static BoxPlotChart box(Relation table, String... columns) {
+        List<String> names = columns.length > 0 ? List.of(columns) : Values.numericColumns(table);
+        if (names.isEmpty()) {
+            throw new UserError("Table '" + table.name() + "' has no numeric column to draw a box plot of.");
+        }
+        List<Values> values = new ArrayList<>();
+        for (String name : names) {
+            values.add(Values.column(table, name));
+        }
+        return new BoxPlotChart(values);
+    }
+
+    public static BoxPlotChart box(String name, double[] values) {
+        return new BoxPlotChart(List.of(Values.of(name, values)));
+    }
+
+    // ---- heat maps -------------------------------------------------------------------------
+
+    /**
+     * Pearson correlation of the given numeric columns (all numeric columns when none are given),
+     * over the rows where all of them are known, as a heat map from -1 (blue) to 1 (red).
+     */
+    public static HeatMapChart correlation(Relation table, String... columns) {
+        List<String> names = columns.length > 0 ? List.of(columns) : Values.numericColumns(table);
+        if (names.size() < 2) {
+            throw new UserError("A correlation heat map needs at least two numeric columns; table '"
+                    + table.name() + "' has " + (names.isEmpty() ? "none" : "only " + names.get(0)) + ".");
+        }
+        List<Values> values = new ArrayList<>();
+        for (String name : names) {
+            values.add(Values.column(table, name));
+        }
+        double[][] r = Correlation.pearson(values);
+        String[] labels = values.stream().map(v -> v.name).toArray(String[]::new);
+        HeatMapChart chart = heatmap(r, labels, labels);
+        chart.setTitle("Correlation");
+        chart.getStyler().setMin(-1);
+        chart.getStyler().setMax(1);
+        chart.getStyler().setRangeColors(new Color[] {
+            new Color(33, 102, 172), new Color(247, 247, 247), new Color(178, 24, 43)});
+        return chart;
+    }
+
+    /** A matrix as a heat map: {@code values[row][column]}, row 0 at the top. */
+    public static HeatMapChart heatmap(double[][] values, String[] columns, String[] rows) {
+        if (values.length != rows.length) {
+            throw new UserError("A heat map needs one row label per row: " + values.length + " rows, "
+                    + rows.length + " labels.");
+        }
+        List<Number[]> cells = new ArrayList<>();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < values.length; r++) {
+            if (values[r].length != columns.length) {
+                throw new UserError("A heat map needs one column label per column: row " + r + " has "
+                        + values[r].length + " values, " + columns.length + " labels.");
+            }
+            for (int c = 0; c < columns.length; c++) {
+                double v = values[r][c];
+                // XChart counts y upwards; row 0 goes on top
+                cells.add(new Number[] {c, rows.length - 1 - r, v});
+                if (v == v) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        List<String> yLabels = new ArrayList<>(List.of(rows));
+        java.util.Collections.reverse(yLabels);
+        HeatMapChart chart = new HeatMapChart(ChartStyle.WIDTH, ChartStyle.HEIGHT, Styler.ChartTheme.XChart);
+        ChartStyle.apply(chart, true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setShowValue(columns.length * rows.length <= 144);
+        chart.getStyler().setValueFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        chart.getStyler().setHeatMapValueDecimalPattern("0.00");
+        chart.getStyler().setPlotGridLinesVisible(false);
+        chart.getStyler().setXAxisLabelRotation(columns.length > 6 ? 45 : 0);
+        if (min <= max) {
+            chart.getStyler().setMin(min);
+            chart.getStyler().setMax(max);
+        }
+        chart.addSeries("value", List.of(columns), yLabels, cells);
+        return chart;
+    }
+
+    // ---- shared ----------------------------------------------------------------------------
+
+    private static XYChart axes(XYChart chart, String title, Values x, Values y) {
+        chart.setTitle(title);
+        chart.setXAxisTitle(x.name);
+        chart.setYAxisTitle(y.name);
+        ChartStyle.apply(chart, false);
+        ChartStyle.axes(chart, x.kind, y.kind);
+        return chart;
+    }
+
+    private static double min(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : v) {
+            m = x < m ? x : m;
+        }
+        return m;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = x > m ? x : m;
+        }
+        return m;
+    }
+
+    /** The rows where both coordinates are known, as two arrays. */
+    private static double[][] knownPairs(Values x, Values y) {
+        int n = x.size();
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            double a = x.get(i);
+            double b = y.get(i);
+            if (a - a == 0 && b - b == 0) {
+                xs[k] = a;
+                ys[k] = b;
+                k++;
+            }
+        }
+        return new double[][] {Arrays.copyOf(xs, k), Arrays.copyOf(ys, k)};
+    }
+}

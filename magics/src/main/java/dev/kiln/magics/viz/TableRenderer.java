@@ -1,0 +1,167 @@
+package dev.kiln.magics.viz;
+
+import dev.kiln.magics.cli.DisplayRenderer;
+import dev.kiln.magics.cli.MimeBundle;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.table.Relation;
+import tech.tablesaw.table.TableSlice;
+
+/**
+ * Shows a Tablesaw table (or a slice of one) as an HTML table: column types under the names, the
+ * first and last rows with an ellipsis between them when the table is long, and its size; plus
+ * Tablesaw's own text rendering as {@code text/plain}.
+ */
+public final class TableRenderer implements DisplayRenderer {
+
+    /** Tables up to this many rows are shown whole. */
+    static final int MAX_ROWS = 20;
+    static final int HEAD_ROWS = 10;
+    static final int TAIL_ROWS = 5;
+    /** Tables up to this many columns are shown whole; wider ones show the first and last. */
+    static final int MAX_COLUMNS = 40;
+    static final int HEAD_COLUMNS = 20;
+    static final int TAIL_COLUMNS = 10;
+    /** A cell longer than this is cut (the output is a glance, not an export). */
+    static final int MAX_CELL = 200;
+
+    @Override
+    public Class<?> type() {
+        return Relation.class;
+    }
+
+    @Override
+    public MimeBundle render(Object value) {
+        Relation table = (Relation) value;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("text/html", html(table));
+        data.put("text/plain", text(table));
+        return MimeBundle.of(data);
+    }
+
+    static String size(Relation table) {
+        return ChartStyle.number(table.rowCount()) + (table.rowCount() == 1 ? " row × " : " rows × ")
+                + table.columnCount() + (table.columnCount() == 1 ? " column" : " columns");
+    }
+
+    static String text(Relation table) {
+        String name = table.name() == null || table.name().isBlank() ? "" : table.name() + ": ";
+        // Tablesaw's printer asks for a column per cell, which a slice builds anew each time
+        Relation printable = table instanceof TableSlice slice ? slice.asTable() : table;
+        String printed = table.columnCount() == 0 ? "" : printable.print(MAX_ROWS);
+        return printed + (printed.endsWith("\n") || printed.isEmpty() ? "" : "\n") + name + size(table);
+    }
+
+    static String html(Relation table) {
+        int rows = table.rowCount();
+        List<Integer> shownRows = new ArrayList<>();
+        boolean cutRows = rows > MAX_ROWS;
+        for (int r = 0; r < (cutRows ? HEAD_ROWS : rows); r++) {
+            shownRows.add(r);
+        }
+        if (cutRows) {
+            shownRows.add(-1);
+            for (int r = rows - TAIL_ROWS; r < rows; r++) {
+                shownRows.add(r);
+            }
+        }
+        int cols = table.columnCount();
+        List<Integer> shownCols = new ArrayList<>();
+        boolean cutCols = cols > MAX_COLUMNS;
+        for (int c = 0; c < (cutCols ? HEAD_COLUMNS : cols); c++) {
+            shownCols.add(c);
+        }
+        if (cutCols) {
+            shownCols.add(-1);
+            for (int c = cols - TAIL_COLUMNS; c < cols; c++) {
+                shownCols.add(c);
+            }
+        }
+
+        // a slice's column(i) builds the column anew: fetch each shown column once
+        Column<?>[] columns = new Column<?>[cols];
+        for (int c : shownCols) {
+            if (c >= 0) {
+                columns[c] = table.column(c);
+            }
+        }
+
+        StringBuilder h = new StringBuilder(4096);
+        h.append("<div class=\"kiln-table\">\n<table>\n");
+        if (table.name() != null && !table.name().isBlank()) {
+            h.append("<caption style=\"text-align:left\">").append(escape(table.name())).append("</caption>\n");
+        }
+        h.append("<thead>\n<tr><th></th>");
+        for (int c : shownCols) {
+            if (c < 0) {
+                h.append("<th>…</th>");
+                continue;
+            }
+            Column<?> col = columns[c];
+            h.append("<th").append(align(col)).append('>').append(escape(col.name()))
+                    .append("<br><span style=\"font-weight:normal;color:#777\">")
+                    .append(escape(col.type().name().toLowerCase())).append("</span></th>");
+        }
+        h.append("</tr>\n</thead>\n<tbody>\n");
+        for (int r : shownRows) {
+            if (r < 0) {
+                h.append("<tr><th>…</th>");
+                for (int ignored : shownCols) {
+                    h.append("<td>…</td>");
+                }
+                h.append("</tr>\n");
+                continue;
+            }
+            h.append("<tr><th>").append(r).append("</th>");
+            for (int c : shownCols) {
+                if (c < 0) {
+                    h.append("<td>…</td>");
+                    continue;
+                }
+                Column<?> col = columns[c];
+                h.append("<td").append(align(col)).append('>').append(escape(cell(col, r))).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</tbody>\n</table>\n<p style=\"color:#777\">").append(size(table));
+        if (cutRows || cutCols) {
+            h.append(" (showing ");
+            h.append(cutRows ? "the first " + HEAD_ROWS + " and last " + TAIL_ROWS + " rows" : "all rows");
+            if (cutCols) {
+                h.append(", the first ").append(HEAD_COLUMNS).append(" and last ").append(TAIL_COLUMNS).append(" columns");
+            }
+            h.append(')');
+        }
+        h.append("</p>\n</div>");
+        return h.toString();
+    }
+
+    private static String cell(Column<?> col, int row) {
+        String s = col.isMissing(row) ? "" : col.getString(row);
+        return s.length() > MAX_CELL ? s.substring(0, MAX_CELL) + "…" : s;
+    }
+
+    private static String align(Column<?> col) {
+        return col instanceof NumericColumn<?> ? " style=\"text-align:right\"" : "";
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+}
