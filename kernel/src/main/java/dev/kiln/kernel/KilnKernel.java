@@ -77,7 +77,9 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
             "import java.time.*;", "import java.util.*;", "import java.util.concurrent.*;",
             "import java.util.function.*;", "import java.util.regex.*;", "import java.util.stream.*;",
-            "import static dev.kiln.kernel.Notebook.*;");
+            "import static dev.kiln.kernel.Notebook.*;",
+            // tables and charts, as every exploration needs them
+            "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;");
 
     private static final List<Class<?>> BUILT_IN_MAGICS = List.of(MavenMagic.class, ClasspathMagic.class, HelpMagic.class);
 

@@ -30,22 +30,19 @@ class JupyterClientsTest {
 
     @TempDir
     static Path tmp;
-    static Path jupyterPath;
+    static PythonTests python;
     static Path mavenRepo;
 
     @BeforeAll
     static void installKernelAndALibrary() throws Exception {
-        Path data = tmp.resolve("share/jupyter");
-        new KernelSpec(ProcessHandle.current().info().command().orElseThrow(), System.getProperty("java.class.path"), List.of())
-                .install(data);
-        jupyterPath = data;
+        python = new PythonTests(tmp);
         mavenRepo = tmp.resolve("m2");
         publishGreeter(mavenRepo);
     }
 
     @Test
     void jupyterKernelTestSuitePassesWithEveryCapabilityDeclared() throws Exception {
-        String out = pytest("src/test/python/test_kernel_suite.py", Map.of());
+        String out = python.pytest(Path.of("src/test/python/test_kernel_suite.py"), Map.of());
         for (String capability : List.of("kernel_info", "execute_stdout", "execute_stderr", "error", "execute_result",
                 "completion", "inspect", "is_complete", "display_data", "history", "pager", "clear_output")) {
             assertTrue(out.contains("PASSED src/test/python/test_kernel_suite.py::KilnKernelTests::test_" + capability + "\n"),
@@ -57,25 +54,9 @@ class JupyterClientsTest {
 
     @Test
     void notebookRunsEndToEndWithInterruptAndOfflineMaven() throws Exception {
-        String out = pytest("src/test/python/test_notebook.py",
+        String out = python.pytest(Path.of("src/test/python/test_notebook.py"),
                 Map.of("KILN_MAVEN_LOCAL", mavenRepo.toString(), "KILN_OFFLINE", "1"));
         assertTrue(out.contains("1 passed"), out);
-    }
-
-    private static String pytest(String file, Map<String, String> env) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-m", "pytest", "-v", "-rA", "-p", "no:cacheprovider",
-                "--basetemp", tmp.resolve("pytest-" + Path.of(file).getFileName()).toString(), file));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
-        pb.environment().put("JUPYTER_DATA_DIR", tmp.resolve("jupyter-data").toString());
-        pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("jupyter-runtime").toString());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        System.out.println(out);
-        assertEquals(0, code, "pytest failed:\n" + out);
-        return out;
     }
 
     /** Compiles demo.Greeter into demo:greeter:1.0 in a Maven repository folder, as 'mvn install' would. */
