@@ -50,36 +50,6 @@ public class ChartsNotebookFixtureTest {
         assertEquals(7, checked, "display cells checked");
     }
 
-    /**
-     * The notebook-level checks of test_viz_notebook.py (nbconvert export, Chromium screenshots of the
-     * exported page and of the live Jupyter Notebook page) on the notebook rendered here. Once the
-     * kernel exists, the same script executes the fixture with it (see /work/notes/viz-notebook-tests.md).
-     */
-    @Test
-    void exportedAndServedNotebookShowChartsAndTableInChromium(@TempDir Path tmp) throws Exception {
-        Path notebook = tmp.resolve("charts.ipynb");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(notebook.toFile(), executed());
-        Path script = Path.of(ChartsNotebookFixtureTest.class.getResource("/viz/test_viz_notebook.py").toURI());
-        Path log = tmp.resolve("pytest.log");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                "-W", "ignore::DeprecationWarning", "--basetemp=" + tmp.resolve("pytest"), script.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("KILN_VIZ_NOTEBOOK", notebook.toString());
-        // the live page starts a kernel when it opens; any installed one will do for saved outputs
-        pb.environment().put("KILN_KERNEL_NAME", "python3");
-        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-        Process p = pb.start();
-        try {
-            boolean done = p.waitFor(5, TimeUnit.MINUTES);
-            String out = Files.readString(log);
-            assertTrue(done, "pytest finished within 5 minutes\n" + out);
-            assertEquals(0, p.exitValue(), out);
-            assertTrue(out.contains("6 passed"), out);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     /** Runs the fixture's cells once, checking each display cell; the notebook with its outputs. */
     private static synchronized JsonNode executed() throws Exception {
         if (executed != null) {
