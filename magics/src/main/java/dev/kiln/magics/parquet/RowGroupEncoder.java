@@ -1,0 +1,299 @@
+package dev.kiln.magics.parquet;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Turns one chunk of whole CSV records into one encoded, compressed Parquet row group held in
+ * memory. Workers run these in parallel; the file's writer then only copies the finished bytes,
+ * in order. Values go straight from the CSV bytes into parquet-column's column writers: no row
+ * objects, no Strings.
+ */
+final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
+
+    /** A record that was not converted; {@code line} counts from the chunk's first line (0). */
+    record BadRow(int line, String problem, String column, String value, byte[] raw) {
+    }
+
+    /** The chunk's outcome. Either {@link #pages} holds a row group, or the chunk was abandoned. */
+    static final class Encoded {
+        ColumnChunkPageWriteStore pages;
+        ColumnWriteStore store;
+        long rows;
+        int lines;
+        final List<BadRow> bad = new ArrayList<>();
+        /** The first bad row when bad rows stop the run, or the first type mismatch in FAIL mode. */
+        BadRow fatal;
+        /** Output column to the type its values need (only when inferred types widen). */
+        final Map<Integer, ColumnType> widen = new HashMap<>();
+        BadRow firstWidening;
+
+        void release() {
+            if (store != null) {
+                store.close();
+            }
+            if (pages != null) {
+                pages.close();
+            }
+        }
+    }
+
+    private final CsvReader.Chunk chunk;
+    private final CsvSchema schema;
+    private final ConversionOptions options;
+    private final ParquetProperties props;
+    private final MessageType messageType;
+
+    RowGroupEncoder(CsvReader.Chunk chunk, CsvSchema schema, ConversionOptions options, ParquetProperties props,
+                    MessageType messageType) {
+        this.chunk = chunk;
+        this.schema = schema;
+        this.options = options;
+        this.props = props;
+        this.messageType = messageType;
+    }
+
+    @Override
+    public Encoded call() {
+        Encoded out = new Encoded();
+        CsvScanner sc = new CsvScanner(options.format());
+        ValueParser vp = new ValueParser();
+        byte[][] nulls = options.format().nullBytes();
+        boolean emptyIsNull = false;
+        for (byte[] n : nulls) {
+            emptyIsNull |= n.length == 0;
+        }
+        int n = schema.names.length;
+        ColumnType.Kind[] kinds = new ColumnType.Kind[n];
+        ColumnType[] types = schema.types.clone();
+        for (int i = 0; i < n; i++) {
+            kinds[i] = types[i].kind();
+        }
+        int width = schema.width();
+        int[] src = schema.source;
+        boolean[] fixed = schema.fixed;
+
+        out.pages = new ColumnChunkPageWriteStore(Codecs.compressor(options.codec()), messageType,
+                props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+        out.store = props.newColumnWriteStore(messageType, out.pages, out.pages);
+        ColumnWriter[] writers = new ColumnWriter[n];
+        List<ColumnDescriptor> cols = messageType.getColumns();
+        for (int i = 0; i < n; i++) {
+            writers[i] = out.store.getColumnWriter(cols.get(i));
+        }
+
+        long[] longs = new long[n];
+        double[] doubles = new double[n];
+        Binary[] binaries = new Binary[n];
+        boolean[] isNull = new boolean[n];
+        byte[] buf = chunk.buf();
+        int pos = chunk.start();
+        int end = chunk.end();
+        int line = 0;
+        boolean abandoned = false;
+        boolean stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
+        boolean widen = options.onTypeMismatch() == ConversionOptions.TypeMismatch.WIDEN;
+        long rows = 0;
+
+        records:
+        while (pos < end) {
+            int next = sc.next(buf, pos, end, true);
+            int recLine = line;
+            line += 1 + sc.innerLines;
+            int recStart = pos;
+            pos = next;
+            if (sc.blank() && width > 1) {
+                continue;
+            }
+            if (sc.problem != null || sc.count != width) {
+                String problem = sc.problem != null ? sc.problem
+                        : "has " + sc.count + " field" + (sc.count == 1 ? "" : "s") + ", expected " + width;
+                String column = sc.problem != null && sc.problemField < width ? schema.sourceNames.get(sc.problemField) : null;
+                BadRow bad = new BadRow(recLine, problem, column, null, raw(buf, recStart, next));
+                if (stopOnBad) {
+                    out.fatal = bad;
+                    break;
+                }
+                out.bad.add(bad);
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                int f = src[i];
+                int s = sc.starts[f];
+                int e = sc.ends[f];
+                boolean q = sc.quoted[f];
+                if (!q && isNull(buf, s, e, nulls, emptyIsNull)) {
+                    isNull[i] = true;
+                    continue;
+                }
+                isNull[i] = false;
+                if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+                    continue;
+                }
+                String value = text(buf, s, e);
+                if (fixed[i] || !widen) {
+                    BadRow bad = new BadRow(recLine, "value does not fit the column's type " + types[i],
+                            schema.sourceNames.get(f), value, raw(buf, recStart, next));
+                    if (!fixed[i] || stopOnBad) {
+                        out.fatal = bad;
+                        break records;
+                    }
+                    out.bad.add(bad);
+                    continue records;
+                }
+                // an inferred type is too narrow: find the type this value needs, finish scanning for others
+                ColumnType t = types[i].wider();
+                while (t != null && !convert(t.kind(), t, buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+                    t = t.wider();
+                }
+                types[i] = t;
+                kinds[i] = t.kind();
+                out.widen.put(i, t);
+                if (out.firstWidening == null) {
+                    out.firstWidening = new BadRow(recLine, "widened to " + t, schema.sourceNames.get(f), value, null);
+                }
+                abandoned = true;
+            }
+            if (abandoned) {
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                ColumnWriter w = writers[i];
+                if (isNull[i]) {
+                    w.writeNull(0, 0);
+                    continue;
+                }
+                switch (kinds[i]) {
+                    case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
+                    case INT32, DATE -> w.write((int) longs[i], 0, 1);
+                    case INT64, TIMESTAMP, DECIMAL -> w.write(longs[i], 0, 1);
+                    case DOUBLE -> w.write(doubles[i], 0, 1);
+                    case STRING -> w.write(binaries[i], 0, 1);
+                }
+            }
+            out.store.endRecord();
+            rows++;
+        }
+        out.lines = line;
+        out.rows = rows;
+        if (abandoned || out.fatal != null) {
+            out.release();
+            out.store = null;
+            out.pages = null;
+            return out;
+        }
+        out.store.flush();
+        return out;
+    }
+
+    private static boolean convert(ColumnType.Kind kind, ColumnType type, byte[] buf, int s, int e, boolean escaped,
+                                   CsvScanner sc, int field, ValueParser vp, int i,
+                                   long[] longs, double[] doubles, Binary[] binaries) {
+        switch (kind) {
+            case STRING -> {
+                if (escaped) {
+                    byte[][] holder = {new byte[e - s]};
+                    int len = sc.unescape(buf, field, holder);
+                    binaries[i] = Binary.fromReusedByteArray(holder[0], 0, len);
+                } else {
+                    binaries[i] = Binary.fromReusedByteArray(buf, s, e - s);
+                }
+                return true;
+            }
+            case INT64 -> {
+                if (vp.parseLong(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case INT32 -> {
+                if (vp.parseInt(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case DOUBLE -> {
+                if (vp.parseDouble(buf, s, e)) {
+                    doubles[i] = vp.doubleValue;
+                    return true;
+                }
+                return false;
+            }
+            case BOOLEAN -> {
+                if (vp.parseBoolean(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case DATE -> {
+                if (vp.parseDate(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case TIMESTAMP -> {
+                if (vp.parseTimestamp(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                if (vp.parseDate(buf, s, e)) {
+                    longs[i] = vp.longValue * 86_400_000_000L;
+                    return true;
+                }
+                return false;
+            }
+            case DECIMAL -> {
+                if (vp.parseDecimal(buf, s, e, type.precision(), type.scale())) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+    }
+
+    static boolean isNull(byte[] buf, int s, int e, byte[][] nulls, boolean emptyIsNull) {
+        int len = e - s;
+        if (len == 0) {
+            return emptyIsNull;
+        }
+        for (byte[] n : nulls) {
+            if (n.length == len && java.util.Arrays.equals(buf, s, e, n, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String text(byte[] buf, int s, int e) {
+        String v = new String(buf, s, Math.min(e - s, 400), StandardCharsets.UTF_8);
+        return e - s > 400 ? v.substring(0, 100) + "…" : v.length() > 100 ? v.substring(0, 100) + "…" : v;
+    }
+
+    private static byte[] raw(byte[] buf, int s, int e) {
+        int end = e;
+        if (end > s && buf[end - 1] == '\n') {
+            end--;
+        }
+        if (end > s && buf[end - 1] == '\r') {
+            end--;
+        }
+        return java.util.Arrays.copyOfRange(buf, s, end);
+    }
+}
