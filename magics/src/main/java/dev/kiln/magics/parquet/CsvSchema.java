@@ -26,14 +26,18 @@ final class CsvSchema {
     final boolean[] fixed;
     /** Timestamp values carried a zone: stored adjusted to UTC. */
     final boolean[] zoned;
+    /** Dictionary-encode this column: the sample showed repeated values. */
+    final boolean[] dictionary;
 
-    CsvSchema(List<String> sourceNames, int[] source, String[] names, ColumnType[] types, boolean[] fixed, boolean[] zoned) {
+    CsvSchema(List<String> sourceNames, int[] source, String[] names, ColumnType[] types, boolean[] fixed, boolean[] zoned,
+              boolean[] dictionary) {
         this.sourceNames = List.copyOf(sourceNames);
         this.source = source;
         this.names = names;
         this.types = types;
         this.fixed = fixed;
         this.zoned = zoned;
+        this.dictionary = dictionary;
     }
 
     int width() {
@@ -44,7 +48,7 @@ final class CsvSchema {
     CsvSchema widen(Map<Integer, ColumnType> widened) {
         ColumnType[] t = types.clone();
         widened.forEach((i, ty) -> t[i] = ty);
-        return new CsvSchema(sourceNames, source, names, t, fixed, zoned);
+        return new CsvSchema(sourceNames, source, names, t, fixed, zoned, dictionary);
     }
 
     MessageType messageType() {

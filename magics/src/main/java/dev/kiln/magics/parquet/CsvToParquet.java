@@ -176,12 +176,17 @@ public final class CsvToParquet {
 
         ConversionReport.FileReport run() throws IOException {
             MessageType mt = schema.messageType();
-            ParquetProperties props = ParquetProperties.builder()
+            ParquetProperties.Builder pb = ParquetProperties.builder()
                     .withPageSize(options.pageBytes())
                     .withDictionaryPageSize(Math.max(options.pageBytes(), 1 << 20))
-                    .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                    .withSizeStatisticsEnabled(false)
-                    .build();
+                    .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                    .withSizeStatisticsEnabled(false);
+            for (int i = 0; i < schema.names.length; i++) {
+                if (!schema.dictionary[i]) {
+                    pb.withDictionaryEncoding(schema.names[i], false);
+                }
+            }
+            ParquetProperties props = pb.build();
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("kiln.source", input.getFileName().toString());
             meta.put("kiln.converter", new ObjectMapper().writeValueAsString(options.describe()));

@@ -33,6 +33,8 @@ final class SchemaInference {
         int[] masks = null;
         boolean[] seen = null;
         boolean[] zoned = null;
+        List<Set<Long>> distinct = null;
+        long[] nonNull = null;
         CsvFormat format = o.format();
         byte[][] nulls = format.nullBytes();
         boolean emptyIsNull = format.nullStrings().contains("");
@@ -74,6 +76,11 @@ final class SchemaInference {
                 java.util.Arrays.fill(masks, ALL);
                 seen = new boolean[names.size()];
                 zoned = new boolean[names.size()];
+                distinct = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    distinct.add(new HashSet<>());
+                }
+                nonNull = new long[names.size()];
             } else if (!names.equals(fileNames)) {
                 throw new UserError(file + " has columns " + fileNames + " but " + firstFile + " has " + names
                         + ". Files converted together must have the same columns; convert them separately.");
@@ -90,6 +97,11 @@ final class SchemaInference {
                             continue;
                         }
                         seen[f] = true;
+                        nonNull[f]++;
+                        Set<Long> d = distinct.get(f);
+                        if (d.size() < DISTINCT_MAX) {
+                            d.add(hash(buf, s, e));
+                        }
                         int m = masks[f];
                         if (m == 0) {
                             continue;
@@ -129,14 +141,30 @@ final class SchemaInference {
         if (names == null) {
             throw new UserError("No rows to convert: every input file is empty.");
         }
-        return select(names, masks, seen, zoned, o);
+        boolean[] dictionary = new boolean[names.size()];
+        for (int f = 0; f < dictionary.length; f++) {
+            // nearly every sampled value distinct: a dictionary would only fill up and fall back
+            dictionary[f] = nonNull[f] < 100 || distinct.get(f).size() < 0.9 * Math.min(nonNull[f], DISTINCT_MAX);
+        }
+        return select(names, masks, seen, zoned, dictionary, o);
+    }
+
+    private static final int DISTINCT_MAX = 20_000;
+
+    private static long hash(byte[] b, int s, int e) {
+        long h = 1125899906842597L;
+        for (int i = s; i < e; i++) {
+            h = 31 * h + b[i];
+        }
+        return h;
     }
 
     private static int sampleBytes(ConversionOptions o) {
         return (int) Math.min(SAMPLE_BYTES_MAX, Math.max(1 << 20, (long) o.sampleRows() * 512));
     }
 
-    private static CsvSchema select(List<String> names, int[] masks, boolean[] seen, boolean[] zoned, ConversionOptions o) {
+    private static CsvSchema select(List<String> names, int[] masks, boolean[] seen, boolean[] zoned, boolean[] dictionary,
+                                    ConversionOptions o) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);
@@ -164,6 +192,7 @@ final class SchemaInference {
         ColumnType[] types = new ColumnType[n];
         boolean[] fixed = new boolean[n];
         boolean[] z = new boolean[n];
+        boolean[] dict = new boolean[n];
         Set<String> used = new HashSet<>();
         for (int i = 0; i < n; i++) {
             int f = index.get(wanted.get(i));
@@ -176,8 +205,9 @@ final class SchemaInference {
             fixed[i] = given != null;
             types[i] = given != null ? given : pick(masks[f], seen[f]);
             z[i] = zoned[f];
+            dict[i] = dictionary[f];
         }
-        return new CsvSchema(names, source, out, types, fixed, z);
+        return new CsvSchema(names, source, out, types, fixed, z, dict);
     }
 
     private static ColumnType pick(int m, boolean seen) {
