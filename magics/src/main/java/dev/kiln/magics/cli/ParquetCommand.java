@@ -86,7 +86,7 @@ public final class ParquetCommand implements Callable<Result> {
         String codec;
 
         @Option(names = "--row-group-size", defaultValue = "16MiB", paramLabel = "SIZE",
-                description = "CSV bytes per row group, e.g. 64MiB (default: ${DEFAULT-VALUE}).")
+                description = "CSV bytes per row group and per unit of parallel work, e.g. 64MiB (default: ${DEFAULT-VALUE}).")
         String rowGroupSize;
 
         @Option(names = "--page-size", defaultValue = "1MiB", paramLabel = "SIZE", description = "Target data page size (default: ${DEFAULT-VALUE}).")

@@ -41,6 +41,8 @@ final class CsvReader implements Closeable {
     private boolean eof;
     private long index;
     private boolean first = true;
+    /** Chunk buffers handed back by {@link #recycle}: a converter reuses a few instead of allocating one per chunk. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     CsvReader(Path path, CsvFormat format, int chunkSize) throws IOException {
         this.path = path;
@@ -80,7 +82,8 @@ final class CsvReader implements Closeable {
      */
     Chunk next() throws IOException {
         int size = Math.max(chunkSize, carryLen + 1);
-        byte[] buf = new byte[size];
+        byte[] pooled = size == chunkSize ? spare.poll() : null;
+        byte[] buf = pooled != null ? pooled : new byte[size];
         System.arraycopy(carry, 0, buf, 0, carryLen);
         int len = carryLen;
         int start = 0;
@@ -121,6 +124,13 @@ final class CsvReader implements Closeable {
             end = len;
         }
         return new Chunk(buf, start, Math.max(end, start), 0);
+    }
+
+    /** Takes back a chunk's buffer once nothing refers to its bytes any more. */
+    void recycle(byte[] buf) {
+        if (buf.length == chunkSize && spare.size() < 16) {
+            spare.add(buf);
+        }
     }
 
     boolean sampledWholeFile() {

@@ -224,7 +224,7 @@ public final class CsvToParquet {
                             chunk = new CsvReader.Chunk(chunk.buf(), next, chunk.end(), chunk.index());
                         }
                         while (window.size() >= maxInFlight) {
-                            long[] r = flush(await(window.removeFirst()), writer, line);
+                            long[] r = flush(await(window.removeFirst()), writer, line, reader);
                             rows += r[0];
                             bad += r[1];
                             groups += (int) r[2];
@@ -233,7 +233,7 @@ public final class CsvToParquet {
                         window.add(workers.submit(new RowGroupEncoder(chunk, schema, options, props, mt)));
                     }
                     while (!window.isEmpty()) {
-                        long[] r = flush(await(window.removeFirst()), writer, line);
+                        long[] r = flush(await(window.removeFirst()), writer, line, reader);
                         rows += r[0];
                         bad += r[1];
                         groups += (int) r[2];
@@ -257,7 +257,7 @@ public final class CsvToParquet {
         }
 
         /** Writes one encoded chunk; returns rows, bad rows, row groups and lines consumed. */
-        private long[] flush(RowGroupEncoder.Encoded e, ParquetFileWriter writer, long line) throws IOException {
+        private long[] flush(RowGroupEncoder.Encoded e, ParquetFileWriter writer, long line, CsvReader reader) throws IOException {
             try {
                 if (e.fatal != null) {
                     throw new UserError(describe(e.fatal, line));
@@ -281,6 +281,7 @@ public final class CsvToParquet {
                 return new long[] {e.rows, e.bad.size(), groups, e.lines};
             } finally {
                 e.release();
+                reader.recycle(e.buffer);
             }
         }
 

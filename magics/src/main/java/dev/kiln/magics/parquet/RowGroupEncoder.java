@@ -38,6 +38,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         /** Output column to the type its values need (only when inferred types widen). */
         final Map<Integer, ColumnType> widen = new HashMap<>();
         BadRow firstWidening;
+        /** The chunk's bytes: string values point into them until the row group is flushed. */
+        byte[] buffer;
 
         void release() {
             if (store != null) {
@@ -67,6 +69,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     @Override
     public Encoded call() {
         Encoded out = new Encoded();
+        out.buffer = chunk.buf();
         CsvScanner sc = new CsvScanner(options.format());
         ValueParser vp = new ValueParser();
         byte[][] nulls = options.format().nullBytes();

@@ -252,11 +252,35 @@ final class ValueParser {
         return false;
     }
 
+    /** The last date parsed, as its first 8 bytes and last 2: consecutive rows often share it. */
+    private long lastDateHead = -1;
+    private int lastDateTail = -1;
+    private long lastDateDays;
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     /** yyyy-MM-dd as days since 1970-01-01 in {@link #longValue}. */
     boolean parseDate(byte[] b, int s, int e) {
         if (e - s != 10 || b[s + 4] != '-' || b[s + 7] != '-') {
             return false;
         }
+        long head = (long) LONGS.get(b, s);
+        int tail = (b[s + 8] << 8) | (b[s + 9] & 0xff);
+        if (head == lastDateHead && tail == lastDateTail) {
+            longValue = lastDateDays;
+            return true;
+        }
+        if (!parseDateFully(b, s)) {
+            return false;
+        }
+        lastDateHead = head;
+        lastDateTail = tail;
+        lastDateDays = longValue;
+        return true;
+    }
+
+    private boolean parseDateFully(byte[] b, int s) {
         int y = digits(b, s, 4);
         int m = digits(b, s + 5, 2);
         int d = digits(b, s + 8, 2);
