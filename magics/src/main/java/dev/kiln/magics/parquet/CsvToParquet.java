@@ -46,6 +46,8 @@ public final class CsvToParquet {
 
     private final ConversionOptions options;
     private final Progress progress;
+    /** Set when one file of a directory failed: the others stop at their next chunk. */
+    private volatile boolean aborted;
 
     public CsvToParquet(ConversionOptions options, Progress progress) {
         this.options = options;
@@ -145,9 +147,31 @@ public final class CsvToParquet {
                     return new FileConverter(f, out, finalOut, schema, workers, sink, bar).run();
                 }));
             }
+            // on a failure, stop the other files and wait for them: a retry must not race their writes
             List<ConversionReport.FileReport> reports = new ArrayList<>();
+            RuntimeException firstRuntime = null;
+            IOException firstIo = null;
             for (Future<ConversionReport.FileReport> fu : futures) {
-                reports.add(await(fu));
+                try {
+                    reports.add(await(fu));
+                } catch (RuntimeException e) {
+                    if (firstRuntime == null && firstIo == null) {
+                        firstRuntime = e;
+                        aborted = true;
+                    }
+                } catch (IOException e) {
+                    if (firstRuntime == null && firstIo == null) {
+                        firstIo = e;
+                        aborted = true;
+                    }
+                }
+            }
+            aborted = false;
+            if (firstRuntime != null) {
+                throw firstRuntime;
+            }
+            if (firstIo != null) {
+                throw firstIo;
             }
             return reports;
         }
@@ -216,6 +240,9 @@ public final class CsvToParquet {
                         lastRaw = raw;
                         if (chunk == null) {
                             break;
+                        }
+                        if (aborted) {
+                            throw new java.util.concurrent.CancellationException("another file failed");
                         }
                         if (header) {
                             header = false;

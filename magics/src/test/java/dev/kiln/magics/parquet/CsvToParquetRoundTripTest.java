@@ -335,6 +335,29 @@ class CsvToParquetRoundTripTest {
     }
 
     @Test
+    void aDirectoryRestartsWholeWhenOneFileWidensAColumn() throws IOException {
+        Path in = dir.resolve("many");
+        Files.createDirectories(in);
+        for (int f = 0; f < 4; f++) {
+            StringBuilder sb = new StringBuilder("k,v\n");
+            for (int i = 0; i < 20_000; i++) {
+                sb.append(i).append(',').append(f == 2 && i == 15_000 ? "n/a" : Integer.toString(i)).append('\n');
+            }
+            Files.writeString(in.resolve("f" + f + ".csv"), sb);
+        }
+        Path out = dir.resolve("many-pq");
+        ConversionReport r = new CsvToParquet(opts().withLayout(CompressionCodecName.ZSTD, 32 * 1024, 8 * 1024, 2),
+                Progress.NONE).convert(in, out);
+        assertEquals("string", r.schema().get("v"));
+        assertEquals(80_000, r.rows());
+        Table t = Parquet.read(out);
+        assertEquals("n/a", t.stringColumn("v").get(2 * 20_000 + 15_000));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(2, s.count(), "input and output only");
+        }
+    }
+
+    @Test
     void aFailedRunLeavesThePreviousOutputAsItWas() throws IOException {
         Path csv = write("redo.csv", "a\n1\n2\n");
         ConversionReport ok = convert(csv, opts());
