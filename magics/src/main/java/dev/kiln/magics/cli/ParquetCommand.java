@@ -92,6 +92,10 @@ public final class ParquetCommand implements Callable<Result> {
         @Option(names = "--page-size", defaultValue = "1MiB", paramLabel = "SIZE", description = "Target data page size (default: ${DEFAULT-VALUE}).")
         String pageSize;
 
+        @Option(names = "--data-page", defaultValue = "v2", paramLabel = "v1|v2",
+                description = "Data page version: v2 (delta encodings, smaller) or v1 for old readers (default: ${DEFAULT-VALUE}).")
+        String dataPage;
+
         @Option(names = "--threads", description = "Worker threads (default: the number of processors).")
         Integer threads;
 
@@ -144,7 +148,12 @@ public final class ParquetCommand implements Callable<Result> {
                     .withBadRows(mode, badFile)
                     .withLayout(Codecs.parse(codec), size("--row-group-size", rowGroupSize),
                             (int) Math.min(Integer.MAX_VALUE, size("--page-size", pageSize)),
-                            threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                            threads != null ? threads : Runtime.getRuntime().availableProcessors())
+                    .withDataPageV2(switch (dataPage.toLowerCase(Locale.ROOT)) {
+                        case "v2", "2" -> true;
+                        case "v1", "1" -> false;
+                        default -> throw new IllegalArgumentException("--data-page takes v1 or v2, not '" + dataPage + "'");
+                    });
         }
 
         private static char oneChar(String option, String v) {
@@ -210,7 +219,7 @@ public final class ParquetCommand implements Callable<Result> {
                     r.rows(), r.files().size(), r.files().size() == 1 ? "" : "s", ProgressText.bytes(r.bytesIn()),
                     ProgressText.bytes(r.bytesOut()), r.ratio(), r.seconds(), r.mibPerSecond()));
             if (r.badRows() > 0) {
-                b.append(String.format(Locale.ROOT, "%,d bad rows %s%n", r.badRows(),
+                b.append(String.format(Locale.ROOT, "%,d bad row%s %s%n", r.badRows(), r.badRows() == 1 ? "" : "s",
                         r.badRowsFile() != null ? "kept in " + r.badRowsFile() : "skipped"));
             }
             for (String w : r.widened()) {
@@ -286,9 +295,11 @@ public final class ParquetCommand implements Callable<Result> {
                     ProgressText.bytes(s.fileBytes()),
                     s.compressedBytes() == 0 ? 0.0 : (double) s.uncompressedBytes() / s.compressedBytes()));
             int w = Math.max(6, s.columns().stream().mapToInt(c -> c.name().length()).max().orElse(6));
-            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-28s %10s %12s %6s  %s%n", "column", "type", "stored", "uncompressed", "ratio", "codec"));
+            int tw = Math.max(4, s.columns().stream().mapToInt(c -> c.type().length()).max().orElse(4));
+            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s %10s %12s %6s  %s%n", "column", "type", "stored",
+                    "uncompressed", "ratio", "codec"));
             for (ParquetSummary.ColumnSummary c : s.columns()) {
-                b.append(String.format(Locale.ROOT, "%-" + w + "s  %-28s %10s %12s %5.1f×  %s%n", c.name(), c.type(),
+                b.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s %10s %12s %5.1f×  %s%n", c.name(), c.type(),
                         ProgressText.bytes(c.compressedBytes()), ProgressText.bytes(c.uncompressedBytes()), c.ratio(), c.codecs()));
             }
             return b.toString().stripTrailing();

@@ -21,11 +21,13 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param rowGroupBytes  CSV bytes per row group (and per unit of parallel work)
  * @param pageBytes      target size of a data page
  * @param threads        worker threads
+ * @param dataPageV2     write data pages v2 with delta encodings (smaller, read by DuckDB, Arrow, Spark 3,
+ *                       parquet-java); v1 pages for older readers
  */
 public record ConversionOptions(CsvFormat format, List<String> columns, Map<String, String> rename,
                                 Map<String, ColumnType> types, int sampleRows, TypeMismatch onTypeMismatch,
                                 BadRows badRows, Path badRowsFile, CompressionCodecName codec,
-                                long rowGroupBytes, int pageBytes, int threads) {
+                                long rowGroupBytes, int pageBytes, int threads, boolean dataPageV2) {
 
     public enum TypeMismatch { WIDEN, FAIL }
 
@@ -47,32 +49,37 @@ public record ConversionOptions(CsvFormat format, List<String> columns, Map<Stri
     public static ConversionOptions defaults() {
         return new ConversionOptions(CsvFormat.rfc4180(), List.of(), Map.of(), Map.of(), 10_000,
                 TypeMismatch.WIDEN, BadRows.ERROR, null, CompressionCodecName.ZSTD, 16L << 20, 1 << 20,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), true);
     }
 
     public ConversionOptions withFormat(CsvFormat f) {
         return new ConversionOptions(f, columns, rename, types, sampleRows, onTypeMismatch, badRows, badRowsFile,
-                codec, rowGroupBytes, pageBytes, threads);
+                codec, rowGroupBytes, pageBytes, threads, dataPageV2);
     }
 
     public ConversionOptions withColumns(List<String> c, Map<String, String> r) {
         return new ConversionOptions(format, c, r, types, sampleRows, onTypeMismatch, badRows, badRowsFile,
-                codec, rowGroupBytes, pageBytes, threads);
+                codec, rowGroupBytes, pageBytes, threads, dataPageV2);
     }
 
     public ConversionOptions withTypes(Map<String, ColumnType> t, int sample, TypeMismatch m) {
         return new ConversionOptions(format, columns, rename, t, sample, m, badRows, badRowsFile,
-                codec, rowGroupBytes, pageBytes, threads);
+                codec, rowGroupBytes, pageBytes, threads, dataPageV2);
     }
 
     public ConversionOptions withBadRows(BadRows b, Path file) {
         return new ConversionOptions(format, columns, rename, types, sampleRows, onTypeMismatch, b, file,
-                codec, rowGroupBytes, pageBytes, threads);
+                codec, rowGroupBytes, pageBytes, threads, dataPageV2);
     }
 
     public ConversionOptions withLayout(CompressionCodecName c, long groupBytes, int page, int nThreads) {
         return new ConversionOptions(format, columns, rename, types, sampleRows, onTypeMismatch, badRows, badRowsFile,
-                c, groupBytes, page, nThreads);
+                c, groupBytes, page, nThreads, dataPageV2);
+    }
+
+    public ConversionOptions withDataPageV2(boolean v2) {
+        return new ConversionOptions(format, columns, rename, types, sampleRows, onTypeMismatch, badRows, badRowsFile,
+                codec, rowGroupBytes, pageBytes, threads, v2);
     }
 
     /** The settings as provenance records them (no paths of the machine beyond the bad-rows file). */
@@ -94,6 +101,7 @@ public record ConversionOptions(CsvFormat format, List<String> columns, Map<Stri
         m.put("rowGroupBytes", rowGroupBytes);
         m.put("pageBytes", pageBytes);
         m.put("threads", threads);
+        m.put("dataPage", dataPageV2 ? "v2" : "v1");
         return m;
     }
 }

@@ -203,7 +203,8 @@ public final class CsvToParquet {
             ParquetProperties.Builder pb = ParquetProperties.builder()
                     .withPageSize(options.pageBytes())
                     .withDictionaryPageSize(Math.max(options.pageBytes(), 1 << 20))
-                    .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                    .withWriterVersion(options.dataPageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
+                            : ParquetProperties.WriterVersion.PARQUET_1_0)
                     .withSizeStatisticsEnabled(false);
             for (int i = 0; i < schema.names.length; i++) {
                 if (!schema.dictionary[i]) {

@@ -77,7 +77,23 @@ public record ParquetSummary(Path path, int files, long rows, int rowGroups, lon
             return "group";
         }
         PrimitiveType p = t.asPrimitiveType();
-        String base = p.getPrimitiveTypeName().name().toLowerCase();
-        return p.getLogicalTypeAnnotation() == null ? base : base + " (" + p.getLogicalTypeAnnotation() + ")";
+        String base = p.getPrimitiveTypeName().name().toLowerCase(java.util.Locale.ROOT);
+        org.apache.parquet.schema.LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
+        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
+            return "string";
+        }
+        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+            return "date";
+        }
+        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+            return "timestamp" + (ts.isAdjustedToUTC() ? " (UTC)" : "");
+        }
+        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+        }
+        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation i) {
+            return (i.isSigned() ? "int" : "uint") + i.getBitWidth();
+        }
+        return a == null ? base : base + " (" + a + ")";
     }
 }

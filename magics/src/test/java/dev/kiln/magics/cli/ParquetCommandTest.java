@@ -90,7 +90,7 @@ class ParquetCommandTest {
     void badRowsFileOptionKeepsRowsAside() throws Exception {
         Files.writeString(dir.resolve("in.csv"), "a,b\n1,2\n3\n");
         Result r = runner().run(List.of("parquet", "convert", "in.csv", "--bad-rows", "rejects.csv"));
-        assertTrue(r.text().contains("1 bad rows kept in"), r.text());
+        assertTrue(r.text().contains("1 bad row kept in"), r.text());
         assertTrue(Files.readString(dir.resolve("rejects.csv")).contains("\"3\""));
         assertTrue(Files.exists(dir.resolve("in.parquet")));
     }

@@ -118,13 +118,15 @@ class DuckDbReadsConvertedParquetTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zstd", "snappy", "none"})
-    void duckDbReadsTheSameRowsAndAggregates(String codec) throws Exception {
+    @ValueSource(strings = {"zstd", "snappy", "none", "zstd-v1"})
+    void duckDbReadsTheSameRowsAndAggregates(String variant) throws Exception {
+        String codec = variant.replace("-v1", "");
         Path csv = dir.resolve("data.csv");
         Expected x = generate(csv, 60_000);
         ConversionOptions o = ConversionOptions.defaults()
                 .withTypes(Map.of("price", ColumnType.decimal(12, 2)), 10_000, ConversionOptions.TypeMismatch.WIDEN)
-                .withLayout(Codecs.parse(codec), 256 * 1024, 64 * 1024, 2);
+                .withLayout(Codecs.parse(codec), 256 * 1024, 64 * 1024, 2)
+                .withDataPageV2(!variant.endsWith("-v1"));
         ConversionReport r = new CsvToParquet(o, Progress.NONE).convert(csv, dir.resolve("data.parquet"));
         assertEquals(x.rows, r.rows());
         assertEquals(Map.of("n", "int32", "x", "double", "text", "string", "flag", "boolean", "day", "date",
