@@ -157,7 +157,8 @@ public final class Parquet {
                     : LongColumn.create(name);
             case FLOAT -> FloatColumn.create(name);
             case DOUBLE -> DoubleColumn.create(name);
-            default -> StringColumn.create(name);
+            default -> a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation ? DoubleColumn.create(name)
+                    : StringColumn.create(name);
         };
     }
 
@@ -196,7 +197,14 @@ public final class Parquet {
                 }
                 case FLOAT -> ((FloatColumn) col).append(r.getFloat());
                 case DOUBLE -> ((DoubleColumn) col).append(r.getDouble());
-                default -> ((StringColumn) col).append(r.getBinary().toStringUsingUTF8());
+                default -> {
+                    if (col instanceof DoubleColumn dd) {
+                        dd.append(new java.math.BigDecimal(new java.math.BigInteger(r.getBinary().getBytes()),
+                                ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) a).getScale()).doubleValue());
+                    } else {
+                        ((StringColumn) col).append(r.getBinary().toStringUsingUTF8());
+                    }
+                }
             }
             r.consume();
         }

@@ -162,6 +162,27 @@ class DuckDbReadsConvertedParquetTest {
     }
 
     @Test
+    void parquetReadLoadsAFileDuckDbWrote() throws Exception {
+        Path file = dir.resolve("duck.parquet");
+        Class.forName("org.duckdb.DuckDBDriver");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT range AS i, range * 0.5 AS d, 'k' || (range % 3) AS s, DATE '2024-01-01' + range::INT AS day,"
+                    + " CASE WHEN range % 10 = 0 THEN NULL ELSE range::INT END AS maybe"
+                    + " FROM range(5000)) TO '" + file + "' (FORMAT parquet, COMPRESSION zstd)");
+        }
+        tech.tablesaw.api.Table t = Parquet.read(file.toString());
+        assertEquals(5000, t.rowCount());
+        assertEquals(java.util.List.of("i", "d", "s", "day", "maybe"), t.columnNames());
+        assertEquals(4999L * 5000 / 2, (long) t.longColumn("i").sum());
+        assertEquals(4999.0 * 5000 / 4, t.doubleColumn("d").sum(), 1e-9);
+        assertEquals(3, t.stringColumn("s").countUnique());
+        assertEquals(LocalDate.of(2024, 1, 1).plusDays(4999), t.dateColumn("day").max());
+        assertEquals(500, t.intColumn("maybe").countMissing());
+        tech.tablesaw.api.Table two = Parquet.read(file, "s", "i");
+        assertEquals(java.util.List.of("s", "i"), two.columnNames());
+    }
+
+    @Test
     void duckDbReadsADirectoryConvertedInParallel() throws Exception {
         Path in = dir.resolve("parts");
         Files.createDirectories(in);
