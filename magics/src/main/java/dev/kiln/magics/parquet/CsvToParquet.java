@@ -133,9 +133,10 @@ public final class CsvToParquet {
         for (Path f : files) {
             total += Files.size(f);
         }
+        java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(options.threads() + 2);
         try (Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES)) {
             if (!dir) {
-                return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar).run());
+                return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
             }
             List<Future<ConversionReport.FileReport>> futures = new ArrayList<>();
             for (Path f : files) {
@@ -144,7 +145,7 @@ public final class CsvToParquet {
                 Path finalOut = target.resolve(rel).resolveSibling(out.getFileName());
                 futures.add(drivers.submit(() -> {
                     Files.createDirectories(out.getParent());
-                    return new FileConverter(f, out, finalOut, schema, workers, sink, bar).run();
+                    return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run();
                 }));
             }
             // on a failure, stop the other files and wait for them: a retry must not race their writes
@@ -186,9 +187,16 @@ public final class CsvToParquet {
         private final ExecutorService workers;
         private final BadRowSink sink;
         private final Progress.Bar bar;
+        private final java.util.concurrent.Semaphore budget;
+        private final ArrayDeque<Future<RowGroupEncoder.Encoded>> window = new ArrayDeque<>();
+        private long rows;
+        private long bad;
+        private int groups;
+        /** Line number of the next chunk's first line. */
+        private long line = 1;
 
         FileConverter(Path input, Path out, Path finalOut, CsvSchema schema, ExecutorService workers, BadRowSink sink,
-                      Progress.Bar bar) {
+                      Progress.Bar bar, java.util.concurrent.Semaphore budget) {
             this.input = input;
             this.out = out;
             this.finalOut = finalOut;
@@ -196,6 +204,7 @@ public final class CsvToParquet {
             this.workers = workers;
             this.sink = sink;
             this.bar = bar;
+            this.budget = budget;
         }
 
         ConversionReport.FileReport run() throws IOException {
@@ -215,14 +224,9 @@ public final class CsvToParquet {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("kiln.source", input.getFileName().toString());
             meta.put("kiln.converter", new ObjectMapper().writeValueAsString(options.describe()));
-            ArrayDeque<Future<RowGroupEncoder.Encoded>> window = new ArrayDeque<>();
             int maxInFlight = options.threads() + 1;
-            long rows = 0;
-            long bad = 0;
-            int groups = 0;
             long lastRaw = 0;
             boolean header = options.format().header();
-            long line = 1; // line number of the next chunk's first line
             try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30))) {
                 ParquetFileWriter writer = new ParquetFileWriter(new LocalOutputFile(out), mt,
                         ParquetFileWriter.Mode.CREATE, options.rowGroupBytes(), 0, null, props);
@@ -230,19 +234,34 @@ public final class CsvToParquet {
                 CsvScanner sc = new CsvScanner(options.format());
                 try {
                     while (true) {
+                        // a chunk in flight holds a permit of the shared budget, so a directory of files
+                        // converting at once stays within a few chunks of memory in all
+                        while (true) {
+                            if (window.size() < maxInFlight && budget.tryAcquire()) {
+                                break;
+                            }
+                            if (window.isEmpty()) {
+                                budget.acquire();
+                                break;
+                            }
+                            flushOldest(writer, reader);
+                        }
                         CsvReader.Chunk chunk;
                         try {
                             chunk = reader.next();
                         } catch (CsvReader.CsvInputException e) {
+                            budget.release();
                             throw new UserError(e.getMessage(), e);
                         }
                         long raw = reader.rawBytesRead();
                         bar.advance(raw - lastRaw);
                         lastRaw = raw;
                         if (chunk == null) {
+                            budget.release();
                             break;
                         }
                         if (aborted) {
+                            budget.release();
                             throw new java.util.concurrent.CancellationException("another file failed");
                         }
                         if (header) {
@@ -251,27 +270,18 @@ public final class CsvToParquet {
                             line += 1 + sc.innerLines;
                             chunk = new CsvReader.Chunk(chunk.buf(), next, chunk.end(), chunk.index());
                         }
-                        while (window.size() >= maxInFlight) {
-                            long[] r = flush(await(window.removeFirst()), writer, line, reader);
-                            rows += r[0];
-                            bad += r[1];
-                            groups += (int) r[2];
-                            line += r[3];
-                        }
                         window.add(workers.submit(new RowGroupEncoder(chunk, schema, options, props, mt)));
                     }
                     while (!window.isEmpty()) {
-                        long[] r = flush(await(window.removeFirst()), writer, line, reader);
-                        rows += r[0];
-                        bad += r[1];
-                        groups += (int) r[2];
-                        line += r[3];
+                        flushOldest(writer, reader);
                     }
                     writer.end(meta);
                 } catch (IOException | RuntimeException e) {
                     for (Future<RowGroupEncoder.Encoded> f : window) {
                         f.cancel(true);
+                        budget.release();
                     }
+                    window.clear();
                     try {
                         writer.close();
                     } catch (IOException | RuntimeException closing) {
@@ -279,9 +289,24 @@ public final class CsvToParquet {
                     }
                     throw e;
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
             String sha = sha256(out);
             return new ConversionReport.FileReport(input, finalOut, rows, bad, Files.size(input), Files.size(out), groups, sha);
+        }
+
+        private void flushOldest(ParquetFileWriter writer, CsvReader reader) throws IOException {
+            try {
+                long[] r = flush(await(window.removeFirst()), writer, line, reader);
+                rows += r[0];
+                bad += r[1];
+                groups += (int) r[2];
+                line += r[3];
+            } finally {
+                budget.release();
+            }
         }
 
         /** Writes one encoded chunk; returns rows, bad rows, row groups and lines consumed. */
