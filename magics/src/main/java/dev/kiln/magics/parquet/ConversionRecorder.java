@@ -8,7 +8,7 @@ import java.util.Map;
  * project tracks the input, an implementation records the output as a new dataset version whose
  * lineage names the input's version and {@link ConversionReport#options()}. Found with
  * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.kiln.magics.parquet.ConversionRecorder});
- * without one, nothing is recorded.
+ * every one found is called; without one, nothing is recorded.
  */
 public interface ConversionRecorder {
 
@@ -23,8 +23,19 @@ public interface ConversionRecorder {
 
     ConversionRecorder NONE = (report, projectDir) -> Map.of();
 
-    /** The recorder on the class path, or {@link #NONE}. */
+    /** All recorders on the class path as one (their provenance merged), or {@link #NONE}. */
     static ConversionRecorder find() {
-        return java.util.ServiceLoader.load(ConversionRecorder.class).findFirst().orElse(NONE);
+        java.util.List<ConversionRecorder> all = new java.util.ArrayList<>();
+        java.util.ServiceLoader.load(ConversionRecorder.class).forEach(all::add);
+        if (all.isEmpty()) {
+            return NONE;
+        }
+        return (report, projectDir) -> {
+            Map<String, Object> merged = new java.util.LinkedHashMap<>();
+            for (ConversionRecorder r : all) {
+                merged.putAll(r.recordConversion(report, projectDir));
+            }
+            return merged;
+        };
     }
 }
