@@ -70,13 +70,14 @@ public final class ParquetCommand implements Callable<Result> {
                 description = "Malformed rows stop the run naming file, line and column (error), are counted and dropped (skip), or are kept in FILE as CSV (default: ${DEFAULT-VALUE}).")
         String badRows;
 
-        @Option(names = "--delimiter", defaultValue = ",", description = "Field separator; 'tab' for tabs (default: '${DEFAULT-VALUE}').")
+        @Option(names = "--delimiter", description = "Field separator; 'tab' for tabs (default: ',', or tab for .tsv files).")
         String delimiter;
 
         @Option(names = "--quote", defaultValue = "\"", description = "Quote character (default: ${DEFAULT-VALUE}).")
         String quote;
 
-        @Option(names = "--null", paramLabel = "TEXT", description = "Unquoted text read as null (repeatable; default: the empty field).")
+        @Option(names = "--null", paramLabel = "TEXT",
+                description = "Unquoted text read as null (repeatable; default: the empty field, which is null in non-string columns always).")
         List<String> nulls = new ArrayList<>();
 
         @Option(names = "--no-header", description = "The first line is data; columns are named column_1, column_2, ...")
@@ -139,7 +140,8 @@ public final class ParquetCommand implements Callable<Result> {
             };
             Map<String, ColumnType> t = new LinkedHashMap<>();
             types.forEach((k, v) -> t.put(k, ColumnType.parse(v)));
-            CsvFormat format = new CsvFormat(oneChar("--delimiter", delimiter.equalsIgnoreCase("tab") ? "\t" : delimiter),
+            String sep = delimiter != null ? delimiter : input.toLowerCase(Locale.ROOT).matches(".*\\.tsv(\\.gz)?$") ? "\t" : ",";
+            CsvFormat format = new CsvFormat(oneChar("--delimiter", sep.equalsIgnoreCase("tab") ? "\t" : sep),
                     oneChar("--quote", quote), nulls.isEmpty() ? List.of("") : nulls, !noHeader);
             return ConversionOptions.defaults()
                     .withFormat(format)

@@ -136,7 +136,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 int s = sc.starts[f];
                 int e = sc.ends[f];
                 boolean q = sc.quoted[f];
-                if (!q && isNull(buf, s, e, nulls, emptyIsNull)) {
+                // an empty field is null in a typed column even when the null strings leave it out
+                if (!q && (isNull(buf, s, e, nulls, emptyIsNull) || s == e && kinds[i] != ColumnType.Kind.STRING)) {
                     isNull[i] = true;
                     continue;
                 }

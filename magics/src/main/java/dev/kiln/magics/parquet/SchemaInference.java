@@ -93,7 +93,7 @@ final class SchemaInference {
                     for (int f = 0; f < sc.count; f++) {
                         int s = sc.starts[f];
                         int e = sc.ends[f];
-                        if (!sc.quoted[f] && RowGroupEncoder.isNull(buf, s, e, nulls, emptyIsNull)) {
+                        if (!sc.quoted[f] && (s == e || RowGroupEncoder.isNull(buf, s, e, nulls, emptyIsNull))) {
                             continue;
                         }
                         seen[f] = true;

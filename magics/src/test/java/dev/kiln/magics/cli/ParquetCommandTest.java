@@ -87,6 +87,18 @@ class ParquetCommandTest {
     }
 
     @Test
+    void tsvFilesAreTabSeparatedAndCustomNullsKeepEmptyNumbersNull() throws Exception {
+        Files.writeString(dir.resolve("t.tsv"), "name\tscore\nx y\t1\nNA\t\n\t3\n");
+        runner().run(List.of("parquet", "convert", "t.tsv", "--null", "NA"));
+        Table t = Parquet.read(dir.resolve("t.parquet"));
+        assertEquals(List.of("name", "score"), t.columnNames());
+        assertEquals("x y", t.stringColumn("name").get(0));
+        assertTrue(t.stringColumn("name").isMissing(1));
+        assertTrue(t.intColumn("score").isMissing(1));
+        assertEquals(3, t.intColumn("score").get(2));
+    }
+
+    @Test
     void badRowsFileOptionKeepsRowsAside() throws Exception {
         Files.writeString(dir.resolve("in.csv"), "a,b\n1,2\n3\n");
         Result r = runner().run(List.of("parquet", "convert", "in.csv", "--bad-rows", "rejects.csv"));
