@@ -133,10 +133,6 @@ final class CsvReader implements Closeable {
         }
     }
 
-    boolean sampledWholeFile() {
-        return eof;
-    }
-
     private int fill(byte[] buf, int len) throws IOException {
         try {
             while (len < buf.length) {

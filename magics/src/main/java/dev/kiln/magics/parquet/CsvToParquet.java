@@ -6,7 +6,6 @@ import dev.kiln.magics.cli.UserError;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -496,9 +495,5 @@ public final class CsvToParquet {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }
