@@ -66,128 +66,70 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         this.messageType = messageType;
     }
 
+    // per-chunk state: the record loop calls small methods that the JIT compiles early, rather
+    // than one huge loop body it could only compile on-stack after a long interpreted start
+    private Encoded out;
+    private CsvScanner sc;
+    private ValueParser vp;
+    private byte[][] nulls;
+    private boolean emptyIsNull;
+    private ColumnType.Kind[] kinds;
+    private ColumnType[] types;
+    private int width;
+    private int[] src;
+    private boolean[] fixed;
+    private ColumnWriter[] writers;
+    private long[] longs;
+    private double[] doubles;
+    private Binary[] binaries;
+    private boolean[] isNull;
+    private byte[] buf;
+    private int line;
+    private boolean abandoned;
+    private boolean stopOnBad;
+    private boolean widen;
+    private long rows;
+
     @Override
     public Encoded call() {
-        Encoded out = new Encoded();
+        out = new Encoded();
         out.buffer = chunk.buf();
-        CsvScanner sc = new CsvScanner(options.format());
-        ValueParser vp = new ValueParser();
-        byte[][] nulls = options.format().nullBytes();
-        boolean emptyIsNull = false;
-        for (byte[] n : nulls) {
-            emptyIsNull |= n.length == 0;
+        sc = new CsvScanner(options.format());
+        vp = new ValueParser();
+        nulls = options.format().nullBytes();
+        for (byte[] nb : nulls) {
+            emptyIsNull |= nb.length == 0;
         }
         int n = schema.names.length;
-        ColumnType.Kind[] kinds = new ColumnType.Kind[n];
-        ColumnType[] types = schema.types.clone();
+        kinds = new ColumnType.Kind[n];
+        types = schema.types.clone();
         for (int i = 0; i < n; i++) {
             kinds[i] = types[i].kind();
         }
-        int width = schema.width();
-        int[] src = schema.source;
-        boolean[] fixed = schema.fixed;
+        width = schema.width();
+        src = schema.source;
+        fixed = schema.fixed;
 
         out.pages = new ColumnChunkPageWriteStore(Codecs.compressor(options.codec()), messageType,
                 props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
         out.store = props.newColumnWriteStore(messageType, out.pages, out.pages);
-        ColumnWriter[] writers = new ColumnWriter[n];
+        writers = new ColumnWriter[n];
         List<ColumnDescriptor> cols = messageType.getColumns();
         for (int i = 0; i < n; i++) {
             writers[i] = out.store.getColumnWriter(cols.get(i));
         }
+        longs = new long[n];
+        doubles = new double[n];
+        binaries = new Binary[n];
+        isNull = new boolean[n];
+        buf = chunk.buf();
+        stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
+        widen = options.onTypeMismatch() == ConversionOptions.TypeMismatch.WIDEN;
 
-        long[] longs = new long[n];
-        double[] doubles = new double[n];
-        Binary[] binaries = new Binary[n];
-        boolean[] isNull = new boolean[n];
-        byte[] buf = chunk.buf();
         int pos = chunk.start();
         int end = chunk.end();
-        int line = 0;
-        boolean abandoned = false;
-        boolean stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
-        boolean widen = options.onTypeMismatch() == ConversionOptions.TypeMismatch.WIDEN;
-        long rows = 0;
-
-        records:
-        while (pos < end) {
-            int next = sc.next(buf, pos, end, true);
-            int recLine = line;
-            line += 1 + sc.innerLines;
-            int recStart = pos;
-            pos = next;
-            if (sc.blank() && width > 1) {
-                continue;
-            }
-            if (sc.problem != null || sc.count != width) {
-                String problem = sc.problem != null ? sc.problem
-                        : "has " + sc.count + " field" + (sc.count == 1 ? "" : "s") + ", expected " + width;
-                String column = sc.problem != null && sc.problemField < width ? schema.sourceNames.get(sc.problemField) : null;
-                BadRow bad = new BadRow(recLine, problem, column, null, raw(buf, recStart, next));
-                if (stopOnBad) {
-                    out.fatal = bad;
-                    break;
-                }
-                out.bad.add(bad);
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                int f = src[i];
-                int s = sc.starts[f];
-                int e = sc.ends[f];
-                boolean q = sc.quoted[f];
-                // an empty field is null in a typed column even when the null strings leave it out
-                if (!q && (isNull(buf, s, e, nulls, emptyIsNull) || s == e && kinds[i] != ColumnType.Kind.STRING)) {
-                    isNull[i] = true;
-                    continue;
-                }
-                isNull[i] = false;
-                if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
-                    continue;
-                }
-                String value = text(buf, s, e);
-                if (fixed[i] || !widen) {
-                    BadRow bad = new BadRow(recLine, "value does not fit the column's type " + types[i],
-                            schema.sourceNames.get(f), value, raw(buf, recStart, next));
-                    if (!fixed[i] || stopOnBad) {
-                        out.fatal = bad;
-                        break records;
-                    }
-                    out.bad.add(bad);
-                    continue records;
-                }
-                // an inferred type is too narrow: find the type this value needs, finish scanning for others
-                ColumnType t = types[i].wider();
-                while (t != null && !convert(t.kind(), t, buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
-                    t = t.wider();
-                }
-                types[i] = t;
-                kinds[i] = t.kind();
-                out.widen.put(i, t);
-                if (out.firstWidening == null) {
-                    out.firstWidening = new BadRow(recLine, "widened to " + t, schema.sourceNames.get(f), value, null);
-                }
-                abandoned = true;
-            }
-            if (abandoned) {
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                ColumnWriter w = writers[i];
-                if (isNull[i]) {
-                    w.writeNull(0, 0);
-                    continue;
-                }
-                switch (kinds[i]) {
-                    case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
-                    case INT32, DATE -> w.write((int) longs[i], 0, 1);
-                    case INT64, TIMESTAMP, DECIMAL -> w.write(longs[i], 0, 1);
-                    case DOUBLE -> w.write(doubles[i], 0, 1);
-                    case STRING -> w.write(binaries[i], 0, 1);
-                }
-            }
-            out.store.endRecord();
-            rows++;
+        while (pos < end && out.fatal == null) {
+            pos = record(pos, end);
         }
         out.lines = line;
         out.rows = rows;
@@ -199,6 +141,108 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         }
         out.store.flush();
         return out;
+    }
+
+    /** Converts and writes the record at {@code pos}; returns where the next one starts. */
+    private int record(int pos, int end) {
+        int next = sc.next(buf, pos, end, true);
+        int recLine = line;
+        line += 1 + sc.innerLines;
+        if (sc.blank() && width > 1) {
+            return next;
+        }
+        if (sc.problem != null || sc.count != width) {
+            String problem = sc.problem != null ? sc.problem
+                    : "has " + sc.count + " field" + (sc.count == 1 ? "" : "s") + ", expected " + width;
+            String column = sc.problem != null && sc.problemField < width ? schema.sourceNames.get(sc.problemField) : null;
+            bad(new BadRow(recLine, problem, column, null, raw(buf, pos, next)));
+            return next;
+        }
+        if (!convertRecord(recLine, pos, next) || abandoned) {
+            return next;
+        }
+        writeRecord();
+        return next;
+    }
+
+    /** Fills the value arrays from the record's fields; false when the record is bad. */
+    private boolean convertRecord(int recLine, int recStart, int next) {
+        int n = kinds.length;
+        for (int i = 0; i < n; i++) {
+            int f = src[i];
+            int s = sc.starts[f];
+            int e = sc.ends[f];
+            boolean q = sc.quoted[f];
+            // an empty field is null in a typed column even when the null strings leave it out
+            if (!q && (isNull(buf, s, e, nulls, emptyIsNull) || s == e && kinds[i] != ColumnType.Kind.STRING)) {
+                isNull[i] = true;
+                continue;
+            }
+            isNull[i] = false;
+            if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+                continue;
+            }
+            if (!mismatch(i, f, s, e, q, recLine, recStart, next)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A value that does not fit its column: a bad row, a stop, or a widening; false unless widened. */
+    private boolean mismatch(int i, int f, int s, int e, boolean q, int recLine, int recStart, int next) {
+        String value = text(buf, s, e);
+        if (fixed[i] || !widen) {
+            BadRow bad = new BadRow(recLine, "value does not fit the column's type " + types[i],
+                    schema.sourceNames.get(f), value, raw(buf, recStart, next));
+            if (!fixed[i]) {
+                out.fatal = bad;
+            } else {
+                bad(bad);
+            }
+            return false;
+        }
+        // an inferred type is too narrow: find the type this value needs, finish scanning for others
+        ColumnType t = types[i].wider();
+        while (t != null && !convert(t.kind(), t, buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+            t = t.wider();
+        }
+        types[i] = t;
+        kinds[i] = t.kind();
+        out.widen.put(i, t);
+        if (out.firstWidening == null) {
+            out.firstWidening = new BadRow(recLine, "widened to " + t, schema.sourceNames.get(f), value, null);
+        }
+        abandoned = true;
+        return true;
+    }
+
+    private void bad(BadRow b) {
+        if (stopOnBad) {
+            out.fatal = b;
+        } else {
+            out.bad.add(b);
+        }
+    }
+
+    private void writeRecord() {
+        int n = kinds.length;
+        for (int i = 0; i < n; i++) {
+            ColumnWriter w = writers[i];
+            if (isNull[i]) {
+                w.writeNull(0, 0);
+                continue;
+            }
+            switch (kinds[i]) {
+                case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
+                case INT32, DATE -> w.write((int) longs[i], 0, 1);
+                case INT64, TIMESTAMP, DECIMAL -> w.write(longs[i], 0, 1);
+                case DOUBLE -> w.write(doubles[i], 0, 1);
+                case STRING -> w.write(binaries[i], 0, 1);
+            }
+        }
+        out.store.endRecord();
+        rows++;
     }
 
     private static boolean convert(ColumnType.Kind kind, ColumnType type, byte[] buf, int s, int e, boolean escaped,
