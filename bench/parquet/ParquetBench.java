@@ -47,6 +47,13 @@ public class ParquetBench {
         System.out.printf(Locale.ROOT, "input: %s, %.1f MiB; threads=%d, zstd, best of %d alternating runs each; load average %s%n",
                 csv, size / 1048576.0, threads, REPEATS, loadAverage());
 
+        // the first conversion in a fresh JVM, with the JIT cold (a CLI run, or a kernel's first convert)
+        long cc0 = cpuNanos();
+        double cold = convertKiln(csv, work.resolve("kiln-cold.parquet"), List.of(), threads);
+        double coldCpu = (cpuNanos() - cc0) / 1e9;
+        System.out.printf(Locale.ROOT, "kiln cold first run (fresh JVM, all columns): %.1f MiB/s (%.2f s, cpu %.2f s)%n",
+                size / 1048576.0 / cold, cold, coldCpu);
+
         // warm up the JIT on a small file (DuckDB needs none); not timed
         Path small = work.resolve("warmup.csv");
         generate(small, 30L << 20);
