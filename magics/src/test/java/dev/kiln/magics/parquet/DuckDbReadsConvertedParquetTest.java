@@ -136,7 +136,7 @@ class DuckDbReadsConvertedParquetTest {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery(String.format(Locale.ROOT, """
                     SELECT count(*), count(n), sum(n), count(x), sum(x), count(text), sum(length(text)), min(text), max(text),
-                           count(flag), sum(CASE WHEN flag THEN 1 ELSE 0 END), min(day), max(day), min(at), max(at),
+                           count(flag), sum(CASE WHEN flag THEN 1 ELSE 0 END), min(day), max(day), min("at"), max("at"),
                            sum(price), count(cat), count(DISTINCT cat)
                     FROM read_parquet('%s')""", r.output()));
             rs.next();
