@@ -23,12 +23,20 @@ final class CsvScanner {
     /** Line breaks inside quoted fields of the last record. */
     int innerLines;
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LF_PATTERN = 0x0A0A0A0A0A0A0A0AL;
+
     private final byte delim;
     private final byte quote;
+    private final long dPattern;
 
     CsvScanner(CsvFormat format) {
         this.delim = (byte) format.delimiter();
         this.quote = (byte) format.quote();
+        this.dPattern = (delim & 0xffL) * ONES;
     }
 
     /**
@@ -124,6 +132,18 @@ final class CsvScanner {
                 return p + 1;
             }
             int start = p;
+            // eight bytes at a time: the lowest byte equal to the delimiter or a line feed
+            while (p + 8 <= limit) {
+                long w = (long) LONGS.get(buf, p);
+                long x1 = w ^ dPattern;
+                long x2 = w ^ LF_PATTERN;
+                long hit = ((x1 - ONES) & ~x1 | (x2 - ONES) & ~x2) & HIGHS;
+                if (hit != 0) {
+                    p += Long.numberOfTrailingZeros(hit) >>> 3;
+                    break;
+                }
+                p += 8;
+            }
             while (p < limit) {
                 byte b = buf[p];
                 if (b == d || b == '\n') {

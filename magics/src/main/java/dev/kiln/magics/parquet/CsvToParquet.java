@@ -132,7 +132,7 @@ public final class CsvToParquet {
         for (Path f : files) {
             total += Files.size(f);
         }
-        java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(options.threads() + 2);
+        java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(2 * options.threads() + 2);
         try (Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES)) {
             if (!dir) {
                 return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
@@ -223,7 +223,7 @@ public final class CsvToParquet {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("kiln.source", input.getFileName().toString());
             meta.put("kiln.converter", new ObjectMapper().writeValueAsString(options.describe()));
-            int maxInFlight = options.threads() + 1;
+            int maxInFlight = 2 * options.threads() + 1;
             long lastRaw = 0;
             boolean header = options.format().header();
             try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30))) {

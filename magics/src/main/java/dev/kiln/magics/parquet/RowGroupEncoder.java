@@ -73,6 +73,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private ValueParser vp;
     private byte[][] nulls;
     private boolean emptyIsNull;
+    /** Some null string is not empty, so non-empty fields must be compared. */
+    private boolean otherNulls;
     private ColumnType.Kind[] kinds;
     private ColumnType[] types;
     private int width;
@@ -99,6 +101,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         nulls = options.format().nullBytes();
         for (byte[] nb : nulls) {
             emptyIsNull |= nb.length == 0;
+            otherNulls |= nb.length > 0;
         }
         int n = schema.names.length;
         kinds = new ColumnType.Kind[n];
@@ -174,7 +177,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             int e = sc.ends[f];
             boolean q = sc.quoted[f];
             // an empty field is null in a typed column even when the null strings leave it out
-            if (!q && (isNull(buf, s, e, nulls, emptyIsNull) || s == e && kinds[i] != ColumnType.Kind.STRING)) {
+            if (!q && (s == e ? emptyIsNull || kinds[i] != ColumnType.Kind.STRING
+                    : otherNulls && isNull(buf, s, e, nulls, false))) {
                 isNull[i] = true;
                 continue;
             }
