@@ -213,7 +213,8 @@ public final class CsvToParquet {
                     .withDictionaryPageSize(Math.max(options.pageBytes(), 1 << 20))
                     .withWriterVersion(options.dataPageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
                             : ParquetProperties.WriterVersion.PARQUET_1_0)
-                    .withSizeStatisticsEnabled(false);
+                    .withSizeStatisticsEnabled(false)
+                    .withValuesWriterFactory(new DoubleDictionaryWriter.Factory());
             for (int i = 0; i < schema.names.length; i++) {
                 if (!schema.dictionary[i]) {
                     pb.withDictionaryEncoding(schema.names[i], false);

@@ -244,6 +244,27 @@ class CsvToParquetRoundTripTest {
     }
 
     @Test
+    void doubleDictionariesThatOverflowFallBackToPlainValues() throws IOException {
+        // the sample repeats values, so the column is dictionary-encoded; later rows are all distinct
+        StringBuilder sb = new StringBuilder("k,x\n");
+        double sum = 0;
+        for (int i = 0; i < 200_000; i++) {
+            double x = i < 10_000 ? (i % 10) * 0.5 : i * 1.25 + 0.001;
+            sum += x;
+            sb.append(i).append(',').append(x).append('\n');
+        }
+        Path csv = write("overflow.csv", sb.toString());
+        for (boolean v2 : new boolean[] {true, false}) {
+            ConversionReport r = convert(csv, opts().withDataPageV2(v2));
+            Table t = Parquet.read(r.output());
+            assertEquals(200_000, t.rowCount());
+            assertEquals(sum, t.doubleColumn("x").sum(), 1e-6 * Math.abs(sum));
+            assertEquals(4.5, t.doubleColumn("x").get(9));
+            assertEquals(150_000 * 1.25 + 0.001, t.doubleColumn("x").get(150_000));
+        }
+    }
+
+    @Test
     void quotedNewlinesAcrossChunkBoundariesKeepRecordsWhole() throws IOException {
         StringBuilder sb = new StringBuilder("id,text\n");
         for (int i = 0; i < 5_000; i++) {
