@@ -36,6 +36,9 @@ final class CsvReader implements Closeable {
     private final CsvScanner scanner;
     private final byte quote;
     private final int chunkSize;
+    private final int tailSplit;
+    /** Bytes of a plain file, or -1 for gzip (its CSV size is unknown). */
+    private final long fileSize;
     private byte[] carry = new byte[0];
     private int carryLen;
     private boolean eof;
@@ -45,7 +48,16 @@ final class CsvReader implements Closeable {
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     CsvReader(Path path, CsvFormat format, int chunkSize) throws IOException {
+        this(path, format, chunkSize, 1);
+    }
+
+    /**
+     * @param tailSplit near the end of a plain file, chunks shrink so the last ones spread over this
+     *                  many workers instead of leaving one to finish alone
+     */
+    CsvReader(Path path, CsvFormat format, int chunkSize, int tailSplit) throws IOException {
         this.path = path;
+        this.tailSplit = tailSplit;
         this.scanner = new CsvScanner(format);
         this.quote = (byte) format.quote();
         this.chunkSize = chunkSize;
@@ -62,6 +74,9 @@ final class CsvReader implements Closeable {
         InputStream s = raw;
         if (isGzip(path)) {
             s = new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
+            this.fileSize = -1;
+        } else {
+            this.fileSize = Files.size(path);
         }
         this.in = s;
     }
@@ -81,7 +96,14 @@ final class CsvReader implements Closeable {
      * The next chunk, or {@code null} at the end. The first chunk starts after a byte-order mark.
      */
     Chunk next() throws IOException {
-        int size = Math.max(chunkSize, carryLen + 1);
+        int target = chunkSize;
+        if (fileSize >= 0 && tailSplit > 1) {
+            long remaining = fileSize - rawBytes.get() + carryLen;
+            if (remaining < (long) chunkSize * tailSplit) {
+                target = (int) Math.max(Math.min(chunkSize, 1 << 20), remaining / tailSplit + 1);
+            }
+        }
+        int size = Math.max(target, carryLen + 1);
         byte[] pooled = size == chunkSize ? spare.poll() : null;
         byte[] buf = pooled != null ? pooled : new byte[size];
         System.arraycopy(carry, 0, buf, 0, carryLen);

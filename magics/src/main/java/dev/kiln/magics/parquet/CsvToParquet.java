@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -225,10 +224,12 @@ public final class CsvToParquet {
             meta.put("kiln.source", input.getFileName().toString());
             meta.put("kiln.converter", new ObjectMapper().writeValueAsString(options.describe()));
             int maxInFlight = 2 * options.threads() + 1;
+            HashingOutputFile outFile = new HashingOutputFile(out);
             long lastRaw = 0;
             boolean header = options.format().header();
-            try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30))) {
-                ParquetFileWriter writer = new ParquetFileWriter(new LocalOutputFile(out), mt,
+            try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30),
+                    options.threads())) {
+                ParquetFileWriter writer = new ParquetFileWriter(outFile, mt,
                         ParquetFileWriter.Mode.CREATE, options.rowGroupBytes(), 0, null, props);
                 writer.start();
                 CsvScanner sc = new CsvScanner(options.format());
@@ -293,7 +294,7 @@ public final class CsvToParquet {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
-            String sha = sha256(out);
+            String sha = outFile.sha256();
             return new ConversionReport.FileReport(input, finalOut, rows, bad, Files.size(input), Files.size(out), groups, sha);
         }
 

@@ -223,6 +223,7 @@ class CsvToParquetRoundTripTest {
         assertEquals(List.of("cost", "a"), t.columnNames());
         assertEquals(3.5, t.doubleColumn("cost").get(1));
         assertEquals("a", Parquet.read(r.output(), "a").columnNames().get(0));
+        assertEquals(CsvToParquet.sha256(r.output()), r.files().get(0).sha256(), "the hash taken while writing");
     }
 
     @ParameterizedTest
@@ -348,6 +349,9 @@ class CsvToParquetRoundTripTest {
         assertEquals(5, r.rows());
         assertEquals(3, r.files().size());
         assertTrue(Files.exists(out.resolve("sub/b.parquet")));
+        for (ConversionReport.FileReport f : r.files()) {
+            assertEquals(CsvToParquet.sha256(f.output()), f.sha256(), f.output().toString());
+        }
         Table t = Parquet.read(out);
         assertEquals(List.of(1.0, 2.0, 4.0, 5.5, 3.0), t.doubleColumn("k").asList());
         try (Stream<Path> s = Files.list(dir)) {
