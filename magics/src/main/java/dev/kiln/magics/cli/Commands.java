@@ -9,10 +9,12 @@ public final class Commands {
 
     /** Commands of this module, in the order {@code kiln --help} lists them. */
     static final List<Class<?>> ENGINE = List.of(
+            ParquetCommand.class,
             EnvCommand.class);
 
     /** The top-level commands that are also line magics in the kernel ({@code %data …}). */
     public static final List<String> NOTEBOOK = List.of(
+            "parquet",
             "env");
 
     /** Engine commands plus those other modules on the class path contribute. */

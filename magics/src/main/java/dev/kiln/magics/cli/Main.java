@@ -6,6 +6,10 @@ import java.util.List;
 public final class Main {
 
     public static void main(String[] argv) {
+        // libraries' informational logging would bury the command's own output
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         Session session = Session.forProcess(TerminalProgress.onStderr(), "cli");
         CommandRunner runner = new CommandRunner(session);
         try {

@@ -1,0 +1,50 @@
+package dev.kiln.magics.parquet;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a conversion did: per file and in total. {@link #bytesIn} counts bytes on disk (compressed
+ * bytes for .csv.gz), so {@link #ratio()} is what the conversion saves in storage.
+ *
+ * @param input       the file or directory converted
+ * @param output      the Parquet file or directory written
+ * @param schema      output column name to type
+ * @param widened     columns whose inferred type was widened, with the value that needed it
+ * @param badRowsFile where bad rows were kept, or {@code null}
+ */
+public record ConversionReport(Path input, Path output, List<FileReport> files, Map<String, String> schema,
+                               ConversionOptions options, List<String> widened, Path badRowsFile, double seconds) {
+
+    /** One input file's conversion; {@code sha256} is of the output file. */
+    public record FileReport(Path input, Path output, long rows, long badRows, long bytesIn, long bytesOut,
+                             int rowGroups, String sha256) {
+    }
+
+    public long rows() {
+        return files.stream().mapToLong(FileReport::rows).sum();
+    }
+
+    public long badRows() {
+        return files.stream().mapToLong(FileReport::badRows).sum();
+    }
+
+    public long bytesIn() {
+        return files.stream().mapToLong(FileReport::bytesIn).sum();
+    }
+
+    public long bytesOut() {
+        return files.stream().mapToLong(FileReport::bytesOut).sum();
+    }
+
+    /** Input bytes per output byte. */
+    public double ratio() {
+        return bytesOut() == 0 ? 0 : (double) bytesIn() / bytesOut();
+    }
+
+    /** Input MiB per second of wall time. */
+    public double mibPerSecond() {
+        return seconds <= 0 ? 0 : bytesIn() / (1024.0 * 1024.0) / seconds;
+    }
+}

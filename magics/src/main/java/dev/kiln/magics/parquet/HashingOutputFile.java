@@ -1,0 +1,96 @@
+package dev.kiln.magics.parquet;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+/**
+ * A new local file that hashes (SHA-256) what is written to it, so the output's hash for the
+ * provenance costs no second read at the end of a conversion.
+ */
+final class HashingOutputFile implements OutputFile {
+
+    private final Path path;
+    private final MessageDigest digest;
+
+    HashingOutputFile(Path path) {
+        this.path = path;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The hex SHA-256 of everything written; call once, after the file is closed. */
+    String sha256() {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), 1 << 16);
+        return new PositionOutputStream() {
+            private long pos;
+
+            @Override
+            public long getPos() {
+                return pos;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                digest.update((byte) b);
+                pos++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                digest.update(b, off, len);
+                pos += len;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.close();
+            }
+        };
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+        Files.deleteIfExists(path);
+        return create(blockSizeHint);
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+        return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+        return 0;
+    }
+
+    @Override
+    public String getPath() {
+        return path.toString();
+    }
+}

@@ -1,0 +1,351 @@
+package dev.kiln.magics.parquet;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Turns one chunk of whole CSV records into one encoded, compressed Parquet row group held in
+ * memory. Workers run these in parallel; the file's writer then only copies the finished bytes,
+ * in order. Values go straight from the CSV bytes into parquet-column's column writers: no row
+ * objects, no Strings.
+ */
+final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
+
+    /** A record that was not converted; {@code line} counts from the chunk's first line (0). */
+    record BadRow(int line, String problem, String column, String value, byte[] raw) {
+    }
+
+    /** The chunk's outcome. Either {@link #pages} holds a row group, or the chunk was abandoned. */
+    static final class Encoded {
+        ColumnChunkPageWriteStore pages;
+        ColumnWriteStore store;
+        long rows;
+        int lines;
+        final List<BadRow> bad = new ArrayList<>();
+        /** The first bad row when bad rows stop the run, or the first type mismatch in FAIL mode. */
+        BadRow fatal;
+        /** Output column to the type its values need (only when inferred types widen). */
+        final Map<Integer, ColumnType> widen = new HashMap<>();
+        BadRow firstWidening;
+        /** The chunk's bytes: string values point into them until the row group is flushed. */
+        byte[] buffer;
+
+        void release() {
+            if (store != null) {
+                store.close();
+            }
+            if (pages != null) {
+                pages.close();
+            }
+        }
+    }
+
+    private final CsvReader.Chunk chunk;
+    private final CsvSchema schema;
+    private final ConversionOptions options;
+    private final ParquetProperties props;
+    private final MessageType messageType;
+
+    RowGroupEncoder(CsvReader.Chunk chunk, CsvSchema schema, ConversionOptions options, ParquetProperties props,
+                    MessageType messageType) {
+        this.chunk = chunk;
+        this.schema = schema;
+        this.options = options;
+        this.props = props;
+        this.messageType = messageType;
+    }
+
+    // per-chunk state: the record loop calls small methods that the JIT compiles early, rather
+    // than one huge loop body it could only compile on-stack after a long interpreted start
+    private Encoded out;
+    private CsvScanner sc;
+    private ValueParser vp;
+    private byte[][] nulls;
+    private boolean emptyIsNull;
+    /** Some null string is not empty, so non-empty fields must be compared. */
+    private boolean otherNulls;
+    private ColumnType.Kind[] kinds;
+    private ColumnType[] types;
+    private int width;
+    private int[] src;
+    private boolean[] fixed;
+    private ColumnWriter[] writers;
+    private long[] longs;
+    private double[] doubles;
+    private Binary[] binaries;
+    private boolean[] isNull;
+    private byte[] buf;
+    private int line;
+    private boolean abandoned;
+    private boolean stopOnBad;
+    private boolean widen;
+    private long rows;
+
+    @Override
+    public Encoded call() {
+        out = new Encoded();
+        out.buffer = chunk.buf();
+        sc = new CsvScanner(options.format());
+        vp = new ValueParser();
+        nulls = options.format().nullBytes();
+        for (byte[] nb : nulls) {
+            emptyIsNull |= nb.length == 0;
+            otherNulls |= nb.length > 0;
+        }
+        int n = schema.names.length;
+        kinds = new ColumnType.Kind[n];
+        types = schema.types.clone();
+        for (int i = 0; i < n; i++) {
+            kinds[i] = types[i].kind();
+        }
+        width = schema.width();
+        src = schema.source;
+        fixed = schema.fixed;
+
+        out.pages = new ColumnChunkPageWriteStore(Codecs.compressor(options.codec()), messageType,
+                props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
+        out.store = props.newColumnWriteStore(messageType, out.pages, out.pages);
+        writers = new ColumnWriter[n];
+        List<ColumnDescriptor> cols = messageType.getColumns();
+        for (int i = 0; i < n; i++) {
+            writers[i] = out.store.getColumnWriter(cols.get(i));
+        }
+        longs = new long[n];
+        doubles = new double[n];
+        binaries = new Binary[n];
+        isNull = new boolean[n];
+        buf = chunk.buf();
+        stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
+        widen = options.onTypeMismatch() == ConversionOptions.TypeMismatch.WIDEN;
+
+        int pos = chunk.start();
+        int end = chunk.end();
+        while (pos < end && out.fatal == null) {
+            pos = record(pos, end);
+        }
+        out.lines = line;
+        out.rows = rows;
+        if (abandoned || out.fatal != null) {
+            out.release();
+            out.store = null;
+            out.pages = null;
+            return out;
+        }
+        out.store.flush();
+        return out;
+    }
+
+    /** Converts and writes the record at {@code pos}; returns where the next one starts. */
+    private int record(int pos, int end) {
+        int next = sc.next(buf, pos, end, true);
+        int recLine = line;
+        line += 1 + sc.innerLines;
+        if (sc.blank() && width > 1) {
+            return next;
+        }
+        if (sc.problem != null || sc.count != width) {
+            String problem = sc.problem != null ? sc.problem
+                    : "has " + sc.count + " field" + (sc.count == 1 ? "" : "s") + ", expected " + width;
+            String column = sc.problem != null && sc.problemField < width ? schema.sourceNames.get(sc.problemField) : null;
+            bad(new BadRow(recLine, problem, column, null, raw(buf, pos, next)));
+            return next;
+        }
+        if (!convertRecord(recLine, pos, next) || abandoned) {
+            return next;
+        }
+        writeRecord();
+        return next;
+    }
+
+    /** Fills the value arrays from the record's fields; false when the record is bad. */
+    private boolean convertRecord(int recLine, int recStart, int next) {
+        int n = kinds.length;
+        for (int i = 0; i < n; i++) {
+            int f = src[i];
+            int s = sc.starts[f];
+            int e = sc.ends[f];
+            boolean q = sc.quoted[f];
+            // an empty field is null in a typed column even when the null strings leave it out
+            if (!q && (s == e ? emptyIsNull || kinds[i] != ColumnType.Kind.STRING
+                    : otherNulls && isNull(buf, s, e, nulls, false))) {
+                isNull[i] = true;
+                continue;
+            }
+            isNull[i] = false;
+            if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+                continue;
+            }
+            if (!mismatch(i, f, s, e, q, recLine, recStart, next)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A value that does not fit its column: a bad row, a stop, or a widening; false unless widened. */
+    private boolean mismatch(int i, int f, int s, int e, boolean q, int recLine, int recStart, int next) {
+        String value = text(buf, s, e);
+        if (fixed[i] || !widen) {
+            BadRow bad = new BadRow(recLine, "value does not fit the column's type " + types[i],
+                    schema.sourceNames.get(f), value, raw(buf, recStart, next));
+            if (!fixed[i]) {
+                out.fatal = bad;
+            } else {
+                bad(bad);
+            }
+            return false;
+        }
+        // an inferred type is too narrow: find the type this value needs, finish scanning for others
+        ColumnType t = types[i].wider();
+        while (t != null && !convert(t.kind(), t, buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+            t = t.wider();
+        }
+        types[i] = t;
+        kinds[i] = t.kind();
+        out.widen.put(i, t);
+        if (out.firstWidening == null) {
+            out.firstWidening = new BadRow(recLine, "widened to " + t, schema.sourceNames.get(f), value, null);
+        }
+        abandoned = true;
+        return true;
+    }
+
+    private void bad(BadRow b) {
+        if (stopOnBad) {
+            out.fatal = b;
+        } else {
+            out.bad.add(b);
+        }
+    }
+
+    private void writeRecord() {
+        int n = kinds.length;
+        for (int i = 0; i < n; i++) {
+            ColumnWriter w = writers[i];
+            if (isNull[i]) {
+                w.writeNull(0, 0);
+                continue;
+            }
+            switch (kinds[i]) {
+                case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
+                case INT32, DATE -> w.write((int) longs[i], 0, 1);
+                case INT64, TIMESTAMP, DECIMAL -> w.write(longs[i], 0, 1);
+                case DOUBLE -> w.write(doubles[i], 0, 1);
+                case STRING -> w.write(binaries[i], 0, 1);
+            }
+        }
+        out.store.endRecord();
+        rows++;
+    }
+
+    private static boolean convert(ColumnType.Kind kind, ColumnType type, byte[] buf, int s, int e, boolean escaped,
+                                   CsvScanner sc, int field, ValueParser vp, int i,
+                                   long[] longs, double[] doubles, Binary[] binaries) {
+        switch (kind) {
+            case STRING -> {
+                if (escaped) {
+                    byte[][] holder = {new byte[e - s]};
+                    int len = sc.unescape(buf, field, holder);
+                    binaries[i] = Binary.fromReusedByteArray(holder[0], 0, len);
+                } else {
+                    binaries[i] = Binary.fromReusedByteArray(buf, s, e - s);
+                }
+                return true;
+            }
+            case INT64 -> {
+                if (vp.parseLong(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case INT32 -> {
+                if (vp.parseInt(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case DOUBLE -> {
+                if (vp.parseDouble(buf, s, e)) {
+                    doubles[i] = vp.doubleValue;
+                    return true;
+                }
+                return false;
+            }
+            case BOOLEAN -> {
+                if (vp.parseBoolean(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case DATE -> {
+                if (vp.parseDate(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            case TIMESTAMP -> {
+                if (vp.parseTimestamp(buf, s, e)) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                if (vp.parseDate(buf, s, e)) {
+                    longs[i] = vp.longValue * 86_400_000_000L;
+                    return true;
+                }
+                return false;
+            }
+            case DECIMAL -> {
+                if (vp.parseDecimal(buf, s, e, type.precision(), type.scale())) {
+                    longs[i] = vp.longValue;
+                    return true;
+                }
+                return false;
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+    }
+
+    static boolean isNull(byte[] buf, int s, int e, byte[][] nulls, boolean emptyIsNull) {
+        int len = e - s;
+        if (len == 0) {
+            return emptyIsNull;
+        }
+        for (byte[] n : nulls) {
+            if (n.length == len && java.util.Arrays.equals(buf, s, e, n, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String text(byte[] buf, int s, int e) {
+        String v = new String(buf, s, Math.min(e - s, 400), StandardCharsets.UTF_8);
+        return e - s > 400 ? v.substring(0, 100) + "…" : v.length() > 100 ? v.substring(0, 100) + "…" : v;
+    }
+
+    private static byte[] raw(byte[] buf, int s, int e) {
+        int end = e;
+        if (end > s && buf[end - 1] == '\n') {
+            end--;
+        }
+        if (end > s && buf[end - 1] == '\r') {
+            end--;
+        }
+        return java.util.Arrays.copyOfRange(buf, s, end);
+    }
+}

@@ -1,0 +1,280 @@
+package dev.kiln.magics.parquet;
+
+import dev.kiln.magics.cli.UserError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides each column's type from the first rows of every input file: the narrowest of boolean,
+ * int32, int64, double, date and timestamp that takes every sampled value, else string. The
+ * user's {@code --type} overrides win; selection and renaming apply here too.
+ */
+final class SchemaInference {
+
+    private static final int BOOL = 1;
+    private static final int INT32 = 2;
+    private static final int INT64 = 4;
+    private static final int DOUBLE = 8;
+    private static final int DATE = 16;
+    private static final int TIMESTAMP = 32;
+    private static final int ALL = 63;
+    private static final int SAMPLE_BYTES_MAX = 32 << 20;
+
+    static CsvSchema infer(List<Path> files, ConversionOptions o) throws IOException {
+        List<String> names = null;
+        Path firstFile = null;
+        int[] masks = null;
+        boolean[] seen = null;
+        boolean[] zoned = null;
+        List<Set<Long>> distinct = null;
+        long[] nonNull = null;
+        CsvFormat format = o.format();
+        byte[][] nulls = format.nullBytes();
+        boolean emptyIsNull = format.nullStrings().contains("");
+        CsvScanner sc = new CsvScanner(format);
+        ValueParser vp = new ValueParser();
+        for (Path file : files) {
+            CsvReader.Chunk sample;
+            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX)) {
+                sample = reader.sample(sampleBytes(o));
+            } catch (CsvReader.CsvInputException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            byte[] buf = sample.buf();
+            int pos = sample.start();
+            int end = sample.end();
+            List<String> fileNames = null;
+            if (pos < end) {
+                int next = sc.next(buf, pos, end, true);
+                fileNames = new ArrayList<>();
+                for (int f = 0; f < sc.count; f++) {
+                    fileNames.add(format.header() ? fieldText(sc, buf, f) : "column_" + (f + 1));
+                }
+                if (format.header()) {
+                    pos = next;
+                }
+            }
+            if (fileNames == null) {
+                if (format.header()) {
+                    throw new UserError(file + " is empty: it has no header line. Give a CSV file with a header,"
+                            + " or use --no-header for a file of data rows only.");
+                }
+                continue; // an empty headerless file adds no rows
+            }
+            fileNames = uniqueNames(fileNames);
+            if (names == null) {
+                names = fileNames;
+                firstFile = file;
+                masks = new int[names.size()];
+                java.util.Arrays.fill(masks, ALL);
+                seen = new boolean[names.size()];
+                zoned = new boolean[names.size()];
+                distinct = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    distinct.add(new HashSet<>());
+                }
+                nonNull = new long[names.size()];
+            } else if (!names.equals(fileNames)) {
+                throw new UserError(file + " has columns " + fileNames + " but " + firstFile + " has " + names
+                        + ". Files converted together must have the same columns; convert them separately.");
+            }
+            int rows = 0;
+            while (pos < end && rows < o.sampleRows()) {
+                int next = sc.next(buf, pos, end, true);
+                if (sc.count == names.size() && sc.problem == null) {
+                    rows++;
+                    for (int f = 0; f < sc.count; f++) {
+                        int s = sc.starts[f];
+                        int e = sc.ends[f];
+                        if (!sc.quoted[f] && (s == e || RowGroupEncoder.isNull(buf, s, e, nulls, emptyIsNull))) {
+                            continue;
+                        }
+                        seen[f] = true;
+                        nonNull[f]++;
+                        Set<Long> d = distinct.get(f);
+                        if (d.size() < DISTINCT_MAX) {
+                            d.add(hash(buf, s, e));
+                        }
+                        int m = masks[f];
+                        if (m == 0) {
+                            continue;
+                        }
+                        if (sc.escaped[f]) {
+                            masks[f] = 0;
+                            continue;
+                        }
+                        if ((m & BOOL) != 0 && !vp.parseBoolean(buf, s, e)) {
+                            m &= ~BOOL;
+                        }
+                        if ((m & INT32) != 0 && !vp.parseInt(buf, s, e)) {
+                            m &= ~INT32;
+                        }
+                        if ((m & INT64) != 0 && !vp.parseLong(buf, s, e)) {
+                            m &= ~INT64;
+                        }
+                        if ((m & DOUBLE) != 0 && !vp.parseDouble(buf, s, e)) {
+                            m &= ~DOUBLE;
+                        }
+                        if ((m & DATE) != 0 && !vp.parseDate(buf, s, e)) {
+                            m &= ~DATE;
+                        }
+                        if ((m & TIMESTAMP) != 0) {
+                            if (vp.parseTimestamp(buf, s, e)) {
+                                zoned[f] |= vp.zoned;
+                            } else if (!vp.parseDate(buf, s, e)) {
+                                m &= ~TIMESTAMP;
+                            }
+                        }
+                        masks[f] = m;
+                    }
+                }
+                pos = next;
+            }
+        }
+        if (names == null) {
+            throw new UserError("No rows to convert: every input file is empty.");
+        }
+        int[] distinctCount = new int[names.size()];
+        for (int f = 0; f < distinctCount.length; f++) {
+            distinctCount[f] = distinct.get(f).size();
+        }
+        return select(names, masks, seen, zoned, distinctCount, nonNull, o);
+    }
+
+    private static final int DISTINCT_MAX = 20_000;
+
+    private static long hash(byte[] b, int s, int e) {
+        long h = 1125899906842597L;
+        for (int i = s; i < e; i++) {
+            h = 31 * h + b[i];
+        }
+        return h;
+    }
+
+    private static int sampleBytes(ConversionOptions o) {
+        return (int) Math.min(SAMPLE_BYTES_MAX, Math.max(1 << 20, (long) o.sampleRows() * 512));
+    }
+
+    private static CsvSchema select(List<String> names, int[] masks, boolean[] seen, boolean[] zoned, int[] distinct,
+                                    long[] nonNull, ConversionOptions o) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        List<String> wanted = o.columns().isEmpty() ? names : o.columns();
+        for (String w : wanted) {
+            if (!index.containsKey(w)) {
+                throw new UserError("No column '" + w + "' in the CSV. Its columns are: " + preview(names) + ".");
+            }
+        }
+        for (String k : o.rename().keySet()) {
+            if (!index.containsKey(k)) {
+                throw new UserError("Cannot rename '" + k + "': the CSV has no such column. Its columns are: " + preview(names) + ".");
+            }
+        }
+        for (String k : o.types().keySet()) {
+            if (!index.containsKey(k)) {
+                throw new UserError("Cannot set the type of '" + k + "': the CSV has no such column. Its columns are: "
+                        + preview(names) + ".");
+            }
+        }
+        int n = wanted.size();
+        int[] source = new int[n];
+        String[] out = new String[n];
+        ColumnType[] types = new ColumnType[n];
+        boolean[] fixed = new boolean[n];
+        boolean[] z = new boolean[n];
+        boolean[] dict = new boolean[n];
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            int f = index.get(wanted.get(i));
+            source[i] = f;
+            out[i] = o.rename().getOrDefault(wanted.get(i), wanted.get(i));
+            if (!used.add(out[i])) {
+                throw new UserError("Two output columns would be named '" + out[i] + "'. Choose different names with --rename.");
+            }
+            ColumnType given = o.types().get(wanted.get(i));
+            fixed[i] = given != null;
+            types[i] = given != null ? given : pick(masks[f], seen[f]);
+            z[i] = zoned[f];
+            dict[i] = dictionary(types[i], distinct[f], nonNull[f]);
+        }
+        return new CsvSchema(names, source, out, types, fixed, z, dict);
+    }
+
+    /**
+     * Whether a dictionary pays for its cost: not when nearly every sampled value is distinct, as the
+     * dictionary would only fill up and fall back. (Measured: for numbers with thousands of distinct
+     * values, dropping the dictionary saves no CPU, as zstd then has more bytes to compress, and the
+     * file grows by a fifth.)
+     */
+    static boolean dictionary(ColumnType type, int distinct, long nonNull) {
+        if (nonNull < 100) {
+            return true;
+        }
+        return distinct < 0.9 * Math.min(nonNull, DISTINCT_MAX);
+    }
+
+    private static ColumnType pick(int m, boolean seen) {
+        if (!seen) {
+            return ColumnType.STRING;
+        }
+        if ((m & BOOL) != 0) {
+            return ColumnType.BOOLEAN;
+        }
+        if ((m & INT32) != 0) {
+            return ColumnType.INT32;
+        }
+        if ((m & INT64) != 0) {
+            return ColumnType.INT64;
+        }
+        if ((m & DOUBLE) != 0) {
+            return ColumnType.DOUBLE;
+        }
+        if ((m & DATE) != 0) {
+            return ColumnType.DATE;
+        }
+        if ((m & TIMESTAMP) != 0) {
+            return ColumnType.TIMESTAMP;
+        }
+        return ColumnType.STRING;
+    }
+
+    private static String fieldText(CsvScanner sc, byte[] buf, int f) {
+        if (sc.escaped[f]) {
+            byte[][] h = {new byte[sc.ends[f] - sc.starts[f]]};
+            int len = sc.unescape(buf, f, h);
+            return new String(h[0], 0, len, StandardCharsets.UTF_8).strip();
+        }
+        return new String(buf, sc.starts[f], sc.ends[f] - sc.starts[f], StandardCharsets.UTF_8).strip();
+    }
+
+    private static List<String> uniqueNames(List<String> raw) {
+        List<String> out = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String base = raw.get(i).isEmpty() ? "column_" + (i + 1) : raw.get(i);
+            String name = base;
+            for (int k = 2; !used.add(name); k++) {
+                name = base + "_" + k;
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    private static String preview(List<String> names) {
+        return names.size() <= 20 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 20)) + ", … (" + names.size() + " in all)";
+    }
+
+    private SchemaInference() {
+    }
+}

@@ -1,0 +1,395 @@
+package dev.kiln.magics.parquet;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses typed values straight from CSV bytes, with no String in between. Each method returns
+ * false when the bytes are not a value of its type; results land in {@link #longValue} or
+ * {@link #doubleValue}.
+ */
+final class ValueParser {
+
+    long longValue;
+    double doubleValue;
+    /** A parsed timestamp carried an explicit zone (Z or an offset). */
+    boolean zoned;
+
+    private static final double[] POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
+
+    boolean parseLong(byte[] b, int s, int e) {
+        if (s >= e) {
+            return false;
+        }
+        boolean neg = false;
+        int i = s;
+        byte c = b[i];
+        if (c == '-' || c == '+') {
+            neg = c == '-';
+            if (++i == e) {
+                return false;
+            }
+        }
+        if (e - i > 19) {
+            return false;
+        }
+        long v = 0;
+        for (; i < e; i++) {
+            int dgt = b[i] - '0';
+            if (dgt < 0 || dgt > 9) {
+                return false;
+            }
+            // accumulate negatively so Long.MIN_VALUE fits
+            if (v < (Long.MIN_VALUE + dgt) / 10) {
+                return false;
+            }
+            v = v * 10 - dgt;
+        }
+        if (!neg) {
+            if (v == Long.MIN_VALUE) {
+                return false;
+            }
+            v = -v;
+        }
+        longValue = v;
+        return true;
+    }
+
+    boolean parseInt(byte[] b, int s, int e) {
+        return parseLong(b, s, e) && longValue >= Integer.MIN_VALUE && longValue <= Integer.MAX_VALUE;
+    }
+
+    boolean parseDouble(byte[] b, int s, int e) {
+        if (s >= e) {
+            return false;
+        }
+        int i = s;
+        boolean neg = false;
+        byte c = b[i];
+        if (c == '-' || c == '+') {
+            neg = c == '-';
+            if (++i == e) {
+                return false;
+            }
+        }
+        long mant = 0;
+        int digits = 0;
+        int exp10 = 0;
+        boolean any = false;
+        boolean exact = true;
+        for (; i < e; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            any = true;
+            if (digits < 18) {
+                mant = mant * 10 + d;
+                if (mant != 0) {
+                    digits++;
+                }
+            } else {
+                exact = false;
+                exp10++;
+            }
+        }
+        if (i < e && b[i] == '.') {
+            i++;
+            for (; i < e; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                any = true;
+                if (digits < 18) {
+                    mant = mant * 10 + d;
+                    if (mant != 0) {
+                        digits++;
+                    }
+                    exp10--;
+                } else if (d != 0) {
+                    exact = false;
+                }
+            }
+        }
+        if (!any) {
+            return slowDouble(b, s, e);
+        }
+        if (i < e && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            boolean eneg = false;
+            if (i < e && (b[i] == '-' || b[i] == '+')) {
+                eneg = b[i] == '-';
+                i++;
+            }
+            if (i == e) {
+                return false;
+            }
+            int ev = 0;
+            for (; i < e; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    return false;
+                }
+                if (ev < 100000) {
+                    ev = ev * 10 + d;
+                }
+            }
+            exp10 += eneg ? -ev : ev;
+        }
+        if (i != e) {
+            return false;
+        }
+        // Clinger's fast path: exact when the mantissa and the power of ten are both exact doubles
+        if (exact && mant < (1L << 53) && exp10 >= -22 && exp10 <= 22) {
+            double v = mant;
+            v = exp10 < 0 ? v / POW10[-exp10] : v * POW10[exp10];
+            doubleValue = neg ? -v : v;
+            return true;
+        }
+        return slowDouble(b, s, e);
+    }
+
+    private boolean slowDouble(byte[] b, int s, int e) {
+        String text = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+        switch (text) {
+            case "NaN":
+                doubleValue = Double.NaN;
+                return true;
+            case "inf", "Infinity", "+Infinity":
+                doubleValue = Double.POSITIVE_INFINITY;
+                return true;
+            case "-inf", "-Infinity":
+                doubleValue = Double.NEGATIVE_INFINITY;
+                return true;
+            default:
+                break;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            // Double.parseDouble also takes hex floats, "1d", "1f" and padding; CSV numbers do not
+            if (!(ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '+' || ch == 'e' || ch == 'E')) {
+                return false;
+            }
+        }
+        try {
+            doubleValue = Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException ex) {
+            return false;
+        }
+    }
+
+    /** A decimal with at most {@code scale} fraction digits and {@code precision} digits, as its unscaled long. */
+    boolean parseDecimal(byte[] b, int s, int e, int precision, int scale) {
+        if (s >= e) {
+            return false;
+        }
+        int i = s;
+        boolean neg = false;
+        if (b[i] == '-' || b[i] == '+') {
+            neg = b[i] == '-';
+            i++;
+        }
+        long v = 0;
+        int digits = 0;
+        int frac = -1;
+        boolean any = false;
+        for (; i < e; i++) {
+            byte c = b[i];
+            if (c == '.' && frac < 0) {
+                frac = 0;
+                continue;
+            }
+            int d = c - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            any = true;
+            if (frac >= 0) {
+                if (++frac > scale) {
+                    if (d != 0) {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            if (v != 0 || d != 0) {
+                digits++;
+            }
+            v = v * 10 + d;
+            if (digits > 18) {
+                return false;
+            }
+        }
+        if (!any) {
+            return false;
+        }
+        for (int f = Math.max(frac, 0); f < scale; f++) {
+            v *= 10;
+            digits++;
+        }
+        if (digits > precision) {
+            return false;
+        }
+        longValue = neg ? -v : v;
+        return true;
+    }
+
+    boolean parseBoolean(byte[] b, int s, int e) {
+        int n = e - s;
+        if (n == 4 && (b[s] | 0x20) == 't' && (b[s + 1] | 0x20) == 'r' && (b[s + 2] | 0x20) == 'u' && (b[s + 3] | 0x20) == 'e') {
+            longValue = 1;
+            return true;
+        }
+        if (n == 5 && (b[s] | 0x20) == 'f' && (b[s + 1] | 0x20) == 'a' && (b[s + 2] | 0x20) == 'l'
+                && (b[s + 3] | 0x20) == 's' && (b[s + 4] | 0x20) == 'e') {
+            longValue = 0;
+            return true;
+        }
+        return false;
+    }
+
+    /** The last date parsed, as its first 8 bytes and last 2: consecutive rows often share it. */
+    private long lastDateHead = -1;
+    private int lastDateTail = -1;
+    private long lastDateDays;
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** yyyy-MM-dd as days since 1970-01-01 in {@link #longValue}. */
+    boolean parseDate(byte[] b, int s, int e) {
+        if (e - s != 10 || b[s + 4] != '-' || b[s + 7] != '-') {
+            return false;
+        }
+        long head = (long) LONGS.get(b, s);
+        int tail = (b[s + 8] << 8) | (b[s + 9] & 0xff);
+        if (head == lastDateHead && tail == lastDateTail) {
+            longValue = lastDateDays;
+            return true;
+        }
+        if (!parseDateFully(b, s)) {
+            return false;
+        }
+        lastDateHead = head;
+        lastDateTail = tail;
+        lastDateDays = longValue;
+        return true;
+    }
+
+    private boolean parseDateFully(byte[] b, int s) {
+        int y = digits(b, s, 4);
+        int m = digits(b, s + 5, 2);
+        int d = digits(b, s + 8, 2);
+        if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
+            return false;
+        }
+        longValue = epochDay(y, m, d);
+        return true;
+    }
+
+    /**
+     * yyyy-MM-dd[T| ]HH:mm[:ss[.fraction]][Z|±HH[:]MM] as microseconds since the epoch in
+     * {@link #longValue}; a zone shifts the value to UTC and sets {@link #zoned}.
+     */
+    boolean parseTimestamp(byte[] b, int s, int e) {
+        if (e - s < 16 || !parseDate(b, s, s + 10)) {
+            return false;
+        }
+        long days = longValue;
+        int i = s + 10;
+        if (b[i] != 'T' && b[i] != ' ') {
+            return false;
+        }
+        int hh = digits(b, i + 1, 2);
+        if (b[i + 3] != ':') {
+            return false;
+        }
+        int mm = digits(b, i + 4, 2);
+        i += 6;
+        int ss = 0;
+        long micros = 0;
+        if (i < e && b[i] == ':') {
+            if (i + 3 > e) {
+                return false;
+            }
+            ss = digits(b, i + 1, 2);
+            i += 3;
+            if (i < e && b[i] == '.') {
+                i++;
+                int n = 0;
+                long frac = 0;
+                while (i < e && b[i] >= '0' && b[i] <= '9') {
+                    if (n < 6) {
+                        frac = frac * 10 + (b[i] - '0');
+                    }
+                    n++;
+                    i++;
+                }
+                if (n == 0) {
+                    return false;
+                }
+                for (int k = n; k < 6; k++) {
+                    frac *= 10;
+                }
+                micros = frac;
+            }
+        }
+        if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) {
+            return false;
+        }
+        long offsetSeconds = 0;
+        zoned = false;
+        if (i < e) {
+            if (b[i] == 'Z' && i + 1 == e) {
+                zoned = true;
+            } else if ((b[i] == '+' || b[i] == '-') && (e - i == 6 && b[i + 3] == ':' || e - i == 5 || e - i == 3)) {
+                int oh = digits(b, i + 1, 2);
+                int om = e - i == 3 ? 0 : digits(b, e - 2, 2);
+                if (oh < 0 || oh > 18 || om < 0 || om > 59) {
+                    return false;
+                }
+                offsetSeconds = (oh * 3600L + om * 60L) * (b[i] == '-' ? -1 : 1);
+                zoned = true;
+            } else {
+                return false;
+            }
+        }
+        long secs = days * 86400L + hh * 3600L + mm * 60L + ss - offsetSeconds;
+        longValue = secs * 1_000_000L + micros;
+        return true;
+    }
+
+    private static int digits(byte[] b, int s, int n) {
+        int v = 0;
+        for (int i = s; i < s + n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static int daysInMonth(int y, int m) {
+        return switch (m) {
+            case 2 -> (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+    static long epochDay(int y, int m, int d) {
+        y -= m <= 2 ? 1 : 0;
+        long era = Math.floorDiv(y, 400);
+        long yoe = y - era * 400;
+        long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
+    }
+}

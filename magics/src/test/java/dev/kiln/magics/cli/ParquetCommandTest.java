@@ -1,0 +1,155 @@
+package dev.kiln.magics.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.magics.parquet.Parquet;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+/** {@code kiln parquet convert|show} as the CLI and the kernel's magic run it: through {@link CommandRunner}. */
+class ParquetCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private CommandRunner runner() {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return new CommandRunner(new Session(dir, quiet, quiet, Progress.NONE, Map.of(), "test"));
+    }
+
+    @Test
+    void convertSelectsRenamesAndReportsRowsBytesRatioAndProvenance() throws Exception {
+        Files.createDirectories(dir.resolve("data/raw"));
+        Files.writeString(dir.resolve("data/raw/climate.csv"), "station,date,tmax,tmin,note\nA,2024-01-01,3.5,-1,x\nB,2024-01-02,4,-2,y\n");
+        Result r = runner().run(List.of("parquet", "convert", "data/raw/climate.csv", "--to", "data/parquet/climate.parquet",
+                "--columns", "station,date,tmax", "--rename", "tmax=max_temp", "--codec", "snappy", "--threads", "2"));
+        assertTrue(r.text().contains("2 rows"), r.text());
+        assertTrue(r.text().contains("MiB/s"), r.text());
+        assertTrue(r.text().contains("smaller"), r.text());
+        assertNotNull(r.html());
+        Map<String, Object> p = r.provenance();
+        assertEquals("parquet convert", p.get("command"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) p.get("settings");
+        assertEquals("snappy", settings.get("codec"));
+        assertEquals(List.of("station", "date", "tmax"), settings.get("columns"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) p.get("files");
+        assertEquals(64, ((String) files.get(0).get("outputSha256")).length());
+
+        Table t = Parquet.read(dir.resolve("data/parquet/climate.parquet").toString(), "station", "max_temp");
+        assertEquals(List.of("station", "max_temp"), t.columnNames());
+        assertEquals(4.0, t.doubleColumn("max_temp").get(1));
+
+        Result show = runner().run(List.of("parquet", "show", "data/parquet/climate.parquet"));
+        assertTrue(show.text().contains("2 rows, 1 row group"), show.text());
+        assertTrue(show.text().contains("max_temp"), show.text());
+        assertTrue(show.text().contains("snappy"), show.text());
+        assertTrue(show.html().contains("<table>"));
+    }
+
+    @Test
+    void helpWorksOnEveryParquetCommand() throws Exception {
+        for (List<String> cmd : List.of(List.of("parquet", "--help"), List.of("parquet", "convert", "--help"),
+                List.of("parquet", "show", "--help"))) {
+            String text = runner().run(cmd).text();
+            assertTrue(text.contains("Usage:"), cmd + ": " + text);
+        }
+        assertTrue(runner().run(List.of("parquet", "convert", "--help")).text().contains("--bad-rows"));
+        assertTrue(Commands.NOTEBOOK.contains("parquet"));
+    }
+
+    @Test
+    void badOptionsAndMissingInputsAreUserErrors() {
+        UserError codec = assertThrows(UserError.class, () -> runner().run(List.of("parquet", "convert", "x.csv", "--codec", "brotli")));
+        assertTrue(codec.getMessage().contains("brotli"), codec.getMessage());
+        UserError missing = assertThrows(UserError.class, () -> runner().run(List.of("parquet", "convert", "nope.csv")));
+        assertTrue(missing.getMessage().contains("nope.csv"), missing.getMessage());
+        UserError show = assertThrows(UserError.class, () -> runner().run(List.of("parquet", "show", "nope.parquet")));
+        assertTrue(show.getMessage().contains("nope.parquet"), show.getMessage());
+    }
+
+    @Test
+    void tsvFilesAreTabSeparatedAndCustomNullsKeepEmptyNumbersNull() throws Exception {
+        Files.writeString(dir.resolve("t.tsv"), "name\tscore\nx y\t1\nNA\t\n\t3\n");
+        runner().run(List.of("parquet", "convert", "t.tsv", "--null", "NA"));
+        Table t = Parquet.read(dir.resolve("t.parquet"));
+        assertEquals(List.of("name", "score"), t.columnNames());
+        assertEquals("x y", t.stringColumn("name").get(0));
+        assertTrue(t.stringColumn("name").isMissing(1));
+        assertTrue(t.intColumn("score").isMissing(1));
+        assertEquals(3, t.intColumn("score").get(2));
+    }
+
+    @Test
+    void badRowsFileOptionKeepsRowsAside() throws Exception {
+        Files.writeString(dir.resolve("in.csv"), "a,b\n1,2\n3\n");
+        Result r = runner().run(List.of("parquet", "convert", "in.csv", "--bad-rows", "rejects.csv"));
+        assertTrue(r.text().contains("1 bad row kept in"), r.text());
+        assertTrue(Files.readString(dir.resolve("rejects.csv")).contains("\"3\""));
+        assertTrue(Files.exists(dir.resolve("in.parquet")));
+    }
+
+    /** Stands in for %data's recorder: answers only in projects that hold a {@code .probe-lineage} file. */
+    public static final class LineageProbe implements dev.kiln.magics.parquet.ConversionRecorder {
+        static final List<dev.kiln.magics.parquet.ConversionReport> SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Map<String, Object> recordConversion(dev.kiln.magics.parquet.ConversionReport report, Path projectDir) {
+            if (!Files.exists(projectDir.resolve(".probe-lineage"))) {
+                return Map.of();
+            }
+            SEEN.add(report);
+            return Map.of("datasetVersion", "probe-" + report.rows());
+        }
+    }
+
+    @Test
+    void aFinishedConversionReachesTheLineageHook() throws Exception {
+        Files.writeString(dir.resolve(".probe-lineage"), "");
+        Files.writeString(dir.resolve("in.csv"), "a\n1\n2\n3\n");
+        Result r = runner().run(List.of("parquet", "convert", "in.csv", "--codec", "gzip"));
+        assertEquals("probe-3", r.provenance().get("datasetVersion"));
+        dev.kiln.magics.parquet.ConversionReport seen = LineageProbe.SEEN.get(LineageProbe.SEEN.size() - 1);
+        assertEquals(dir.resolve("in.csv"), seen.input());
+        assertEquals("gzip", seen.options().describe().get("codec"));
+    }
+
+    /** The CLI converts in a JVM whose class path has no Hadoop jar at all. */
+    @Test
+    void writingNeedsNoHadoopJar() throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> entries = Arrays.stream(cp.split(File.pathSeparator))
+                .filter(e -> !e.contains("org/apache/hadoop"))
+                .collect(Collectors.toList());
+        assertTrue(entries.stream().anyMatch(e -> e.contains("parquet-hadoop")), cp);
+        Files.writeString(dir.resolve("in.csv"), "a,b\n1,x\n2,y\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", String.join(File.pathSeparator, entries), "dev.kiln.magics.cli.Main",
+                "parquet", "convert", "in.csv", "--to", "out.parquet"));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertFalse(out.contains("NoClassDefFound"), out);
+        assertTrue(out.contains("2 rows"), out);
+        assertEquals(2, Parquet.read(dir.resolve("out.parquet")).rowCount());
+    }
+}
