@@ -79,7 +79,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             "import java.util.function.*;", "import java.util.regex.*;", "import java.util.stream.*;",
             "import static dev.kiln.kernel.Notebook.*;",
             // tables and charts, as every exploration needs them
-            "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;");
+            "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;", "import dev.kiln.magics.parquet.Parquet;");
 
     private static final List<Class<?>> BUILT_IN_MAGICS = List.of(MavenMagic.class, ClasspathMagic.class, HelpMagic.class);
 
