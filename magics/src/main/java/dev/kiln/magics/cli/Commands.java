@@ -8,10 +8,10 @@ import java.util.ServiceLoader;
 public final class Commands {
 
     /** Commands of this module, in the order {@code kiln --help} lists them. */
-    static final List<Class<?>> ENGINE = List.of();
+    static final List<Class<?>> ENGINE = List.of(DataCommand.class);
 
     /** The top-level commands that are also line magics in the kernel ({@code %data …}). */
-    public static final List<String> NOTEBOOK = List.of();
+    public static final List<String> NOTEBOOK = List.of("data");
 
     /** Engine commands plus those other modules on the class path contribute. */
     public static List<Class<?>> all() {
