@@ -358,12 +358,10 @@ public final class DataCommand implements Callable<Result> {
             description = "Name a pushed version on the remote (e.g. v4). Tags do not move unless --force.")
     static final class Tag implements Callable<Result> {
         private final Session session;
-        @Parameters(index = "0", paramLabel = "NAME", description = "The dataset.")
+        @Parameters(index = "0", paramLabel = "NAME[@VERSION]", description = "The dataset, and the version to tag (default: the pinned one).")
         String name;
         @Parameters(index = "1", paramLabel = "TAG", description = "The tag.")
         String tag;
-        @Option(names = {"-v", "--version"}, paramLabel = "VERSION", description = "Version to tag (default: the pinned one).")
-        String version;
         @Option(names = {"-f", "--force"}, description = "Move the tag if it names another version.")
         boolean force;
         @Mixin
@@ -376,10 +374,12 @@ public final class DataCommand implements Callable<Result> {
         @Override
         public Result call() {
             try (DataRepository repo = common.open(session)) {
-                var t = repo.tag(name, tag, version, force, common.remote);
+                int at = name.indexOf('@');
+                String dataset = at < 0 ? name : name.substring(0, at);
+                var t = repo.tag(dataset, tag, at < 0 ? null : name.substring(at + 1), force, common.remote);
                 String text = "Tagged " + t.dataset() + "@" + shortId(t.version()) + " as " + t.tag() + " on " + t.remote()
                         + (t.previous() != null && !t.previous().equals(t.version()) ? " (was " + shortId(t.previous()) + ")" : "") + ".";
-                return result(text, "<p>" + esc(text) + "</p>", provenance("tag", List.of(ds(name, t.version(), null, null))));
+                return result(text, "<p>" + esc(text) + "</p>", provenance("tag", List.of(ds(dataset, t.version(), null, null))));
             }
         }
     }

@@ -566,7 +566,7 @@ public final class DataRepository implements AutoCloseable {
                     + headId.substring(0, 12) + ", which your version " + id.substring(0, 12) + " does not descend from "
                     + "(someone else pushed). Your version is uploaded and safe; 'latest' was not moved. Pull theirs with "
                     + "'kiln data pull " + ds + "@latest', add your changes again, and push; or publish yours under a tag "
-                    + "with 'kiln data tag " + ds + " NAME --version " + id.substring(0, 12) + "'.");
+                    + "with 'kiln data tag " + ds + "@" + id.substring(0, 12) + " NAME'.");
         } else {
             try {
                 r.writeRef(latestKey, (id + "\n").getBytes(StandardCharsets.UTF_8), head.map(Remote.Ref::etag).orElse(null));

@@ -63,9 +63,17 @@ public final class S3Remote implements Remote {
     private final String bucket;
     private final String prefix;
     private final ExecutorService parts;
+    private final long multipartThreshold;
+    private final long partSize;
 
     public S3Remote(RemoteConfig config, Map<String, String> env, int jobs) {
+        this(config, env, jobs, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    S3Remote(RemoteConfig config, Map<String, String> env, int jobs, long multipartThreshold, long partSize) {
         this.config = config;
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
         this.bucket = config.bucket();
         this.prefix = config.prefix();
         String region = config.region() != null ? config.region()
@@ -197,7 +205,7 @@ public final class S3Remote implements Remote {
     @Override
     public boolean putFileIfAbsent(String k, Path file, String sha256, long size) {
         try {
-            if (size > MULTIPART_THRESHOLD) {
+            if (size > multipartThreshold) {
                 if (exists(k)) {
                     return false;
                 }
@@ -245,12 +253,12 @@ public final class S3Remote implements Remote {
             throw explain("start uploading " + k, e);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            int count = (int) ((size + PART_SIZE - 1) / PART_SIZE);
+            int count = (int) ((size + partSize - 1) / partSize);
             List<Future<CompletedPart>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int partNumber = i + 1;
-                long offset = i * PART_SIZE;
-                int len = (int) Math.min(PART_SIZE, size - offset);
+                long offset = i * partSize;
+                int len = (int) Math.min(partSize, size - offset);
                 futures.add(parts.submit(() -> {
                     byte[] buf = new byte[len];
                     ByteBuffer bb = ByteBuffer.wrap(buf);
@@ -311,7 +319,7 @@ public final class S3Remote implements Remote {
     public void download(String k, Path target, long expectedSize) {
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            if (expectedSize > MULTIPART_THRESHOLD) {
+            if (expectedSize > multipartThreshold) {
                 downloadRanges(k, out, expectedSize);
                 return;
             }
@@ -330,11 +338,11 @@ public final class S3Remote implements Remote {
 
     /** Ranged GETs in parallel, each writing its own region of the file. */
     private void downloadRanges(String k, FileChannel out, long size) throws IOException {
-        int count = (int) ((size + PART_SIZE - 1) / PART_SIZE);
+        int count = (int) ((size + partSize - 1) / partSize);
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            long from = i * PART_SIZE;
-            long to = Math.min(size, from + PART_SIZE) - 1;
+            long from = i * partSize;
+            long to = Math.min(size, from + partSize) - 1;
             futures.add(parts.submit(() -> {
                 try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
                         b -> b.bucket(bucket).key(key(k)).range("bytes=" + from + "-" + to))) {
