@@ -283,7 +283,7 @@ public final class DataRepository implements AutoCloseable {
     }
 
     /** The remote of that name, or the default when {@code name} is null; opened once and checked. */
-    public Remote remote(String name) {
+    public synchronized Remote remote(String name) {
         String n = name != null ? name : config.defaultRemote();
         if (n == null) {
             throw new UserError("No remote is configured for this project. Add one with "
@@ -770,7 +770,11 @@ public final class DataRepository implements AutoCloseable {
             }
             Path dir = workspace.resolve(pinned.path());
             boolean useRemote = !offline && hasRemote(remoteName);
-            Manifest m = loadManifest(pinned.manifest(), useRemote ? remoteName : null);
+            // ask the remote while the workspace is scanned: opening an S3 client costs as much as the scan
+            java.util.concurrent.CompletableFuture<String> remoteState = useRemote
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> remoteState(ds, pinned.version(), remoteName))
+                    : java.util.concurrent.CompletableFuture.completedFuture(hasRemote(remoteName) ? "not checked" : "no remote");
+            Manifest m = cache.manifest(pinned.manifest()).orElseGet(() -> loadManifest(pinned.manifest(), useRemote ? remoteName : null));
             Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs);
             List<String> modified = new ArrayList<>();
             List<String> missing = new ArrayList<>();
@@ -793,24 +797,31 @@ public final class DataRepository implements AutoCloseable {
                     added.add(p);
                 }
             }
-            String remoteState = "not checked";
-            if (useRemote) {
-                Remote r = remote(remoteName);
-                boolean pushed = r.exists(RemoteLayout.version(ds, pinned.version()));
-                String head = r.readRef(RemoteLayout.ref(ds, LATEST))
-                        .map(h -> new String(h.content(), StandardCharsets.UTF_8).strip()).orElse(null);
-                remoteState = !pushed ? "not pushed to " + r.name()
-                        : pinned.version().equals(head) ? "pushed to " + r.name() + ", latest"
-                        : "pushed to " + r.name() + "; latest there is " + (head == null ? "unset" : head.substring(0, 12));
-            } else if (!hasRemote(remoteName)) {
-                remoteState = "no remote";
-            }
             stats().save();
+            String state;
+            try {
+                state = remoteState.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw e;
+            }
             out.add(new DatasetStatus(ds, pinned.path(), pinned.version(), pinned.manifest(),
                     Workspace.sorted(modified), Workspace.sorted(added), Workspace.sorted(missing), notCached.size(),
-                    remoteState));
+                    state));
         }
         return out;
+    }
+
+    private String remoteState(String ds, String version, String remoteName) {
+        Remote r = remote(remoteName);
+        boolean pushed = r.exists(RemoteLayout.version(ds, version));
+        String head = r.readRef(RemoteLayout.ref(ds, LATEST))
+                .map(h -> new String(h.content(), StandardCharsets.UTF_8).strip()).orElse(null);
+        return !pushed ? "not pushed to " + r.name()
+                : version.equals(head) ? "pushed to " + r.name() + ", latest"
+                : "pushed to " + r.name() + "; latest there is " + (head == null ? "unset" : head.substring(0, 12));
     }
 
     // ---------------------------------------------------------------- history, diff, tags
