@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
@@ -71,9 +74,10 @@ public final class Cache {
     }
 
     /**
-     * Copies a workspace file into the cache, hashing what it copies.
+     * Copies a workspace file into the cache. The caller has just hashed it; the copy is checked
+     * against the file's size and modification time before and after, as the stat cache would be.
      *
-     * @throws UserError when the file no longer has the hash it was added with
+     * @throws UserError when the file changed while it was being added
      */
     public void addFile(Path src, String sha256) {
         Path target = object(sha256);
@@ -82,16 +86,17 @@ public final class Cache {
         }
         Path t = newTemp();
         try {
-            MessageDigest md = Sha256.digest();
-            try (InputStream in = Files.newInputStream(src); OutputStream out = Files.newOutputStream(t)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                    out.write(buf, 0, n);
+            BasicFileAttributes before = Files.readAttributes(src, BasicFileAttributes.class);
+            try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long size = in.size();
+                for (long pos = 0; pos < size; ) {
+                    pos += in.transferTo(pos, size - pos, out);
                 }
             }
-            String actual = Sha256.hex(md);
-            if (!actual.equals(sha256)) {
+            BasicFileAttributes after = Files.readAttributes(src, BasicFileAttributes.class);
+            if (before.size() != after.size() || !before.lastModifiedTime().equals(after.lastModifiedTime())
+                    || Files.size(t) != after.size()) {
                 throw new UserError(src + " changed while it was being added. Run the command again.");
             }
             publish(t, target);

@@ -91,6 +91,8 @@ public final class S3Remote implements Remote {
                 .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(config.pathStyle() != null ? config.pathStyle() : config.endpoint() != null)
                         .expectContinueThresholdInBytes(1L << 20)
+                        // bodies go as they are (their SHA-256 signed), not re-framed as aws-chunked
+                        .chunkedEncodingEnabled(false)
                         .build());
         if (config.endpoint() != null) {
             builder.endpointOverride(URI.create(config.endpoint()));

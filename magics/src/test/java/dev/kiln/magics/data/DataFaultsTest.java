@@ -131,9 +131,12 @@ class DataFaultsTest {
         assertTrue(fails(p, "data add " + outside).getMessage().contains("outside the project"));
         Files.createSymbolicLink(p.dir().resolve("sneaky"), outside);
         assertTrue(fails(p, "data add sneaky").getMessage().contains("outside the project"));
-        assertTrue(fails(p, "data pull pems --to ../elsewhere").getMessage().contains("Unknown dataset")
-                || !Files.exists(p.dir().resolve("kiln.lock")));
         assertFalse(Files.exists(p.dir().resolve("kiln.lock")), "nothing was recorded");
+        pushed("other");
+        DataProjects.Project q = project("q", S3ProxyServer.credentials());
+        UserError to = fails(q, "data pull pems@latest --to ../elsewhere");
+        assertTrue(to.getMessage().contains("outside the project"), to.getMessage());
+        assertFalse(Files.exists(outside.resolve("a.csv")), "nothing was written outside");
     }
 
     @Test
