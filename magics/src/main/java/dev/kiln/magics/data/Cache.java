@@ -68,6 +68,42 @@ public final class Cache {
         return Files.exists(object(sha256));
     }
 
+    /**
+     * Which of these objects the cache lacks. Many objects are checked by reading the directories
+     * they fall in (one read per prefix) rather than one file-system call each.
+     */
+    public java.util.Set<String> missing(java.util.Collection<String> shas) {
+        java.util.Set<String> missing = new java.util.HashSet<>();
+        if (shas.size() < 2048) {
+            for (String s : shas) {
+                if (!has(s)) {
+                    missing.add(s);
+                }
+            }
+            return missing;
+        }
+        java.util.Map<String, java.util.Set<String>> present = new java.util.HashMap<>();
+        for (String s : shas) {
+            java.util.Set<String> names = present.computeIfAbsent(s.substring(0, 2), p -> {
+                java.util.Set<String> n = new java.util.HashSet<>();
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve("objects/sha256/" + p))) {
+                    for (Path f : ds) {
+                        n.add(f.getFileName().toString());
+                    }
+                } catch (NoSuchFileException e) {
+                    // no object with this prefix yet
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return n;
+            });
+            if (!names.contains(s.substring(2))) {
+                missing.add(s);
+            }
+        }
+        return missing;
+    }
+
     /** A fresh temporary file name in the cache, tagged with this process's id. */
     public Path newTemp() {
         return tmp.resolve(ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));

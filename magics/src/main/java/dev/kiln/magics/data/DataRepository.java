@@ -50,7 +50,7 @@ public final class DataRepository implements AutoCloseable {
     private final int jobs;
     private final Cache cache;
     private final LockFile lock;
-    private final ProjectConfig config;
+    private ProjectConfig config;
     private StatCache stats;
     private final Map<String, Remote> remotes = new HashMap<>();
     private boolean linkFromCache = true;
@@ -62,7 +62,14 @@ public final class DataRepository implements AutoCloseable {
         this.jobs = Math.max(1, jobs);
         this.cache = Cache.forEnvironment(env);
         this.lock = LockFile.read(workspace.projectDir());
-        this.config = ProjectConfig.read(workspace.projectDir());
+    }
+
+    /** kiln.yaml, read when first needed (an offline status does without it). */
+    private synchronized ProjectConfig config() {
+        if (config == null) {
+            config = ProjectConfig.read(workspace.projectDir());
+        }
+        return config;
     }
 
     /** The project in {@code projectDir}, with the cache and credentials its environment names. */
@@ -265,26 +272,26 @@ public final class DataRepository implements AutoCloseable {
     /** {@code kiln data remote add}. */
     public RemoteConfig addRemote(RemoteConfig r, boolean makeDefault, boolean force) {
         r.validate();
-        if (config.remotes().containsKey(r.name()) && !force) {
-            throw new UserError("Remote '" + r.name() + "' exists already (" + config.remotes().get(r.name()).url()
+        if (config().remotes().containsKey(r.name()) && !force) {
+            throw new UserError("Remote '" + r.name() + "' exists already (" + config().remotes().get(r.name()).url()
                     + "). Use --force to replace it.");
         }
-        config.putRemote(r, makeDefault);
-        config.write();
+        config().putRemote(r, makeDefault);
+        config().write();
         return r;
     }
 
     public Map<String, RemoteConfig> remoteConfigs() {
-        return config.remotes();
+        return config().remotes();
     }
 
     public String defaultRemoteName() {
-        return config.defaultRemote();
+        return config().defaultRemote();
     }
 
     /** The remote of that name, or the default when {@code name} is null; opened once and checked. */
     public synchronized Remote remote(String name) {
-        String n = name != null ? name : config.defaultRemote();
+        String n = name != null ? name : config().defaultRemote();
         if (n == null) {
             throw new UserError("No remote is configured for this project. Add one with "
                     + "'kiln data remote add NAME s3://BUCKET/PREFIX' (or a directory path).");
@@ -293,10 +300,10 @@ public final class DataRepository implements AutoCloseable {
         if (open != null) {
             return open;
         }
-        RemoteConfig rc = config.remotes().get(n);
+        RemoteConfig rc = config().remotes().get(n);
         if (rc == null) {
             throw new UserError("Unknown remote '" + n + "'. Remotes of this project: "
-                    + (config.remotes().isEmpty() ? "none" : String.join(", ", config.remotes().keySet()))
+                    + (config().remotes().isEmpty() ? "none" : String.join(", ", config().remotes().keySet()))
                     + ". Add it with 'kiln data remote add " + n + " URL'.");
         }
         Remote r = rc.isS3() ? new S3Remote(rc, env, jobs)
@@ -312,7 +319,7 @@ public final class DataRepository implements AutoCloseable {
     }
 
     private boolean hasRemote(String name) {
-        return name != null || config.defaultRemote() != null;
+        return name != null || config().defaultRemote() != null;
     }
 
     // ---------------------------------------------------------------- metadata
@@ -773,12 +780,12 @@ public final class DataRepository implements AutoCloseable {
             // ask the remote while the workspace is scanned: opening an S3 client costs as much as the scan
             java.util.concurrent.CompletableFuture<String> remoteState = useRemote
                     ? java.util.concurrent.CompletableFuture.supplyAsync(() -> remoteState(ds, pinned.version(), remoteName))
-                    : java.util.concurrent.CompletableFuture.completedFuture(hasRemote(remoteName) ? "not checked" : "no remote");
+                    : java.util.concurrent.CompletableFuture.completedFuture(offline ? "remote not checked" : "no remote");
             Manifest m = cache.manifest(pinned.manifest()).orElseGet(() -> loadManifest(pinned.manifest(), useRemote ? remoteName : null));
             Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs);
             List<String> modified = new ArrayList<>();
             List<String> missing = new ArrayList<>();
-            Set<String> notCached = new HashSet<>();
+            Set<String> shas = new HashSet<>();
             for (ManifestEntry e : m.files()) {
                 Workspace.FileState f = ws.get(e.path());
                 if (f == null) {
@@ -786,10 +793,9 @@ public final class DataRepository implements AutoCloseable {
                 } else if (!f.sha256().equals(e.sha256())) {
                     modified.add(e.path());
                 }
-                if (!notCached.contains(e.sha256()) && !cache.has(e.sha256())) {
-                    notCached.add(e.sha256());
-                }
+                shas.add(e.sha256());
             }
+            Set<String> notCached = cache.missing(shas);
             Map<String, ManifestEntry> byPath = m.byPath();
             List<String> added = new ArrayList<>();
             for (String p : ws.keySet()) {

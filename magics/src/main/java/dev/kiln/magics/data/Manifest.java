@@ -1,6 +1,10 @@
 package dev.kiln.magics.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,7 +56,48 @@ public record Manifest(List<ManifestEntry> files) {
                 .filter(e -> e.path().equals(subpath) || e.path().startsWith(prefix)).toList());
     }
 
+    /** Reads a manifest's JSON with the streaming parser: manifests of many files load in a blink. */
     public static Manifest parse(byte[] json) {
-        return CanonicalJson.read(json, Manifest.class);
+        try (JsonParser p = CanonicalJson.MAPPER.getFactory().createParser(json)) {
+            List<ManifestEntry> files = new ArrayList<>();
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!field.equals("files")) {
+                    p.skipChildren();
+                    continue;
+                }
+                expect(t, JsonToken.START_ARRAY);
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    String path = null;
+                    String sha = null;
+                    long size = -1;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String f = p.currentName();
+                        p.nextToken();
+                        switch (f) {
+                            case "path" -> path = p.getText();
+                            case "sha256" -> sha = p.getText();
+                            case "size" -> size = p.getLongValue();
+                            default -> p.skipChildren();
+                        }
+                    }
+                    if (path == null || sha == null || size < 0) {
+                        throw new IOException("a manifest entry lacks path, sha256 or size");
+                    }
+                    files.add(new ManifestEntry(path, sha, size));
+                }
+            }
+            return new Manifest(files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken wanted) throws IOException {
+        if (actual != wanted) {
+            throw new IOException("expected " + wanted + ", found " + actual);
+        }
     }
 }

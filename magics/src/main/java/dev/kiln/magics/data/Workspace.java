@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.UserError;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,6 +87,8 @@ public final class Workspace {
         }
         List<Object[]> toHash = new ArrayList<>();
         String datasetRel = relative(dir);
+        int dirPrefix = dir.toString().length() + 1;
+        String keyPrefix = datasetRel + "/";
         try {
             if (Files.isRegularFile(dir)) {
                 throw new UserError("'" + datasetRel + "' is a file: Kiln versions directories. "
@@ -102,8 +105,8 @@ public final class Workspace {
                         removeIfAbandoned(file, name);
                         return FileVisitResult.CONTINUE;
                     }
-                    String rel = dir.relativize(file).toString().replace('\\', '/');
-                    String key = datasetRel + "/" + rel;
+                    String rel = file.toString().substring(dirPrefix).replace(File.separatorChar, '/');
+                    String key = keyPrefix + rel;
                     String sha = stats.get(key, a);
                     if (sha != null) {
                         files.put(rel, new FileState(rel, sha, a.size()));
