@@ -156,8 +156,8 @@ public final class Cache {
         Path t = newTemp();
         try {
             String key = RemoteLayout.object(sha256);
-            remote.download(key, t, size);
-            String actual = Sha256.ofFile(t);
+            String streamed = remote.download(key, t, size);
+            String actual = streamed != null ? streamed : Sha256.ofFile(t);
             if (!actual.equals(sha256)) {
                 throw new CorruptObjectException(remote, key, sha256, actual);
             }

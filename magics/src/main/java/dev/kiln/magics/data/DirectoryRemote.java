@@ -143,9 +143,10 @@ public final class DirectoryRemote implements Remote {
     }
 
     @Override
-    public void download(String key, Path target, long expectedSize) {
+    public String download(String key, Path target, long expectedSize) {
         try {
             Files.copy(path(key), target, StandardCopyOption.REPLACE_EXISTING);
+            return null;
         } catch (NoSuchFileException e) {
             throw new UserError(describe() + ": " + key + " is missing. Was the version pushed? "
                     + "Run 'kiln data push' from the project that made it.");

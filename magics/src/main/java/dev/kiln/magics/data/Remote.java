@@ -36,8 +36,12 @@ public interface Remote extends AutoCloseable {
     /** As {@link #putFileIfAbsent} for small metadata (manifests, version records). */
     boolean putBytesIfAbsent(String key, byte[] bytes);
 
-    /** Writes the object at {@code key} to {@code target} (created or truncated). */
-    void download(String key, Path target, long expectedSize);
+    /**
+     * Writes the object at {@code key} to {@code target} (created or truncated).
+     *
+     * @return the SHA-256 (hex) of the bytes written when it was computed on the way, else {@code null}
+     */
+    String download(String key, Path target, long expectedSize);
 
     Optional<byte[]> getBytes(String key);
 

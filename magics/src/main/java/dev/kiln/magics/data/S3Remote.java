@@ -318,15 +318,25 @@ public final class S3Remote implements Remote {
     }
 
     @Override
-    public void download(String k, Path target, long expectedSize) {
+    public String download(String k, Path target, long expectedSize) {
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             if (expectedSize > multipartThreshold) {
                 downloadRanges(k, out, expectedSize);
-                return;
+                return null;
             }
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key(k)))) {
-                copy(in, out, 0);
+                MessageDigest md = Sha256.digest();
+                byte[] buf = new byte[1 << 16];
+                long pos = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                    while (bb.hasRemaining()) {
+                        pos += out.write(bb, pos);
+                    }
+                }
+                return Sha256.hex(md);
             }
         } catch (NoSuchKeyException e) {
             throw new UserError(describe() + ": " + k + " is missing. Was the version pushed? "

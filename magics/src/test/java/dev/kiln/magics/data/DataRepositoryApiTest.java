@@ -81,6 +81,38 @@ class DataRepositoryApiTest {
     }
 
     @Test
+    void transfersReportProgressInBytes() throws Exception {
+        DataProjects projects = new DataProjects(tmp, Map.of());
+        DataProjects.Project p = projects.project("p");
+        p.run("data remote add shared " + tmp.resolve("remote"));
+        p.write("data/pems/a.csv", "id\n1\n");
+        p.write("data/pems/b.csv", "id\n22\n");
+        java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        dev.kiln.magics.cli.Progress recording = (label, total, unit) -> {
+            events.add("start " + label + " " + total + " " + unit);
+            return new dev.kiln.magics.cli.Progress.Bar() {
+                @Override
+                public void advance(long units) {
+                    events.add("advance " + label + " " + units);
+                }
+
+                @Override
+                public void close() {
+                    events.add("close " + label);
+                }
+            };
+        };
+        try (DataRepository repo = DataRepository.open(p.dir(), p.env(), recording, 2)) {
+            repo.add("data/pems", null, "two files");
+            repo.push(List.of(), null, null);
+        }
+        assertTrue(events.contains("start push pems 11 BYTES"), events.toString());
+        assertEquals(11, events.stream().filter(e -> e.startsWith("advance push pems "))
+                .mapToLong(e -> Long.parseLong(e.substring("advance push pems ".length()))).sum());
+        assertTrue(events.contains("close push pems"), events.toString());
+    }
+
+    @Test
     void cachedObjectDamagedInPlaceIsFetchedAgainNotMaterialized() throws Exception {
         DataProjects projects = new DataProjects(tmp, Map.of());
         DataProjects.Project p = projects.project("p");
