@@ -269,7 +269,7 @@ public final class S3Remote implements Remote {
                             throw new IOException(file + " shrank while being pushed");
                         }
                     }
-                    String sum = java.util.Base64.getEncoder().encodeToString(Sha256.digest().digest(buf));
+                    String sum = java.util.Base64.getEncoder().encodeToString(Sha256.of(buf, 0, len));
                     String etag = s3.uploadPart(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId)
                                     .partNumber(partNumber).contentLength((long) len).checksumSHA256(sum),
                             RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf), len,
@@ -429,7 +429,7 @@ public final class S3Remote implements Remote {
         try {
             s3.putObject(b -> {
                 b.bucket(bucket).key(key(k)).contentLength((long) content.length)
-                        .checksumSHA256(java.util.Base64.getEncoder().encodeToString(Sha256.digest().digest(content)));
+                        .checksumSHA256(java.util.Base64.getEncoder().encodeToString(Sha256.of(content, 0, content.length)));
                 if (expectedEtag == null) {
                     b.ifNoneMatch("*");
                 } else {
