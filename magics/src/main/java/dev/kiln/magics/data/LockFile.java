@@ -1,6 +1,8 @@
 package dev.kiln.magics.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,11 +40,7 @@ public final class LockFile {
     public static LockFile read(Path projectDir) {
         LockFile lf = new LockFile(projectDir.resolve(NAME));
         try {
-            byte[] b = Files.readAllBytes(lf.file);
-            Content c = CanonicalJson.read(b, Content.class);
-            if (c.datasets() != null) {
-                lf.datasets.putAll(c.datasets());
-            }
+            lf.datasets.putAll(parse(Files.readAllBytes(lf.file)));
         } catch (NoSuchFileException e) {
             // a project with no datasets yet
         } catch (IOException | UncheckedIOException e) {
@@ -50,6 +48,52 @@ public final class LockFile {
                     + "('git checkout -- kiln.lock') or fix the JSON by hand.");
         }
         return lf;
+    }
+
+    /** Streaming read of {@code {"format":1,"datasets":{name:{path,version,manifest,size,files}}}}. */
+    private static Map<String, Entry> parse(byte[] json) throws IOException {
+        Map<String, Entry> m = new TreeMap<>();
+        try (JsonParser p = CanonicalJson.FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("expected a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!field.equals("datasets") || t != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    if (p.nextToken() != JsonToken.START_OBJECT) {
+                        throw new IOException("dataset '" + name + "' is not an object");
+                    }
+                    String path = null;
+                    String version = null;
+                    String manifest = null;
+                    long size = 0;
+                    long files = 0;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String f = p.currentName();
+                        p.nextToken();
+                        switch (f) {
+                            case "path" -> path = p.getText();
+                            case "version" -> version = p.getText();
+                            case "manifest" -> manifest = p.getText();
+                            case "size" -> size = p.getLongValue();
+                            case "files" -> files = p.getLongValue();
+                            default -> p.skipChildren();
+                        }
+                    }
+                    if (path == null || version == null || manifest == null) {
+                        throw new IOException("dataset '" + name + "' lacks path, version or manifest");
+                    }
+                    m.put(name, new Entry(path, version, manifest, size, files));
+                }
+            }
+        }
+        return m;
     }
 
     public Map<String, Entry> datasets() {

@@ -58,7 +58,7 @@ public record Manifest(List<ManifestEntry> files) {
 
     /** Reads a manifest's JSON with the streaming parser: manifests of many files load in a blink. */
     public static Manifest parse(byte[] json) {
-        try (JsonParser p = CanonicalJson.MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = CanonicalJson.FACTORY.createParser(json)) {
             List<ManifestEntry> files = new ArrayList<>();
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
