@@ -9,11 +9,13 @@ public final class Commands {
 
     /** Commands of this module, in the order {@code kiln --help} lists them. */
     static final List<Class<?>> ENGINE = List.of(
+            DataCommand.class,
             ParquetCommand.class,
             EnvCommand.class);
 
     /** The top-level commands that are also line magics in the kernel ({@code %data …}). */
     public static final List<String> NOTEBOOK = List.of(
+            "data",
             "parquet",
             "env");
 

@@ -1,0 +1,20 @@
+package dev.kiln.magics.data;
+
+import dev.kiln.magics.cli.UserError;
+
+/** A remote object whose bytes do not hash to the name they are stored under. */
+public final class CorruptObjectException extends UserError {
+
+    private final String key;
+
+    public CorruptObjectException(Remote remote, String key, String expected, String actual) {
+        super(remote.describe() + ": object " + key + " is corrupt: its content hashes to " + actual
+                + ", not " + expected + ". It was not used. Push the dataset again from a machine that has "
+                + "the good file, or ask whoever manages the bucket to restore the object.");
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,455 @@
+package dev.kiln.magics.data;
+
+import dev.kiln.magics.cli.UserError;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A remote in an S3 bucket (AWS or any S3-compatible server), through the SDK's own Java HTTP
+ * stack. Uploads carry {@code x-amz-checksum-sha256} so the store checks what it received; objects
+ * are written with {@code If-None-Match: *} and refs with {@code If-Match}. Large files move in
+ * parts, in parallel (multipart upload, ranged GETs).
+ */
+public final class S3Remote implements Remote {
+
+    /** Files above this go in parts. */
+    static final long MULTIPART_THRESHOLD = 64L << 20;
+    static final long PART_SIZE = 16L << 20;
+
+    private final RemoteConfig config;
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final ExecutorService parts;
+    private final long multipartThreshold;
+    private final long partSize;
+
+    public S3Remote(RemoteConfig config, Map<String, String> env, int jobs) {
+        this(config, env, jobs, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    S3Remote(RemoteConfig config, Map<String, String> env, int jobs, long multipartThreshold, long partSize) {
+        this.config = config;
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
+        this.bucket = config.bucket();
+        this.prefix = config.prefix();
+        String region = config.region() != null ? config.region()
+                : env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+        var builder = S3Client.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials(config, env))
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(Math.max(64, jobs * 4))
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                // we send x-amz-checksum-sha256 ourselves and verify every download by its hash
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(config.pathStyle() != null ? config.pathStyle() : config.endpoint() != null)
+                        .expectContinueThresholdInBytes(1L << 20)
+                        // bodies go as they are (their SHA-256 signed), not re-framed as aws-chunked
+                        .chunkedEncodingEnabled(false)
+                        .build());
+        if (config.endpoint() != null) {
+            builder.endpointOverride(URI.create(config.endpoint()));
+        }
+        this.s3 = builder.build();
+        this.parts = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
+            Thread t = new Thread(r, "kiln-s3-part");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The standard chain, with the session's environment taking the place of the process's. */
+    private static AwsCredentialsProvider credentials(RemoteConfig config, Map<String, String> env) {
+        String profile = config.profile() != null ? config.profile() : env.get("AWS_PROFILE");
+        String id = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (config.profile() == null && id != null && secret != null) {
+            String token = env.get("AWS_SESSION_TOKEN");
+            return StaticCredentialsProvider.create(token == null
+                    ? AwsBasicCredentials.create(id, secret)
+                    : AwsSessionCredentials.create(id, secret, token));
+        }
+        if (profile != null) {
+            return ProfileCredentialsProvider.builder().profileName(profile).build();
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public String describe() {
+        return "remote '" + config.name() + "' (" + config.url()
+                + (config.endpoint() != null ? " at " + config.endpoint() : "") + ")";
+    }
+
+    private String key(String k) {
+        return prefix.isEmpty() ? k : prefix + "/" + k;
+    }
+
+    @Override
+    public void checkAccess() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (SdkException e) {
+            throw explain("cannot open the bucket", e);
+        }
+    }
+
+    /** Turns what S3 said into what the user should do. */
+    UserError explain(String what, SdkException e) {
+        if (e instanceof S3Exception s) {
+            String code = s.awsErrorDetails() != null ? s.awsErrorDetails().errorCode() : null;
+            int status = s.statusCode();
+            if (status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)
+                    || "AccessDenied".equals(code)) {
+                return new UserError(describe() + ": access denied" + (code != null ? " (" + code + ")" : "")
+                        + " while trying to " + what + ". The credentials were rejected or lack permission: check "
+                        + "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the remote's --profile.", e);
+            }
+            if ("NoSuchBucket".equals(code) || (status == 404 && what.contains("bucket"))) {
+                return new UserError(describe() + ": the bucket '" + bucket + "' does not exist. Create it, or "
+                        + "fix the URL with 'kiln data remote add " + config.name() + " s3://BUCKET/PREFIX --force'.", e);
+            }
+            return new UserError(describe() + ": S3 refused to " + what + " (HTTP " + status
+                    + (code != null ? ", " + code : "") + ").", e);
+        }
+        if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().contains("credentials")) {
+            return new UserError(describe() + ": no AWS credentials found. Set AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or give the remote a --profile.", e);
+        }
+        return new UserError(describe() + ": cannot " + what + ": " + e.getMessage()
+                + ". Check the endpoint and that the server is running.", e);
+    }
+
+    @Override
+    public boolean exists(String k) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key(k)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw explain("read " + k, e);
+        } catch (SdkException e) {
+            throw explain("read " + k, e);
+        }
+    }
+
+    @Override
+    public Set<String> list(String p) {
+        Set<String> keys = new HashSet<>();
+        String full = key(p);
+        int strip = prefix.isEmpty() ? 0 : prefix.length() + 1;
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(full)).contents()) {
+                keys.add(o.key().substring(strip));
+            }
+        } catch (SdkException e) {
+            throw explain("list " + p, e);
+        }
+        return keys;
+    }
+
+    @Override
+    public boolean putFileIfAbsent(String k, Path file, String sha256, long size) {
+        try {
+            if (size > multipartThreshold) {
+                if (exists(k)) {
+                    return false;
+                }
+                return putMultipart(k, file, size);
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            if (sha256 != null && !Sha256.hex(bytes).equals(sha256)) {
+                throw new UserError(file + " changed since it was added (its SHA-256 is no longer " + sha256
+                        + "). Run 'kiln data add' again before pushing.");
+            }
+            return putIfAbsent(k, bytes, sha256);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean putBytesIfAbsent(String k, byte[] bytes) {
+        return putIfAbsent(k, bytes, Sha256.hex(bytes));
+    }
+
+    private boolean putIfAbsent(String k, byte[] bytes, String sha256) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key(k)).ifNoneMatch("*").contentLength((long) bytes.length)
+                            .checksumSHA256(Sha256.base64OfHex(sha256)),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
+                            "application/octet-stream"));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw explain("upload " + k, e);
+        } catch (SdkException e) {
+            throw explain("upload " + k, e);
+        }
+    }
+
+    private boolean putMultipart(String k, Path file, long size) {
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key(k))
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+        } catch (SdkException e) {
+            throw explain("start uploading " + k, e);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            int count = (int) ((size + partSize - 1) / partSize);
+            List<Future<CompletedPart>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int partNumber = i + 1;
+                long offset = i * partSize;
+                int len = (int) Math.min(partSize, size - offset);
+                futures.add(parts.submit(() -> {
+                    byte[] buf = new byte[len];
+                    ByteBuffer bb = ByteBuffer.wrap(buf);
+                    while (bb.hasRemaining()) {
+                        if (ch.read(bb, offset + bb.position()) < 0) {
+                            throw new IOException(file + " shrank while being pushed");
+                        }
+                    }
+                    String sum = java.util.Base64.getEncoder().encodeToString(Sha256.of(buf, 0, len));
+                    String etag = s3.uploadPart(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId)
+                                    .partNumber(partNumber).contentLength((long) len).checksumSHA256(sum),
+                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf), len,
+                                    "application/octet-stream")).eTag();
+                    return CompletedPart.builder().partNumber(partNumber).eTag(etag).checksumSHA256(sum).build();
+                }));
+            }
+            List<CompletedPart> done = new ArrayList<>();
+            for (Future<CompletedPart> f : futures) {
+                done.add(f.get());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId).ifNoneMatch("*")
+                    .multipartUpload(m -> m.parts(done)));
+            return true;
+        } catch (S3Exception e) {
+            abort(k, uploadId);
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw explain("upload " + k, e);
+        } catch (ExecutionException e) {
+            abort(k, uploadId);
+            if (e.getCause() instanceof SdkException se) {
+                throw explain("upload " + k, se);
+            }
+            throw new IllegalStateException("uploading " + k + " failed", e.getCause());
+        } catch (IOException e) {
+            abort(k, uploadId);
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            abort(k, uploadId);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while uploading " + k, e);
+        } catch (SdkException e) {
+            abort(k, uploadId);
+            throw explain("upload " + k, e);
+        }
+    }
+
+    private void abort(String k, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId));
+        } catch (SdkException ignored) {
+            // the upload failed already; an orphaned upload is cleaned up by the bucket's lifecycle rules
+        }
+    }
+
+    @Override
+    public String download(String k, Path target, long expectedSize) {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (expectedSize > multipartThreshold) {
+                downloadRanges(k, out, expectedSize);
+                return null;
+            }
+            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key(k)))) {
+                MessageDigest md = Sha256.digest();
+                byte[] buf = new byte[1 << 16];
+                long pos = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                    while (bb.hasRemaining()) {
+                        pos += out.write(bb, pos);
+                    }
+                }
+                return Sha256.hex(md);
+            }
+        } catch (NoSuchKeyException e) {
+            throw new UserError(describe() + ": " + k + " is missing. Was the version pushed? "
+                    + "Run 'kiln data push' from the project that made it.", e);
+        } catch (SdkException e) {
+            throw explain("download " + k, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ranged GETs in parallel, each writing its own region of the file. */
+    private void downloadRanges(String k, FileChannel out, long size) throws IOException {
+        int count = (int) ((size + partSize - 1) / partSize);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long from = i * partSize;
+            long to = Math.min(size, from + partSize) - 1;
+            futures.add(parts.submit(() -> {
+                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
+                        b -> b.bucket(bucket).key(key(k)).range("bytes=" + from + "-" + to))) {
+                    copy(in, out, from);
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            for (Future<?> f : futures) {
+                f.cancel(true);
+            }
+            if (e.getCause() instanceof NoSuchKeyException nk) {
+                throw nk;
+            }
+            if (e.getCause() instanceof SdkException se) {
+                throw explain("download " + k, se);
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("downloading " + k + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while downloading " + k, e);
+        }
+    }
+
+    private static void copy(InputStream in, FileChannel out, long position) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long pos = position;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+            while (bb.hasRemaining()) {
+                pos += out.write(bb, pos);
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> getBytes(String k) {
+        return readRef(k).map(Ref::content);
+    }
+
+    @Override
+    public Optional<Ref> readRef(String k) {
+        try {
+            ResponseBytes<GetObjectResponse> r = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(k)));
+            return Optional.of(new Ref(r.asByteArray(), r.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code(e))) {
+                return Optional.empty();
+            }
+            throw explain("read " + k, e);
+        } catch (SdkException e) {
+            throw explain("read " + k, e);
+        }
+    }
+
+    private static String code(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    @Override
+    public void writeRef(String k, byte[] content, String expectedEtag) {
+        try {
+            s3.putObject(b -> {
+                b.bucket(bucket).key(key(k)).contentLength((long) content.length)
+                        .checksumSHA256(java.util.Base64.getEncoder().encodeToString(Sha256.of(content, 0, content.length)));
+                if (expectedEtag == null) {
+                    b.ifNoneMatch("*");
+                } else {
+                    b.ifMatch(expectedEtag);
+                }
+            }, RequestBody.fromBytes(content));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                throw new RefConflictException(k);
+            }
+            throw explain("update " + k, e);
+        } catch (SdkException e) {
+            throw explain("update " + k, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        parts.shutdownNow();
+        s3.close();
+    }
+
+}

@@ -1,0 +1,273 @@
+package dev.kiln.magics.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.magics.cli.UserError;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.jclouds.blobstore.domain.Blob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input and faults: each is refused or detected with a message that names what and says what to do. */
+class DataFaultsTest {
+
+    static S3ProxyServer s3;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = S3ProxyServer.transientStore();
+        s3.createBucket("lab");
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    private DataProjects.Project project(String name, Map<String, String> env) throws Exception {
+        DataProjects.Project p = new DataProjects(tmp, env).project(name);
+        p.run("data remote add team s3://lab/" + tmp.getFileName() + " --endpoint " + s3.endpoint());
+        return p;
+    }
+
+    private DataProjects.Project pushed(String name) throws Exception {
+        DataProjects.Project p = project(name, S3ProxyServer.credentials());
+        p.write("data/pems/a.csv", "id\n1\n");
+        p.write("data/pems/b.csv", "id\n2\n");
+        p.run("data add data/pems");
+        p.run("data push");
+        return p;
+    }
+
+    private static UserError fails(DataProjects.Project p, String line) {
+        return assertThrows(UserError.class, () -> p.run(line));
+    }
+
+    @Test
+    void wrongCredentialsAreReportedNamingTheRemote() throws Exception {
+        Map<String, String> env = new HashMap<>(S3ProxyServer.credentials());
+        env.put("AWS_SECRET_ACCESS_KEY", "not-the-secret-42");
+        DataProjects.Project p = project("p", env);
+        p.write("data/pems/a.csv", "id\n1\n");
+        p.run("data add data/pems");
+        UserError e = fails(p, "data push");
+        assertTrue(e.getMessage().startsWith("remote 'team' (s3://lab/"), e.getMessage());
+        assertTrue(e.getMessage().contains("access denied") && e.getMessage().contains("AWS_SECRET_ACCESS_KEY"), e.getMessage());
+        assertFalse(e.getMessage().contains("not-the-secret-42"), "the secret must not be shown");
+    }
+
+    @Test
+    void missingBucketIsReportedNamingTheRemote() throws Exception {
+        DataProjects.Project p = new DataProjects(tmp, S3ProxyServer.credentials()).project("p");
+        p.run("data remote add archive s3://no-such-bucket/x --endpoint " + s3.endpoint());
+        p.write("data/pems/a.csv", "id\n1\n");
+        p.run("data add data/pems");
+        UserError e = fails(p, "data push");
+        assertTrue(e.getMessage().contains("remote 'archive'") && e.getMessage().contains("bucket 'no-such-bucket' does not exist"),
+                e.getMessage());
+    }
+
+    @Test
+    void unknownDatasetOrVersionIsRefused() throws Exception {
+        DataProjects.Project p = pushed("p");
+        assertTrue(fails(p, "data pull nosuch@latest").getMessage().contains("Unknown dataset 'nosuch'"));
+        assertTrue(fails(p, "data pull nosuch").getMessage().contains("Unknown dataset 'nosuch'"));
+        UserError tag = fails(p, "data pull pems@v9");
+        assertTrue(tag.getMessage().contains("Unknown version 'v9' of dataset 'pems'")
+                && tag.getMessage().contains("kiln data version pems"), tag.getMessage());
+        UserError id = fails(p, "data checkout pems@" + "ab".repeat(32));
+        assertTrue(id.getMessage().contains("Unknown version " + "ab".repeat(32)), id.getMessage());
+        assertTrue(fails(p, "data version nosuch").getMessage().contains("Unknown dataset 'nosuch'"));
+        assertTrue(fails(p, "data push nosuch").getMessage().contains("Unknown dataset 'nosuch'"));
+    }
+
+    @Test
+    void objectCorruptedOnTheRemoteIsDetectedNamedAndNeverMaterialized() throws Exception {
+        DataProjects.Project alice = pushed("alice");
+        String sha = Sha256.hex("id\n2\n".getBytes(StandardCharsets.UTF_8));
+        String key = tmp.getFileName() + "/" + RemoteLayout.object(sha);
+        Blob bad = s3.store().blobBuilder(key).payload("id\n666\n".getBytes(StandardCharsets.UTF_8)).build();
+        s3.store().putBlob("lab", bad);
+
+        DataProjects.Project bob = project("bob", S3ProxyServer.credentials());
+        Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
+        UserError e = fails(bob, "data pull --jobs 1");
+        assertTrue(e instanceof CorruptObjectException, e.toString());
+        assertTrue(e.getMessage().contains("remote 'team'") && e.getMessage().contains(RemoteLayout.object(sha))
+                && e.getMessage().contains("corrupt"), e.getMessage());
+        assertFalse(Files.exists(bob.dir().resolve("data/pems/b.csv")), "a corrupt object must never reach the workspace");
+        assertFalse(Files.exists(bob.cache().resolve(RemoteLayout.object(sha))), "nor stay in the cache");
+        try (Stream<Path> s = Files.walk(bob.dir())) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().contains("666")));
+        }
+    }
+
+    @Test
+    void pathOutsideTheProjectIsRefused() throws Exception {
+        DataProjects.Project p = project("p", S3ProxyServer.credentials());
+        Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(outside.resolve("x.csv"), "x\n");
+        UserError e = fails(p, "data add ../elsewhere");
+        assertTrue(e.getMessage().contains("outside the project"), e.getMessage());
+        assertTrue(fails(p, "data add " + outside).getMessage().contains("outside the project"));
+        Files.createSymbolicLink(p.dir().resolve("sneaky"), outside);
+        assertTrue(fails(p, "data add sneaky").getMessage().contains("outside the project"));
+        assertFalse(Files.exists(p.dir().resolve("kiln.lock")), "nothing was recorded");
+        pushed("other");
+        DataProjects.Project q = project("q", S3ProxyServer.credentials());
+        UserError to = fails(q, "data pull pems@latest --to ../elsewhere");
+        assertTrue(to.getMessage().contains("outside the project"), to.getMessage());
+        assertFalse(Files.exists(outside.resolve("a.csv")), "nothing was written outside");
+    }
+
+    @Test
+    void twoPushesRacingForLatestOneWinsTheOtherIsToldNothingLost() throws Exception {
+        DataProjects.Project alice = pushed("alice");
+        DataProjects.Project bob = project("bob", S3ProxyServer.credentials());
+        Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
+        bob.run("data pull");
+        alice.write("data/pems/a.csv", "id\n1\nalice\n");
+        bob.write("data/pems/b.csv", "id\n2\nbob\n");
+        alice.run("data add data/pems -m alice");
+        bob.run("data add data/pems -m bob");
+        String aliceVersion = LockFile.read(alice.dir()).get("pems").version();
+        String bobVersion = LockFile.read(bob.dir()).get("pems").version();
+
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (DataProjects.Project p : List.of(alice, bob)) {
+            outcomes.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return "ok: " + p.run("data push").text();
+                } catch (UserError e) {
+                    return "refused: " + e.getMessage();
+                }
+            }));
+        }
+        List<String> results = new ArrayList<>();
+        for (Future<String> f : outcomes) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(1, results.stream().filter(r -> r.startsWith("ok: ")).count(), results.toString());
+        String refused = results.stream().filter(r -> r.startsWith("refused: ")).findFirst().orElseThrow();
+        assertTrue(refused.contains("uploaded and safe") && refused.contains("not moved"), refused);
+
+        // nothing lost: both versions are on the remote, and latest is the winner's
+        DataProjects.Project carol = project("carol", S3ProxyServer.credentials());
+        String winner = results.get(0).startsWith("ok: ") ? aliceVersion : bobVersion;
+        String loser = winner.equals(aliceVersion) ? bobVersion : aliceVersion;
+        carol.run("data pull pems@latest");
+        assertEquals(winner, LockFile.read(carol.dir()).get("pems").version());
+        carol.run("data checkout pems@" + loser.substring(0, 16));
+        assertEquals(loser, LockFile.read(carol.dir()).get("pems").version());
+    }
+
+    @Test
+    void twoTagsRacingForTheSameNameOneWinsTheOtherIsTold() throws Exception {
+        DataProjects.Project alice = pushed("alice");
+        String first = LockFile.read(alice.dir()).get("pems").version();
+        alice.write("data/pems/c.csv", "id\n3\n");
+        alice.run("data add data/pems");
+        alice.run("data push");
+        String second = LockFile.read(alice.dir()).get("pems").version();
+
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (String v : List.of(first, second)) {
+            outcomes.add(pool.submit(() -> {
+                start.await();
+                try {
+                    alice.run("data tag pems@" + v.substring(0, 12) + " v4");
+                    return "ok " + v;
+                } catch (UserError e) {
+                    return "refused: " + e.getMessage();
+                }
+            }));
+        }
+        List<String> results = new ArrayList<>();
+        for (Future<String> f : outcomes) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(1, results.stream().filter(r -> r.startsWith("ok ")).count(), results.toString());
+        String refused = results.stream().filter(r -> r.startsWith("refused: ")).findFirst().orElseThrow();
+        assertTrue(refused.contains("Tag 'v4'"), refused);
+        String winner = results.stream().filter(r -> r.startsWith("ok ")).findFirst().orElseThrow().substring(3);
+        assertTrue(alice.run("data version pems").text().lines()
+                .anyMatch(l -> l.contains(winner.substring(0, 12)) && l.contains("v4")));
+    }
+
+    @Test
+    void refUpdateWithAStaleEtagIsRefusedOnBothRemoteKinds() throws Exception {
+        RemoteConfig rc = new RemoteConfig("team", "s3://lab/refs-test", s3.endpoint(), null, null, null);
+        try (Remote s3r = new S3Remote(rc, S3ProxyServer.credentials(), 2);
+             Remote dir = new DirectoryRemote("local", tmp.resolve("dir-remote"))) {
+            for (Remote r : List.of(s3r, dir)) {
+                r.writeRef("refs/pems/latest", "one".getBytes(), null);
+                assertThrows(RefConflictException.class, () -> r.writeRef("refs/pems/latest", "x".getBytes(), null));
+                Remote.Ref read = r.readRef("refs/pems/latest").orElseThrow();
+                r.writeRef("refs/pems/latest", "two".getBytes(), read.etag());
+                assertThrows(RefConflictException.class, () -> r.writeRef("refs/pems/latest", "three".getBytes(), read.etag()));
+                assertEquals("two", new String(r.readRef("refs/pems/latest").orElseThrow().content()));
+            }
+        }
+    }
+
+    @Test
+    void localChangesAreNotOverwrittenWithoutForce() throws Exception {
+        DataProjects.Project p = pushed("p");
+        String v1 = LockFile.read(p.dir()).get("pems").version();
+        p.write("data/pems/a.csv", "id\n1\n2\n");
+        p.run("data add data/pems");
+        p.write("data/pems/a.csv", "id\nmy unsaved work\n");
+        UserError e = fails(p, "data checkout pems@" + v1.substring(0, 8));
+        assertTrue(e.getMessage().contains("a.csv") && e.getMessage().contains("--force"), e.getMessage());
+        assertEquals("id\nmy unsaved work\n", Files.readString(p.dir().resolve("data/pems/a.csv")));
+        p.run("data checkout pems@" + v1.substring(0, 8) + " --force");
+        assertEquals("id\n1\n", Files.readString(p.dir().resolve("data/pems/a.csv")));
+    }
+
+    @Test
+    void largeFilesGoInPartsAndAnObjectPresentIsNotSentAgain() throws Exception {
+        RemoteConfig rc = new RemoteConfig("team", "s3://lab/multipart", s3.endpoint(), null, null, null);
+        Path big = tmp.resolve("big.bin");
+        byte[] data = new byte[12 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(big, data);
+        String sha = Sha256.ofFile(big);
+        try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 3, 5L << 20, 5L << 20)) {
+            assertTrue(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length));
+            assertFalse(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length), "present: not sent twice");
+            Path back = tmp.resolve("back.bin");
+            r.download(RemoteLayout.object(sha), back, data.length);
+            assertEquals(sha, Sha256.ofFile(back));
+            Path small = Files.writeString(tmp.resolve("small"), "hello");
+            String s = Sha256.ofFile(small);
+            assertTrue(r.putFileIfAbsent(RemoteLayout.object(s), small, s, 5));
+            assertFalse(r.putFileIfAbsent(RemoteLayout.object(s), small, s, 5), "If-None-Match: * refused the second put");
+        }
+    }
+}
