@@ -46,7 +46,7 @@ final class RunLog {
         if (provenance.get("snapshot") instanceof Map<?, ?> s && s.get("id") instanceof String sid) {
             snapshot = sid;
         }
-        if (provenance.get("datasets") instanceof List<?> list) {
+        if (provenance.get("data") instanceof Map<?, ?> data && data.get("datasets") instanceof List<?> list) {
             for (Object o : list) {
                 if (o instanceof Map<?, ?> m && m.get("dataset") != null && m.get("version") != null) {
                     datasets.add(Map.of("dataset", String.valueOf(m.get("dataset")), "version", String.valueOf(m.get("version"))));

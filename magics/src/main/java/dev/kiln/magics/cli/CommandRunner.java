@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.util.List;
+import dev.kiln.magics.record.ProvenanceRecords;
 import picocli.CommandLine;
 
 /**
@@ -69,6 +70,7 @@ public final class CommandRunner {
         CommandLine.ParseResult parsed = cl.getParseResult();
         Object value = parsed == null ? null : leaf(cl, parsed).getExecutionResult();
         if (value instanceof Result r) {
+            ProvenanceRecords.send(session, r.provenance());
             String printed = out.toString();
             return printed.isEmpty() ? r : combine(printed, r);
         }

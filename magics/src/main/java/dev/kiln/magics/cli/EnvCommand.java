@@ -7,10 +7,6 @@ import dev.kiln.magics.env.EnvironmentRecorder;
 import dev.kiln.magics.env.RestorePlan;
 import dev.kiln.magics.env.SnapshotDiff;
 import dev.kiln.magics.env.SnapshotStore;
-import dev.kiln.magics.record.Recorder;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,17 +46,6 @@ public final class EnvCommand implements Callable<Result> {
     static final class Snapshot implements Callable<Result> {
         private final Session session;
 
-        /** The snapshot as the sidecar records it: its id and environment, the notebook and the time. */
-        private Map<String, Object> sidecarRecord(EnvSnapshot s) {
-            Map<String, Object> r = new LinkedHashMap<>(s.provenance());
-            String notebook = session.env().get("JPY_SESSION_NAME");
-            if (notebook != null && !notebook.isBlank()) {
-                r.put("notebook", notebook);
-            }
-            r.put("time", Instant.now().toString());
-            return r;
-        }
-
         @Option(names = "--all-jars", description = "List every jar, not only those added at run time.")
         boolean allJars;
 
@@ -82,7 +67,6 @@ public final class EnvCommand implements Callable<Result> {
                 SnapshotStore store = new SnapshotStore(session.projectDir());
                 store.save(s, session.origin());
                 stored = session.projectDir().relativize(store.dir().resolve(s.id() + ".json")).toString();
-                Recorder.of(session).recordSnapshot(sidecarRecord(s));
             }
             Result r = EnvResults.snapshot(s, stored, allJars);
             if (!json) {

@@ -118,7 +118,7 @@ public final class ParquetCommand implements Callable<Result> {
                 throw new UserError("parquet convert: " + e.getMessage() + ".");
             }
             ConversionReport report = new CsvToParquet(o, session.progress()).convert(in, out);
-            Map<String, Object> extra = ConversionRecorder.find().recordConversion(report, session.projectDir());
+            Map<String, Object> extra = ConversionRecorder.find().recordConversion(report, session);
             return new ConversionResult(report, session.origin(), extra);
         }
 

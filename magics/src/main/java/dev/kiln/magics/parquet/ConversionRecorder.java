@@ -1,6 +1,6 @@
 package dev.kiln.magics.parquet;
 
-import java.nio.file.Path;
+import dev.kiln.magics.cli.Session;
 import java.util.Map;
 
 /**
@@ -15,13 +15,13 @@ public interface ConversionRecorder {
     /**
      * Called once after the output is in place.
      *
-     * @param projectDir the project the command ran in
+     * @param session the session the command ran in (its project and environment)
      * @return provenance to add to the command's result (e.g. the new version's id); empty when the
      *         input is not tracked
      */
-    Map<String, Object> recordConversion(ConversionReport report, Path projectDir) throws Exception;
+    Map<String, Object> recordConversion(ConversionReport report, Session session) throws Exception;
 
-    ConversionRecorder NONE = (report, projectDir) -> Map.of();
+    ConversionRecorder NONE = (report, session) -> Map.of();
 
     /** All recorders on the class path as one (their provenance merged), or {@link #NONE}. */
     static ConversionRecorder find() {
@@ -30,10 +30,10 @@ public interface ConversionRecorder {
         if (all.isEmpty()) {
             return NONE;
         }
-        return (report, projectDir) -> {
+        return (report, session) -> {
             Map<String, Object> merged = new java.util.LinkedHashMap<>();
             for (ConversionRecorder r : all) {
-                merged.putAll(r.recordConversion(report, projectDir));
+                merged.putAll(r.recordConversion(report, session));
             }
             return merged;
         };

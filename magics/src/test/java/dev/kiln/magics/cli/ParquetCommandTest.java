@@ -107,31 +107,6 @@ class ParquetCommandTest {
         assertTrue(Files.exists(dir.resolve("in.parquet")));
     }
 
-    /** Stands in for %data's recorder: answers only in projects that hold a {@code .probe-lineage} file. */
-    public static final class LineageProbe implements dev.kiln.magics.parquet.ConversionRecorder {
-        static final List<dev.kiln.magics.parquet.ConversionReport> SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public Map<String, Object> recordConversion(dev.kiln.magics.parquet.ConversionReport report, Path projectDir) {
-            if (!Files.exists(projectDir.resolve(".probe-lineage"))) {
-                return Map.of();
-            }
-            SEEN.add(report);
-            return Map.of("datasetVersion", "probe-" + report.rows());
-        }
-    }
-
-    @Test
-    void aFinishedConversionReachesTheLineageHook() throws Exception {
-        Files.writeString(dir.resolve(".probe-lineage"), "");
-        Files.writeString(dir.resolve("in.csv"), "a\n1\n2\n3\n");
-        Result r = runner().run(List.of("parquet", "convert", "in.csv", "--codec", "gzip"));
-        assertEquals("probe-3", r.provenance().get("datasetVersion"));
-        dev.kiln.magics.parquet.ConversionReport seen = LineageProbe.SEEN.get(LineageProbe.SEEN.size() - 1);
-        assertEquals(dir.resolve("in.csv"), seen.input());
-        assertEquals("gzip", seen.options().describe().get("codec"));
-    }
-
     /** The CLI converts in a JVM whose class path has no Hadoop jar at all. */
     @Test
     void writingNeedsNoHadoopJar() throws Exception {

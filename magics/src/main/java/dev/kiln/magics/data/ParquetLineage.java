@@ -1,0 +1,59 @@
+package dev.kiln.magics.data;
+
+import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.parquet.ConversionRecorder;
+import dev.kiln.magics.parquet.ConversionReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * When the project tracks a conversion's input with {@code %data}, records the Parquet output as a
+ * new version of a dataset whose lineage names the input's version and the converter's settings.
+ * The output dataset is the one already tracking the output folder, else one named after it.
+ */
+public final class ParquetLineage implements ConversionRecorder {
+
+    @Override
+    public Map<String, Object> recordConversion(ConversionReport report, Session session) {
+        try (DataRepository repo = DataRepository.open(session.projectDir(), session.env())) {
+            Optional<DataRepository.Tracked> input = repo.tracking(report.input());
+            if (input.isEmpty()) {
+                return Map.of();
+            }
+            Path dir = Files.isDirectory(report.output()) ? report.output() : report.output().getParent();
+            String name = repo.tracking(dir).map(DataRepository.Tracked::dataset)
+                    .orElseGet(() -> freeName(repo, dir.getFileName().toString()));
+            DataRepository.Tracked in = input.get();
+            String via = "parquet convert " + report.options().describe();
+            DataRepository.AddResult r = repo.recordVersion(name, dir,
+                    "parquet convert of " + in.dataset() + "@" + in.version().substring(0, 12),
+                    List.of(new Lineage(in.dataset(), in.version(), via)));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("dataset", r.dataset());
+            out.put("version", r.version());
+            out.put("manifest", r.manifest());
+            out.put("path", r.path());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("command", "parquet convert");
+            data.put("datasets", List.of(out));
+            data.put("lineage", List.of(Map.of("dataset", in.dataset(), "version", in.version())));
+            return Map.of("data", data);
+        } catch (UserError e) {
+            // the Parquet output is in place; only its versioning failed, and the user should know why
+            return Map.of("data", Map.of("command", "parquet convert", "warning", e.getMessage()));
+        }
+    }
+
+    private static String freeName(DataRepository repo, String base) {
+        String name = base;
+        for (int i = 2; repo.lockFile().get(name) != null; i++) {
+            name = base + "-parquet" + (i == 2 ? "" : "-" + i);
+        }
+        return name;
+    }
+}
