@@ -1,0 +1,88 @@
+package dev.kiln.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.sidecar.SidecarServer;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kernel finds the sidecar by itself and records its run and the snapshots its cells take. */
+class KernelRecordsToSidecarTest {
+
+    static final String TOKEN = "kernel-test-token-0123456789abcdef";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aNotebooksRunAndSnapshotReachTheSidecar() throws Exception {
+        try (SidecarServer sidecar = SidecarServer.start(
+                new SidecarServer.Options("127.0.0.1", 0, tmp.resolve("sidecar.db").toString(), TOKEN, 1 << 20))) {
+            Path project = Files.createDirectories(tmp.resolve("project"));
+            ObjectNode nb = JSON.createObjectNode();
+            nb.put("nbformat", 4).put("nbformat_minor", 5);
+            nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Java (Kiln)").put("language", "java");
+            ArrayNode cells = nb.putArray("cells");
+            for (String source : new String[] {"%env snapshot", "1 + 1"}) {
+                ObjectNode c = cells.addObject();
+                c.put("cell_type", "code").put("source", source).putObject("metadata");
+                c.putArray("outputs");
+                c.putNull("execution_count");
+            }
+            Path in = tmp.resolve("analysis.ipynb");
+            Path out = tmp.resolve("executed.ipynb");
+            JSON.writeValue(in.toFile(), nb);
+
+            String url = "http://127.0.0.1:" + sidecar.port();
+            new PythonTests(tmp).pytest(Path.of("src/test/python/test_execute_given_notebook.py"), Map.of(
+                    "KILN_NOTEBOOK_IN", in.toString(), "KILN_NOTEBOOK_OUT", out.toString(),
+                    "KILN_NOTEBOOK_CWD", project.toString(), "JPY_SESSION_NAME", "analysis.ipynb",
+                    "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN,
+                    "KILN_CACHE_DIR", tmp.resolve("cache").toString()));
+
+            JsonNode executed = JSON.readTree(out.toFile());
+            String snapshotId = executed.at("/cells/0/outputs/0/metadata/kiln/snapshot/id").asText();
+            assertEquals(64, snapshotId.length(), executed.toPrettyString());
+
+            String notebook = URLEncoder.encode("analysis.ipynb", StandardCharsets.UTF_8);
+            JsonNode snapshots = poll(url + "/api/snapshots?notebook=" + notebook, n -> n.toString().contains(snapshotId));
+            assertTrue(snapshots.toString().contains(snapshotId), snapshots.toString());
+            JsonNode runs = poll(url + "/api/runs?notebook=" + notebook, n -> n.toString().contains(snapshotId));
+            assertTrue(runs.toString().contains("\"snapshot\":\"" + snapshotId + "\""), runs.toString());
+            assertTrue(!Files.exists(project.resolve(".kiln/spool")) || Files.list(project.resolve(".kiln/spool"))
+                    .noneMatch(p -> p.toString().endsWith(".json")), "everything was delivered, nothing left spooled");
+        }
+    }
+
+    /** GETs {@code url} until {@code done} holds (records arrive asynchronously), at most 30 s. */
+    private static JsonNode poll(String url, java.util.function.Predicate<JsonNode> done) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode last = null;
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            last = JSON.readTree(r.body());
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+}
