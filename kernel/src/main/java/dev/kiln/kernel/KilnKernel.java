@@ -133,6 +133,10 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
      * opens this session's run in the sidecar (or its spool, when no sidecar runs).
      */
     void startEvaluator(String sessionId) {
+        startEvaluator(sessionId, true);
+    }
+
+    private void startEvaluator(String sessionId, boolean record) {
         Thread t = new Thread(() -> {
             try {
                 List<Path> cp = new ArrayList<>();
@@ -145,9 +149,11 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 ev.eval("1", "warm-up", 0); // the first evaluation loads the compiler: do it before the user's
                 evaluator.complete(ev);
                 renderers.discover();
-                RunLog log = new RunLog(Recorder.of(session), session.env(), sessionId);
-                log.started();
-                runLog = log;
+                if (record) {
+                    RunLog log = new RunLog(Recorder.of(session), session.env(), sessionId);
+                    log.started();
+                    runLog = log;
+                }
             } catch (Throwable e) {
                 evaluator.completeExceptionally(e);
             }
@@ -508,7 +514,41 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
 
     // ---- start ----
 
+    /**
+     * A short workload for building a class-data-sharing archive ({@code kiln kernel install} runs
+     * it with {@code -XX:ArchiveClassesAtExit}): the classes a kernel loads to start, answer and run
+     * cells, so that later kernels map them instead of loading them.
+     */
+    private static void train() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        CellOutput output = new CellOutput(System.out, System.err);
+        KilnKernel kernel = new KilnKernel(output, new SessionHistory());
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        KilnConnection connection = new KilnConnection(new KernelConnectionProperties("127.0.0.1", ports[0], ports[1],
+                ports[2], ports[3], ports[4], "tcp", "hmac-sha256", UUID.randomUUID().toString()));
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        kernel.startEvaluator("train", false);
+        JavaEvaluator ev = kernel.evaluator();
+        ev.eval("var xs = java.util.stream.IntStream.range(0, 100).boxed().toList();\nxs.size()", "train", 0);
+        ev.complete("Math.ma", 7);
+        ev.isComplete("for (;;) {");
+        kernel.renderers.render(java.util.List.of(1, 2), "[1, 2]");
+        kernel.magics.run(List.of("help"));
+        connection.close();
+        System.exit(0);
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            train();
+            return;
+        }
         if (args.length != 1) {
             System.err.println("Usage: java dev.kiln.kernel.KilnKernel CONNECTION_FILE (Jupyter passes it; see 'kiln kernel install')");
             System.exit(2);

@@ -45,6 +45,9 @@ public final class KernelCommand implements Runnable {
         @Option(names = "--jvm-option", paramLabel = "OPTION", description = "An extra JVM option for the kernel, e.g. --jvm-option=-Xmx8g (repeatable)")
         List<String> jvmOptions = new ArrayList<>();
 
+        @Option(names = "--no-cds", description = "Skip the class-data-sharing archive that makes the kernel start faster")
+        boolean noCds;
+
         private final Session session;
 
         public Install(Session session) {
@@ -57,7 +60,8 @@ public final class KernelCommand implements Runnable {
                     ? where.prefix.toAbsolutePath().resolve("share").resolve("jupyter")
                     : KernelSpec.userDataDir(session.env());
             try {
-                Path dir = KernelSpec.current(jvmOptions).install(dataDir);
+                KernelSpec spec = KernelSpec.current(jvmOptions);
+                Path dir = noCds ? spec.install(dataDir) : spec.installWithSharedArchive(dataDir, session.err());
                 return Result.ofText("Installed kernelspec 'kiln' (Java (Kiln)) in " + dir);
             } catch (IOException e) {
                 throw new UserError("Could not write the kernelspec under " + dataDir + ": " + e.getMessage()

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts this JVM on the Kiln kernel
@@ -32,14 +33,70 @@ public final class KernelSpec {
             "-XX:+UseSerialGC",
             "-Xshare:auto");
 
-    private final String java;
+    private final String javaExecutable;
     private final String classpath;
     private final List<String> extraOptions;
+    private Path sharedArchive;
 
     public KernelSpec(String java, String classpath, List<String> extraOptions) {
-        this.java = java;
+        this.javaExecutable = java;
         this.classpath = classpath;
         this.extraOptions = List.copyOf(extraOptions);
+    }
+
+    /**
+     * Installs, with a class-data-sharing archive trained on a short kernel workload next to
+     * {@code kernel.json}, so that kernels map Kiln's classes instead of loading them (a faster
+     * start). The archive is rebuilt only when the JVM or the jars changed; if training fails the
+     * kernelspec is installed without it.
+     *
+     * @return the kernel's folder
+     */
+    public Path installWithSharedArchive(Path dataDir, java.io.PrintStream log) throws IOException {
+        Path dir = dataDir.resolve("kernels").resolve(NAME);
+        Files.createDirectories(dir);
+        Path archive = dir.resolve("kiln.jsa");
+        Path keyFile = dir.resolve("kiln.jsa.key");
+        String key = javaExecutable + "\n" + classpath + "\n" + newestJar();
+        if (!Files.isRegularFile(archive) || !Files.isRegularFile(keyFile) || !Files.readString(keyFile).equals(key)) {
+            log.println("kiln: training the kernel's class-data-sharing archive (once per build)…");
+            Files.deleteIfExists(archive);
+            List<String> cmd = new ArrayList<>(List.of(javaExecutable));
+            cmd.addAll(JVM_OPTIONS);
+            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KilnKernel.class.getName(), "--train"));
+            try {
+                Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                boolean done = p.waitFor(180, TimeUnit.SECONDS);
+                if (!done) {
+                    p.destroyForcibly();
+                }
+                if (done && p.exitValue() == 0 && Files.isRegularFile(archive)) {
+                    Files.writeString(keyFile, key);
+                } else {
+                    log.println("kiln: the archive could not be built; the kernel starts without it");
+                    Files.deleteIfExists(archive);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while training the kernel's archive", e);
+            }
+        }
+        if (Files.isRegularFile(archive)) {
+            sharedArchive = archive;
+        }
+        return install(dataDir);
+    }
+
+    /** When the jars in Kiln's lib folder last changed (0 outside an installed lib folder). */
+    private static long newestJar() throws IOException {
+        Optional<Path> home = kilnHome();
+        if (home.isEmpty()) {
+            return 0;
+        }
+        try (var jars = Files.list(home.get().resolve("lib"))) {
+            return jars.mapToLong(p -> p.toFile().lastModified()).max().orElse(0);
+        }
     }
 
     /** The kernelspec of the running JVM and class path. */
@@ -74,15 +131,18 @@ public final class KernelSpec {
 
     /** The command line that runs {@code kiln ARGS} with this JVM and class path. */
     public List<String> cli(String... args) {
-        List<String> argv = new ArrayList<>(List.of(java, "-cp", classpath, "dev.kiln.magics.cli.Main"));
+        List<String> argv = new ArrayList<>(List.of(javaExecutable, "-cp", classpath, "dev.kiln.magics.cli.Main"));
         argv.addAll(List.of(args));
         return argv;
     }
 
     public List<String> argv() {
         List<String> argv = new ArrayList<>();
-        argv.add(java);
+        argv.add(javaExecutable);
         argv.addAll(JVM_OPTIONS);
+        if (sharedArchive != null) {
+            argv.add("-XX:SharedArchiveFile=" + sharedArchive);
+        }
         argv.addAll(extraOptions);
         argv.add("-cp");
         argv.add(classpath);
@@ -108,6 +168,8 @@ public final class KernelSpec {
         Path tmp = Files.createTempFile(dir, "kernel.json.", ".tmp");
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), json());
+            // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

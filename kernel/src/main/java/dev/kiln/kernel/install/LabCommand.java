@@ -48,7 +48,7 @@ public final class LabCommand implements Callable<Result> {
     @Override
     public Result call() throws Exception {
         KernelSpec spec = KernelSpec.current(List.of());
-        Path kernelDir = spec.install(KernelSpec.userDataDir(session.env()));
+        Path kernelDir = spec.installWithSharedArchive(KernelSpec.userDataDir(session.env()), session.err());
         session.err().println("kiln: kernelspec installed in " + kernelDir);
         String program = jupyter != null ? jupyter : findFrontEnd().orElseThrow(() -> new UserError(
                 "Jupyter is not installed. Run it through ./kiln (which installs Debian's jupyter-notebook), "
