@@ -83,6 +83,8 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
 
     private static final List<Class<?>> BUILT_IN_MAGICS = List.of(MavenMagic.class, ClasspathMagic.class, HelpMagic.class);
 
+    private static final boolean TIMING = Boolean.getBoolean("kiln.timing");
+    private static final java.io.PrintStream LOG_ERR = System.err;
     private final SessionHistory sessionHistory;
     private final CellOutput output;
     private final Renderers renderers = Renderers.on(KilnKernel.class.getClassLoader());
@@ -180,6 +182,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     @Override
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
+        long t0 = System.nanoTime();
         ExecuteRequest request = message.getContent();
         String code = request.getCode();
         boolean silent = request.isSilent();
@@ -226,6 +229,9 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 sessionHistory.add(count, code, resultText);
             }
             recordProvenance(count);
+            if (TIMING) {
+                LOG_ERR.println("kiln: cell " + count + " took " + (System.nanoTime() - t0) / 1_000_000.0 + " ms in the kernel");
+            }
         }
     }
 
