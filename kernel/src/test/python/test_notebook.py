@@ -26,6 +26,8 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
         code('demo.Greeter.greet("Kiln")'),
         code('System.out.println("a");\nSystem.err.println("b");\nSystem.out.println("c");'),
         code("%help maven"),
+        code("%classpath " + os.path.join(os.environ["KILN_MAVEN_LOCAL"], "demo", "greeter", "1.0", "greeter-1.0.jar")),
+        code("%classpath"),
     ]
     client = NotebookClient(
         nb,
@@ -36,7 +38,7 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
     )
     client.execute()
 
-    first, busy, after, maven, greet, streams, helped = nb.cells
+    first, busy, after, maven, greet, streams, helped, added, listed = nb.cells
     assert outputs_of(first, "execute_result")[0].data["text/plain"] == "21"
 
     errors = outputs_of(busy, "error")
@@ -52,6 +54,9 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
     assert [n for n, _ in texts] == ["stdout", "stderr", "stdout"]
 
     assert "Usage: kiln maven" in outputs_of(helped, "execute_result")[0].data["text/plain"]
+
+    assert "Added 1 entry to the class path" in outputs_of(added, "execute_result")[0].data["text/plain"]
+    assert "greeter-1.0.jar" in outputs_of(listed, "execute_result")[0].data["text/plain"]
 
     path = tmp_path / "executed.ipynb"
     nbformat.write(nb, path)

@@ -25,6 +25,8 @@ class KernelRecordsToSidecarTest {
 
     static final String TOKEN = "kernel-test-token-0123456789abcdef";
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    static final String GITHUB_TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
 
     @TempDir
     Path tmp;
@@ -53,7 +55,9 @@ class KernelRecordsToSidecarTest {
                     "KILN_NOTEBOOK_IN", in.toString(), "KILN_NOTEBOOK_OUT", out.toString(),
                     "KILN_NOTEBOOK_CWD", project.toString(), "JPY_SESSION_NAME", "analysis.ipynb",
                     "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN,
-                    "KILN_CACHE_DIR", tmp.resolve("cache").toString()));
+                    "KILN_CACHE_DIR", tmp.resolve("cache").toString(),
+                    // real-looking secrets in the kernel's environment must never reach the sidecar
+                    "AWS_SECRET_ACCESS_KEY", SECRET, "GITHUB_TOKEN", GITHUB_TOKEN));
 
             JsonNode executed = JSON.readTree(out.toFile());
             String snapshotId = executed.at("/cells/0/outputs/0/metadata/kiln/snapshot/id").asText();
@@ -64,9 +68,20 @@ class KernelRecordsToSidecarTest {
             assertTrue(snapshots.toString().contains(snapshotId), snapshots.toString());
             JsonNode runs = poll(url + "/api/runs?notebook=" + notebook, n -> n.toString().contains(snapshotId));
             assertTrue(runs.toString().contains("\"snapshot\":\"" + snapshotId + "\""), runs.toString());
+            String stored = get(url + "/api/snapshots/" + snapshotId).toString();
+            assertTrue(stored.contains("AWS_SECRET_ACCESS_KEY"), "the variable is recorded by name: " + stored);
+            assertTrue(!stored.contains(SECRET) && !stored.contains(GITHUB_TOKEN), "never by value");
+            assertTrue(!Files.readString(out).contains(SECRET), "nor in the notebook's outputs");
             assertTrue(!Files.exists(project.resolve(".kiln/spool")) || Files.list(project.resolve(".kiln/spool"))
                     .noneMatch(p -> p.toString().endsWith(".json")), "everything was delivered, nothing left spooled");
         }
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
     }
 
     /** GETs {@code url} until {@code done} holds (records arrive asynchronously), at most 30 s. */
