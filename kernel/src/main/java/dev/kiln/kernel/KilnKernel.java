@@ -93,7 +93,8 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     private final LanguageInfo language;
     private final Session session;
-    private volatile RunLog runLog;
+    /** This session's run in the sidecar, opened once start-up is done; cells may finish before. */
+    private final CompletableFuture<RunLog> runLog = new CompletableFuture<>();
     private final List<Map<String, Object>> cellProvenance = new ArrayList<>();
     private volatile ShellReplyEnvironment current;
     private volatile Thread executing;
@@ -154,7 +155,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 if (record) {
                     RunLog log = new RunLog(Recorder.of(session), session.env(), sessionId);
                     log.started();
-                    runLog = log;
+                    runLog.complete(log);
                 }
             } catch (Throwable e) {
                 evaluator.completeExceptionally(e);
@@ -324,12 +325,11 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     }
 
     private void recordProvenance(int count) {
-        RunLog log = runLog;
         List<Map<String, Object>> seen;
         synchronized (cellProvenance) {
             seen = List.copyOf(cellProvenance);
         }
-        if (log == null || seen.isEmpty()) {
+        if (seen.isEmpty()) {
             return;
         }
         Map<String, Object> merged = new java.util.LinkedHashMap<>();
@@ -344,11 +344,13 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
                 }
             });
         }
-        try {
-            log.cellFinished(count, merged);
-        } catch (RuntimeException e) {
-            output.err().println("kiln: could not record this cell's provenance for the sidecar: " + e.getMessage());
-        }
+        runLog.thenAccept(log -> {
+            try {
+                log.cellFinished(count, merged);
+            } catch (RuntimeException e) {
+                LOG_ERR.println("kiln: could not record cell " + count + "'s provenance for the sidecar: " + e.getMessage());
+            }
+        });
     }
 
     // ---- display ----
