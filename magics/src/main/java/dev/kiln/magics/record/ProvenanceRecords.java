@@ -29,8 +29,8 @@ public final class ProvenanceRecords {
         if (provenance.get("snapshot") instanceof Map<?, ?> snapshot && snapshot.get("id") instanceof String) {
             Map<String, Object> record = new LinkedHashMap<>();
             snapshot.forEach((k, v) -> record.put(String.valueOf(k), v));
-            String notebook = session.env().get("JPY_SESSION_NAME");
-            if (notebook != null && !notebook.isBlank()) {
+            // the notebook as the snapshot recorded it, with anything secret-looking already cut out
+            if (snapshot.get("environment") instanceof Map<?, ?> env && env.get("notebook") instanceof String notebook) {
                 record.put("notebook", notebook);
             }
             record.put("time", Instant.now().toString());
