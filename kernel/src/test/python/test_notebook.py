@@ -16,6 +16,9 @@ def outputs_of(cell, output_type):
 
 
 def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path):
+    data = tmp_path / "data" / "raw" / "x"
+    data.mkdir(parents=True)
+    (data / "a.csv").write_text("k,v\n1,2\n")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "kiln", "display_name": "Java (Kiln)", "language": "java"}
     nb.cells = [
@@ -28,6 +31,7 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
         code("%help maven"),
         code("%classpath " + os.path.join(os.environ["KILN_MAVEN_LOCAL"], "demo", "greeter", "1.0", "greeter-1.0.jar")),
         code("%classpath"),
+        code('%data add data/raw/x -m "first"'),
     ]
     client = NotebookClient(
         nb,
@@ -38,7 +42,7 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
     )
     client.execute()
 
-    first, busy, after, maven, greet, streams, helped, added, listed = nb.cells
+    first, busy, after, maven, greet, streams, helped, added, listed, versioned = nb.cells
     assert outputs_of(first, "execute_result")[0].data["text/plain"] == "21"
 
     errors = outputs_of(busy, "error")
@@ -57,6 +61,14 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
 
     assert "Added 1 entry to the class path" in outputs_of(added, "execute_result")[0].data["text/plain"]
     assert "greeter-1.0.jar" in outputs_of(listed, "execute_result")[0].data["text/plain"]
+
+    # the magic's progress bar is a display updated in place (update_display_data) until done
+    bars = [o for o in outputs_of(versioned, "display_data") if o.data["text/plain"].startswith("add x")]
+    assert len(bars) == 1 and bars[0].data["text/plain"].endswith("done"), versioned.outputs
+    assert "<progress" in bars[0].data["text/html"]
+    result = outputs_of(versioned, "execute_result")[0]
+    assert result.data["text/plain"].startswith("Added x@"), result.data
+    assert result.metadata["kiln"]["data"]["datasets"][0]["dataset"] == "x", "the output carries its provenance"
 
     path = tmp_path / "executed.ipynb"
     nbformat.write(nb, path)

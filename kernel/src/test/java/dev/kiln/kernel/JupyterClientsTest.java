@@ -55,7 +55,8 @@ class JupyterClientsTest {
     @Test
     void notebookRunsEndToEndWithInterruptAndOfflineMaven() throws Exception {
         String out = python.pytest(Path.of("src/test/python/test_notebook.py"),
-                Map.of("KILN_MAVEN_LOCAL", mavenRepo.toString(), "KILN_OFFLINE", "1"));
+                Map.of("KILN_MAVEN_LOCAL", mavenRepo.toString(), "KILN_OFFLINE", "1",
+                        "KILN_CACHE_DIR", tmp.resolve("cache").toString()));
         assertTrue(out.contains("1 passed"), out);
     }
 
