@@ -1,0 +1,114 @@
+"""Asserts the outputs of docker/test/image-test.ipynb as executed inside Kiln's image.
+
+  check-notebook.py EXECUTED.ipynb IMAGE REVISION VERSION
+
+Cells are found by their tag; a cell the run left out (tag "pending", see docker/test-image) must
+not be in the executed notebook at all. Exit status 1 with every failed expectation listed.
+"""
+import base64
+import json
+import struct
+import sys
+
+failures = []
+
+
+def expect(condition, message):
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def cells(nb):
+    return {c["metadata"]["tags"][0]: c for c in nb["cells"] if c["cell_type"] == "code"}
+
+
+def outputs(cell, kind=None):
+    return [o for o in cell["outputs"] if kind is None or o["output_type"] == kind]
+
+
+def text(cell):
+    """Everything the cell printed or returned as text/plain."""
+    parts = []
+    for o in cell["outputs"]:
+        if o["output_type"] == "stream":
+            parts.append(o["text"] if isinstance(o["text"], str) else "".join(o["text"]))
+        elif "data" in o and "text/plain" in o["data"]:
+            t = o["data"]["text/plain"]
+            parts.append(t if isinstance(t, str) else "".join(t))
+    return "\n".join(parts)
+
+
+def png_size(data):
+    raw = base64.b64decode(data if isinstance(data, str) else "".join(data))
+    if raw[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", raw[16:24])
+
+
+def main(path, image, revision, version):
+    with open(path, encoding="utf-8") as f:
+        nb = json.load(f)
+    by_tag = cells(nb)
+    for tag, cell in by_tag.items():
+        for o in outputs(cell, "error"):
+            failures.append("cell %s raised %s: %s" % (tag, o.get("ename"), o.get("evalue")))
+
+    expect(text(by_tag["arith"]).strip() == "42", "arith: 20 + 22 should show 42, got %r" % text(by_tag["arith"]))
+
+    env_text = text(by_tag["env"])
+    start = env_text.find("{")
+    try:
+        snapshot = json.loads(env_text[start:]) if start >= 0 else None
+    except ValueError as e:
+        snapshot = None
+        failures.append("env: %%env snapshot --json printed no JSON (%s): %r" % (e, env_text[:300]))
+    if snapshot is not None:
+        img = snapshot.get("environment", {}).get("image") or {}
+        expect(img.get("name") == image, "env: snapshot image name %r, expected %r" % (img.get("name"), image))
+        expect(img.get("revision") == revision, "env: snapshot image revision %r, expected %r" % (img.get("revision"), revision))
+        expect(img.get("version") == version, "env: snapshot Kiln version %r, expected %r" % (img.get("version"), version))
+        jvm = json.dumps(snapshot.get("environment", {}).get("jvm", {}))
+        expect('"17' in jvm, "env: the kernel should run on Java 17, snapshot says %s" % jvm)
+    stored = text(by_tag["env-store"])
+    expect(".kiln/snapshots/" in stored, "env-store: %%env snapshot should store under .kiln/snapshots/, got %r" % stored[:300])
+
+    pngs = [o["data"]["image/png"] for o in outputs(by_tag["image"]) if "image/png" in o.get("data", {})]
+    if expect(len(pngs) == 1, "image: display(image) should show one image/png, got %d" % len(pngs)):
+        expect(png_size(pngs[0]) == (240, 120), "image: PNG should be 240x120, got %r" % (png_size(pngs[0]),))
+    expect(text(by_tag["image"]).strip().endswith("true"), "image: fonts should be available (fontconfig + DejaVu)")
+
+    if "group" in by_tag:
+        expect(text(by_tag["group"]).strip() == "4.0", "group: mean of 1,2,3,4,10 from the ml group's commons-math3 should be 4.0, got %r" % text(by_tag["group"]))
+
+    if "chart" in by_tag:
+        charts = [o["data"]["image/png"] for o in outputs(by_tag["chart"]) if "image/png" in o.get("data", {})]
+        if expect(len(charts) == 1, "chart: an XChart value should show as one image/png, got %d" % len(charts)):
+            expect(png_size(charts[0]) is not None, "chart: the image/png is not a PNG")
+
+    if "data-push" in by_tag:
+        expect("climate" in text(by_tag["data-add"]), "data-add: should name the dataset climate: %r" % text(by_tag["data-add"])[:300])
+        expect("climate" in text(by_tag["data-push"]), "data-push: should report climate: %r" % text(by_tag["data-push"])[:300])
+        expect("climate" in text(by_tag["data-pull"]), "data-pull: should report climate: %r" % text(by_tag["data-pull"])[:300])
+        kiln_meta = [o.get("metadata", {}).get("kiln") for o in by_tag["data-push"]["outputs"] if o.get("metadata", {}).get("kiln")]
+        expect(kiln_meta, "data-push: the output should carry metadata.kiln provenance")
+
+    if "parquet-show" in by_tag:
+        shown = text(by_tag["parquet-show"])
+        for word in ("city", "month", "temp"):
+            expect(word in shown, "parquet-show: should list column %s: %r" % (word, shown[:400]))
+        expect("4" in shown, "parquet-show: should report 4 rows: %r" % shown[:400])
+
+    if failures:
+        print("notebook outputs: %d failed expectation(s)" % len(failures))
+        for f in failures:
+            print("  - " + f)
+        return 1
+    print("notebook outputs: all expectations met (%s)" % ", ".join(sorted(by_tag)))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    sys.exit(main(*sys.argv[1:]))
