@@ -81,10 +81,17 @@ def main(path, image, revision, version):
     if "group" in by_tag:
         expect(text(by_tag["group"]).strip() == "4.0", "group: mean of 1,2,3,4,10 from the ml group's commons-math3 should be 4.0, got %r" % text(by_tag["group"]))
 
-    if "chart" in by_tag:
-        charts = [o["data"]["image/png"] for o in outputs(by_tag["chart"]) if "image/png" in o.get("data", {})]
-        if expect(len(charts) == 1, "chart: an XChart value should show as one image/png, got %d" % len(charts)):
-            expect(png_size(charts[0]) is not None, "chart: the image/png is not a PNG")
+    for tag in ("chart", "histogram"):
+        charts = [o["data"]["image/png"] for o in outputs(by_tag[tag]) if "image/png" in o.get("data", {})]
+        if expect(len(charts) == 1, "%s: the chart should show as one image/png, got %d" % (tag, len(charts))):
+            size = png_size(charts[0])
+            expect(size is not None and size[0] >= 200 and size[1] >= 100, "%s: not a chart-sized PNG: %r" % (tag, size))
+
+    html = [o["data"]["text/html"] for o in outputs(by_tag["table"]) if "text/html" in o.get("data", {})]
+    if expect(len(html) == 1, "table: a Tablesaw table should show as text/html, got %d" % len(html)):
+        page = html[0] if isinstance(html[0], str) else "".join(html[0])
+        for word in ("<table", "city", "temp", "Rome", "12.5"):
+            expect(word in page, "table: the HTML should hold %r" % word)
 
     if "data-push" in by_tag:
         expect("climate" in text(by_tag["data-add"]), "data-add: should name the dataset climate: %r" % text(by_tag["data-add"])[:300])

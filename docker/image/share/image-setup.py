@@ -57,6 +57,8 @@ TRAINING_CELLS = [
     "var g = image.createGraphics();\ng.drawString(\"Kiln\", 10, 25);\ng.dispose();\ndisplay(image);",
     "System.out.println(java.util.List.of(1, 2, 3));",
     "int broken = \"not a number\";",
+    "var table = tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.DoubleColumn.create(\"x\", 1.0, 2.5, 4.0));\ntable",
+    "dev.kiln.magics.viz.Plot.histogram(table, \"x\")",
     "%help",
     "%env snapshot --no-store",
     "%data --help",
