@@ -7,6 +7,7 @@ not be in the executed notebook at all. Exit status 1 with every failed expectat
 """
 import base64
 import json
+import re
 import struct
 import sys
 
@@ -96,7 +97,10 @@ def main(path, image, revision, version):
     if "data-push" in by_tag:
         expect("climate" in text(by_tag["data-add"]), "data-add: should name the dataset climate: %r" % text(by_tag["data-add"])[:300])
         expect("climate" in text(by_tag["data-push"]), "data-push: should report climate: %r" % text(by_tag["data-push"])[:300])
-        expect("climate" in text(by_tag["data-pull"]), "data-pull: should report climate: %r" % text(by_tag["data-pull"])[:300])
+        expect(text(by_tag["data-forget"]).strip().endswith("false"), "data-forget: data/climate should be gone")
+        pulled = text(by_tag["data-pull"])
+        expect("climate" in pulled and re.search(r"\b1 fetched", pulled),
+               "data-pull: should fetch the one file back from the remote: %r" % pulled[:300])
         kiln_meta = [o.get("metadata", {}).get("kiln") for o in by_tag["data-push"]["outputs"] if o.get("metadata", {}).get("kiln")]
         expect(kiln_meta, "data-push: the output should carry metadata.kiln provenance")
 
