@@ -104,6 +104,13 @@ def main(path, image, revision, version):
         kiln_meta = [o.get("metadata", {}).get("kiln") for o in by_tag["data-push"]["outputs"] if o.get("metadata", {}).get("kiln")]
         expect(kiln_meta, "data-push: the output should carry metadata.kiln provenance")
 
+    if "parquet-convert" in by_tag:
+        converted = by_tag["parquet-convert"]
+        expect("4 rows" in text(converted), "parquet-convert: should convert 4 rows: %r" % text(converted)[:300])
+        meta = [o.get("metadata", {}).get("kiln") for o in converted["outputs"] if o.get("metadata", {}).get("kiln")]
+        expect(meta and meta[0].get("command") == "parquet convert",
+               "parquet-convert: the output should carry metadata.kiln provenance: %r" % meta)
+
     if "parquet-show" in by_tag:
         shown = text(by_tag["parquet-show"])
         for word in ("city", "month", "temp"):
