@@ -2,8 +2,8 @@
 
   check-notebook.py EXECUTED.ipynb IMAGE REVISION VERSION
 
-Cells are found by their tag; a cell the run left out (tag "pending", see docker/test-image) must
-not be in the executed notebook at all. Exit status 1 with every failed expectation listed.
+Cells are found by their tag (the first of metadata.tags); every cell must be there and have run.
+Exit status 1 with every failed expectation listed.
 """
 import base64
 import json
