@@ -1,5 +1,6 @@
 package dev.kiln.kernel.display;
 
+import dev.kiln.magics.cli.Html;
 import dev.kiln.magics.cli.MimeBundle;
 import dev.kiln.magics.cli.Progress;
 import dev.kiln.magics.cli.ProgressText;

@@ -40,16 +40,6 @@ public final class MavenMagic implements Callable<Result> {
             text.append("  ").append(j.coordinates()).append('\n');
             added.add(j.coordinates());
         }
-        return new Result() {
-            @Override
-            public String text() {
-                return text.toString().stripTrailing();
-            }
-
-            @Override
-            public java.util.Map<String, Object> provenance() {
-                return java.util.Map.of("maven", added);
-            }
-        };
+        return Result.of(text.toString().stripTrailing(), null, java.util.Map.of("maven", added));
     }
 }

@@ -92,22 +92,7 @@ public final class CommandRunner {
     }
 
     private static Result combine(String printed, Result r) {
-        return new Result() {
-            @Override
-            public String text() {
-                return printed + r.text();
-            }
-
-            @Override
-            public String html() {
-                return r.html();
-            }
-
-            @Override
-            public java.util.Map<String, Object> provenance() {
-                return r.provenance();
-            }
-        };
+        return Result.of(printed + r.text(), r.html(), r.provenance());
     }
 
     /** Builds commands whose one-argument constructor takes the session or one of the services. */

@@ -83,7 +83,7 @@ public final class DataCommand implements Callable<Result> {
                         + (r.parent() == null ? "" : "; parent " + shortId(r.parent())) + ". Run 'kiln data push' to publish it."
                         : r.dataset() + "@" + shortId(r.version()) + " is unchanged (" + r.files() + " files, "
                         + ProgressText.bytes(r.size()) + ").";
-                return result(text, table(List.of("dataset", "version", "path", "files", "size", "status"),
+                return Result.of(text, table(List.of("dataset", "version", "path", "files", "size", "status"),
                         List.of(List.of(r.dataset(), shortId(r.version()), r.path(), String.valueOf(r.files()),
                                 ProgressText.bytes(r.size()), r.changed() ? "new version" : "unchanged"))),
                         provenance("add", List.of(ds(r.dataset(), r.version(), r.manifest(), r.path()))));
@@ -123,7 +123,7 @@ public final class DataCommand implements Callable<Result> {
                             ProgressText.bytes(r.bytesSent()), String.valueOf(r.objectsPresent()), r.note()));
                     prov.add(ds(r.dataset(), r.version(), null, null));
                 }
-                return result(sb.toString().stripTrailing(),
+                return Result.of(sb.toString().stripTrailing(),
                         table(List.of("dataset", "version", "objects sent", "bytes sent", "already there", "latest"), rows),
                         provenance("push", prov));
             }
@@ -151,7 +151,7 @@ public final class DataCommand implements Callable<Result> {
             }
             prov.add(d);
         }
-        return result(sb.toString().stripTrailing(),
+        return Result.of(sb.toString().stripTrailing(),
                 table(List.of("dataset", "version", "path", "files", "size", "fetched", "written", "removed"), rows),
                 provenance(command, prov));
     }
@@ -255,7 +255,7 @@ public final class DataCommand implements Callable<Result> {
                     rows.add(List.of(s.dataset(), shortId(s.version()), s.path(), ws, cache, s.remoteState()));
                     prov.add(ds(s.dataset(), s.version(), s.manifest(), s.path()));
                 }
-                return result(sb.toString().stripTrailing(),
+                return Result.of(sb.toString().stripTrailing(),
                         table(List.of("dataset", "version", "path", "workspace", "cache", "remote"), rows),
                         provenance("status", prov));
             }
@@ -305,7 +305,7 @@ public final class DataCommand implements Callable<Result> {
                 String pinned = h.versions().stream().filter(DataRepository.HistoryEntry::pinned).map(DataRepository.HistoryEntry::id)
                         .findFirst().orElse(null);
                 List<Map<String, Object>> prov = pinned == null ? List.of() : List.of(ds(name, pinned, null, null));
-                return result(sb.toString().stripTrailing(),
+                return Result.of(sb.toString().stripTrailing(),
                         table(List.of("id", "tags", "time", "author", "size", "files", "message"), rows),
                         provenance("version", prov));
             }
@@ -348,7 +348,7 @@ public final class DataCommand implements Callable<Result> {
                             .append(c.detail() == null ? "" : "  " + c.detail()).append('\n');
                     rows.add(List.of(c.kind(), c.path(), sizes, c.detail() == null ? "" : c.detail()));
                 }
-                return result(sb.toString().stripTrailing(), table(List.of("change", "path", "size", "CSV"), rows),
+                return Result.of(sb.toString().stripTrailing(), table(List.of("change", "path", "size", "CSV"), rows),
                         provenance("diff", List.of()));
             }
         }
@@ -379,7 +379,7 @@ public final class DataCommand implements Callable<Result> {
                 var t = repo.tag(dataset, tag, at < 0 ? null : name.substring(at + 1), force, common.remote);
                 String text = "Tagged " + t.dataset() + "@" + shortId(t.version()) + " as " + t.tag() + " on " + t.remote()
                         + (t.previous() != null && !t.previous().equals(t.version()) ? " (was " + shortId(t.previous()) + ")" : "") + ".";
-                return result(text, "<p>" + esc(text) + "</p>", provenance("tag", List.of(ds(dataset, t.version(), null, null))));
+                return Result.of(text, "<p>" + Html.escape(text) + "</p>", provenance("tag", List.of(ds(dataset, t.version(), null, null))));
             }
         }
     }
@@ -428,7 +428,7 @@ public final class DataCommand implements Callable<Result> {
                 repo.addRemote(new RemoteConfig(name, url, endpoint, region, profile, pathStyle), makeDefault, force);
                 String text = "Remote '" + name + "' → " + url + (endpoint != null ? " at " + endpoint : "")
                         + (name.equals(repo.defaultRemoteName()) ? " (default)" : "") + ". Saved in kiln.yaml.";
-                return result(text, "<p>" + esc(text) + "</p>", Map.of());
+                return Result.of(text, "<p>" + Html.escape(text) + "</p>", Map.of());
             }
         }
     }
@@ -458,7 +458,7 @@ public final class DataCommand implements Callable<Result> {
                 if (rows.isEmpty()) {
                     return Result.ofText("No remotes. Add one with 'kiln data remote add NAME s3://BUCKET/PREFIX'.");
                 }
-                return result(sb.toString().stripTrailing(),
+                return Result.of(sb.toString().stripTrailing(),
                         table(List.of("name", "url", "endpoint", "region", "profile"), rows), Map.of());
             }
         }
@@ -490,42 +490,20 @@ public final class DataCommand implements Callable<Result> {
         return Map.of("data", data);
     }
 
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
     static String table(List<String> header, List<List<String>> rows) {
         StringBuilder sb = new StringBuilder("<table class=\"kiln-data\"><thead><tr>");
         for (String h : header) {
-            sb.append("<th>").append(esc(h)).append("</th>");
+            sb.append("<th>").append(Html.escape(h)).append("</th>");
         }
         sb.append("</tr></thead><tbody>");
         for (List<String> r : rows) {
             sb.append("<tr>");
             for (String c : r) {
-                sb.append("<td>").append(esc(c)).append("</td>");
+                sb.append("<td>").append(Html.escape(c)).append("</td>");
             }
             sb.append("</tr>");
         }
         return sb.append("</tbody></table>").toString();
     }
 
-    static Result result(String text, String html, Map<String, Object> provenance) {
-        return new Result() {
-            @Override
-            public String text() {
-                return text;
-            }
-
-            @Override
-            public String html() {
-                return html;
-            }
-
-            @Override
-            public Map<String, Object> provenance() {
-                return provenance;
-            }
-        };
-    }
 }

@@ -73,22 +73,7 @@ public final class EnvCommand implements Callable<Result> {
                 return r;
             }
             String text = CanonicalJson.pretty(s);
-            return new Result() {
-                @Override
-                public String text() {
-                    return text;
-                }
-
-                @Override
-                public String html() {
-                    return r.html();
-                }
-
-                @Override
-                public java.util.Map<String, Object> provenance() {
-                    return r.provenance();
-                }
-            };
+            return Result.of(text, r.html(), r.provenance());
         }
     }
 

@@ -238,21 +238,21 @@ public final class ParquetCommand implements Callable<Result> {
         @Override
         public String html() {
             StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-convert\"><table>");
-            row(b, "input", esc(String.valueOf(r.input())));
-            row(b, "output", esc(String.valueOf(r.output())));
+            row(b, "input", Html.escape(String.valueOf(r.input())));
+            row(b, "output", Html.escape(String.valueOf(r.output())));
             row(b, "rows", String.format(Locale.ROOT, "%,d", r.rows()));
             row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut())
                     + String.format(Locale.ROOT, " (%.1f× smaller)", r.ratio()));
             row(b, "time", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s", r.seconds(), r.mibPerSecond()));
             if (r.badRows() > 0) {
-                row(b, "bad rows", r.badRows() + (r.badRowsFile() != null ? " kept in " + esc(r.badRowsFile().toString()) : " skipped"));
+                row(b, "bad rows", r.badRows() + (r.badRowsFile() != null ? " kept in " + Html.escape(r.badRowsFile().toString()) : " skipped"));
             }
             for (String w : r.widened()) {
-                row(b, "widened", esc(w));
+                row(b, "widened", Html.escape(w));
             }
             b.append("</table><table><tr><th>column</th><th>type</th></tr>");
-            r.schema().entrySet().stream().limit(200).forEach(e -> b.append("<tr><td>").append(esc(e.getKey()))
-                    .append("</td><td>").append(esc(e.getValue())).append("</td></tr>"));
+            r.schema().entrySet().stream().limit(200).forEach(e -> b.append("<tr><td>").append(Html.escape(e.getKey()))
+                    .append("</td><td>").append(Html.escape(e.getValue())).append("</td></tr>"));
             return b.append("</table></div>").toString();
         }
 
@@ -310,11 +310,11 @@ public final class ParquetCommand implements Callable<Result> {
         @Override
         public String html() {
             StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-show\"><p>");
-            b.append(esc(String.valueOf(s.path()))).append(String.format(Locale.ROOT, ": %d file(s), %,d rows, %d row group(s), %s",
+            b.append(Html.escape(String.valueOf(s.path()))).append(String.format(Locale.ROOT, ": %d file(s), %,d rows, %d row group(s), %s",
                     s.files(), s.rows(), s.rowGroups(), ProgressText.bytes(s.fileBytes())));
             b.append("</p><table><tr><th>column</th><th>type</th><th>stored</th><th>uncompressed</th><th>ratio</th><th>codec</th></tr>");
             for (ParquetSummary.ColumnSummary c : s.columns()) {
-                b.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(esc(c.type())).append("</td><td>")
+                b.append("<tr><td>").append(Html.escape(c.name())).append("</td><td>").append(Html.escape(c.type())).append("</td><td>")
                         .append(ProgressText.bytes(c.compressedBytes())).append("</td><td>")
                         .append(ProgressText.bytes(c.uncompressedBytes())).append("</td><td>")
                         .append(String.format(Locale.ROOT, "%.1f×", c.ratio())).append("</td><td>").append(c.codecs())
@@ -333,7 +333,4 @@ public final class ParquetCommand implements Callable<Result> {
         b.append("<tr><th>").append(k).append("</th><td>").append(v).append("</td></tr>");
     }
 
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

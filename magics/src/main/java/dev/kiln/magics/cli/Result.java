@@ -26,4 +26,13 @@ public interface Result {
     static Result ofText(String text) {
         return () -> text;
     }
+
+    /** A result with text, HTML ({@code null}: none) and provenance. */
+    static Result of(String text, String html, Map<String, Object> provenance) {
+        return new Simple(text, html, provenance);
+    }
+
+    /** The plain carrier behind {@link #of}. */
+    record Simple(String text, String html, Map<String, Object> provenance) implements Result {
+    }
 }

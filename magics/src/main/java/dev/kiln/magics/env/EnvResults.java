@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.cli.Html;
 import dev.kiln.magics.cli.ProgressText;
 import dev.kiln.magics.cli.Result;
 import java.util.LinkedHashMap;
@@ -9,10 +10,6 @@ import java.util.stream.Collectors;
 
 /** How {@code %env} shows its work: text for a terminal, HTML for a cell, provenance for the output's metadata. */
 public final class EnvResults {
-
-    /** A result from its three parts. */
-    record EnvResult(String text, String html, Map<String, Object> provenance) implements Result {
-    }
 
     /** {@code %env snapshot}: the id, then one line per part of the environment. */
     public static Result snapshot(EnvSnapshot s, String storedAs, boolean allJars) {
@@ -44,23 +41,23 @@ public final class EnvResults {
         }
 
         StringBuilder h = new StringBuilder("<div class=\"kiln-env\"><b>Environment <code title=\"")
-                .append(esc(s.id())).append("\">").append(esc(s.shortId())).append("</code></b>");
+                .append(Html.escape(s.id())).append("\">").append(Html.escape(s.shortId())).append("</code></b>");
         if (storedAs != null) {
-            h.append(" <small>").append(esc(storedAs)).append("</small>");
+            h.append(" <small>").append(Html.escape(storedAs)).append("</small>");
         }
         h.append("<table>");
-        rows.forEach((k, v) -> h.append("<tr><th style=\"text-align:left\">").append(esc(k)).append("</th><td style=\"text-align:left\">")
-                .append(esc(v)).append("</td></tr>"));
+        rows.forEach((k, v) -> h.append("<tr><th style=\"text-align:left\">").append(Html.escape(k)).append("</th><td style=\"text-align:left\">")
+                .append(Html.escape(v)).append("</td></tr>"));
         h.append("</table>");
         h.append("<details><summary>").append(jars.size()).append(" jars</summary>")
                 .append("<table><tr><th>jar</th><th>coordinates</th><th>sha256</th><th>size</th><th>source</th></tr>");
         for (Environment.Jar j : jars) {
-            h.append("<tr><td>").append(esc(j.name())).append("</td><td>").append(esc(j.coordinates() == null ? "" : j.coordinates()))
-                    .append("</td><td><code>").append(esc(SnapshotDiff.shortHash(j.sha256()))).append("</code></td><td>")
-                    .append(esc(ProgressText.bytes(j.size()))).append("</td><td>").append(esc(j.source())).append("</td></tr>");
+            h.append("<tr><td>").append(Html.escape(j.name())).append("</td><td>").append(Html.escape(j.coordinates() == null ? "" : j.coordinates()))
+                    .append("</td><td><code>").append(Html.escape(SnapshotDiff.shortHash(j.sha256()))).append("</code></td><td>")
+                    .append(Html.escape(ProgressText.bytes(j.size()))).append("</td><td>").append(Html.escape(j.source())).append("</td></tr>");
         }
         h.append("</table></details></div>");
-        return new EnvResult(t.toString().stripTrailing(), h.toString(), Map.of("snapshot", s.provenance()));
+        return Result.of(t.toString().stripTrailing(), h.toString(), Map.of("snapshot", s.provenance()));
     }
 
     /** {@code %env diff A B}: the changes that matter first. */
@@ -70,7 +67,7 @@ public final class EnvResults {
         prov.put("from", d.from().id());
         prov.put("to", d.to().id());
         prov.put("level", d.level().word());
-        return new EnvResult(head + changesText(d), "<div class=\"kiln-env-diff\"><b>" + esc(head) + "</b>" + changesHtml(d) + "</div>",
+        return Result.of(head + changesText(d), "<div class=\"kiln-env-diff\"><b>" + Html.escape(head) + "</b>" + changesHtml(d) + "</div>",
                 Map.of("envDiff", prov));
     }
 
@@ -94,46 +91,46 @@ public final class EnvResults {
             case COMPATIBLE -> "#9a6700";
             case DIFFERS -> "#cf222e";
         };
-        String html = "<div class=\"kiln-env-check\"><b style=\"color:" + color + "\">" + esc(level.word()) + "</b> "
-                + esc(head.substring(head.indexOf(':') + 1).strip()) + changesHtml(d) + "</div>";
-        return new EnvResult("Environment check: " + head + changesText(d), html, Map.of("envCheck", prov));
+        String html = "<div class=\"kiln-env-check\"><b style=\"color:" + color + "\">" + Html.escape(level.word()) + "</b> "
+                + Html.escape(head.substring(head.indexOf(':') + 1).strip()) + changesHtml(d) + "</div>";
+        return Result.of("Environment check: " + head + changesText(d), html, Map.of("envCheck", prov));
     }
 
     /** {@code %env restore ID}. */
     public static Result restore(RestorePlan plan, String writtenTo) {
         String text = plan.text() + (writtenTo == null ? "" : "\nWritten to " + writtenTo + "\n");
         StringBuilder h = new StringBuilder("<div class=\"kiln-env-restore\"><b>Restore environment <code>")
-                .append(esc(plan.snapshot().shortId())).append("</code></b><table>");
+                .append(Html.escape(plan.snapshot().shortId())).append("</code></b><table>");
         h.append("<tr><th style=\"text-align:left\">Image</th><td style=\"text-align:left\"><code>")
-                .append(esc(plan.imageReference() == null ? "none recorded" : plan.imageReference())).append("</code></td></tr>");
+                .append(Html.escape(plan.imageReference() == null ? "none recorded" : plan.imageReference())).append("</code></td></tr>");
         if (plan.jvm() != null) {
-            h.append("<tr><th style=\"text-align:left\">JVM</th><td style=\"text-align:left\">").append(esc(plan.jvm())).append("</td></tr>");
+            h.append("<tr><th style=\"text-align:left\">JVM</th><td style=\"text-align:left\">").append(Html.escape(plan.jvm())).append("</td></tr>");
         }
         if (plan.gitCheckout() != null) {
             h.append("<tr><th style=\"text-align:left\">Project</th><td style=\"text-align:left\"><code>")
-                    .append(esc(plan.gitCheckout())).append("</code></td></tr>");
+                    .append(Html.escape(plan.gitCheckout())).append("</code></td></tr>");
         }
         h.append("</table>");
-        h.append("<p>In the notebook:</p><pre>").append(esc(plan.mavenLines().isEmpty() ? "(no %maven additions)"
+        h.append("<p>In the notebook:</p><pre>").append(Html.escape(plan.mavenLines().isEmpty() ? "(no %maven additions)"
                 : String.join("\n", plan.mavenLines()))).append("</pre>");
         if (!plan.dataLines().isEmpty()) {
-            h.append("<p>Datasets:</p><pre>").append(esc(String.join("\n", plan.dataLines()))).append("</pre>");
+            h.append("<p>Datasets:</p><pre>").append(Html.escape(String.join("\n", plan.dataLines()))).append("</pre>");
         }
         if (!plan.unresolvedJars().isEmpty()) {
-            h.append("<p>Jars without Maven coordinates:</p><pre>").append(esc(String.join("\n", plan.unresolvedJars()))).append("</pre>");
+            h.append("<p>Jars without Maven coordinates:</p><pre>").append(Html.escape(String.join("\n", plan.unresolvedJars()))).append("</pre>");
         }
-        h.append("<details><summary>pom.xml fragment</summary><pre>").append(esc(plan.pomFragment())).append("</pre></details>");
+        h.append("<details><summary>pom.xml fragment</summary><pre>").append(Html.escape(plan.pomFragment())).append("</pre></details>");
         if (writtenTo != null) {
-            h.append("<p>Written to <code>").append(esc(writtenTo)).append("</code></p>");
+            h.append("<p>Written to <code>").append(Html.escape(writtenTo)).append("</code></p>");
         }
         h.append("</div>");
-        return new EnvResult(text.stripTrailing(), h.toString(), Map.of("envRestore", plan.snapshot().id()));
+        return Result.of(text.stripTrailing(), h.toString(), Map.of("envRestore", plan.snapshot().id()));
     }
 
     /** {@code %env list}: the runs recorded here, newest first. */
     public static Result list(List<SnapshotStore.Run> runs) {
         if (runs.isEmpty()) {
-            return new EnvResult("No snapshots yet. Run '%env snapshot' (or 'kiln env snapshot') to take one.", null, Map.of());
+            return Result.of("No snapshots yet. Run '%env snapshot' (or 'kiln env snapshot') to take one.", null, Map.of());
         }
         StringBuilder t = new StringBuilder();
         StringBuilder h = new StringBuilder("<table><tr><th>id</th><th>time</th><th>notebook</th><th>from</th></tr>");
@@ -141,10 +138,10 @@ public final class EnvResults {
             SnapshotStore.Run r = runs.get(i);
             String id = r.id() == null ? "?" : r.id().substring(0, Math.min(EnvSnapshot.SHORT, r.id().length()));
             t.append(String.format("%-12s  %-24s  %-6s  %s%n", id, r.time(), r.origin(), r.notebook() == null ? "" : r.notebook()));
-            h.append("<tr><td><code>").append(esc(id)).append("</code></td><td>").append(esc(r.time())).append("</td><td>")
-                    .append(esc(r.notebook() == null ? "" : r.notebook())).append("</td><td>").append(esc(r.origin())).append("</td></tr>");
+            h.append("<tr><td><code>").append(Html.escape(id)).append("</code></td><td>").append(Html.escape(r.time())).append("</td><td>")
+                    .append(Html.escape(r.notebook() == null ? "" : r.notebook())).append("</td><td>").append(Html.escape(r.origin())).append("</td></tr>");
         }
-        return new EnvResult(t.toString().stripTrailing(), h.append("</table>").toString(), Map.of());
+        return Result.of(t.toString().stripTrailing(), h.append("</table>").toString(), Map.of());
     }
 
     private static String summary(SnapshotDiff d) {
@@ -174,8 +171,8 @@ public final class EnvResults {
         }
         StringBuilder h = new StringBuilder("<table><tr><th>area</th><th>change</th><th>level</th></tr>");
         for (SnapshotDiff.Change c : d.changes()) {
-            h.append("<tr><td>").append(esc(c.area())).append("</td><td style=\"text-align:left\"><code>").append(esc(c.describe()))
-                    .append("</code></td><td>").append(esc(c.level().word())).append("</td></tr>");
+            h.append("<tr><td>").append(Html.escape(c.area())).append("</td><td style=\"text-align:left\"><code>").append(Html.escape(c.describe()))
+                    .append("</code></td><td>").append(Html.escape(c.level().word())).append("</td></tr>");
         }
         return h.append("</table>").toString();
     }
@@ -235,24 +232,6 @@ public final class EnvResults {
     private static String jarLine(Environment.Jar j) {
         return j.name() + (j.coordinates() == null ? "" : "  " + j.coordinates()) + "  sha256 " + SnapshotDiff.shortHash(j.sha256())
                 + ("runtime".equals(j.source()) ? "  (added at run time)" : "");
-    }
-
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private EnvResults() {

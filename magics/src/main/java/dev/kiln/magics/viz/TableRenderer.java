@@ -1,5 +1,6 @@
 package dev.kiln.magics.viz;
 
+import dev.kiln.magics.cli.Html;
 import dev.kiln.magics.cli.DisplayRenderer;
 import dev.kiln.magics.cli.MimeBundle;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class TableRenderer implements DisplayRenderer {
         StringBuilder h = new StringBuilder(4096);
         h.append("<div class=\"kiln-table\">\n<table>\n");
         if (table.name() != null && !table.name().isBlank()) {
-            h.append("<caption style=\"text-align:left\">").append(escape(table.name())).append("</caption>\n");
+            h.append("<caption style=\"text-align:left\">").append(Html.escape(table.name())).append("</caption>\n");
         }
         h.append("<thead>\n<tr><th></th>");
         for (int c : shownCols) {
@@ -102,9 +103,9 @@ public final class TableRenderer implements DisplayRenderer {
                 continue;
             }
             Column<?> col = columns[c];
-            h.append("<th").append(align(col)).append('>').append(escape(col.name()))
+            h.append("<th").append(align(col)).append('>').append(Html.escape(col.name()))
                     .append("<br><span style=\"font-weight:normal;color:#777\">")
-                    .append(escape(col.type().name().toLowerCase())).append("</span></th>");
+                    .append(Html.escape(col.type().name().toLowerCase())).append("</span></th>");
         }
         h.append("</tr>\n</thead>\n<tbody>\n");
         for (int r : shownRows) {
@@ -123,7 +124,7 @@ public final class TableRenderer implements DisplayRenderer {
                     continue;
                 }
                 Column<?> col = columns[c];
-                h.append("<td").append(align(col)).append('>').append(escape(cell(col, r))).append("</td>");
+                h.append("<td").append(align(col)).append('>').append(Html.escape(cell(col, r))).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -149,19 +150,4 @@ public final class TableRenderer implements DisplayRenderer {
         return col instanceof NumericColumn<?> ? " style=\"text-align:right\"" : "";
     }
 
-    static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(ch);
-            }
-        }
-        return out.toString();
-    }
 }
