@@ -136,10 +136,11 @@ final class Database implements AutoCloseable {
         Connection c = DriverManager.getConnection(url, props);
         if (sqlite) {
             try (Statement s = c.createStatement()) {
+                // first: switching to WAL takes a lock, and two sidecars may start on one new file at once
+                s.execute("PRAGMA busy_timeout=10000");
                 s.execute("PRAGMA journal_mode=WAL");
                 // NORMAL in WAL mode: a killed process loses nothing committed; only a power cut could
                 s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=10000");
             }
         }
         return c;
