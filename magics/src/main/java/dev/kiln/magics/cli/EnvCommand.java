@@ -53,7 +53,7 @@ public final class EnvCommand implements Callable<Result> {
         /** The snapshot as the sidecar records it: its id and environment, the notebook and the time. */
         private Map<String, Object> sidecarRecord(EnvSnapshot s) {
             Map<String, Object> r = new LinkedHashMap<>(s.provenance());
-            String notebook = session.env().get("JPY_SESSION_NAME");
+            String notebook = s.environment().notebook(); // the recorder's copy: secrets in the path already cut out
             if (notebook != null && !notebook.isBlank()) {
                 r.put("notebook", notebook);
             }
