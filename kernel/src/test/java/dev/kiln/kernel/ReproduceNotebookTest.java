@@ -140,6 +140,15 @@ class ReproduceNotebookTest {
         assertTrue(again.path("cells").get(1).path("outputs").toString().contains("\"version\":\"" + salesV1 + "\""),
                 "B pulled the recorded version: " + again.path("cells").get(1));
 
+        // a notebook that takes no snapshot itself: the export's metadata.kiln has the recorded one, and
+        // reproduce compares it with the kernel's environment at the end of the re-run
+        ObjectNode noSnapshot = (ObjectNode) shared.deepCopy();
+        ((ArrayNode) noSnapshot.get("cells")).remove(4);
+        Files.writeString(b.resolve("nosnap.ipynb"), JSON.writeValueAsString(noSnapshot));
+        Result probed = run(sb, "reproduce", "nosnap.ipynb");
+        assertTrue(probed.text().contains("compared at the end of the re-run") && probed.text().contains("Environment: compatible"),
+                probed.text());
+
         // the tag v1 moves to a new version of the data; B gets version 2.0 of the jar
         Files.writeString(a.resolve("data/sales/sales.csv"), "region,amount\nnorth,10\nsouth,25\neast,12\n");
         run(sa, "data", "add", "data/sales", "-m", "south corrected");

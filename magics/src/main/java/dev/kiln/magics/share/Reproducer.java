@@ -55,11 +55,37 @@ public final class Reproducer {
 
         Set<String> unpulled = pullRecorded(recorded, o.remote(), differences);
 
+        // the re-run ends with a snapshot of the kernel's environment, for notebooks that take none themselves
         Path executed = executedCopy(notebook);
+        ObjectNode toRun = recordedNb.deepCopy();
+        ((ObjectNode) toRun.with("metadata")).remove("kiln"); // the record of the other run; the re-run makes its own
+        ObjectNode probe = ((com.fasterxml.jackson.databind.node.ArrayNode) toRun.get("cells")).addObject();
+        probe.put("cell_type", "code");
+        probe.putNull("execution_count");
+        probe.putObject("metadata").putObject("kiln").put("reproduceProbe", true);
+        probe.putArray("outputs");
+        probe.put("source", "%env snapshot --no-store");
+        NotebookFile.write(executed, toRun);
         new NotebookExecutor(session.env(), o.kernel(), o.cellTimeoutSeconds())
-                .execute(notebook, executed, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString());
+                .execute(executed, executed, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString());
         ObjectNode rerunNb = NotebookFile.read(executed);
+        com.fasterxml.jackson.databind.node.ArrayNode rerunCells = (com.fasterxml.jackson.databind.node.ArrayNode) rerunNb.get("cells");
+        JsonNode probed = rerunCells.size() > 0 ? rerunCells.get(rerunCells.size() - 1) : null;
+        JsonNode kernelSnapshot = null;
+        if (probed != null && probed.path("metadata").path("kiln").path("reproduceProbe").asBoolean(false)) {
+            rerunCells.remove(rerunCells.size() - 1);
+            for (JsonNode out : probed.path("outputs")) {
+                if (out.path("metadata").path("kiln").path("snapshot").has("environment")) {
+                    kernelSnapshot = out.path("metadata").path("kiln").path("snapshot");
+                }
+            }
+            NotebookFile.write(executed, rerunNb);
+        }
         NotebookProvenance rerun = NotebookProvenance.of(rerunNb, o.volatileTag());
+        if (rerun.snapshot() == null && kernelSnapshot != null) {
+            rerun = new NotebookProvenance(kernelSnapshot, rerun.datasets(), rerun.cellTimes(), rerun.volatileCells());
+            notes.add("the notebook takes no snapshot itself: its environment was compared at the end of the re-run");
+        }
 
         Map<String, NotebookProvenance.DatasetUse> before = recorded.lastVersions();
         Map<String, NotebookProvenance.DatasetUse> after = rerun.lastVersions();
@@ -86,7 +112,7 @@ public final class Reproducer {
         if (ref == null) {
             environment = "not compared: the notebook recorded no environment snapshot (run %env snapshot in it)";
         } else if (now == null) {
-            environment = "not compared: the re-run took no environment snapshot (its %env snapshot cell failed?)";
+            environment = "not compared: the re-run could not take an environment snapshot (see the executed copy)";
         } else {
             SnapshotDiff diff = SnapshotDiff.between(ref, now);
             level = diff.level();
@@ -119,7 +145,18 @@ public final class Reproducer {
         if (versions.isEmpty()) {
             return failed;
         }
-        try (DataRepository repo = DataRepository.open(session.projectDir(), session.env(), session.progress(), 16)) {
+        DataRepository repo;
+        try {
+            repo = DataRepository.open(session.projectDir(), session.env(), session.progress(), 16);
+        } catch (UserError ex) {
+            for (Map.Entry<String, NotebookProvenance.DatasetUse> e : versions.entrySet()) {
+                failed.add(e.getKey());
+                differences.add(new Reproduction.Difference("datasets", e.getKey(), "@" + OutputComparison.shortId(e.getValue().version()),
+                        "could not be pulled: " + ex.getMessage()));
+            }
+            return failed;
+        }
+        try (repo) {
             for (Map.Entry<String, NotebookProvenance.DatasetUse> e : versions.entrySet()) {
                 NotebookProvenance.DatasetUse d = e.getValue();
                 String spec = d.spec() + (d.subpath() == null ? "" : "/" + d.subpath());
