@@ -95,7 +95,8 @@ public final class CellProgress implements Progress {
             String html = "<div class=\"kiln-progress\"><span>" + Html.escape(label) + "</span> "
                     + "<progress max=\"100\" value=\"" + pct + "\"></progress> "
                     + "<span>" + pct + "% " + Html.escape(amount) + " " + Html.escape(rate) + " " + Html.escape(note) + "</span></div>";
-            return MimeBundle.of(Map.of("text/plain", text, "text/html", html));
+            // volatile: a progress bar's figures differ on every run (reproduce ignores them)
+            return new MimeBundle(Map.of("text/plain", text, "text/html", html), Map.of("kiln", Map.of("volatile", true)));
         }
     }
 }

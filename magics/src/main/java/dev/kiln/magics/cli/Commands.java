@@ -11,7 +11,9 @@ public final class Commands {
     static final List<Class<?>> ENGINE = List.of(
             DataCommand.class,
             ParquetCommand.class,
-            EnvCommand.class);
+            EnvCommand.class,
+            ExportCommand.class,
+            ReproduceCommand.class);
 
     /** The top-level commands that are also line magics in the kernel ({@code %data …}). */
     public static final List<String> NOTEBOOK = List.of(

@@ -167,6 +167,9 @@ public final class DataCommand implements Callable<Result> {
         boolean force;
         @Option(names = "--to", paramLabel = "PATH", description = "Where a dataset new to this project goes (default: data/NAME).")
         String to;
+        @Option(names = "--notebook",
+                description = "Pull the exact versions this notebook's saved outputs used (the notebook Jupyter names in JPY_SESSION_NAME).")
+        boolean notebook;
         @Mixin
         Common common;
 
@@ -178,6 +181,21 @@ public final class DataCommand implements Callable<Result> {
         public Result call() {
             try (DataRepository repo = common.open(session)) {
                 List<PullResult> rs = new ArrayList<>();
+                if (notebook) {
+                    if (!specs.isEmpty() || to != null) {
+                        throw new UserError("--notebook pulls what the notebook recorded: give no NAME and no --to with it.");
+                    }
+                    java.nio.file.Path nb = dev.kiln.magics.share.SessionNotebook.of(session);
+                    var used = dev.kiln.magics.share.SessionNotebook.recordedDatasets(nb);
+                    if (used.isEmpty()) {
+                        throw new UserError("The saved notebook " + nb.getFileName() + " records no dataset pulls: none of its outputs "
+                                + "has metadata.kiln.data. Run its %data pull cells and save it, or pull by name.");
+                    }
+                    for (var d : used) {
+                        rs.add(repo.pull(d.spec() + (d.subpath() == null ? "" : "/" + d.subpath()), common.remote, force, d.path()));
+                    }
+                    return pulled("pull", rs);
+                }
                 if (specs.isEmpty()) {
                     rs.addAll(repo.pullAll(common.remote, force));
                 }

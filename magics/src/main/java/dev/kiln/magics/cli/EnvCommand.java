@@ -115,6 +115,10 @@ public final class EnvCommand implements Callable<Result> {
                         + "last took, else the latest one stored here.")
         String against;
 
+        @Option(names = "--notebook",
+                description = "Check against the snapshot saved in this notebook's file (the one Jupyter names in JPY_SESSION_NAME).")
+        boolean notebook;
+
         Check(Session session) {
             this.session = session;
         }
@@ -125,7 +129,14 @@ public final class EnvCommand implements Callable<Result> {
             EnvSnapshot current = new EnvironmentRecorder(session).record();
             EnvSnapshot reference;
             String what;
-            if (against != null) {
+            if (notebook) {
+                if (against != null) {
+                    throw new UserError("Give --notebook or --against, not both.");
+                }
+                java.nio.file.Path nb = dev.kiln.magics.share.SessionNotebook.of(session);
+                reference = store.load(nb.toString());
+                what = "the snapshot saved in " + nb.getFileName();
+            } else if (against != null) {
                 reference = store.load(against);
                 what = "--against " + against;
             } else {

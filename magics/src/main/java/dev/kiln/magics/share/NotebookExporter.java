@@ -1,0 +1,105 @@
+package dev.kiln.magics.share;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.magics.cli.UserError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code kiln export}: a copy of a notebook that carries its provenance in {@code metadata.kiln}, as
+ * {@code .ipynb}, or as HTML / Markdown (Debian's {@code jupyter nbconvert}) with a readable
+ * provenance block at the top.
+ */
+public final class NotebookExporter {
+
+    public enum Format {
+        HTML("html", ".html"), IPYNB("ipynb", ".ipynb"), MD("markdown", ".md");
+
+        final String nbconvert;
+        final String extension;
+
+        Format(String nbconvert, String extension) {
+            this.nbconvert = nbconvert;
+            this.extension = extension;
+        }
+
+        public static Format parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "html" -> HTML;
+                case "ipynb", "notebook" -> IPYNB;
+                case "md", "markdown" -> MD;
+                default -> throw new UserError("Unknown export format '" + s + "'. Use --to html, ipynb or md.");
+            };
+        }
+    }
+
+    /** What an export wrote and what it found. */
+    public record Exported(Path file, Format format, NotebookProvenance provenance, ObjectNode metadata) {
+    }
+
+    private static final Pattern BODY = Pattern.compile("<body[^>]*>", Pattern.CASE_INSENSITIVE);
+
+    private final Map<String, String> env;
+
+    /** @param env the environment nbconvert runs with (PATH, JUPYTER_PATH …) */
+    public NotebookExporter(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public Exported export(Path notebook, Format format, Path out, String volatileTag) {
+        ObjectNode nb = NotebookFile.read(notebook);
+        NotebookProvenance p = NotebookProvenance.of(nb, volatileTag);
+        ObjectNode meta = p.toMetadata(NotebookProvenance.name(notebook), volatileTag);
+        ((ObjectNode) nb.with("metadata")).set("kiln", meta);
+        if (out.toAbsolutePath().normalize().equals(notebook.toAbsolutePath().normalize()) && format != Format.IPYNB) {
+            throw new UserError("The export would overwrite the notebook " + notebook + ". Choose another -o.");
+        }
+        switch (format) {
+            case IPYNB -> NotebookFile.write(out, nb);
+            case HTML -> {
+                String html = nbconvert(nb, format, notebook);
+                String block = ProvenanceBlock.html(meta);
+                Matcher m = BODY.matcher(html);
+                html = m.find() ? html.substring(0, m.end()) + "\n" + block + html.substring(m.end()) : block + html;
+                NotebookFile.writeString(out, html);
+            }
+            case MD -> NotebookFile.writeString(out, ProvenanceBlock.markdown(meta) + "\n" + nbconvert(nb, format, notebook));
+        }
+        return new Exported(out, format, p, meta);
+    }
+
+    /** The default output: the notebook's name with the format's extension ({@code .export.ipynb} for ipynb). */
+    public static Path defaultOutput(Path notebook, Format format) {
+        String name = notebook.getFileName().toString().replaceFirst("\\.ipynb$", "");
+        return notebook.resolveSibling(name + (format == Format.IPYNB ? ".export" : "") + format.extension);
+    }
+
+    private String nbconvert(JsonNode nb, Format format, Path notebook) {
+        Path tmpDir = null;
+        try {
+            tmpDir = Files.createTempDirectory("kiln-export");
+            Path in = tmpDir.resolve(notebook.getFileName().toString());
+            Files.writeString(in, NotebookFile.toJson(nb), StandardCharsets.UTF_8);
+            ProcessRun r = ProcessRun.run(List.of("/usr/bin/python3", "-m", "nbconvert", "--to", format.nbconvert, "--stdout",
+                    "--log-level=ERROR", in.toString()), env, tmpDir, 300);
+            if (r.code() != 0) {
+                throw new UserError("jupyter nbconvert could not export " + notebook + " to " + format.nbconvert + ": "
+                        + r.tail() + ". Is Debian's jupyter-nbconvert installed (apt-get install jupyter-nbconvert)?");
+            }
+            return r.out();
+        } catch (IOException e) {
+            throw new UserError("Could not run jupyter nbconvert for " + notebook + ": " + e.getMessage()
+                    + ". Install Debian's jupyter-nbconvert.", e);
+        } finally {
+            ProcessRun.deleteTree(tmpDir);
+        }
+    }
+}

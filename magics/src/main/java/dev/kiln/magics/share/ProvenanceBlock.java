@@ -1,0 +1,128 @@
+package dev.kiln.magics.share;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The notebook-level provenance ({@code metadata.kiln}) as a person reads it, in HTML or Markdown. */
+final class ProvenanceBlock {
+
+    /** Label and value rows, then dataset rows. */
+    private record Rows(List<String[]> facts, List<String[]> datasets, List<String[]> jars) {
+    }
+
+    private static Rows rows(JsonNode m) {
+        List<String[]> facts = new ArrayList<>();
+        JsonNode env = m.path("snapshot").path("environment");
+        facts.add(new String[] {"Kiln", m.path("kiln").path("version").asText("?")
+                + (m.path("kiln").has("kernel") ? " (kernel " + m.path("kiln").path("kernel").asText() + ")" : "")});
+        facts.add(new String[] {"Exported", m.path("exported").path("time").asText("") + " from "
+                + m.path("exported").path("from").asText("") + " by kiln " + m.path("exported").path("kiln").asText("")});
+        if (m.has("snapshot")) {
+            facts.add(new String[] {"Environment snapshot", m.path("snapshot").path("id").asText()});
+            JsonNode jvm = env.path("jvm");
+            facts.add(new String[] {"JVM", jvm.path("vendor").asText("") + " " + jvm.path("runtime").asText(jvm.path("version").asText(""))});
+            JsonNode os = env.path("os");
+            facts.add(new String[] {"OS", os.path("name").asText("") + " " + os.path("version").asText("") + " "
+                    + os.path("arch").asText("") + ", " + os.path("cpus").asText("") + " CPUs"});
+            if (env.path("git").has("commit")) {
+                facts.add(new String[] {"Git commit", env.path("git").path("commit").asText()
+                        + (env.path("git").path("dirty").asBoolean(false) ? " (with uncommitted changes)" : "")});
+            }
+        } else {
+            facts.add(new String[] {"Environment snapshot", "none recorded (run %env snapshot in the notebook)"});
+        }
+        JsonNode image = m.path("image");
+        facts.add(new String[] {"Image", image.isMissingNode() ? "not run in a Kiln image"
+                : image.path("name").asText("") + " " + image.path("digest").asText(image.path("revision").asText(""))});
+        JsonNode run = m.path("run");
+        if (!run.isMissingNode()) {
+            double total = 0;
+            for (JsonNode c : run.path("cells")) {
+                total += c.path("seconds").asDouble();
+            }
+            facts.add(new String[] {"Run", run.path("start").asText() + " → " + run.path("end").asText()
+                    + String.format(" (%.2f s in %d cells)", total, run.path("cells").size())});
+        }
+        List<String> vol = new ArrayList<>();
+        m.path("volatile").path("cells").forEach(c -> vol.add(c.asText()));
+        if (!vol.isEmpty()) {
+            facts.add(new String[] {"Volatile cells", String.join(", ", vol) + " (tagged '" + m.path("volatile").path("tag").asText() + "')"});
+        }
+        List<String[]> ds = new ArrayList<>();
+        for (JsonNode d : m.path("datasets")) {
+            List<String> cells = new ArrayList<>();
+            d.path("cells").forEach(c -> cells.add(c.asText()));
+            ds.add(new String[] {d.path("dataset").asText() + (d.has("subpath") ? "/" + d.path("subpath").asText() : ""),
+                    d.path("version").asText(), d.path("path").asText(""), String.join(", ", cells)});
+        }
+        List<String[]> jars = new ArrayList<>();
+        for (JsonNode j : env.path("jars")) {
+            if ("runtime".equals(j.path("source").asText())) {
+                jars.add(new String[] {j.path("name").asText(), j.path("coordinates").asText(""), j.path("sha256").asText("")});
+            }
+        }
+        return new Rows(facts, ds, jars);
+    }
+
+    static String html(JsonNode m) {
+        Rows r = rows(m);
+        StringBuilder h = new StringBuilder("<section class=\"kiln-provenance\" style=\"border:1px solid #ccc;padding:0.5em 1em;"
+                + "margin:1em;font-family:sans-serif;font-size:13px\">\n<h2 style=\"font-size:16px\">Provenance</h2>\n<table>\n");
+        for (String[] f : r.facts()) {
+            h.append("<tr><th style=\"text-align:left;padding-right:1em\">").append(esc(f[0])).append("</th><td><code>")
+                    .append(esc(f[1])).append("</code></td></tr>\n");
+        }
+        h.append("</table>\n");
+        if (!r.datasets().isEmpty()) {
+            h.append("<h3 style=\"font-size:14px\">Datasets</h3>\n<table>\n<tr><th>dataset</th><th>version</th><th>path</th><th>cells</th></tr>\n");
+            for (String[] d : r.datasets()) {
+                h.append("<tr><td>").append(esc(d[0])).append("</td><td><code>").append(esc(d[1])).append("</code></td><td>")
+                        .append(esc(d[2])).append("</td><td>").append(esc(d[3])).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        if (!r.jars().isEmpty()) {
+            h.append("<h3 style=\"font-size:14px\">Jars added in the notebook</h3>\n<table>\n<tr><th>jar</th><th>coordinates</th><th>sha256</th></tr>\n");
+            for (String[] j : r.jars()) {
+                h.append("<tr><td>").append(esc(j[0])).append("</td><td>").append(esc(j[1])).append("</td><td><code>")
+                        .append(esc(j[2])).append("</code></td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        return h.append("<p>Reproduce with <code>kiln reproduce NOTEBOOK</code>.</p>\n</section>\n").toString();
+    }
+
+    static String markdown(JsonNode m) {
+        Rows r = rows(m);
+        StringBuilder md = new StringBuilder("## Provenance\n\n| | |\n|---|---|\n");
+        for (String[] f : r.facts()) {
+            md.append("| ").append(cell(f[0])).append(" | `").append(cell(f[1])).append("` |\n");
+        }
+        if (!r.datasets().isEmpty()) {
+            md.append("\n| dataset | version | path | cells |\n|---|---|---|---|\n");
+            for (String[] d : r.datasets()) {
+                md.append("| ").append(cell(d[0])).append(" | `").append(cell(d[1])).append("` | ").append(cell(d[2]))
+                        .append(" | ").append(cell(d[3])).append(" |\n");
+            }
+        }
+        if (!r.jars().isEmpty()) {
+            md.append("\n| jar added in the notebook | coordinates | sha256 |\n|---|---|---|\n");
+            for (String[] j : r.jars()) {
+                md.append("| ").append(cell(j[0])).append(" | ").append(cell(j[1])).append(" | `").append(cell(j[2])).append("` |\n");
+            }
+        }
+        return md.append("\nReproduce with `kiln reproduce NOTEBOOK`.\n").toString();
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private ProvenanceBlock() {
+    }
+}

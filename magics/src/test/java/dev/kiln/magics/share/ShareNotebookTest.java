@@ -1,0 +1,176 @@
+package dev.kiln.magics.share;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.cli.Progress;
+import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.cli.UserError;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Export and the notebook options of %data and %env, on a notebook whose outputs carry what the
+ * real commands put in {@code metadata.kiln} (a directory remote stands in for S3 here; the
+ * end-to-end test with s3proxy and the kernel is the kernel module's ReproduceNotebookTest).
+ */
+class ShareNotebookTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path project;
+    private Map<String, String> env;
+    private String v1;
+
+    @BeforeEach
+    void project() throws Exception {
+        project = Files.createDirectories(tmp.resolve("project"));
+        env = new HashMap<>(System.getenv());
+        env.put("KILN_CACHE_DIR", tmp.resolve("cache").toString());
+        env.put("KILN_SIDECAR_FILE", tmp.resolve("no-sidecar.json").toString());
+        env.remove("KILN_SIDECAR_URL");
+        env.remove("JPY_SESSION_NAME");
+        Files.createDirectories(project.resolve("data/sales"));
+        Files.writeString(project.resolve("data/sales/sales.csv"), "region,amount\nnorth,10\nsouth,20\n");
+        run("data", "remote", "add", "local", tmp.resolve("remote").toString());
+        run("data", "add", "data/sales");
+        run("data", "push");
+        Result pulled = run("data", "pull", "sales");
+        Result snapshot = run("env", "snapshot", "--no-store");
+        v1 = ((Map<?, ?>) ((List<?>) ((Map<?, ?>) pulled.provenance().get("data")).get("datasets")).get(0)).get("version").toString();
+
+        ObjectNode nb = JSON.createObjectNode();
+        ArrayNode cells = nb.putArray("cells");
+        cell(cells, "%data pull sales", pulled, false).with("metadata").putObject("execution")
+                .put("iopub.execute_input", "2026-01-01T10:00:00.000Z").put("shell.execute_reply", "2026-01-01T10:00:01.500Z");
+        cell(cells, "%env snapshot", snapshot, false);
+        cell(cells, "System.nanoTime()", Result.ofText("123456"), true);
+        nb.putObject("metadata");
+        nb.put("nbformat", 4);
+        nb.put("nbformat_minor", 4);
+        Files.writeString(project.resolve("analysis.ipynb"), JSON.writeValueAsString(nb));
+    }
+
+    @Test
+    void exportWritesTheNotebooksProvenanceIntoIpynbHtmlAndMarkdown() throws Exception {
+        run("export", "analysis.ipynb", "--to", "ipynb", "-o", "out/analysis.ipynb");
+        JsonNode kiln = JSON.readTree(project.resolve("out/analysis.ipynb").toFile()).path("metadata").path("kiln");
+        assertEquals(v1, kiln.path("datasets").path(0).path("version").asText());
+        assertEquals("data/sales", kiln.path("datasets").path(0).path("path").asText());
+        assertEquals(64, kiln.path("snapshot").path("id").asText().length());
+        assertTrue(kiln.path("snapshot").path("environment").has("jars"));
+        assertEquals(1.5, kiln.path("run").path("cells").path(0).path("seconds").asDouble());
+        assertEquals("[2]", kiln.path("volatile").path("cells").toString());
+        assertTrue(kiln.path("kiln").has("version"));
+
+        run("export", "analysis.ipynb", "--to", "html");
+        String html = Files.readString(project.resolve("analysis.html"));
+        assertTrue(html.indexOf("kiln-provenance") > 0 && html.indexOf("kiln-provenance") < html.indexOf("Pulled sales@"), "the block comes first");
+        assertTrue(html.contains(v1) && html.contains(kiln.path("snapshot").path("id").asText()), "versions and snapshot shown");
+
+        run("export", "analysis.ipynb", "--to", "md", "-o", "analysis.md");
+        String md = Files.readString(project.resolve("analysis.md"));
+        assertTrue(md.startsWith("## Provenance") && md.contains(v1) && md.contains("%data pull sales"), md);
+    }
+
+    @Test
+    void exportRefusesAnUnknownFormatAndAFileThatIsNotANotebook() throws Exception {
+        UserError format = assertThrows(UserError.class, () -> run("export", "analysis.ipynb", "--to", "pdf"));
+        assertTrue(format.getMessage().contains("html, ipynb or md"), format.getMessage());
+        Files.writeString(project.resolve("broken.ipynb"), "{\"cells\": ");
+        UserError broken = assertThrows(UserError.class, () -> run("export", "broken.ipynb", "--to", "ipynb"));
+        assertTrue(broken.getMessage().contains("broken.ipynb"), broken.getMessage());
+        assertTrue(!Files.exists(project.resolve("broken.export.ipynb")), "nothing written");
+    }
+
+    @Test
+    void dataPullNotebookBringsBackTheVersionsTheSavedNotebookUsed() throws Exception {
+        Files.writeString(project.resolve("data/sales/sales.csv"), "region,amount\nnorth,10\nsouth,25\n");
+        run("data", "add", "data/sales");
+        assertTrue(!Files.readString(project.resolve("kiln.lock")).contains(v1), "the lock pins the new version");
+
+        env.put("JPY_SESSION_NAME", "analysis.ipynb");
+        Result r = run("data", "pull", "--notebook");
+        assertTrue(r.text().startsWith("Pulled sales@" + v1.substring(0, 12)), r.text());
+        assertEquals("region,amount\nnorth,10\nsouth,20\n", Files.readString(project.resolve("data/sales/sales.csv")));
+        assertTrue(Files.readString(project.resolve("kiln.lock")).contains(v1));
+    }
+
+    @Test
+    void envCheckNotebookComparesThisEnvironmentWithTheSavedSnapshot() throws Exception {
+        env.put("JPY_SESSION_NAME", project.resolve("analysis.ipynb").toString());
+        Result r = run("env", "check", "--notebook");
+        assertTrue(r.text().startsWith("Environment check: identical") || r.text().startsWith("Environment check: compatible"), r.text());
+        assertTrue(r.text().contains("analysis.ipynb"), r.text());
+
+        env.remove("JPY_SESSION_NAME");
+        UserError outside = assertThrows(UserError.class, () -> run("env", "check", "--notebook"));
+        assertTrue(outside.getMessage().contains("JPY_SESSION_NAME"), outside.getMessage());
+        env.put("JPY_SESSION_NAME", "unsaved.ipynb");
+        UserError unsaved = assertThrows(UserError.class, () -> run("data", "pull", "--notebook"));
+        assertTrue(unsaved.getMessage().contains("Save it first"), unsaved.getMessage());
+    }
+
+    @Test
+    void volatileOutputsProgressBarsAndStreamPiecesAreNotDifferences() throws Exception {
+        JsonNode a = JSON.readTree("""
+                [{"output_type":"stream","name":"stdout","text":["rows: 3\\n"]},
+                 {"output_type":"display_data","data":{"text/plain":"t=1"},"metadata":{"kiln":{"volatile":true}}},
+                 {"output_type":"display_data","data":{"text/html":"<div class=\\"kiln-progress\\">1 MB/s</div>"},"metadata":{}},
+                 {"output_type":"execute_result","execution_count":3,"data":{"text/plain":"42"},"metadata":{}}]""");
+        JsonNode b = JSON.readTree("""
+                [{"output_type":"stream","name":"stdout","text":"rows"},
+                 {"output_type":"stream","name":"stdout","text":": 3\\n"},
+                 {"output_type":"display_data","data":{"text/plain":"t=2"},"metadata":{"kiln":{"volatile":true}}},
+                 {"output_type":"display_data","data":{"text/html":"<div class=\\"kiln-progress\\">9 MB/s</div>"},"metadata":{}},
+                 {"output_type":"execute_result","execution_count":9,"data":{"text/plain":"42"},"metadata":{}}]""");
+        assertNull(OutputComparison.firstDifference(OutputComparison.reduce(a), OutputComparison.reduce(b)));
+        JsonNode c = JSON.readTree("""
+                [{"output_type":"stream","name":"stdout","text":"rows: 3\\n"},
+                 {"output_type":"execute_result","execution_count":3,"data":{"text/plain":"43"},"metadata":{}}]""");
+        assertEquals("42 → 43", OutputComparison.firstDifference(OutputComparison.reduce(a), OutputComparison.reduce(c)));
+    }
+
+    private ObjectNode cell(ArrayNode cells, String source, Result r, boolean volatileTag) {
+        ObjectNode c = cells.addObject();
+        c.put("cell_type", "code");
+        c.put("execution_count", cells.size());
+        ObjectNode meta = c.putObject("metadata");
+        if (volatileTag) {
+            meta.putArray("tags").add("volatile");
+        }
+        c.put("source", source);
+        ObjectNode out = c.putArray("outputs").addObject();
+        out.put("output_type", "display_data");
+        out.putObject("data").put("text/plain", r.text());
+        ObjectNode om = out.putObject("metadata");
+        if (!r.provenance().isEmpty()) {
+            om.set("kiln", JSON.valueToTree(r.provenance()));
+        }
+        return c;
+    }
+
+    private Result run(String... args) throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        return new CommandRunner(new Session(project, quiet, quiet, Progress.NONE, env, "test")).run(List.of(args));
+    }
+}
