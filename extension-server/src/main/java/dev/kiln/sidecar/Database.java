@@ -60,8 +60,12 @@ final class Database implements AutoCloseable {
                 }
                 if (!Files.exists(file)) {
                     // records name files, people and notebooks: only their owner reads them
-                    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                    try {
+                        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                    } catch (java.nio.file.FileAlreadyExistsException startedTogether) {
+                        // another sidecar created it a moment ago: use it
+                    }
                 }
             } catch (java.io.IOException e) {
                 throw new SQLException("Could not create the folder of " + file + ": " + e.getMessage(), e);
