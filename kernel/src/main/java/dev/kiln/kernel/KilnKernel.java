@@ -425,15 +425,14 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     }
 
     /** The cell with its magic lines turned to spaces, so Java offsets stay where they were. */
-    private static String blankMagicLines(String code) {
+    static String blankMagicLines(String code) {
+        String[] lines = code.split("\n", -1);
         StringBuilder sb = new StringBuilder(code.length());
-        for (String line : code.split("\n", -1)) {
-            if (sb.length() > 0 || !code.isEmpty()) {
-                if (sb.length() > 0) {
-                    sb.append('\n');
-                }
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                sb.append('\n');
             }
-            sb.append(line.stripLeading().startsWith("%") ? " ".repeat(line.length()) : line);
+            sb.append(lines[i].stripLeading().startsWith("%") ? " ".repeat(lines[i].length()) : lines[i]);
         }
         return sb.toString();
     }
