@@ -98,32 +98,40 @@ final class Records {
         return value;
     }
 
-    private static String name(ObjectNode b, String field, boolean required) {
+    /** The field's value; {@code null} when it is absent and optional, a 400 when absent and required. */
+    private static JsonNode present(ObjectNode b, String field, boolean required, String hint) {
         JsonNode n = b.get(field);
         if (n == null || n.isNull()) {
             if (required) {
-                throw new BadRequestResponse("\"" + field + "\" is required");
+                throw new BadRequestResponse("\"" + field + "\" is required" + hint);
             }
+            return null;
+        }
+        return n;
+    }
+
+    /** The field as a string (see {@link #present}); a 400 when it is another JSON type. */
+    private static String string(ObjectNode b, String field, boolean required) {
+        JsonNode n = present(b, field, required, "");
+        if (n == null) {
             return null;
         }
         if (!n.isTextual()) {
             throw new BadRequestResponse("\"" + field + "\" must be a string");
         }
-        return name("\"" + field + "\"", n.asText());
+        return n.asText();
+    }
+
+    private static String name(ObjectNode b, String field, boolean required) {
+        String value = string(b, field, required);
+        return value == null ? null : name("\"" + field + "\"", value);
     }
 
     private static String text(ObjectNode b, String field, boolean required, int max) {
-        JsonNode n = b.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new BadRequestResponse("\"" + field + "\" is required");
-            }
+        String s = string(b, field, required);
+        if (s == null) {
             return null;
         }
-        if (!n.isTextual()) {
-            throw new BadRequestResponse("\"" + field + "\" must be a string");
-        }
-        String s = n.asText();
         if (s.length() > max) {
             throw new BadRequestResponse("\"" + field + "\" is longer than " + max + " characters");
         }
@@ -137,11 +145,8 @@ final class Records {
     }
 
     private static Long count(ObjectNode b, String field, boolean required) {
-        JsonNode n = b.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new BadRequestResponse("\"" + field + "\" is required");
-            }
+        JsonNode n = present(b, field, required, "");
+        if (n == null) {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
@@ -151,11 +156,8 @@ final class Records {
     }
 
     private static Long time(ObjectNode b, String field, boolean required) {
-        JsonNode n = b.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new BadRequestResponse("\"" + field + "\" is required (an ISO-8601 instant such as 2024-05-01T12:00:00Z)");
-            }
+        JsonNode n = present(b, field, required, " (an ISO-8601 instant such as 2024-05-01T12:00:00Z)");
+        if (n == null) {
             return null;
         }
         if (!n.isTextual()) {
