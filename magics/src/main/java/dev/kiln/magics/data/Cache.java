@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ public final class Cache {
 
     private final Path root;
     private final Path tmp;
+    /** Object directories known to exist, so that each is created (or checked) once per process. */
+    private final java.util.Set<Path> knownDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Cache(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -185,8 +188,18 @@ public final class Cache {
         }
     }
 
+    /**
+     * Gives the checked temporary file its real name. A hard link does it in one step without the
+     * file system's lock on renames between directories, which serializes parallel fetches; a file
+     * system without links gets a rename. An object that appeared meanwhile (another process
+     * cached it first) is left as it is: same name, same content.
+     */
     private void publish(Path t, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        Path dir = target.getParent();
+        if (!knownDirs.contains(dir)) {
+            Files.createDirectories(dir);
+            knownDirs.add(dir);
+        }
         try {
             // read-only, because workspaces hard-link to it
             Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("r--r--r--"));
@@ -194,9 +207,18 @@ public final class Cache {
             // not a POSIX file system
         }
         try {
-            Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.createLink(target, t);
         } catch (FileAlreadyExistsException e) {
             // another process cached the same object first
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (e instanceof FileSystemException && Files.exists(target)) {
+                return;
+            }
+            try {
+                Files.move(t, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException raced) {
+                // as above
+            }
         }
     }
 

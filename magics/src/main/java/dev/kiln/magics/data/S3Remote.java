@@ -260,19 +260,22 @@ public final class S3Remote implements Remote {
             for (int i = 0; i < count; i++) {
                 int partNumber = i + 1;
                 long offset = i * partSize;
-                int len = (int) Math.min(partSize, size - offset);
+                long len = Math.min(partSize, size - offset);
                 futures.add(parts.submit(() -> {
-                    byte[] buf = new byte[len];
-                    ByteBuffer bb = ByteBuffer.wrap(buf);
-                    while (bb.hasRemaining()) {
-                        if (ch.read(bb, offset + bb.position()) < 0) {
-                            throw new IOException(file + " shrank while being pushed");
+                    // each part is read from the file where it lies (the page cache, after the
+                    // first read), never copied into a buffer of its own: a 16 MiB array per part
+                    // costs more in the collector than the upload
+                    MessageDigest md = Sha256.digest();
+                    byte[] buf = new byte[1 << 16];
+                    try (InputStream in = new FileRegion(ch, offset, len, file)) {
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            md.update(buf, 0, n);
                         }
                     }
-                    String sum = java.util.Base64.getEncoder().encodeToString(Sha256.of(buf, 0, len));
+                    String sum = java.util.Base64.getEncoder().encodeToString(md.digest());
                     String etag = s3.uploadPart(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId)
-                                    .partNumber(partNumber).contentLength((long) len).checksumSHA256(sum),
-                            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf), len,
+                                    .partNumber(partNumber).contentLength(len).checksumSHA256(sum),
+                            RequestBody.fromContentProvider(() -> new FileRegion(ch, offset, len, file), len,
                                     "application/octet-stream")).eTag();
                     return CompletedPart.builder().partNumber(partNumber).eTag(etag).checksumSHA256(sum).build();
                 }));
@@ -319,11 +322,10 @@ public final class S3Remote implements Remote {
 
     @Override
     public String download(String k, Path target, long expectedSize) {
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             if (expectedSize > multipartThreshold) {
-                downloadRanges(k, out, expectedSize);
-                return null;
+                return downloadRanges(k, out, expectedSize);
             }
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key(k)))) {
                 MessageDigest md = Sha256.digest();
@@ -348,8 +350,11 @@ public final class S3Remote implements Remote {
         }
     }
 
-    /** Ranged GETs in parallel, each writing its own region of the file. */
-    private void downloadRanges(String k, FileChannel out, long size) throws IOException {
+    /**
+     * Ranged GETs in parallel, each writing its own region of the file, hashed in order as the
+     * parts land, so that the object's SHA-256 is known moments after its last byte.
+     */
+    private String downloadRanges(String k, FileChannel out, long size) throws IOException {
         int count = (int) ((size + partSize - 1) / partSize);
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -363,10 +368,19 @@ public final class S3Remote implements Remote {
                 return null;
             }));
         }
+        MessageDigest md = Sha256.digest();
+        byte[] buf = new byte[1 << 16];
         try {
-            for (Future<?> f : futures) {
-                f.get();
+            for (int i = 0; i < count; i++) {
+                futures.get(i).get();
+                long from = i * partSize;
+                try (InputStream in = new FileRegion(out, from, Math.min(partSize, size - from), null)) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                    }
+                }
             }
+            return Sha256.hex(md);
         } catch (ExecutionException e) {
             for (Future<?> f : futures) {
                 f.cancel(true);
@@ -384,6 +398,45 @@ public final class S3Remote implements Remote {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while downloading " + k, e);
+        }
+    }
+
+    /** A stretch of a file read with positional reads, which other threads' reads do not disturb. */
+    private static final class FileRegion extends InputStream {
+        private final FileChannel ch;
+        private final Path file;
+        private long pos;
+        private final long end;
+
+        FileRegion(FileChannel ch, long offset, long length, Path file) {
+            this.ch = ch;
+            this.pos = offset;
+            this.end = offset + length;
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pos >= end) {
+                return -1;
+            }
+            int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+            if (n < 0) {
+                throw new IOException((file != null ? file : "the file") + " shrank while being transferred");
+            }
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // the channel belongs to the caller
         }
     }
 
