@@ -262,8 +262,17 @@ class DataFaultsTest {
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length));
             assertFalse(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length), "present: not sent twice");
             Path back = tmp.resolve("back.bin");
-            r.download(RemoteLayout.object(sha), back, data.length);
+            assertEquals(sha, r.download(RemoteLayout.object(sha), back, data.length),
+                    "ranged GETs hash the parts in order as they land");
             assertEquals(sha, Sha256.ofFile(back));
+
+            // the same size, one byte changed in the last part: caught, and nothing enters the cache
+            data[data.length - 3] ^= 1;
+            s3.store().putBlob("lab", s3.store().blobBuilder("multipart/" + RemoteLayout.object(sha)).payload(data).build());
+            Cache cache = new Cache(tmp.resolve("cache-multipart"));
+            CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> cache.fetch(r, sha, data.length));
+            assertTrue(bad.getMessage().contains(RemoteLayout.object(sha)), bad.getMessage());
+            assertFalse(cache.has(sha));
             Path small = Files.writeString(tmp.resolve("small"), "hello");
             String s = Sha256.ofFile(small);
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(s), small, s, 5));
