@@ -21,9 +21,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A project's datasets: what {@code kiln data …} does, as a Java API other engines call too.
@@ -777,15 +780,19 @@ public final class DataRepository implements AutoCloseable {
             }
             Path dir = workspace.resolve(pinned.path());
             boolean useRemote = !offline && hasRemote(remoteName);
-            // ask the remote while the workspace is scanned: opening an S3 client costs as much as the scan
-            java.util.concurrent.CompletableFuture<String> remoteState = useRemote
-                    ? java.util.concurrent.CompletableFuture.supplyAsync(() -> remoteState(ds, pinned.version(), remoteName))
-                    : java.util.concurrent.CompletableFuture.completedFuture(offline ? "remote not checked" : "no remote");
-            Manifest m = cache.manifest(pinned.manifest()).orElseGet(() -> loadManifest(pinned.manifest(), useRemote ? remoteName : null));
+            // three things at once: the remote (opening an S3 client costs as much as the rest), the
+            // manifest against the cache, and the workspace against the stat cache
+            CompletableFuture<String> remoteState = useRemote
+                    ? inBackground(() -> remoteState(ds, pinned.version(), remoteName))
+                    : CompletableFuture.completedFuture(offline ? "remote not checked" : "no remote");
+            CompletableFuture<Manifest> manifest = inBackground(() -> cache.manifest(pinned.manifest())
+                    .orElseGet(() -> loadManifest(pinned.manifest(), useRemote ? remoteName : null)));
+            CompletableFuture<Set<String>> uncached = manifest.thenApply(
+                    mf -> cache.missing(mf.files().stream().map(ManifestEntry::sha256).collect(Collectors.toSet())));
             Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs);
+            Manifest m = join(manifest);
             List<String> modified = new ArrayList<>();
             List<String> missing = new ArrayList<>();
-            Set<String> shas = new HashSet<>();
             for (ManifestEntry e : m.files()) {
                 Workspace.FileState f = ws.get(e.path());
                 if (f == null) {
@@ -793,9 +800,8 @@ public final class DataRepository implements AutoCloseable {
                 } else if (!f.sha256().equals(e.sha256())) {
                     modified.add(e.path());
                 }
-                shas.add(e.sha256());
             }
-            Set<String> notCached = cache.missing(shas);
+            Set<String> notCached = join(uncached);
             Map<String, ManifestEntry> byPath = m.byPath();
             List<String> added = new ArrayList<>();
             for (String p : ws.keySet()) {
@@ -804,15 +810,7 @@ public final class DataRepository implements AutoCloseable {
                 }
             }
             stats().save();
-            String state;
-            try {
-                state = remoteState.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw e;
-            }
+            String state = join(remoteState);
             out.add(new DatasetStatus(ds, pinned.path(), pinned.version(), pinned.manifest(),
                     Workspace.sorted(modified), Workspace.sorted(added), Workspace.sorted(missing), notCached.size(),
                     state));
@@ -820,11 +818,36 @@ public final class DataRepository implements AutoCloseable {
         return out;
     }
 
+    /** On a thread of its own: the common pool has a single thread on a two-core machine. */
+    private static <T> CompletableFuture<T> inBackground(java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, r -> {
+            Thread t = new Thread(r, "kiln-status");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The value, or the exception the work threw (a {@link UserError} stays one). */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
     private String remoteState(String ds, String version, String remoteName) {
         Remote r = remote(remoteName);
-        boolean pushed = r.exists(RemoteLayout.version(ds, version));
         String head = r.readRef(RemoteLayout.ref(ds, LATEST))
                 .map(h -> new String(h.content(), StandardCharsets.UTF_8).strip()).orElse(null);
+        // the remote's latest is pushed by definition: one request answers the usual case
+        boolean pushed = version.equals(head) || r.exists(RemoteLayout.version(ds, version));
         return !pushed ? "not pushed to " + r.name()
                 : version.equals(head) ? "pushed to " + r.name() + ", latest"
                 : "pushed to " + r.name() + "; latest there is " + (head == null ? "unset" : head.substring(0, 12));
