@@ -236,6 +236,25 @@ public final class Cache {
         return readVerified(RemoteLayout.version(dataset, id), id).map(VersionRecord::parse);
     }
 
+    /** The ids of the versions of {@code dataset} in the cache that start with {@code prefix}. */
+    public java.util.Set<String> versionIds(String dataset, String prefix) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(RemoteLayout.versionsPrefix(dataset)),
+                prefix + "*.json")) {
+            for (Path f : ds) {
+                String id = f.getFileName().toString().replace(".json", "");
+                if (Sha256.isHex(id)) {
+                    ids.add(id);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no version of this dataset here
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ids;
+    }
+
     public void putVersion(String dataset, String id, byte[] canonical) {
         writeMeta(RemoteLayout.version(dataset, id), canonical);
     }

@@ -437,6 +437,16 @@ public final class DataRepository implements AutoCloseable {
         if (pinned != null && HEX_PREFIX.matcher(version).matches() && pinned.version().startsWith(version)) {
             return pinned.version();
         }
+        if (HEX_PREFIX.matcher(version).matches()) {
+            // versions made or fetched here resolve without the remote, as git resolves its own objects
+            Set<String> local = cache.versionIds(dataset, version);
+            if (local.size() == 1) {
+                return local.iterator().next();
+            }
+            if (local.size() > 1) {
+                throw ambiguous(dataset, version, local.size());
+            }
+        }
         if (!hasRemote(remoteName)) {
             throw unknown(dataset, version, "no remote is configured to look it up");
         }
@@ -459,8 +469,7 @@ public final class DataRepository implements AutoCloseable {
                 return ids.iterator().next();
             }
             if (ids.size() > 1) {
-                throw new UserError("Version '" + version + "' of dataset '" + dataset + "' is ambiguous: it starts "
-                        + ids.size() + " version ids. Give more characters.");
+                throw ambiguous(dataset, version, ids.size());
             }
         }
         if (pinned == null && r.list(RemoteLayout.versionsPrefix(dataset)).isEmpty()) {
@@ -469,6 +478,11 @@ public final class DataRepository implements AutoCloseable {
                     + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
         }
         throw unknown(dataset, version, r.describe() + " has no tag or version id '" + version + "'");
+    }
+
+    private static UserError ambiguous(String dataset, String version, int matches) {
+        return new UserError("Version '" + version + "' of dataset '" + dataset + "' is ambiguous: it starts "
+                + matches + " version ids. Give more characters.");
     }
 
     private UserError unknown(String dataset, String version, String why) {
@@ -934,7 +948,8 @@ public final class DataRepository implements AutoCloseable {
 
     /**
      * {@code kiln data diff A [B]}: files added, removed and changed between two versions (B
-     * defaults to the workspace), with rows and header for CSV files.
+     * defaults to the workspace), with rows and columns of CSV files and rows and typed columns
+     * of Parquet files.
      */
     public DiffResult diff(String a, String b, String remoteName) {
         Spec sa = parse(a);
@@ -981,17 +996,17 @@ public final class DataRepository implements AutoCloseable {
                 added += y.size();
             }
             String detail = null;
-            if (p.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-                CsvSummary before = x == null ? null : csv(x, null, remoteName);
-                CsvSummary after = y == null ? null : csv(y, wsDir, remoteName);
-                detail = CsvSummary.describe(before, after);
+            if (TableSummary.describes(p)) {
+                TableSummary before = x == null ? null : table(x, null, remoteName);
+                TableSummary after = y == null ? null : table(y, wsDir, remoteName);
+                detail = TableSummary.describe(before, after);
             }
             changes.add(new FileChange(p, kind, x == null ? -1 : x.size(), y == null ? -1 : y.size(), detail));
         }
         return new DiffResult(sa.dataset(), sa.dataset() + "@" + ida.substring(0, 12), toName, changes, added, removed);
     }
 
-    private CsvSummary csv(ManifestEntry e, Path wsDir, String remoteName) {
+    private TableSummary table(ManifestEntry e, Path wsDir, String remoteName) {
         Path file = wsDir != null ? wsDir.resolve(e.path()) : cache.object(e.sha256());
         if (wsDir == null && !cache.has(e.sha256())) {
             if (!hasRemote(remoteName)) {
@@ -999,7 +1014,7 @@ public final class DataRepository implements AutoCloseable {
             }
             cache.fetch(remote(remoteName), e.sha256(), e.size());
         }
-        return CsvSummary.of(file);
+        return TableSummary.of(file, e.path());
     }
 
     @Override
