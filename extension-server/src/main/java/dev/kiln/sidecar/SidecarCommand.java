@@ -1,5 +1,6 @@
 package dev.kiln.sidecar;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import dev.kiln.magics.cli.Result;
 import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.cli.UserError;
@@ -140,12 +141,9 @@ public final class SidecarCommand implements Callable<Result> {
      */
     private static void writeOpenPage(Path page, URI url, String token) throws IOException {
         String target = url + "?token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
-        Path tmp = Files.createTempFile(page.getParent(), ".open-", ".tmp",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+        AtomicFiles.writeString(page, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
                 + Html.esc(target) + "\"><title>Kiln history</title></head><body><a href=\"" + Html.esc(target)
                 + "\">Open the Kiln history</a></body></html>\n");
-        Files.move(tmp, page, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** {@code $XDG_DATA_HOME}, else {@code ~/.local/share}. */

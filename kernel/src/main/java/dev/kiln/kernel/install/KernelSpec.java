@@ -1,5 +1,6 @@
 package dev.kiln.kernel.install;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.kernel.KilnKernel;
@@ -164,16 +165,9 @@ public final class KernelSpec {
     /** Writes {@code kernels/kiln/kernel.json} under {@code dataDir} (atomically); returns the kernel's folder. */
     public Path install(Path dataDir) throws IOException {
         Path dir = dataDir.resolve("kernels").resolve(NAME);
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "kernel.json.", ".tmp");
-        try {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), json());
-            // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(tmp, dir.resolve("kernel.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
+        AtomicFiles.write(dir.resolve("kernel.json"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"),
+                out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, json()));
         return dir;
     }
 

@@ -185,8 +185,7 @@ public final class EnvCommand implements Callable<Result> {
                         writeFile(dir.resolve("image.txt"), plan.imageReference() + "\n");
                     }
                     Path json = dir.resolve(s.id() + ".json");
-                    Files.write(tmpFor(json), s.canonicalBytes());
-                    Files.move(tmpFor(json), json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    AtomicFiles.write(json, s.canonicalBytes());
                 } catch (IOException e) {
                     throw new UserError("Could not write the restore files to " + dir + ": " + e.getMessage()
                             + ". Choose a writable directory with --write.", e);
@@ -199,14 +198,8 @@ public final class EnvCommand implements Callable<Result> {
             return EnvResults.restore(plan, written);
         }
 
-        private static Path tmpFor(Path file) {
-            return file.resolveSibling("." + file.getFileName() + ".tmp");
-        }
-
         private static void writeFile(Path file, String content) throws IOException {
-            Path tmp = tmpFor(file);
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(file, content);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -111,11 +112,11 @@ public final class LockFile {
     /** Writes the file atomically (temporary file, then rename). */
     public void write() {
         try {
-            Path tmp = file.resolveSibling("." + NAME + ".tmp");
             byte[] json = CanonicalJson.PRETTY.writeValueAsBytes(new Content(1, datasets));
-            Files.write(tmp, json);
-            Files.write(tmp, "\n".getBytes(), java.nio.file.StandardOpenOption.APPEND);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, null, out -> {
+                out.write(json);
+                out.write('\n');
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

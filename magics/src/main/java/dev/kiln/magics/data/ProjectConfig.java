@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -113,9 +114,7 @@ public final class ProjectConfig {
 
     public void write() {
         try {
-            Path tmp = file.resolveSibling("." + NAME + ".tmp");
-            YAML.writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file, null, out -> YAML.writeValue(out, root));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

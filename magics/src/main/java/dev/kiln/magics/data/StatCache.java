@@ -1,7 +1,9 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -92,9 +94,8 @@ public final class StatCache {
             return;
         }
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("stat-cache." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            AtomicFiles.write(file, null, out -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 for (Map.Entry<String, Entry> me : entries.entrySet()) {
                     if (me.getKey().indexOf('\n') >= 0) {
                         continue;
@@ -103,8 +104,8 @@ public final class StatCache {
                     w.write(e.size + "\t" + e.mtimeNanos + "\t" + e.fileKey + "\t" + e.hashedAtNanos + "\t"
                             + e.sha256 + "\t" + me.getKey() + "\n");
                 }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                w.flush();
+            });
             dirty = false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -133,13 +134,7 @@ public final class JarInspector {
                         .append(c.coordinates() == null ? "" : c.coordinates()).append('\n');
                 });
             }
-            Path tmp = Files.createTempFile(cacheFile.getParent(), CACHE_FILE, ".tmp");
-            try {
-                Files.writeString(tmp, out, StandardCharsets.UTF_8);
-                Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(cacheFile, out.toString());
             changed = false;
         } catch (IOException e) {
             // A cache that cannot be written only makes the next snapshot slower.

@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
@@ -210,13 +211,6 @@ public final class SnapshotStore {
     }
 
     static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, bytes);
     }
 }

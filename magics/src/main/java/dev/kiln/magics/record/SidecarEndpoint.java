@@ -1,5 +1,6 @@
 package dev.kiln.magics.record;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,18 +77,13 @@ public record SidecarEndpoint(URI url, String token) {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            Path tmp = Files.createTempFile(dir, ".sidecar-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             ObjectNode n = JSON.createObjectNode();
             n.put("url", url.toString());
             n.put("token", token);
             n.put("pid", pid);
-            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+            // the token is a secret: readable by the user alone
+            AtomicFiles.write(file, PosixFilePermissions.fromString("rw-------"), out -> out.write(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the sidecar's info file " + file, e);
         }

@@ -1,5 +1,6 @@
 package dev.kiln.magics.share;
 
+import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -57,23 +58,10 @@ public final class NotebookFile {
 
     /** Writes {@code text} to a temporary file beside {@code file}, then renames it into place. */
     public static void writeString(Path file, String text) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new UserError("Could not write " + file + ": " + e.getMessage() + ". Choose a writable place.", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the rename took it, or the directory is gone
-                }
-            }
         }
     }
 
