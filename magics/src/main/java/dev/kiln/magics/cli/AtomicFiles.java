@@ -7,7 +7,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -41,14 +40,25 @@ public final class AtomicFiles {
 
     /**
      * @param permissions the file's permissions; {@code null}: those of the file it replaces, or
-     *     {@code rw-r--r--} for a new file
+     *     {@code rw-r--r--} less the umask for a new file
      */
     public static void write(Path file, Set<PosixFilePermission> permissions, Body body) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attributes(target, permissions));
+        boolean posix = target.getFileSystem().supportedFileAttributeViews().contains("posix");
+        // given, or the replaced file's, exactly; a new file's as the umask allows
+        Set<PosixFilePermission> exact = !posix ? null
+                : permissions != null ? permissions
+                : Files.exists(target) ? Files.getPosixFilePermissions(target) : null;
+        Set<PosixFilePermission> initial = exact != null ? exact : READABLE;
+        Path tmp = posix
+                ? Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(initial))
+                : Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
+            if (exact != null) {
+                Files.setPosixFilePermissions(tmp, exact);
+            }
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 body.writeTo(out);
             }
@@ -60,17 +70,6 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    private static FileAttribute<?>[] attributes(Path target, Set<PosixFilePermission> permissions) throws IOException {
-        if (!target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[0];
-        }
-        Set<PosixFilePermission> p = permissions;
-        if (p == null) {
-            p = Files.exists(target) ? Files.getPosixFilePermissions(target) : READABLE;
-        }
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(p)};
     }
 
     private AtomicFiles() {
