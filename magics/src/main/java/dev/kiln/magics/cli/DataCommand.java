@@ -331,7 +331,7 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
-            description = {"Files added, removed and changed between two versions (rows and columns for CSV);",
+            description = {"Files added, removed and changed between two versions (rows and columns for CSV, rows and typed columns for Parquet);",
                     "with one version, between it and the workspace."})
     static final class Diff implements Callable<Result> {
         private final Session session;
