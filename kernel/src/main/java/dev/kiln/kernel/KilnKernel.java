@@ -491,6 +491,12 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().close();
         }
+        // what the last cells recorded goes to the sidecar now, not at the project's next session
+        RunLog log = runLog.getNow(null);
+        if (log != null && !log.deliver(java.time.Duration.ofSeconds(2))) {
+            LOG_ERR.println("kiln: the sidecar did not take every record before shutdown; they stay in .kiln/spool"
+                    + " and are sent by the next session");
+        }
     }
 
     // ---- KernelServices, for the kernel's own magics ----

@@ -60,6 +60,11 @@ final class RunLog {
         recorder.recordRun(record(Instant.now()));
     }
 
+    /** Sends what is waiting (this run's records and the session's provenance); false when some is left. */
+    boolean deliver(java.time.Duration timeout) {
+        return recorder.flush(timeout);
+    }
+
     private synchronized Map<String, Object> record(Instant end) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", id);
