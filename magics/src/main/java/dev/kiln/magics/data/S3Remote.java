@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.UserError;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -57,6 +59,8 @@ public final class S3Remote implements Remote {
     /** Files above this go in parts. */
     static final long MULTIPART_THRESHOLD = 64L << 20;
     static final long PART_SIZE = 16L << 20;
+    /** Files are read a megabyte at a time: one system call, not 256 of the HTTP client's 4 KiB. */
+    static final int READ_SIZE = 1 << 20;
 
     private final RemoteConfig config;
     private final S3Client s3;
@@ -65,6 +69,11 @@ public final class S3Remote implements Remote {
     private final ExecutorService parts;
     private final long multipartThreshold;
     private final long partSize;
+    /**
+     * Hashing is the CPU's work; more threads hashing than there are cores only take turns, and
+     * starve the compiler that would make the hashing fast.
+     */
+    private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
 
     public S3Remote(RemoteConfig config, Map<String, String> env, int jobs) {
         this(config, env, jobs, MULTIPART_THRESHOLD, PART_SIZE);
@@ -81,6 +90,7 @@ public final class S3Remote implements Remote {
         var builder = S3Client.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials(config, env))
+                .putAuthScheme(new ChecksummedBodySigner())
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(Math.max(64, jobs * 4))
                         .connectionTimeout(Duration.ofSeconds(10))
@@ -265,17 +275,18 @@ public final class S3Remote implements Remote {
                     // each part is read from the file where it lies (the page cache, after the
                     // first read), never copied into a buffer of its own: a 16 MiB array per part
                     // costs more in the collector than the upload
-                    MessageDigest md = Sha256.digest();
-                    byte[] buf = new byte[1 << 16];
+                    String sum;
+                    hashing.acquire();
                     try (InputStream in = new FileRegion(ch, offset, len, file)) {
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            md.update(buf, 0, n);
-                        }
+                        sum = java.util.Base64.getEncoder().encodeToString(Sha256.of(in));
+                    } finally {
+                        hashing.release();
                     }
-                    String sum = java.util.Base64.getEncoder().encodeToString(md.digest());
+                    // the HTTP client reads bodies 4 KiB at a time: buffered, that is one read per MiB
                     String etag = s3.uploadPart(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId)
                                     .partNumber(partNumber).contentLength(len).checksumSHA256(sum),
-                            RequestBody.fromContentProvider(() -> new FileRegion(ch, offset, len, file), len,
+                            RequestBody.fromContentProvider(() -> new BufferedInputStream(
+                                    new FileRegion(ch, offset, len, file), READ_SIZE), len,
                                     "application/octet-stream")).eTag();
                     return CompletedPart.builder().partNumber(partNumber).eTag(etag).checksumSHA256(sum).build();
                 }));
@@ -369,15 +380,13 @@ public final class S3Remote implements Remote {
             }));
         }
         MessageDigest md = Sha256.digest();
-        byte[] buf = new byte[1 << 16];
+        byte[] buf = new byte[READ_SIZE];
         try {
             for (int i = 0; i < count; i++) {
                 futures.get(i).get();
                 long from = i * partSize;
                 try (InputStream in = new FileRegion(out, from, Math.min(partSize, size - from), null)) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, n);
-                    }
+                    Sha256.update(md, in, buf);
                 }
             }
             return Sha256.hex(md);

@@ -45,13 +45,26 @@ public final class Sha256 {
 
     public static String ofFile(Path file) throws IOException {
         MessageDigest md = digest();
-        byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
+            update(md, in, new byte[1 << 16]);
         }
         return hex(md);
+    }
+
+    /** The digest of what is left in a stream. */
+    public static byte[] of(InputStream in) throws IOException {
+        MessageDigest md = digest();
+        update(md, in, new byte[1 << 20]);
+        return md.digest();
+    }
+
+    /** Feeds the rest of a stream to a digest, read {@code buf.length} bytes at a time. */
+    public static void update(MessageDigest md, InputStream in, byte[] buf) throws IOException {
+        for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+            for (int off = 0; off < n; off += 1 << 16) {
+                md.update(buf, off, Math.min(1 << 16, n - off));
+            }
+        }
     }
 
     /** The base64 form S3's {@code x-amz-checksum-sha256} header carries. */
