@@ -279,4 +279,50 @@ class DataFaultsTest {
             assertFalse(r.putFileIfAbsent(RemoteLayout.object(s), small, s, 5), "If-None-Match: * refused the second put");
         }
     }
+
+    @Test
+    void everyUploadCarriesItsBodysSha256AndOnlyThoseBodiesGoUnsigned() throws Exception {
+        RemoteConfig rc = new RemoteConfig("team", "s3://lab/checksums", s3.endpoint(), null, null, null);
+        byte[] data = new byte[11 << 20];
+        new java.util.Random(11).nextBytes(data);
+        Path big = Files.write(tmp.resolve("big.bin"), data);
+        String sha = Sha256.ofFile(big);
+        Path small = Files.writeString(tmp.resolve("small"), "hello");
+        String smallSha = Sha256.ofFile(small);
+        s3.record();
+        try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 3, 5L << 20, 5L << 20)) {
+            // the server checks every request's signature: these succeed only if the signing is right
+            assertTrue(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length));
+            assertTrue(r.putFileIfAbsent(RemoteLayout.object(smallSha), small, smallSha, 5));
+            assertEquals(sha, r.download(RemoteLayout.object(sha), tmp.resolve("back.bin"), data.length));
+        }
+        List<S3ProxyServer.Seen> seen = s3.requests();
+        Map<Integer, S3ProxyServer.Seen> parts = new HashMap<>();
+        for (S3ProxyServer.Seen q : seen) {
+            String query = q.query() == null ? "" : q.query();
+            if ("PUT".equals(q.method()) && query.contains("partNumber=")) {
+                int n = Integer.parseInt(query.replaceAll(".*partNumber=(\\d+).*", "$1"));
+                parts.put(n, q);
+            }
+        }
+        assertEquals(List.of(1, 2, 3), parts.keySet().stream().sorted().toList(), "11 MiB in 5 MiB parts");
+        for (var e : parts.entrySet()) {
+            int from = (e.getKey() - 1) * (5 << 20);
+            int to = Math.min(data.length, from + (5 << 20));
+            assertEquals(java.util.Base64.getEncoder().encodeToString(Sha256.of(data, from, to - from)),
+                    e.getValue().checksumSha256(), "part " + e.getKey() + " carries its own SHA-256");
+            assertEquals("UNSIGNED-PAYLOAD", e.getValue().contentSha256(), "the checksum header covers the body");
+        }
+        S3ProxyServer.Seen put = seen.stream()
+                .filter(q -> "PUT".equals(q.method()) && q.path().endsWith(RemoteLayout.object(smallSha)))
+                .findFirst().orElseThrow();
+        assertEquals(Sha256.base64OfHex(smallSha), put.checksumSha256());
+        assertEquals("UNSIGNED-PAYLOAD", put.contentSha256());
+        S3ProxyServer.Seen complete = seen.stream()
+                .filter(q -> "POST".equals(q.method()) && q.query() != null && q.query().contains("uploadId="))
+                .findFirst().orElseThrow();
+        assertEquals(null, complete.checksumSha256());
+        assertTrue(Sha256.isHex(complete.contentSha256()), "a body without a checksum header is signed: "
+                + complete.contentSha256());
+    }
 }

@@ -9,7 +9,10 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Properties;
 import java.util.function.Function;
 import org.gaul.s3proxy.AuthenticationType;
@@ -36,6 +39,12 @@ public final class S3ProxyServer implements AutoCloseable {
     private final BlobStoreContext context;
     private final BlobStore store;
     private final S3Proxy proxy;
+    private final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
+    private volatile boolean recording;
+
+    /** A request as the server received it: what a test checks of the client's signing and checksums. */
+    public record Seen(String method, String path, String query, String contentSha256, String checksumSha256) {
+    }
 
     private S3ProxyServer(BlobStoreContext context, BlobStore served) throws Exception {
         this.context = context;
@@ -48,7 +57,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build();
         Field f = S3Proxy.class.getDeclaredField("server");
         f.setAccessible(true);
-        ((Server) f.get(proxy)).insertHandler(new ConditionalWrites(served));
+        ((Server) f.get(proxy)).insertHandler(new ConditionalWrites(served, this));
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.onSpinWait();
@@ -80,6 +89,17 @@ public final class S3ProxyServer implements AutoCloseable {
 
     public int port() {
         return proxy.getPort();
+    }
+
+    /** From now on, remembers every request's method, path and SigV4/checksum headers. */
+    public void record() {
+        seen.clear();
+        recording = true;
+    }
+
+    /** The requests received since {@link #record()}. */
+    public List<Seen> requests() {
+        return List.copyOf(seen);
     }
 
     public void createBucket(String bucket) {
@@ -119,10 +139,12 @@ public final class S3ProxyServer implements AutoCloseable {
     /** If-None-Match / If-Match on writes, checked and applied under a per-key lock. */
     private static final class ConditionalWrites extends HandlerWrapper {
         private final BlobStore store;
+        private final S3ProxyServer server;
         private final Object[] locks = new Object[64];
 
-        ConditionalWrites(BlobStore store) {
+        ConditionalWrites(BlobStore store, S3ProxyServer server) {
             this.store = store;
+            this.server = server;
             for (int i = 0; i < locks.length; i++) {
                 locks[i] = new Object();
             }
@@ -131,6 +153,10 @@ public final class S3ProxyServer implements AutoCloseable {
         @Override
         public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
                 throws IOException, jakarta.servlet.ServletException {
+            if (server.recording) {
+                server.seen.add(new Seen(req.getMethod(), req.getRequestURI(), req.getQueryString(),
+                        req.getHeader("x-amz-content-sha256"), req.getHeader("x-amz-checksum-sha256")));
+            }
             String ifNoneMatch = req.getHeader("If-None-Match");
             String ifMatch = req.getHeader("If-Match");
             String q = req.getQueryString() == null ? "" : req.getQueryString();
