@@ -34,14 +34,25 @@ public final class SidecarClient {
     }
 
     private final Supplier<Optional<SidecarEndpoint>> endpoints;
-    private final HttpClient http;
+    private HttpClient http;
 
     public SidecarClient(Supplier<Optional<SidecarEndpoint>> endpoints) {
         this.endpoints = endpoints;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    /**
+     * Made on the first send to a sidecar that is there: a CLI command with no sidecar running
+     * would otherwise start the JDK's HTTP client (a selector thread, the TLS trust store) for
+     * nothing, in the tenth of a second before it exits.
+     */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+        }
+        return http;
     }
 
     /** A client for the sidecar this environment announces (see {@link SidecarEndpoint#find}). */
@@ -64,7 +75,7 @@ public final class SidecarClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json))
                 .build();
         try {
-            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp = http().send(req, HttpResponse.BodyHandlers.ofString());
             int s = resp.statusCode();
             if (s >= 200 && s < 300) {
                 return new Delivery(Outcome.DELIVERED, "");
