@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntFunction;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -59,6 +60,8 @@ public final class S3Remote implements Remote {
     /** Files above this go in parts. */
     static final long MULTIPART_THRESHOLD = 64L << 20;
     static final long PART_SIZE = 16L << 20;
+    /** Downloads fetch ranges of this size (aws s3's own chunk size), or the part size if smaller. */
+    static final long RANGE_SIZE = 8L << 20;
     /** Files are read a megabyte at a time: one system call, not 256 of the HTTP client's 4 KiB. */
     static final int READ_SIZE = 1 << 20;
 
@@ -69,6 +72,7 @@ public final class S3Remote implements Remote {
     private final ExecutorService parts;
     private final long multipartThreshold;
     private final long partSize;
+    private final int jobs;
     /**
      * Hashing is the CPU's work; more threads hashing than there are cores only take turns, and
      * starve the compiler that would make the hashing fast.
@@ -83,6 +87,7 @@ public final class S3Remote implements Remote {
         this.config = config;
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
+        this.jobs = Math.max(1, jobs);
         this.bucket = config.bucket();
         this.prefix = config.prefix();
         String region = config.region() != null ? config.region()
@@ -363,29 +368,37 @@ public final class S3Remote implements Remote {
 
     /**
      * Ranged GETs in parallel, each writing its own region of the file, hashed in order as the
-     * parts land, so that the object's SHA-256 is known moments after its last byte.
+     * ranges land, so that the object's SHA-256 is known moments after its last byte. At most
+     * {@code jobs} ranges are fetched or waiting to be hashed at a time: ranges fetched side by
+     * side all finish together, and without that bound the hashing of everything still behind it
+     * is left until after the last byte, on one core.
      */
     private String downloadRanges(String k, FileChannel out, long size) throws IOException {
-        int count = (int) ((size + partSize - 1) / partSize);
+        long range = Math.min(partSize, RANGE_SIZE);
+        int count = (int) ((size + range - 1) / range);
         List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            long from = i * partSize;
-            long to = Math.min(size, from + partSize) - 1;
-            futures.add(parts.submit(() -> {
-                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
-                        b -> b.bucket(bucket).key(key(k)).range("bytes=" + from + "-" + to))) {
-                    copy(in, out, from);
-                }
-                return null;
-            }));
+        IntFunction<Future<?>> fetch = i -> parts.submit(() -> {
+            long from = i * range;
+            long to = Math.min(size, from + range) - 1;
+            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
+                    b -> b.bucket(bucket).key(key(k)).range("bytes=" + from + "-" + to))) {
+                copy(in, out, from);
+            }
+            return null;
+        });
+        for (int i = 0; i < Math.min(count, jobs); i++) {
+            futures.add(fetch.apply(i));
         }
         MessageDigest md = Sha256.digest();
         byte[] buf = new byte[READ_SIZE];
         try {
             for (int i = 0; i < count; i++) {
                 futures.get(i).get();
-                long from = i * partSize;
-                try (InputStream in = new FileRegion(out, from, Math.min(partSize, size - from), null)) {
+                if (futures.size() < count) {
+                    futures.add(fetch.apply(futures.size()));
+                }
+                long from = i * range;
+                try (InputStream in = new FileRegion(out, from, Math.min(range, size - from), null)) {
                     Sha256.update(md, in, buf);
                 }
             }
