@@ -8,10 +8,8 @@ import dev.kiln.magics.env.RestorePlan;
 import dev.kiln.magics.env.SnapshotDiff;
 import dev.kiln.magics.env.SnapshotStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -178,11 +176,11 @@ public final class EnvCommand implements Callable<Result> {
                 Path dir = session.projectDir().resolve(write);
                 try {
                     Files.createDirectories(dir);
-                    writeFile(dir.resolve("restore.txt"), plan.text());
-                    writeFile(dir.resolve("maven.txt"), plan.mavenLines().isEmpty() ? "" : String.join("\n", plan.mavenLines()) + "\n");
-                    writeFile(dir.resolve("pom-dependencies.xml"), plan.pomFragment());
+                    AtomicFiles.writeString(dir.resolve("restore.txt"), plan.text());
+                    AtomicFiles.writeString(dir.resolve("maven.txt"), plan.mavenLines().isEmpty() ? "" : String.join("\n", plan.mavenLines()) + "\n");
+                    AtomicFiles.writeString(dir.resolve("pom-dependencies.xml"), plan.pomFragment());
                     if (plan.imageReference() != null) {
-                        writeFile(dir.resolve("image.txt"), plan.imageReference() + "\n");
+                        AtomicFiles.writeString(dir.resolve("image.txt"), plan.imageReference() + "\n");
                     }
                     Path json = dir.resolve(s.id() + ".json");
                     AtomicFiles.write(json, s.canonicalBytes());
@@ -196,10 +194,6 @@ public final class EnvCommand implements Callable<Result> {
                 }
             }
             return EnvResults.restore(plan, written);
-        }
-
-        private static void writeFile(Path file, String content) throws IOException {
-            AtomicFiles.writeString(file, content);
         }
     }
 

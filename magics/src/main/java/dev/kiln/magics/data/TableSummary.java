@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.parquet.CsvFormat;
 import dev.kiln.magics.parquet.ParquetSummary;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -49,7 +50,7 @@ record TableSummary(long rows, Map<String, String> columns) {
 
     private static TableSummary csv(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = new BufferedInputStream(isGzip(file) ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16)) {
+             InputStream in = new BufferedInputStream(CsvFormat.isGzip(file) ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16)) {
             // the header: bytes up to the first line break outside quotes
             java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
             boolean quoted = false;
@@ -92,12 +93,6 @@ record TableSummary(long rows, Map<String, String> columns) {
                 cols.put(c, null);
             }
             return new TableSummary(rows, cols);
-        }
-    }
-
-    private static boolean isGzip(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class SnapshotStore {
             Files.createDirectories(dir);
             Path file = dir.resolve(snapshot.id() + ".json");
             if (!Files.isRegularFile(file)) {
-                writeAtomically(file, snapshot.canonicalBytes());
+                AtomicFiles.write(file, snapshot.canonicalBytes());
             }
             List<String> lines = new ArrayList<>(readRunLines());
             lines.add(CanonicalJson.string(new Run(snapshot.id(), Instant.now().toString(),
@@ -60,7 +59,7 @@ public final class SnapshotStore {
             if (lines.size() > MAX_RUNS) {
                 lines = lines.subList(lines.size() - MAX_RUNS, lines.size());
             }
-            writeAtomically(dir.resolve(RUNS), (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(dir.resolve(RUNS), (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UserError("Could not store the snapshot in " + dir + ": " + e.getMessage()
                     + ". Check that the project directory is writable.", e);
@@ -208,9 +207,5 @@ public final class SnapshotStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        AtomicFiles.write(file, bytes);
     }
 }

@@ -1,6 +1,10 @@
 package dev.kiln.magics.parquet;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,6 +27,13 @@ public record CsvFormat(char delimiter, char quote, List<String> nullStrings, bo
 
     public static CsvFormat rfc4180() {
         return new CsvFormat(',', '"', List.of(""), true);
+    }
+
+    /** Whether a CSV file comes gzipped ({@code .csv.gz}): its first bytes tell, not its name. */
+    public static boolean isGzip(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
     }
 
     byte[][] nullBytes() {

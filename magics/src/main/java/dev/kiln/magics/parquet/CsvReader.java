@@ -72,19 +72,13 @@ final class CsvReader implements Closeable {
             }
         };
         InputStream s = raw;
-        if (isGzip(path)) {
+        if (CsvFormat.isGzip(path)) {
             s = new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
             this.fileSize = -1;
         } else {
             this.fileSize = Files.size(path);
         }
         this.in = s;
-    }
-
-    static boolean isGzip(Path path) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
-        }
     }
 
     /** Bytes read from the file so far (compressed bytes for gzip). */
