@@ -33,10 +33,15 @@ public final class Sha256 {
      */
     public static byte[] of(byte[] data, int off, int len) {
         MessageDigest md = digest();
+        update(md, data, off, len);
+        return md.digest();
+    }
+
+    /** Feeds a slice to a digest in 64 KiB steps (see {@link #of(byte[], int, int)}). */
+    public static void update(MessageDigest md, byte[] data, int off, int len) {
         for (int end = off + len; off < end; off += 1 << 16) {
             md.update(data, off, Math.min(1 << 16, end - off));
         }
-        return md.digest();
     }
 
     public static String hex(MessageDigest md) {
@@ -61,9 +66,7 @@ public final class Sha256 {
     /** Feeds the rest of a stream to a digest, read {@code buf.length} bytes at a time. */
     public static void update(MessageDigest md, InputStream in, byte[] buf) throws IOException {
         for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-            for (int off = 0; off < n; off += 1 << 16) {
-                md.update(buf, off, Math.min(1 << 16, n - off));
-            }
+            update(md, buf, 0, n);
         }
     }
 

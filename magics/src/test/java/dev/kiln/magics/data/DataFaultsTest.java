@@ -254,7 +254,8 @@ class DataFaultsTest {
     void largeFilesGoInPartsAndAnObjectPresentIsNotSentAgain() throws Exception {
         RemoteConfig rc = new RemoteConfig("team", "s3://lab/multipart", s3.endpoint(), null, null, null);
         Path big = tmp.resolve("big.bin");
-        byte[] data = new byte[12 << 20];
+        // a size no file system block divides: the last range is written padded and cut back
+        byte[] data = new byte[(12 << 20) + 1234];
         new java.util.Random(7).nextBytes(data);
         Files.write(big, data);
         String sha = Sha256.ofFile(big);
