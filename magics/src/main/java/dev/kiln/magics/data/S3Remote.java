@@ -352,8 +352,8 @@ public final class S3Remote implements Remote {
 
     @Override
     public String download(String k, Path target, long expectedSize) {
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             if (expectedSize > multipartThreshold) {
                 return downloadRanges(k, target, out, expectedSize);
             }
@@ -493,7 +493,7 @@ public final class S3Remote implements Remote {
             }
             int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
             if (n < 0) {
-                throw new IOException((file != null ? file : "the file") + " shrank while being transferred");
+                throw new IOException(file + " shrank while being transferred");
             }
             pos += n;
             return n;
