@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,17 +33,22 @@ public final class SecretDetector {
                     + "|access_key|accesskey|private_key|privatekey|credential|auth|key)[A-Za-z0-9_.-]*)"
                     + "(\\s*[=:]\\s*)([^\\s&;,]+)");
 
-    private static final List<Pattern> KNOWN_TOKENS = List.of(
-            Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|A3T[A-Z0-9])[A-Z0-9]{16}\\b"),
-            Pattern.compile("\\bgh[pousr]_[A-Za-z0-9]{20,}"),
-            Pattern.compile("\\bgithub_pat_[A-Za-z0-9_]{20,}"),
-            Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}"),
-            Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-            Pattern.compile("\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"),
-            Pattern.compile("\\bsk-[A-Za-z0-9_-]{20,}"),
-            Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}"),
-            Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"),
-            Pattern.compile("\\bnpm_[A-Za-z0-9]{30,}"));
+    /** A kind of credential whose form gives it away wherever it appears. */
+    public record TokenKind(String name, Pattern pattern) {
+    }
+
+    private static final List<TokenKind> KNOWN_TOKENS = List.of(
+            new TokenKind("an AWS access key id", Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|A3T[A-Z0-9])[A-Z0-9]{16}\\b")),
+            new TokenKind("a GitHub token", Pattern.compile("\\bgh[pousr]_[A-Za-z0-9]{20,}")),
+            new TokenKind("a GitHub token", Pattern.compile("\\bgithub_pat_[A-Za-z0-9_]{20,}")),
+            new TokenKind("a GitLab token", Pattern.compile("\\bglpat-[A-Za-z0-9_-]{20,}")),
+            new TokenKind("a Slack token", Pattern.compile("\\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+            new TokenKind("a Stripe key", Pattern.compile("\\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}")),
+            new TokenKind("an API secret key", Pattern.compile("\\bsk-[A-Za-z0-9_-]{20,}")),
+            new TokenKind("a Google API key", Pattern.compile("\\bAIza[0-9A-Za-z_-]{35}")),
+            new TokenKind("a JSON web token", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*")),
+            new TokenKind("an npm token", Pattern.compile("\\bnpm_[A-Za-z0-9]{30,}")),
+            new TokenKind("a private key", Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")));
 
     /** Pieces of text a random token cannot span; '/' and '+' stay inside (base64). */
     private static final Pattern TOKEN_SEPARATORS = Pattern.compile("[\\s,;=:@?&.\"'()\\[\\]{}<>]+");
@@ -72,8 +79,8 @@ public final class SecretDetector {
         String s = URL_PASSWORD.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + REDACTED + "@"));
         s = KEY_VALUE.matcher(s).replaceAll(m -> m.group(3).equals(REDACTED) ? Matcher.quoteReplacement(m.group())
                 : Matcher.quoteReplacement(m.group(1) + m.group(2) + REDACTED));
-        for (Pattern p : KNOWN_TOKENS) {
-            s = p.matcher(s).replaceAll(REDACTED);
+        for (TokenKind k : KNOWN_TOKENS) {
+            s = k.pattern().matcher(s).replaceAll(REDACTED);
         }
         for (String token : TOKEN_SEPARATORS.split(s)) {
             if (!token.equals(REDACTED) && !token.contains(REDACTED) && looksRandom(token)) {
@@ -95,6 +102,41 @@ public final class SecretDetector {
             }
         });
         return values;
+    }
+
+    /**
+     * The variables of {@code env} whose names say they hold a secret (keys, tokens, passwords;
+     * not {@code AWS_REGION} and the like), by name. Values are not judged here: a hash or an image
+     * digest in an ordinary variable is not a secret.
+     */
+    public static SortedMap<String, String> secretNamedVariables(Map<String, String> env) {
+        SortedMap<String, String> found = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (value != null && value.length() >= 8 && strongSecretName(name)) {
+                found.put(name, value);
+            }
+        });
+        return found;
+    }
+
+    /** The kinds of well-known credentials (AWS key ids, GitHub tokens, private keys…) that occur in {@code text}. */
+    public static Set<String> knownTokenKinds(String text) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (TokenKind k : KNOWN_TOKENS) {
+            if (k.pattern().matcher(text).find()) {
+                kinds.add(k.name());
+            }
+        }
+        return kinds;
+    }
+
+    /** The text with every well-known credential replaced by {@link #REDACTED}. */
+    public static String redactKnownTokens(String text) {
+        String s = text;
+        for (TokenKind k : KNOWN_TOKENS) {
+            s = k.pattern().matcher(s).replaceAll(REDACTED);
+        }
+        return s;
     }
 
     /** Replaces every occurrence of the known secret values. */

@@ -41,8 +41,14 @@ public final class NotebookExporter {
         }
     }
 
-    /** What an export wrote and what it found. */
-    public record Exported(Path file, Format format, NotebookProvenance provenance, ObjectNode metadata) {
+    /**
+     * What an export wrote and what it found.
+     *
+     * @param secrets  secrets found in the notebook (see {@link NotebookSecrets})
+     * @param redacted whether they were replaced in what was written
+     */
+    public record Exported(Path file, Format format, NotebookProvenance provenance, ObjectNode metadata,
+                           List<NotebookSecrets.Finding> secrets, boolean redacted) {
     }
 
     private static final Pattern BODY = Pattern.compile("<body[^>]*>", Pattern.CASE_INSENSITIVE);
@@ -54,8 +60,11 @@ public final class NotebookExporter {
         this.env = env;
     }
 
-    public Exported export(Path notebook, Format format, Path out, String volatileTag) {
+    /** @param redact replace the secrets user code printed (values of secret-named variables, known credentials) */
+    public Exported export(Path notebook, Format format, Path out, String volatileTag, boolean redact) {
         ObjectNode nb = NotebookFile.read(notebook);
+        NotebookSecrets secrets = new NotebookSecrets(env);
+        List<NotebookSecrets.Finding> found = redact ? secrets.redact(nb) : secrets.find(nb);
         NotebookProvenance p = NotebookProvenance.of(nb, volatileTag);
         ObjectNode meta = p.toMetadata(NotebookProvenance.name(notebook), volatileTag);
         ((ObjectNode) nb.with("metadata")).set("kiln", meta);
@@ -73,7 +82,7 @@ public final class NotebookExporter {
             }
             case MD -> NotebookFile.writeString(out, ProvenanceBlock.markdown(meta) + "\n" + nbconvert(nb, format, notebook));
         }
-        return new Exported(out, format, p, meta);
+        return new Exported(out, format, p, meta, found, redact);
     }
 
     /** The default output: the notebook's name with the format's extension ({@code .export.ipynb} for ipynb). */

@@ -93,6 +93,59 @@ class ShareNotebookTest {
     }
 
     @Test
+    void exportWarnsAboutSecretsCellsPrintedAndRedactReplacesThemEverywhere() throws Exception {
+        String password = "hunter2-correct-horse-battery";
+        String keyId = "AKIAIOSFODNN7EXAMPLE";
+        env.put("DB_PASSWORD", password);
+        env.put("AWS_REGION", "eu-west-1"); // not a secret: must survive
+        ObjectNode nb = (ObjectNode) JSON.readTree(project.resolve("analysis.ipynb").toFile());
+        ArrayNode cells = (ArrayNode) nb.get("cells");
+        ObjectNode leaky = cells.addObject();
+        leaky.put("cell_type", "code").put("execution_count", 7).putObject("metadata");
+        leaky.putArray("source").add("System.out.println(System.getenv(\"DB_PASSWORD\"));\n").add("region");
+        ArrayNode outs = leaky.putArray("outputs");
+        // nbformat splits stream text into lines; the secret straddles two of them
+        outs.addObject().put("output_type", "stream").put("name", "stdout")
+                .putArray("text").add("pw=hunter2-correct-").add("horse-battery\n").add("eu-west-1\n");
+        ObjectNode html = outs.addObject().put("output_type", "display_data");
+        html.putObject("data").put("text/html", "<td>" + keyId + "</td>").put("image/png", "iVBORw0KGgo" + keyId);
+        html.putObject("metadata");
+        outs.addObject().put("output_type", "error").put("ename", "RuntimeException").put("evalue", "login " + password)
+                .putArray("traceback").add("java.lang.RuntimeException: login " + password);
+        Files.writeString(project.resolve("analysis.ipynb"), JSON.writeValueAsString(nb));
+
+        List<NotebookSecrets.Finding> found = new NotebookSecrets(env).find(nb);
+        assertEquals(List.of(new NotebookSecrets.Finding("an AWS access key id", "cell [7] output"),
+                new NotebookSecrets.Finding("the value of DB_PASSWORD", "cell [7] output")),
+                found.stream().sorted(java.util.Comparator.comparing(NotebookSecrets.Finding::what)).toList());
+
+        Result warned = run("export", "analysis.ipynb", "--to", "ipynb", "-o", "plain.ipynb");
+        assertEquals(2, ((Map<?, ?>) warned.provenance().get("export")).get("secretsFound"));
+        assertEquals(false, ((Map<?, ?>) warned.provenance().get("export")).get("redacted"));
+        assertTrue(Files.readString(project.resolve("plain.ipynb")).contains(keyId), "without --redact the export is as it was");
+        assertTrue(!warned.text().contains(password) && !warned.text().contains(keyId), "a warning never shows the value");
+
+        Result redacted = run("export", "analysis.ipynb", "--to", "ipynb", "-o", "shared.ipynb", "--redact");
+        assertEquals(true, ((Map<?, ?>) redacted.provenance().get("export")).get("redacted"));
+        String shared = Files.readString(project.resolve("shared.ipynb"));
+        assertTrue(!shared.contains("hunter2") && !shared.contains("horse-battery") && !shared.contains("<td>" + keyId), shared);
+        JsonNode out = JSON.readTree(shared).path("cells").get(3).path("outputs");
+        assertEquals("pw=<redacted>\neu-west-1\n", String.join("", JSON.convertValue(out.get(0).path("text"), String[].class)));
+        assertEquals("<td><redacted></td>", out.get(1).path("data").path("text/html").asText());
+        assertEquals("iVBORw0KGgo" + keyId, out.get(1).path("data").path("image/png").asText(), "images are left alone");
+        assertEquals("login <redacted>", out.get(2).path("evalue").asText());
+        assertEquals("java.lang.RuntimeException: login <redacted>", out.get(2).path("traceback").get(0).asText());
+        assertEquals("System.out.println(System.getenv(\"DB_PASSWORD\"));\nregion",
+                String.join("", JSON.convertValue(JSON.readTree(shared).path("cells").get(3).path("source"), String[].class)));
+        assertEquals(JSON.readTree(project.resolve("plain.ipynb").toFile()).path("cells").get(0),
+                JSON.readTree(shared).path("cells").get(0), "cells without secrets are unchanged");
+
+        run("export", "analysis.ipynb", "--to", "html", "-o", "shared.html", "--redact");
+        String page = Files.readString(project.resolve("shared.html"));
+        assertTrue(!page.contains("hunter2") && !page.contains("horse-battery") && page.contains("eu-west-1"), "the HTML is redacted too");
+    }
+
+    @Test
     void exportRefusesAnUnknownFormatAndAFileThatIsNotANotebook() throws Exception {
         UserError format = assertThrows(UserError.class, () -> run("export", "analysis.ipynb", "--to", "pdf"));
         assertTrue(format.getMessage().contains("html, ipynb or md"), format.getMessage());
