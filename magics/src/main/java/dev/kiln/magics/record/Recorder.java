@@ -21,10 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Records what happens in a project with the sidecar: environment snapshots, dataset versions and
  * runs. A record is first kept on disk in {@code <project>/.kiln/spool/} and then sent in the
- * background; while the sidecar is down records wait there and go out, oldest first, on the next
- * record, when a recorder starts, or on a retry timer. Ids make sending twice harmless, so none is
- * lost and none counted twice. Calls never block on the network and never fail because the
- * sidecar is away.
+ * background; while the sidecar is down, starting or failing, records wait there and go out, oldest
+ * first, on the next record, when a recorder starts, on a retry timer (backing off to 30 s), or
+ * when a sidecar that knows the project starts (see {@link SpooledProjects}). Only a record the
+ * sidecar refuses for its content is set aside, with the reason, in {@code spool/rejected/}. Ids
+ * make sending twice harmless, so none is lost and none counted twice. Calls never block on the
+ * network and never fail because the sidecar is away; a process about to exit calls
+ * {@link #deliverBeforeExit}.
  *
  * <pre>{@code
  * Recorder r = Recorder.of(session);
@@ -50,11 +53,25 @@ public final class Recorder implements AutoCloseable {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private long retryMillis = 500;
     private boolean retryScheduled;
+    private volatile SidecarClient.Outcome lastFailure;
+    private final Path projectDir;
+    private final SpooledProjects registry;
+    private boolean registered;
 
     public Recorder(Path projectDir, SidecarClient client, PrintStream warnings) {
-        this.spool = new Spool(projectDir.resolve(".kiln").resolve("spool"));
+        this(projectDir, client, warnings, null);
+    }
+
+    /**
+     * @param registry where to name the project when a record has to wait, so that a sidecar
+     *                 started later delivers it; {@code null}: nowhere
+     */
+    public Recorder(Path projectDir, SidecarClient client, PrintStream warnings, SpooledProjects registry) {
+        this.projectDir = projectDir.toAbsolutePath().normalize();
+        this.spool = new Spool(this.projectDir.resolve(".kiln").resolve("spool"));
         this.client = client;
         this.warnings = warnings;
+        this.registry = registry;
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiln-recorder");
             t.setDaemon(true);
@@ -64,10 +81,19 @@ public final class Recorder implements AutoCloseable {
         requestDrain(); // records left from an earlier session go out now
     }
 
-    /** The recorder of a session's project (one per project directory in this process). */
+    /**
+     * The recorder of a session's project (one per project directory in this process). When a
+     * record has to wait, the project is named beside the sidecar's info file, so a sidecar started
+     * later delivers it; not when {@code KILN_SIDECAR_URL} names a sidecar elsewhere, whose records
+     * a local one must not take.
+     */
     public static Recorder of(Session session) {
-        return BY_PROJECT.computeIfAbsent(session.projectDir(),
-                dir -> new Recorder(dir, SidecarClient.forEnvironment(session.env()), session.err()));
+        return BY_PROJECT.computeIfAbsent(session.projectDir(), dir -> {
+            String url = session.env().get("KILN_SIDECAR_URL");
+            SpooledProjects registry = url == null || url.isBlank()
+                    ? SpooledProjects.beside(SidecarEndpoint.infoFile(session.env())) : null;
+            return new Recorder(dir, SidecarClient.forEnvironment(session.env()), session.err(), registry);
+        });
     }
 
     /** An environment snapshot: {@code id} and anything else ({@code notebook}, {@code time}, …). */
@@ -104,12 +130,38 @@ public final class Recorder implements AutoCloseable {
         return spool.pending().size();
     }
 
+    /** Records waiting in a project's spool, without starting a recorder for it. */
+    public static int pendingIn(Path projectDir) {
+        return new Spool(projectDir.resolve(".kiln").resolve("spool")).pending().size();
+    }
+
     /**
-     * Tries to deliver everything now and waits up to {@code timeout}.
+     * Tries to deliver everything now and waits up to {@code timeout}, for a sidecar that is away
+     * to come back too.
      *
      * @return true when nothing is left waiting
      */
     public boolean flush(Duration timeout) {
+        return deliver(timeout, false);
+    }
+
+    /**
+     * For a process about to exit (a CLI command): delivers what is waiting, waiting up to
+     * {@code timeout} while a sidecar is there but busy (starting, restarting); returns at once when
+     * none is announced or none listens. What is not delivered stays spooled for the next delivery.
+     *
+     * @return true when nothing is left waiting
+     */
+    public boolean deliverBeforeExit(Duration timeout) {
+        boolean all = deliver(timeout, true);
+        if (!all && lastFailure == SidecarClient.Outcome.UNAVAILABLE) {
+            warnings.println("kiln: the sidecar did not take " + pending() + " record(s) within " + timeout.toSeconds()
+                    + " s; they wait in " + spool.dir() + " and go out with the next record made here, or when the sidecar collects them");
+        }
+        return all;
+    }
+
+    private boolean deliver(Duration timeout, boolean unlessAbsent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -120,11 +172,11 @@ public final class Recorder implements AutoCloseable {
             if (pending() == 0) {
                 return true;
             }
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || (unlessAbsent && lastFailure == SidecarClient.Outcome.ABSENT)) {
                 return false;
             }
             try {
-                Thread.sleep(100); // the sidecar is away: poll until it is back or time is up
+                Thread.sleep(100); // the sidecar is away or busy: poll until it takes the records or time is up
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -136,7 +188,7 @@ public final class Recorder implements AutoCloseable {
     @Override
     public void close() {
         sender.shutdownNow();
-        BY_PROJECT.remove(spool.dir().getParent().getParent(), this);
+        BY_PROJECT.remove(projectDir, this);
     }
 
     private void requestDrain() {
@@ -171,12 +223,18 @@ public final class Recorder implements AutoCloseable {
                     warnings.println("kiln: the sidecar refused a recorded " + Spool.kind(file)
                             + " (" + d.detail() + "); kept in " + spool.dir().resolve("rejected"));
                 }
-                case UNAVAILABLE -> {
+                case UNAVAILABLE, ABSENT -> {
+                    lastFailure = d.outcome();
+                    if (registry != null && !registered) {
+                        registry.add(projectDir);
+                        registered = true;
+                    }
                     scheduleRetry();
                     return;
                 }
             }
         }
+        lastFailure = null;
         retryMillis = 500;
     }
 

@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -23,15 +24,20 @@ public final class SidecarClient {
     public enum Outcome {
         /** The sidecar has the record (new, or the same record again). */
         DELIVERED,
-        /** The sidecar will never take this record (invalid, or a different record under the same id). */
+        /** The sidecar refused the record for what it holds (400, 409, 413, 422): sending it again cannot help. */
         REJECTED,
-        /** No sidecar, or it could not take the record now: try again later. */
-        UNAVAILABLE
+        /** A sidecar is there but could not take the record now (starting, restarting, overloaded, stale token): try again later. */
+        UNAVAILABLE,
+        /** No sidecar announced, or none listens where one was: the record waits for the next delivery. */
+        ABSENT
     }
 
     /** An outcome and, for a rejection, the sidecar's reason. */
     public record Delivery(Outcome outcome, String detail) {
     }
+
+    /** Bad record (400), a different record under its id (409), too large (413), unprocessable (422). */
+    private static final Set<Integer> REFUSES_CONTENT = Set.of(400, 409, 413, 422);
 
     private final Supplier<Optional<SidecarEndpoint>> endpoints;
     private HttpClient http;
@@ -65,7 +71,7 @@ public final class SidecarClient {
     public Delivery send(String kind, byte[] json) {
         Optional<SidecarEndpoint> found = endpoints.get();
         if (found.isEmpty()) {
-            return new Delivery(Outcome.UNAVAILABLE, "no sidecar announced");
+            return new Delivery(Outcome.ABSENT, "no sidecar announced");
         }
         SidecarEndpoint ep = found.get();
         HttpRequest req = HttpRequest.newBuilder(resolve(ep.url(), "api/" + kind))
@@ -80,12 +86,15 @@ public final class SidecarClient {
             if (s >= 200 && s < 300) {
                 return new Delivery(Outcome.DELIVERED, "");
             }
-            // a stale token or an overloaded sidecar fixes itself; a bad record never does
-            if (s == 401 || s == 403 || s == 408 || s == 429 || s >= 500) {
-                return new Delivery(Outcome.UNAVAILABLE, "HTTP " + s);
+            // only a refusal of the record's content is final; anything else (a 404 from a sidecar
+            // still starting or from the wrong address, a 5xx, a stale token) fixes itself in time
+            if (REFUSES_CONTENT.contains(s)) {
+                return new Delivery(Outcome.REJECTED, "HTTP " + s + ": " + resp.body());
             }
-            return new Delivery(Outcome.REJECTED, "HTTP " + s + ": " + resp.body());
-        } catch (ConnectException | HttpTimeoutException e) {
+            return new Delivery(Outcome.UNAVAILABLE, "HTTP " + s);
+        } catch (ConnectException e) {
+            return new Delivery(Outcome.ABSENT, e.toString());
+        } catch (HttpTimeoutException e) {
             return new Delivery(Outcome.UNAVAILABLE, e.toString());
         } catch (IOException e) {
             return new Delivery(Outcome.UNAVAILABLE, e.toString());
