@@ -77,6 +77,7 @@ final class Records {
 
     /** One JSON value is the whole body: {@code {"id":"a"} garbage} is not a record with a little extra. */
     private static void requireEnd(JsonParser parser) throws IOException {
+        long end = parser.currentLocation().getByteOffset();
         boolean more;
         try {
             more = parser.nextToken() != null;
@@ -84,8 +85,8 @@ final class Records {
             more = true;
         }
         if (more) {
-            throw new BadRequestResponse("The request body goes on after its JSON value (at character "
-                    + parser.currentLocation().getCharOffset() + "): send one JSON object and nothing else");
+            throw new BadRequestResponse("The request body goes on after its JSON value, which ends at byte " + end
+                    + ": send one JSON object and nothing else");
         }
     }
 
