@@ -146,6 +146,23 @@ class RecorderDeliveryTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void aSpoolFileOfAKindTheSidecarDoesNotTakeIsSetAsideAndHoldsUpNothing() throws Exception {
+        Path info = dir.resolve("sidecar.json");
+        Path project = dir.resolve("project");
+        Path spool = Files.createDirectories(project.resolve(".kiln/spool"));
+        // left by another tool or a newer Kiln, oldest in the spool
+        Files.writeString(spool.resolve("0000000000001-1-000000001.bookmarks.json"), "{\"id\":\"b1\"}");
+        try (SidecarProcess sidecar = SidecarProcess.start(info, Map.of(), "--db", dir.resolve("db").toString());
+             Recorder recorder = new Recorder(project, SidecarClient.forEnvironment(env(info)), System.err)) {
+            recorder.recordSnapshot(Map.of("id", "behind-the-odd-one"));
+            assertTrue(recorder.flush(Duration.ofSeconds(30)));
+            assertEquals(200, sidecar.http().get("/api/snapshots/behind-the-odd-one").status());
+            assertTrue(Files.exists(spool.resolve("rejected/0000000000001-1-000000001.bookmarks.json")), "kept aside, not lost");
+        }
+    }
+
     /**
      * Three producers record while the sidecar is killed or stopped and started again, three times,
      * on the same port (as a kernel pointed at it by KILN_SIDECAR_URL sees it): every record arrives,

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,8 @@ public final class Recorder implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Path, Recorder> BY_PROJECT = new ConcurrentHashMap<>();
     private static final long MAX_RETRY_MILLIS = 30_000;
+    /** What the sidecar takes ({@code POST /api/<kind>}). */
+    private static final Set<String> KINDS = Set.of("snapshots", "versions", "runs");
 
     private final Spool spool;
     private final SidecarClient client;
@@ -113,6 +116,9 @@ public final class Recorder implements AutoCloseable {
 
     /** Keeps the record on disk, then sends it in the background. */
     public void record(String kind, Object record) {
+        if (!KINDS.contains(kind)) {
+            throw new IllegalArgumentException("No kind of record is called " + kind + ": the sidecar takes " + KINDS);
+        }
         JsonNode node = toJson(record);
         if (!node.isObject() || !node.path("id").isTextual()) {
             throw new IllegalArgumentException("A " + kind + " record must be a JSON object with a string \"id\"");
@@ -215,7 +221,9 @@ public final class Recorder implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            SidecarClient.Delivery d = client.send(Spool.kind(file), body);
+            // the sidecar would answer 404 for another kind, asked again forever, and hold up every record behind it
+            SidecarClient.Delivery d = KINDS.contains(Spool.kind(file)) ? client.send(Spool.kind(file), body)
+                    : new SidecarClient.Delivery(SidecarClient.Outcome.REJECTED, "not a kind of record the sidecar takes (" + KINDS + ")");
             switch (d.outcome()) {
                 case DELIVERED -> spool.done(file);
                 case REJECTED -> {
