@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The projects that record for the sidecar of one info file, so that a sidecar started later
@@ -53,14 +56,21 @@ public final class SpooledProjects {
         }
     }
 
-    /** The projects named, those that still exist; entries of projects since removed are dropped. */
+    /**
+     * The projects named, those that still exist; entries of projects since removed are dropped.
+     * None when another user could have written the registry: the sidecar would post what their
+     * spools hold as records without their knowing the token.
+     */
     public List<Path> projects() {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !ownedByThisUserAlone(dir)) {
             return out;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.project")) {
             for (Path entry : entries) {
+                if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) || !ownedByThisUserAlone(entry)) {
+                    continue;
+                }
                 Path project = Path.of(Files.readString(entry, StandardCharsets.UTF_8).strip());
                 if (project.isAbsolute() && Files.isDirectory(project)) {
                     out.add(project);
@@ -73,6 +83,18 @@ public final class SpooledProjects {
         }
         out.sort(null);
         return out;
+    }
+
+    private static boolean ownedByThisUserAlone(Path p) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+            return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))
+                    && !perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (UnsupportedOperationException e) {
+            return true; // no POSIX owners here: nothing to check against
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** One file per project, named for its path's hash: adding the same project twice finds the same file. */
