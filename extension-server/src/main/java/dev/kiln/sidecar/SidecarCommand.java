@@ -37,6 +37,9 @@ import picocli.CommandLine.Option;
         })
 public final class SidecarCommand implements Callable<Result> {
 
+    /** How often the spools of known projects are looked at. */
+    static final Duration SPOOL_ROUND = Duration.ofSeconds(30);
+
     private final Session session;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
@@ -69,9 +72,6 @@ public final class SidecarCommand implements Callable<Result> {
             description = "Deliver the records waiting in DIR/.kiln/spool/ too (repeatable). Projects whose records"
                     + " could not be sent are found without it, in projects/ beside the info file.")
     List<Path> projects = new ArrayList<>();
-
-    /** How often the spools of known projects are looked at. */
-    static final Duration SPOOL_ROUND = Duration.ofSeconds(30);
 
     public SidecarCommand(Session session) {
         this.session = session;

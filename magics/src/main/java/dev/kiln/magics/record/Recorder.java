@@ -49,17 +49,18 @@ public final class Recorder implements AutoCloseable {
     /** What the sidecar takes ({@code POST /api/<kind>}). */
     private static final Set<String> KINDS = Set.of("snapshots", "versions", "runs");
 
+    private final Path projectDir;
     private final Spool spool;
     private final SidecarClient client;
     private final PrintStream warnings;
+    private final SpooledProjects registry;
     private final ScheduledExecutorService sender;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private long retryMillis = 500;
     private boolean retryScheduled;
-    private volatile SidecarClient.Outcome lastFailure;
-    private final Path projectDir;
-    private final SpooledProjects registry;
     private boolean registered;
+    /** How the last send that failed went, until a drain gets through: ABSENT tells a CLI command not to wait. */
+    private volatile SidecarClient.Outcome lastFailure;
 
     public Recorder(Path projectDir, SidecarClient client, PrintStream warnings) {
         this(projectDir, client, warnings, null);
