@@ -148,6 +148,24 @@ class RecorderDeliveryTest {
 
     @Test
     @Timeout(120)
+    void aRecordLargerThanTheSidecarTakesIsSetAsideWithItsReasonAndHoldsUpNothing() throws Exception {
+        Path info = dir.resolve("sidecar.json");
+        Path project = dir.resolve("project");
+        try (SidecarProcess sidecar = SidecarProcess.start(info, Map.of(), "--db", dir.resolve("db").toString(), "--max-body", "65536");
+             Recorder recorder = new Recorder(project, SidecarClient.forEnvironment(env(info)), System.err)) {
+            recorder.recordSnapshot(Map.of("id", "too-large", "jars", "x".repeat(4 << 20)));
+            recorder.recordSnapshot(Map.of("id", "after-the-large-one"));
+            assertTrue(recorder.flush(Duration.ofSeconds(60)));
+            assertEquals(200, sidecar.http().get("/api/snapshots/after-the-large-one").status());
+            try (Stream<Path> rejected = Files.list(project.resolve(".kiln/spool/rejected"))) {
+                Path reason = rejected.filter(p -> p.toString().endsWith(".reason.txt")).findFirst().orElseThrow();
+                assertTrue(Files.readString(reason).startsWith("HTTP 413"), Files.readString(reason));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void aSpoolFileOfAKindTheSidecarDoesNotTakeIsSetAsideAndHoldsUpNothing() throws Exception {
         Path info = dir.resolve("sidecar.json");
         Path project = dir.resolve("project");

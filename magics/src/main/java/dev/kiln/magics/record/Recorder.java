@@ -222,9 +222,14 @@ public final class Recorder implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            // the sidecar would answer 404 for another kind, asked again forever, and hold up every record behind it
-            SidecarClient.Delivery d = KINDS.contains(Spool.kind(file)) ? client.send(Spool.kind(file), body)
-                    : new SidecarClient.Delivery(SidecarClient.Outcome.REJECTED, "not a kind of record the sidecar takes (" + KINDS + ")");
+            if (!KINDS.contains(Spool.kind(file))) {
+                // the sidecar would answer 404, asked again forever, holding up every record behind it
+                spool.reject(file, "not a kind of record the sidecar takes (" + KINDS + ")");
+                warnings.println("kiln: " + file.getFileName() + " is not a kind of record the sidecar takes; kept in "
+                        + spool.dir().resolve("rejected"));
+                continue;
+            }
+            SidecarClient.Delivery d = client.send(Spool.kind(file), body);
             switch (d.outcome()) {
                 case DELIVERED -> spool.done(file);
                 case REJECTED -> {
