@@ -166,6 +166,25 @@ class RecorderDeliveryTest {
 
     @Test
     @Timeout(120)
+    void aWaitingRecordThatCannotBeReadStaysWhereItIsAndHoldsUpNothing() throws Exception {
+        Path info = dir.resolve("sidecar.json");
+        Path project = dir.resolve("project");
+        // not readable as a file (as one another user left would not be), oldest in the spool
+        Path odd = Files.createDirectories(project.resolve(".kiln/spool/0000000000001-1-000000001.snapshots.json"));
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        try (SidecarProcess sidecar = SidecarProcess.start(info, Map.of(), "--db", dir.resolve("db").toString());
+             Recorder recorder = new Recorder(project, SidecarClient.forEnvironment(env(info)), new PrintStream(warnings, true))) {
+            recorder.recordSnapshot(Map.of("id", "behind-the-unreadable-one"));
+            assertTrue(recorder.flush(Duration.ofSeconds(30)));
+            assertEquals(200, sidecar.http().get("/api/snapshots/behind-the-unreadable-one").status());
+            assertTrue(Files.isDirectory(odd), "left where it is");
+            assertEquals(1, warnings.toString().lines().filter(l -> l.contains(odd.getFileName().toString())).count(),
+                    "said once: " + warnings);
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void aSpoolFileOfAKindTheSidecarDoesNotTakeIsSetAsideAndHoldsUpNothing() throws Exception {
         Path info = dir.resolve("sidecar.json");
         Path project = dir.resolve("project");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.cli.Session;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,6 +58,7 @@ public final class Recorder implements AutoCloseable {
     private long retryMillis = 500;
     private boolean retryScheduled;
     private boolean registered;
+    private final Set<Path> unreadable = ConcurrentHashMap.newKeySet();
     /** How the last send that failed went, until a drain gets through: ABSENT tells a CLI command not to wait. */
     private volatile SidecarClient.Outcome lastFailure;
 
@@ -137,6 +137,11 @@ public final class Recorder implements AutoCloseable {
         return spool.pending().size();
     }
 
+    /** Records waiting that this recorder can read. */
+    private long deliverable() {
+        return spool.pending().stream().filter(f -> !unreadable.contains(f)).count();
+    }
+
     /** Records waiting in a project's spool, without starting a recorder for it. */
     public static int pendingIn(Path projectDir) {
         return new Spool(projectDir.resolve(".kiln").resolve("spool")).pending().size();
@@ -146,7 +151,7 @@ public final class Recorder implements AutoCloseable {
      * Tries to deliver everything now and waits up to {@code timeout}, for a sidecar that is away
      * to come back too.
      *
-     * @return true when nothing is left waiting
+     * @return true when nothing is left waiting (but files this process cannot read)
      */
     public boolean flush(Duration timeout) {
         return deliver(timeout, false);
@@ -176,7 +181,7 @@ public final class Recorder implements AutoCloseable {
             } catch (Exception e) {
                 return pending() == 0;
             }
-            if (pending() == 0) {
+            if (deliverable() == 0) {
                 return true;
             }
             if (System.nanoTime() > deadline || (unlessAbsent && lastFailure == SidecarClient.Outcome.ABSENT)) {
@@ -220,7 +225,12 @@ public final class Recorder implements AutoCloseable {
             } catch (NoSuchFileException e) {
                 continue; // another process delivered it
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // one file we cannot read (left by `sudo kiln …`, say) must not hold up every record after it
+                if (unreadable.add(file)) {
+                    warnings.println("kiln: cannot read the waiting record " + file + " (" + e.getMessage()
+                            + "); it stays there, the records after it are sent");
+                }
+                continue;
             }
             if (!KINDS.contains(Spool.kind(file))) {
                 // the sidecar would answer 404, asked again forever, holding up every record behind it
