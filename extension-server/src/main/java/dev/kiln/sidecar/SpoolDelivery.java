@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -31,6 +33,8 @@ final class SpoolDelivery implements AutoCloseable {
     private final List<Path> projects;
     private final SpooledProjects registry;
     private final PrintStream out;
+    /** One per project, kept between rounds: a file it cannot read is reported once, not every round. */
+    private final Map<Path, Recorder> recorders = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kiln-spool-delivery");
         t.setDaemon(true);
@@ -61,11 +65,14 @@ final class SpoolDelivery implements AutoCloseable {
                 if (waiting == 0) {
                     continue;
                 }
-                try (Recorder recorder = new Recorder(project, self, out)) {
-                    recorder.flush(PER_PROJECT);
-                    int left = recorder.pending();
-                    out.println("kiln sidecar: took " + Math.max(0, waiting - left) + " record(s) waiting in " + project
-                            + (left == 0 ? "" : "; " + left + " still wait there"));
+                Recorder recorder;
+                synchronized (recorders) {
+                    recorder = recorders.computeIfAbsent(project, p -> new Recorder(p, self, out));
+                }
+                recorder.flush(PER_PROJECT);
+                int taken = waiting - recorder.pending();
+                if (taken > 0) {
+                    out.println("kiln sidecar: took " + taken + " record(s) waiting in " + project);
                 }
             } catch (UncheckedIOException e) {
                 out.println("kiln sidecar: could not read the records waiting in " + project + ": " + e.getCause().getMessage());
@@ -80,6 +87,9 @@ final class SpoolDelivery implements AutoCloseable {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (recorders) {
+            recorders.values().forEach(Recorder::close);
         }
     }
 }
