@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
                 "and runs, and shows their history in the browser. Its URL and token go to",
                 "an info file only you can read, where the kernel finds them.",
                 "It also delivers records that wait in projects' .kiln/spool/ (a command",
-                "run while no sidecar was up): those of --project DIRs, and of every project",
-                "whose records could not be sent, which Kiln names in projects/ beside the",
-                "info file; at start and every 30 s.",
+                "run while it was down): those of --project DIRs, and of every project whose",
+                "records could not be sent, which Kiln names in projects/ beside the info",
+                "file (made by the sidecar's first start); at start and every 30 s.",
                 "Stop it with Ctrl-C."
         })
 public final class SidecarCommand implements Callable<Result> {
@@ -109,7 +109,9 @@ public final class SidecarCommand implements Callable<Result> {
         endpoint.write(info, ProcessHandle.current().pid());
         Path open = info.resolveSibling("sidecar-open.html");
         writeOpenPage(open, url, token);
-        SpoolDelivery delivery = new SpoolDelivery(endpoint, spooled, SpooledProjects.beside(info), session.out());
+        SpooledProjects registry = SpooledProjects.beside(info);
+        registry.create(); // from now on, projects whose records cannot be sent name themselves there
+        SpoolDelivery delivery = new SpoolDelivery(endpoint, spooled, registry, session.out());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             delivery.close();

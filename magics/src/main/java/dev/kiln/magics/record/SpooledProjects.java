@@ -18,8 +18,10 @@ import java.util.Set;
 
 /**
  * The projects that record for the sidecar of one info file, so that a sidecar started later
- * delivers what they left in their spools (a CLI command run while no sidecar was up, say): one
+ * delivers what they left in their spools (a CLI command run while the sidecar was down, say): one
  * small file per project in {@code projects/} beside the info file, holding the project's path.
+ * The sidecar makes the folder when it starts; where none ever ran, nothing is written (nobody
+ * would collect, and tests and one-off commands would leave entries in the user's home).
  * Readable by the user alone, like the info file.
  */
 public final class SpooledProjects {
@@ -39,16 +41,23 @@ public final class SpooledProjects {
         return dir;
     }
 
-    /** Names {@code projectDir}; quietly does nothing when the registry cannot be written (records still wait in the spool). */
+    /** Makes the registry, for the sidecar that collects from it (mode 0700). */
+    public void create() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    /**
+     * Names {@code projectDir} when a sidecar made the registry; quietly does nothing when there is
+     * none or it cannot be written (the records still wait in the spool).
+     */
     public void add(Path projectDir) {
         String path = projectDir.toAbsolutePath().normalize().toString();
         Path entry = dir.resolve(key(path));
         try {
-            if (Files.isRegularFile(entry)) {
+            if (!Files.isDirectory(dir) || Files.isRegularFile(entry)) {
                 return;
-            }
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             AtomicFiles.writeString(entry, PosixFilePermissions.fromString("rw-------"), path + "\n");
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.kiln.magics.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ class SpooledProjectsTest {
         Path a = Files.createDirectories(dir.resolve("a"));
         Path b = Files.createDirectories(dir.resolve("b"));
         SpooledProjects registry = SpooledProjects.beside(dir.resolve("run/sidecar.json"));
+        registry.create();
         registry.add(b);
         registry.add(a);
         registry.add(a.resolve("x/.."));
@@ -38,9 +40,18 @@ class SpooledProjectsTest {
     }
 
     @Test
+    void whereNoSidecarMadeTheRegistryNothingIsWritten() throws Exception {
+        SpooledProjects registry = SpooledProjects.beside(dir.resolve("home/.local/share/kiln/sidecar.json"));
+        registry.add(Files.createDirectories(dir.resolve("a")));
+        assertFalse(Files.exists(dir.resolve("home")), "a command with no sidecar ever started leaves nothing in the home folder");
+        assertEquals(List.of(), registry.projects());
+    }
+
+    @Test
     void aRegistryOthersCouldWriteIsNotTrusted() throws Exception {
         Path a = Files.createDirectories(dir.resolve("a"));
         SpooledProjects registry = SpooledProjects.beside(dir.resolve("shared/sidecar.json"));
+        registry.create();
         registry.add(a);
         Files.setPosixFilePermissions(registry.dir(), PosixFilePermissions.fromString("rwxrwxrwx"));
         assertEquals(List.of(), registry.projects(), "anyone could have named a project there");
