@@ -31,13 +31,11 @@ final class Access {
     private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._~%-]+)*");
 
     private final byte[] token;
-    private final String cookieName;
     private final String cookieValue;
     private final String csrf;
 
-    Access(String token, int port) {
+    Access(String token) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
-        this.cookieName = "kiln_sidecar_" + port; // cookies ignore ports: two sidecars on one host need two names
         this.cookieValue = hmac("cookie");
         this.csrf = hmac("csrf");
     }
@@ -70,14 +68,14 @@ final class Access {
             if (ctx.method() != HandlerType.GET) {
                 throw new UnauthorizedResponse("A token in the URL only logs a browser in with GET");
             }
-            ctx.header("Set-Cookie", cookieName + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict");
+            ctx.header("Set-Cookie", cookieName(ctx) + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict");
             ctx.header("Location", withoutToken(ctx));
             ctx.header("Cache-Control", "no-store");
             ctx.status(HttpStatus.SEE_OTHER);
             ctx.skipRemainingHandlers();
             return;
         }
-        String cookie = ctx.cookie(cookieName);
+        String cookie = ctx.cookie(cookieName(ctx));
         if (cookie != null && same(cookie.getBytes(StandardCharsets.UTF_8), cookieValue.getBytes(StandardCharsets.UTF_8))) {
             if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
                 String sent = ctx.header(CSRF_HEADER);
@@ -107,11 +105,20 @@ final class Access {
         return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
+    /** Cookies ignore ports: two sidecars on one host need two names. The port the request came in on, not its Host header. */
+    private static String cookieName(Context ctx) {
+        return "kiln_sidecar_" + ctx.req().getLocalPort();
+    }
+
     private static boolean isForm(Context ctx) {
         String type = ctx.contentType();
         return type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"));
     }
 
+    /**
+     * The page asked for, without the token, as a path on this server: {@code GET //evil.example/?token=…}
+     * must not send the browser to evil.example (browsers read {@code //host} and {@code /\host} as another site).
+     */
     private static String withoutToken(Context ctx) {
         StringBuilder q = new StringBuilder();
         for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
@@ -123,7 +130,8 @@ final class Access {
                         .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
             }
         }
-        return ctx.path() + q;
+        String path = ctx.path().replaceFirst("^[/\\\\]+", "").replace("\\", "%5C");
+        return "/" + path + q;
     }
 
     private static boolean same(byte[] a, byte[] b) {

@@ -11,8 +11,28 @@ final class Html {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    /**
+     * Text for a page: HTML-escaped, and control characters (a NUL in a recorded value, say) shown as
+     * six-character u-escapes rather than put raw into the page, where each browser reads them its own way.
+     */
     static String esc(String s) {
-        return dev.kiln.magics.cli.Html.escape(s);
+        String escaped = dev.kiln.magics.cli.Html.escape(s);
+        StringBuilder b = null;
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            boolean control = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f;
+            if (control && b == null) {
+                b = new StringBuilder(escaped.length() + 16).append(escaped, 0, i);
+            }
+            if (b != null) {
+                if (control) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? escaped : b.toString();
     }
 
     static String url(String s) {

@@ -281,12 +281,9 @@ final class Pages {
     /** The note form of a notebook page (cookie login; CSRF checked by {@link Access}). */
     void addNote(Context ctx) throws SQLException {
         String id = Records.name("run id", ctx.pathParam("id"));
-        String note = ctx.formParam("note");
-        if (note == null || note.isBlank() || note.length() > 2000) {
-            throw new BadRequestResponse("A note must have 1-2000 characters");
-        }
+        String note = Records.note(ctx.formParam("note"));
         String body = store.run(id).orElseThrow(() -> new NotFoundResponse("No run " + id + " has been recorded"));
-        store.addNote(id, note.strip());
+        store.addNote(id, note);
         String notebook = parseOne(body).path("notebook").asText();
         ctx.redirect("/notebook?path=" + url(notebook) + "#run-" + url(id), HttpStatus.SEE_OTHER);
     }

@@ -12,11 +12,13 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps and finds records. Writing a record twice is harmless: a snapshot or version with an id
- * already kept is {@link Stored#SAME} when it is the same record and {@link Stored#CONFLICT} when
- * it is not; a run is replaced by its later record (start, then end), never un-finished.
+ * already kept is {@link Stored#SAME} when it is the same record (for a snapshot: the same but for
+ * when it was seen, see {@link Records.Snapshot}) and {@link Stored#CONFLICT} when it is not; a run
+ * is replaced by its later record (start, then end), never un-finished.
  */
 final class RecordStore {
 
@@ -60,7 +62,18 @@ final class RecordStore {
                     return Stored.CREATED;
                 }
             }
-            return same(body, one(c, "SELECT body FROM snapshots WHERE id = ?", s.id()));
+            String stored = one(c, "SELECT body FROM snapshots WHERE id = ?", s.id());
+            if (same(body, stored, Records.Snapshot.OBSERVED) == Stored.CONFLICT) {
+                return Stored.CONFLICT;
+            }
+            // seen again: the history keeps the earliest sighting, whatever order the records arrive in
+            try (PreparedStatement ps = c.prepareStatement("UPDATE snapshots SET time_ms = ?, body = ? WHERE id = ? AND time_ms > ?")) {
+                ps.setLong(1, s.timeMs());
+                ps.setString(2, body);
+                ps.setString(3, s.id());
+                ps.setLong(4, s.timeMs());
+                return ps.executeUpdate() == 1 ? Stored.UPDATED : Stored.SAME;
+            }
         });
     }
 
@@ -231,7 +244,8 @@ final class RecordStore {
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long rows = rs.getLong(5);
-                    out.add(new DatasetSummary(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.wasNull() ? null : rows));
+                    Long latestRows = rs.wasNull() ? null : rows; // wasNull speaks of the column read last: read nothing in between
+                    out.add(new DatasetSummary(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), latestRows));
                 }
             }
             return out;
@@ -320,9 +334,18 @@ final class RecordStore {
     }
 
     private static Stored same(String body, String stored) {
+        return same(body, stored, Set.of());
+    }
+
+    /** SAME when the two records are equal once the {@code observed} fields are left out of both. */
+    private static Stored same(String body, String stored, Set<String> observed) {
         try {
             JsonNode a = Records.JSON.readTree(body);
             JsonNode b = Records.JSON.readTree(stored);
+            if (a instanceof ObjectNode ao && b instanceof ObjectNode bo) {
+                a = ao.deepCopy().without(observed);
+                b = bo.deepCopy().without(observed);
+            }
             return a.equals(b) ? Stored.SAME : Stored.CONFLICT;
         } catch (JsonProcessingException e) {
             return Stored.CONFLICT;

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,14 +27,26 @@ final class Records {
     /** Ids and dataset names: letters, digits and {@code . _ : -}, no path tricks. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-    /** An environment snapshot; the body is whatever the kernel recorded. */
+    /**
+     * An environment snapshot; the body is whatever the kernel recorded. Its id is the SHA-256 of the
+     * canonical environment, so every field is identity except {@link #OBSERVED}: the same environment
+     * snapshotted again (a second {@code %env snapshot}, another {@code kiln env snapshot}) is the
+     * same record seen at another time, kept once, at the earliest time it was seen.
+     */
     record Snapshot(String id, String notebook, long timeMs, ObjectNode body) {
+        /** Fields that say when the snapshot was taken, not what it is. */
+        static final Set<String> OBSERVED = Set.of("time");
     }
 
     /** A dataset reference in lineage or a run's inputs. */
     record DatasetRef(String dataset, String version) {
     }
 
+    /**
+     * A dataset version. Every field is identity: the id hashes parent, manifest, message, author, time
+     * and lineage (the version's own time, when it was made, not when it was sent), and dataset, size,
+     * files and rows follow from those. Sent again, it must be the same record.
+     */
     record Version(String dataset, String id, String parent, String manifest, long size, long files,
                    Long rows, String message, String author, long timeMs, List<DatasetRef> lineage,
                    ObjectNode body) {
@@ -48,8 +61,9 @@ final class Records {
             throw new BadRequestResponse("The request body is empty: send a JSON object");
         }
         JsonNode n;
-        try {
-            n = JSON.readTree(body);
+        try (JsonParser parser = JSON.createParser(body)) {
+            n = JSON.readTree(parser);
+            requireEnd(parser);
         } catch (JsonProcessingException e) {
             throw new BadRequestResponse("The request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -59,6 +73,21 @@ final class Records {
             throw new BadRequestResponse("The request body must be a JSON object");
         }
         return (ObjectNode) n;
+    }
+
+    /** One JSON value is the whole body: {@code {"id":"a"} garbage} is not a record with a little extra. */
+    private static void requireEnd(JsonParser parser) throws IOException {
+        long end = parser.currentLocation().getByteOffset();
+        boolean more;
+        try {
+            more = parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            more = true;
+        }
+        if (more) {
+            throw new BadRequestResponse("The request body goes on after its JSON value, which ends at byte " + end
+                    + ": send one JSON object and nothing else");
+        }
     }
 
     static Snapshot snapshot(ObjectNode b) {
@@ -96,6 +125,17 @@ final class Records {
             throw new BadRequestResponse("notebook must be a path of 1-1024 characters without control characters");
         }
         return value;
+    }
+
+    /** A note added to a run from its page: 1-2000 characters, lines and tabs but no other control character. */
+    static String note(String value) {
+        if (value == null || value.isBlank() || value.length() > 2000) {
+            throw new BadRequestResponse("A note must have 1-2000 characters");
+        }
+        if (hasControl(value, true)) {
+            throw new BadRequestResponse("A note must not contain control characters (such as NUL): type it as plain text");
+        }
+        return value.strip();
     }
 
     /** The field's value; {@code null} when it is absent and optional, a 400 when absent and required. */

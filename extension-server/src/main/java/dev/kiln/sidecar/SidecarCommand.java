@@ -5,6 +5,7 @@ import dev.kiln.magics.cli.Result;
 import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.cli.UserError;
 import dev.kiln.magics.record.SidecarEndpoint;
+import dev.kiln.magics.record.SpooledProjects;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,7 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,9 +29,16 @@ import picocli.CommandLine.Option;
                 "Run the Kiln sidecar: it records environment snapshots, dataset versions",
                 "and runs, and shows their history in the browser. Its URL and token go to",
                 "an info file only you can read, where the kernel finds them.",
+                "It also delivers records that wait in projects' .kiln/spool/ (a command",
+                "run while it was down): those of --project DIRs, and of every project whose",
+                "records could not be sent, which Kiln names in projects/ beside the info",
+                "file (made by the sidecar's first start); at start and every 30 s.",
                 "Stop it with Ctrl-C."
         })
 public final class SidecarCommand implements Callable<Result> {
+
+    /** How often the spools of known projects are looked at. */
+    static final Duration SPOOL_ROUND = Duration.ofSeconds(30);
 
     private final Session session;
 
@@ -57,6 +68,11 @@ public final class SidecarCommand implements Callable<Result> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--project", paramLabel = "DIR",
+            description = "Deliver the records waiting in DIR/.kiln/spool/ too (repeatable). Projects whose records"
+                    + " could not be sent are found without it, in projects/ beside the info file.")
+    List<Path> projects = new ArrayList<>();
+
     public SidecarCommand(Session session) {
         this.session = session;
     }
@@ -65,6 +81,14 @@ public final class SidecarCommand implements Callable<Result> {
     public Result call() throws Exception {
         quietLogs();
         String token = token();
+        List<Path> spooled = new ArrayList<>();
+        for (Path p : projects) {
+            Path dir = session.projectDir().resolve(p).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw new UserError("--project " + p + " is not a directory: give a project folder (the one holding .kiln/)");
+            }
+            spooled.add(dir);
+        }
         Path info = infoFile != null ? session.projectDir().resolve(infoFile) : SidecarEndpoint.infoFile(session.env());
         String target = db != null ? (db.startsWith("jdbc:") ? db : session.projectDir().resolve(db).toString())
                 : dataHome().resolve("kiln").resolve("sidecar.db").toString();
@@ -81,11 +105,16 @@ public final class SidecarCommand implements Callable<Result> {
                     + ". Choose another --port or stop what uses it.");
         }
         URI url = server.url(host);
-        new SidecarEndpoint(url, token).write(info, ProcessHandle.current().pid());
+        SidecarEndpoint endpoint = new SidecarEndpoint(url, token);
+        endpoint.write(info, ProcessHandle.current().pid());
         Path open = info.resolveSibling("sidecar-open.html");
         writeOpenPage(open, url, token);
+        SpooledProjects registry = SpooledProjects.beside(info);
+        registry.create(); // from now on, projects whose records cannot be sent name themselves there
+        SpoolDelivery delivery = new SpoolDelivery(endpoint, spooled, registry, session.out());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            delivery.close();
             removeIfOurs(info);
             try {
                 Files.deleteIfExists(open);
@@ -103,6 +132,7 @@ public final class SidecarCommand implements Callable<Result> {
         session.out().println("kiln sidecar: URL and token for the kernel are in " + info);
         session.out().println("kiln sidecar: to see the history, open " + open.toUri() + " in a browser");
         session.out().flush();
+        delivery.start(SPOOL_ROUND);
         stopped.await();
         return Result.ofText("kiln sidecar: stopped");
     }

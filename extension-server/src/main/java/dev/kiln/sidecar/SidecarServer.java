@@ -45,10 +45,10 @@ public final class SidecarServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
         });
         try {
-            app.start(o.host(), o.port());
-            // the cookie name carries the port, known only once bound
-            Access access = new Access(o.token(), app.port());
+            Access access = new Access(o.token());
+            // every route is in place before the port opens: a client never meets a sidecar that answers 404 while starting
             routes(app, access, new Api(store, o.maxBody()), new Pages(store, access));
+            app.start(o.host(), o.port());
         } catch (RuntimeException e) {
             app.stop();
             db.close();

@@ -53,6 +53,39 @@ final class Http {
         }
     }
 
+    /** A raw answer: its status and its head (status line and headers) as sent. */
+    record RawResponse(int status, String head) {
+        /** The first value of header {@code name}, if sent. */
+        java.util.Optional<String> header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return java.util.Optional.of(line.substring(colon + 1).trim());
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Sends a request head as it is (no client-side normalization of the path) and reads the answer's head. */
+    RawResponse rawHead(String head) throws IOException {
+        try (Socket s = new Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            StringBuilder h = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1) {
+                h.append((char) c);
+                if (h.length() >= 4 && h.substring(h.length() - 4).equals("\r\n\r\n")) {
+                    break;
+                }
+            }
+            return new RawResponse(Integer.parseInt(h.toString().split(" ")[1]), h.toString());
+        }
+    }
+
     /** Sends bytes as they are (no client-side normalization) and returns the status code. */
     int raw(String head, byte[] body) throws IOException {
         try (Socket s = new Socket(base.getHost(), base.getPort())) {

@@ -101,6 +101,45 @@ abstract class SidecarApiContract {
     }
 
     @Test
+    void theSameSnapshotSeenAgainIsAcceptedOnceAndKeepsTheEarliestTimeItWasSeen() throws Exception {
+        String nb = unique("nb") + ".ipynb";
+        String id = unique("env");
+        String environment = "{\"jvm\":{\"version\":\"17.0.15\"},\"notebook\":\"" + nb + "\"}";
+        String seen = "{\"id\":\"" + id + "\",\"environment\":" + environment + ",\"notebook\":\"" + nb + "\",\"time\":\"%s\"}";
+        assertEquals(201, http.post("/api/snapshots", seen.formatted("2024-05-02T10:00:00Z")).status());
+        Http.Response later = http.post("/api/snapshots", seen.formatted("2024-05-03T10:00:00Z"));
+        assertEquals(200, later.status(), later.body());
+        assertEquals("unchanged", json(later).get("stored").asText());
+        assertEquals("2024-05-02T10:00:00Z", json(http.get("/api/snapshots/" + id)).get("time").asText());
+
+        Http.Response earlier = http.post("/api/snapshots", seen.formatted("2024-05-01T10:00:00Z"));
+        assertEquals(200, earlier.status(), "delivered out of order: " + earlier.body());
+        assertEquals("2024-05-01T10:00:00Z", json(http.get("/api/snapshots/" + id)).get("time").asText(), "the earliest sighting");
+        String other = unique("env");
+        assertEquals(201, http.post("/api/snapshots", "{\"id\":\"" + other + "\",\"notebook\":\"" + nb + "\",\"time\":\"2024-05-01T11:00:00Z\"}").status());
+        JsonNode list = json(http.get("/api/snapshots?notebook=" + nb));
+        assertEquals(2, list.size(), "kept once");
+        assertEquals(other, list.get(0).get("id").asText(), "ordered by the earliest sighting");
+
+        Http.Response different = http.post("/api/snapshots", "{\"id\":\"" + id + "\",\"environment\":{\"jvm\":{\"version\":\"21\"}},"
+                + "\"notebook\":\"" + nb + "\",\"time\":\"2024-05-04T10:00:00Z\"}");
+        assertEquals(409, different.status(), "another environment under the same id is still a conflict");
+        assertEquals("17.0.15", json(http.get("/api/snapshots/" + id)).at("/environment/jvm/version").asText());
+    }
+
+    @Test
+    void aVersionRecordedWithoutRowsHasNoRowCountInTheDatasetList() throws Exception {
+        String ds = unique("norows");
+        assertEquals(201, http.post("/api/versions", version(ds, "v1", null, 4_096, null, "2024-01-01T00:00:00Z", List.of())).status());
+        JsonNode summary = summary(ds);
+        assertEquals(4_096, summary.get("latestSize").asLong());
+        assertTrue(!summary.has("latestRows"), "rows unknown, not 0: " + summary);
+        assertEquals(201, http.post("/api/versions", version(ds, "v2", "v1", 8_192, 0L, "2024-01-02T00:00:00Z", List.of())).status());
+        assertEquals(0, summary(ds).get("latestRows").asLong(), "an empty table has 0 rows");
+        assertTrue(summary(ds).get("latestRows").isIntegralNumber());
+    }
+
+    @Test
     void datasetVersionsComeBackOldestFirstWithLineageAndTheDatasetListSummarizesThem() throws Exception {
         String raw = unique("raw");
         String clean = unique("clean");

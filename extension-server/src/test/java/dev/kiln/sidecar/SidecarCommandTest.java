@@ -10,13 +10,25 @@ import dev.kiln.magics.cli.Progress;
 import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.cli.UserError;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln sidecar} as a user runs it. */
@@ -51,6 +63,64 @@ class SidecarCommandTest {
             String out = sidecar.output();
             assertTrue(out.contains("listening on http://127.0.0.1:"), out);
             assertFalse(out.contains(sidecar.endpoint.token()), out);
+        }
+    }
+
+    /** Starts on one port while clients knock: a 404 while routes are set up was one in a few starts. */
+    @Test
+    @Timeout(300)
+    void whileItStartsTheSidecarAnswersNoRequestWith404() throws Exception {
+        int starts = 5;
+        int port = freePort();
+        String token = "startup-token-0123456789abcdef";
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        AtomicInteger answered = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        // clients that keep knocking, as kernels whose sidecar restarts on its port do
+        List<Thread> knockers = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            Thread knocker = new Thread(() -> {
+                byte[] body = "{\"id\":\"knock\"}".getBytes(StandardCharsets.UTF_8);
+                String head = "POST /api/snapshots HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+                Http http = new Http(URI.create("http://127.0.0.1:" + port + "/"), token);
+                while (!stop.get()) {
+                    try {
+                        statuses.merge(http.raw(head, body), 1, Integer::sum);
+                        answered.incrementAndGet();
+                    } catch (IOException | RuntimeException notListening) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }, "knocker-" + k);
+            knocker.start();
+            knockers.add(knocker);
+        }
+        try {
+            for (int start = 0; start < starts; start++) {
+                int before = answered.get();
+                try (SidecarProcess sidecar = SidecarProcess.start(dir.resolve("sidecar.json"), Map.of("KILN_SIDECAR_TOKEN", token),
+                        "--port", String.valueOf(port), "--db", dir.resolve("db").toString())) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (answered.get() < before + 20 && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    sidecar.kill();
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread k : knockers) {
+                k.join(30_000);
+            }
+        }
+        assertTrue(answered.get() >= 20 * starts, "the knocks were answered: " + statuses);
+        assertEquals(Set.of(200, 201), Set.copyOf(statuses.keySet()), "created once, then the same record: " + statuses);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

@@ -32,7 +32,10 @@ final class SidecarProcess implements AutoCloseable {
     static SidecarProcess start(Path infoFile, Map<String, String> env, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath(), "dev.kiln.magics.cli.Main", "sidecar",
-                "--port", "0", "--info-file", infoFile.toString()));
+                "--info-file", infoFile.toString()));
+        if (!List.of(args).contains("--port")) {
+            argv.addAll(List.of("--port", "0"));
+        }
         argv.addAll(List.of(args));
         Path log = Files.createTempFile("kiln-sidecar-", ".log");
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());

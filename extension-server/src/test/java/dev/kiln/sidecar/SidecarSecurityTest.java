@@ -149,6 +149,68 @@ class SidecarSecurityTest {
         assertFalse(evil.body().contains("<script>"), evil.body());
     }
 
+    @Test
+    void aTokenLoginRedirectsOnlyToAPathOfThisServer() throws Exception {
+        java.net.URI base = http.uri("/");
+        for (String target : new String[] {"//evil.example/", "//evil.example/x?page=2", "///evil.example/", "/\\evil.example/",
+                "/%2F%2Fevil.example/", "//evil.example"}) {
+            Http.RawResponse r = http.rawHead("GET " + target + (target.contains("?") ? "&" : "?") + "token=" + TOKEN
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            if (r.status() >= 400 && r.status() < 500) {
+                continue; // refused outright is as good
+            }
+            assertEquals(303, r.status(), target);
+            String location = r.header("Location").orElseThrow();
+            assertTrue(location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\"), target + " -> " + location);
+            java.net.URI resolved = base.resolve(location.replace("\\", "%5C"));
+            assertEquals(base.getHost(), resolved.getHost(), target + " -> " + location);
+            assertEquals(base.getPort(), resolved.getPort(), target + " -> " + location);
+        }
+        Http.RawResponse plain = http.rawHead("GET //evil.example/?token=" + TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertEquals(303, plain.status());
+        assertEquals("/evil.example/", plain.header("Location").orElseThrow(), "a path here, which answers 404");
+    }
+
+    @Test
+    void aJsonBodyWithAnythingAfterItGets400AndNothingIsKept() {
+        String[] bodies = {"{\"id\":\"tail-1\"} garbage", "{\"id\":\"tail-2\"}{\"id\":\"tail-3\"}", "{\"id\":\"tail-4\"} 1",
+                "{\"id\":\"tail-5\"}]", "{\"id\":\"tail-6\"}\u0000"};
+        for (String b : bodies) {
+            Http.Response r = http.post("/api/snapshots", b);
+            assertEquals(400, r.status(), b);
+            assertTrue(r.body().contains("\"error\""), r.body());
+        }
+        for (int i = 1; i <= 6; i++) {
+            assertEquals(404, http.get("/api/snapshots/tail-" + i).status(), "tail-" + i + " was not kept");
+        }
+        assertEquals(201, http.post("/api/snapshots", "{\"id\":\"tail-ok\"} \r\n\t ").status(), "white space after the object is fine");
+    }
+
+    @Test
+    void aNoteWithANulIsRefusedAndControlCharactersNeverReachAPageRaw() {
+        Http.Response login = http.send(HttpRequest.newBuilder(http.uri("/?token=" + TOKEN)).GET());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String pair = cookie.substring(0, cookie.indexOf(';'));
+        String page = http.send(HttpRequest.newBuilder(http.uri("/notebook?path=a.ipynb")).header("Cookie", pair).GET()).body();
+        int at = page.indexOf("name=\"_csrf\" value=\"") + "name=\"_csrf\" value=\"".length();
+        String csrf = page.substring(at, page.indexOf('"', at));
+
+        Http.Response nul = http.send(HttpRequest.newBuilder(http.uri("/runs/run-1/notes")).header("Cookie", pair)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("note=before%00after&_csrf=" + csrf)));
+        assertEquals(400, nul.status());
+        String after = http.send(HttpRequest.newBuilder(http.uri("/notebook?path=a.ipynb")).header("Cookie", pair).GET()).body();
+        assertFalse(after.contains("before"), "the note was not kept");
+        assertEquals(-1, after.indexOf('\u0000'));
+
+        // a recorded value may hold any character: the page shows it escaped
+        assertEquals(201, http.post("/api/snapshots", "{\"id\":\"with-nul\",\"env\":{\"X\":\"a\\u0000b\\u001bc\"}}").status());
+        String compare = http.get("/snapshots/compare?a=with-nul").body();
+        assertEquals(-1, compare.indexOf('\u0000'), "no raw NUL in the page");
+        assertEquals(-1, compare.indexOf('\u001b'), "no raw ESC in the page");
+        assertTrue(compare.contains("a\\u0000b\\u001bc"), compare);
+    }
+
     private static byte[] chunked(byte[] body) {
         StringBuilder b = new StringBuilder();
         int step = 8192;

@@ -40,7 +40,8 @@ class KernelRecordsToSidecarTest {
             nb.put("nbformat", 4).put("nbformat_minor", 5);
             nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Java (Kiln)").put("language", "java");
             ArrayNode cells = nb.putArray("cells");
-            for (String source : new String[] {"%env snapshot", "1 + 1"}) {
+            // the same environment snapshotted twice: the second is the same record seen later, not a conflict
+            for (String source : new String[] {"%env snapshot", "1 + 1", "%env snapshot"}) {
                 ObjectNode c = cells.addObject();
                 c.put("cell_type", "code").put("source", source).putObject("metadata");
                 c.putArray("outputs");
@@ -62,6 +63,7 @@ class KernelRecordsToSidecarTest {
             JsonNode executed = JSON.readTree(out.toFile());
             String snapshotId = executed.at("/cells/0/outputs/0/metadata/kiln/snapshot/id").asText();
             assertEquals(64, snapshotId.length(), executed.toPrettyString());
+            assertEquals(snapshotId, executed.at("/cells/2/outputs/0/metadata/kiln/snapshot/id").asText(), "the same environment again");
 
             String notebook = URLEncoder.encode("analysis.ipynb", StandardCharsets.UTF_8);
             JsonNode snapshots = poll(url + "/api/snapshots?notebook=" + notebook, n -> n.toString().contains(snapshotId));
@@ -74,6 +76,8 @@ class KernelRecordsToSidecarTest {
             assertTrue(!Files.readString(out).contains(SECRET), "nor in the notebook's outputs");
             assertTrue(!Files.exists(project.resolve(".kiln/spool")) || Files.list(project.resolve(".kiln/spool"))
                     .noneMatch(p -> p.toString().endsWith(".json")), "everything was delivered, nothing left spooled");
+            assertTrue(!Files.exists(project.resolve(".kiln/spool/rejected")), "nothing set aside as refused");
+            assertEquals(1, snapshots.size(), "the snapshot is kept once: " + snapshots);
         }
     }
 

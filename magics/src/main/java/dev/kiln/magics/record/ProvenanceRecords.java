@@ -4,6 +4,7 @@ import dev.kiln.magics.cli.Session;
 import dev.kiln.magics.data.Cache;
 import dev.kiln.magics.data.Lineage;
 import dev.kiln.magics.data.VersionRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,26 @@ public final class ProvenanceRecords {
     private static final Set<String> VERSION_COMMANDS = Set.of(
             "data add", "data push", "data pull", "data checkout", "data tag", "parquet convert");
 
+    /** How long a CLI command waits, before it exits, for a busy sidecar to take its records. */
+    public static final Duration CLI_DELIVERY_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * Records what {@code provenance} names. A CLI command's process exits as soon as it returns,
+     * taking the background sender with it, so there the records are delivered before this returns
+     * (at most {@link #CLI_DELIVERY_WAIT}, nothing when no sidecar is up) or stay spooled for the next
+     * delivery.
+     */
     public static void send(Session session, Map<String, Object> provenance) {
+        if (record(session, provenance) && "cli".equals(session.origin())) {
+            Recorder.of(session).deliverBeforeExit(CLI_DELIVERY_WAIT);
+        }
+    }
+
+    /** Spools the records; true when there was something to record. */
+    private static boolean record(Session session, Map<String, Object> provenance) {
+        boolean recorded = false;
         if (provenance.isEmpty()) {
-            return;
+            return false;
         }
         if (provenance.get("snapshot") instanceof Map<?, ?> snapshot && snapshot.get("id") instanceof String) {
             Map<String, Object> record = new LinkedHashMap<>();
@@ -33,8 +51,9 @@ public final class ProvenanceRecords {
             if (snapshot.get("environment") instanceof Map<?, ?> env && env.get("notebook") instanceof String notebook) {
                 record.put("notebook", notebook);
             }
-            record.put("time", Instant.now().toString());
+            record.put("time", Instant.now().toString()); // when it was seen: not part of what the snapshot is (its id)
             Recorder.of(session).recordSnapshot(record);
+            recorded = true;
         }
         if (provenance.get("data") instanceof Map<?, ?> data && VERSION_COMMANDS.contains(data.get("command"))
                 && data.get("datasets") instanceof List<?> datasets && !datasets.isEmpty()) {
@@ -42,10 +61,14 @@ public final class ProvenanceRecords {
             for (Object o : datasets) {
                 if (o instanceof Map<?, ?> d && d.get("dataset") instanceof String name && d.get("version") instanceof String id) {
                     Optional<VersionRecord> v = cache.version(name, id);
-                    v.ifPresent(r -> Recorder.of(session).recordVersion(version(id, r)));
+                    if (v.isPresent()) {
+                        Recorder.of(session).recordVersion(version(id, v.get()));
+                        recorded = true;
+                    }
                 }
             }
         }
+        return recorded;
     }
 
     private static Map<String, Object> version(String id, VersionRecord v) {

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.cli.Session;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,10 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Records what happens in a project with the sidecar: environment snapshots, dataset versions and
  * runs. A record is first kept on disk in {@code <project>/.kiln/spool/} and then sent in the
- * background; while the sidecar is down records wait there and go out, oldest first, on the next
- * record, when a recorder starts, or on a retry timer. Ids make sending twice harmless, so none is
- * lost and none counted twice. Calls never block on the network and never fail because the
- * sidecar is away.
+ * background; while the sidecar is down, starting or failing, records wait there and go out, oldest
+ * first, on the next record, when a recorder starts, on a retry timer (backing off to 30 s), or
+ * when a sidecar that knows the project starts (see {@link SpooledProjects}). Only a record the
+ * sidecar refuses for its content is set aside, with the reason, in {@code spool/rejected/}. Ids
+ * make sending twice harmless, so none is lost and none counted twice. Calls never block on the
+ * network and never fail because the sidecar is away; a process about to exit calls
+ * {@link #deliverBeforeExit}.
  *
  * <pre>{@code
  * Recorder r = Recorder.of(session);
@@ -42,19 +45,37 @@ public final class Recorder implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Path, Recorder> BY_PROJECT = new ConcurrentHashMap<>();
     private static final long MAX_RETRY_MILLIS = 30_000;
+    /** What the sidecar takes ({@code POST /api/<kind>}). */
+    private static final Set<String> KINDS = Set.of("snapshots", "versions", "runs");
 
+    private final Path projectDir;
     private final Spool spool;
     private final SidecarClient client;
     private final PrintStream warnings;
+    private final SpooledProjects registry;
     private final ScheduledExecutorService sender;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private long retryMillis = 500;
     private boolean retryScheduled;
+    private boolean registered;
+    private final Set<Path> unreadable = ConcurrentHashMap.newKeySet();
+    /** How the last send that failed went, until a drain gets through: ABSENT tells a CLI command not to wait. */
+    private volatile SidecarClient.Outcome lastFailure;
 
     public Recorder(Path projectDir, SidecarClient client, PrintStream warnings) {
-        this.spool = new Spool(projectDir.resolve(".kiln").resolve("spool"));
+        this(projectDir, client, warnings, null);
+    }
+
+    /**
+     * @param registry where to name the project when a record has to wait, so that a sidecar
+     *                 started later delivers it; {@code null}: nowhere
+     */
+    public Recorder(Path projectDir, SidecarClient client, PrintStream warnings, SpooledProjects registry) {
+        this.projectDir = projectDir.toAbsolutePath().normalize();
+        this.spool = new Spool(this.projectDir.resolve(".kiln").resolve("spool"));
         this.client = client;
         this.warnings = warnings;
+        this.registry = registry;
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiln-recorder");
             t.setDaemon(true);
@@ -64,10 +85,19 @@ public final class Recorder implements AutoCloseable {
         requestDrain(); // records left from an earlier session go out now
     }
 
-    /** The recorder of a session's project (one per project directory in this process). */
+    /**
+     * The recorder of a session's project (one per project directory in this process). When a
+     * record has to wait, the project is named beside the sidecar's info file, so a sidecar started
+     * later delivers it; not when {@code KILN_SIDECAR_URL} names a sidecar elsewhere, whose records
+     * a local one must not take.
+     */
     public static Recorder of(Session session) {
-        return BY_PROJECT.computeIfAbsent(session.projectDir(),
-                dir -> new Recorder(dir, SidecarClient.forEnvironment(session.env()), session.err()));
+        return BY_PROJECT.computeIfAbsent(session.projectDir(), dir -> {
+            String url = session.env().get("KILN_SIDECAR_URL");
+            SpooledProjects registry = url == null || url.isBlank()
+                    ? SpooledProjects.beside(SidecarEndpoint.infoFile(session.env())) : null;
+            return new Recorder(dir, SidecarClient.forEnvironment(session.env()), session.err(), registry);
+        });
     }
 
     /** An environment snapshot: {@code id} and anything else ({@code notebook}, {@code time}, …). */
@@ -87,6 +117,9 @@ public final class Recorder implements AutoCloseable {
 
     /** Keeps the record on disk, then sends it in the background. */
     public void record(String kind, Object record) {
+        if (!KINDS.contains(kind)) {
+            throw new IllegalArgumentException("No kind of record is called " + kind + ": the sidecar takes " + KINDS);
+        }
         JsonNode node = toJson(record);
         if (!node.isObject() || !node.path("id").isTextual()) {
             throw new IllegalArgumentException("A " + kind + " record must be a JSON object with a string \"id\"");
@@ -104,12 +137,43 @@ public final class Recorder implements AutoCloseable {
         return spool.pending().size();
     }
 
+    /** Records waiting that this recorder can read. */
+    private long deliverable() {
+        return spool.pending().stream().filter(f -> !unreadable.contains(f)).count();
+    }
+
+    /** Records waiting in a project's spool, without starting a recorder for it. */
+    public static int pendingIn(Path projectDir) {
+        return new Spool(projectDir.resolve(".kiln").resolve("spool")).pending().size();
+    }
+
     /**
-     * Tries to deliver everything now and waits up to {@code timeout}.
+     * Tries to deliver everything now and waits up to {@code timeout}, for a sidecar that is away
+     * to come back too.
+     *
+     * @return true when nothing is left waiting (but files this process cannot read)
+     */
+    public boolean flush(Duration timeout) {
+        return deliver(timeout, false);
+    }
+
+    /**
+     * For a process about to exit (a CLI command): delivers what is waiting, waiting up to
+     * {@code timeout} while a sidecar is there but busy (starting, restarting); returns at once when
+     * none is announced or none listens. What is not delivered stays spooled for the next delivery.
      *
      * @return true when nothing is left waiting
      */
-    public boolean flush(Duration timeout) {
+    public boolean deliverBeforeExit(Duration timeout) {
+        boolean all = deliver(timeout, true);
+        if (!all && lastFailure == SidecarClient.Outcome.UNAVAILABLE) {
+            warnings.println("kiln: the sidecar did not take " + pending() + " record(s) within " + timeout.toSeconds()
+                    + " s; they wait in " + spool.dir() + " and go out with the next record made here, or when the sidecar collects them");
+        }
+        return all;
+    }
+
+    private boolean deliver(Duration timeout, boolean unlessAbsent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -117,14 +181,14 @@ public final class Recorder implements AutoCloseable {
             } catch (Exception e) {
                 return pending() == 0;
             }
-            if (pending() == 0) {
+            if (deliverable() == 0) {
                 return true;
             }
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || (unlessAbsent && lastFailure == SidecarClient.Outcome.ABSENT)) {
                 return false;
             }
             try {
-                Thread.sleep(100); // the sidecar is away: poll until it is back or time is up
+                Thread.sleep(100); // the sidecar is away or busy: poll until it takes the records or time is up
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -136,7 +200,7 @@ public final class Recorder implements AutoCloseable {
     @Override
     public void close() {
         sender.shutdownNow();
-        BY_PROJECT.remove(spool.dir().getParent().getParent(), this);
+        BY_PROJECT.remove(projectDir, this);
     }
 
     private void requestDrain() {
@@ -161,7 +225,19 @@ public final class Recorder implements AutoCloseable {
             } catch (NoSuchFileException e) {
                 continue; // another process delivered it
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // one file we cannot read (left by `sudo kiln …`, say) must not hold up every record after it
+                if (unreadable.add(file)) {
+                    warnings.println("kiln: cannot read the waiting record " + file + " (" + e.getMessage()
+                            + "); it stays there, the records after it are sent");
+                }
+                continue;
+            }
+            if (!KINDS.contains(Spool.kind(file))) {
+                // the sidecar would answer 404, asked again forever, holding up every record behind it
+                spool.reject(file, "not a kind of record the sidecar takes (" + KINDS + ")");
+                warnings.println("kiln: " + file.getFileName() + " is not a kind of record the sidecar takes; kept in "
+                        + spool.dir().resolve("rejected"));
+                continue;
             }
             SidecarClient.Delivery d = client.send(Spool.kind(file), body);
             switch (d.outcome()) {
@@ -171,12 +247,18 @@ public final class Recorder implements AutoCloseable {
                     warnings.println("kiln: the sidecar refused a recorded " + Spool.kind(file)
                             + " (" + d.detail() + "); kept in " + spool.dir().resolve("rejected"));
                 }
-                case UNAVAILABLE -> {
+                case UNAVAILABLE, ABSENT -> {
+                    lastFailure = d.outcome();
+                    if (registry != null && !registered) {
+                        registry.add(projectDir);
+                        registered = true;
+                    }
                     scheduleRetry();
                     return;
                 }
             }
         }
+        lastFailure = null;
         retryMillis = 500;
     }
 

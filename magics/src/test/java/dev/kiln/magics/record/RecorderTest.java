@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The kernel's recorder with no sidecar around: records wait on disk, whole, in order. */
@@ -48,6 +51,28 @@ class RecorderTest {
         assertTrue(files.get(2).getFileName().toString().endsWith(".runs.json"));
         assertEquals("17", JSON.readTree(files.get(0).toFile()).get("java").asText());
         assertEquals("climate", JSON.readTree(files.get(1).toFile()).get("dataset").asText());
+    }
+
+    @Test
+    @Timeout(120)
+    void aCommandAboutToExitDoesNotWaitForASidecarThatIsNotThere() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path stale = dir.resolve("stale.json"); // left by a sidecar that was killed
+        new SidecarEndpoint(URI.create("http://127.0.0.1:" + closedPort + "/"), "token-of-a-dead-sidecar").write(stale, 1);
+        for (Path info : List.of(dir.resolve("none.json"), stale)) {
+            try (Recorder r = new Recorder(dir.resolve("p-" + info.getFileName()), SidecarClient.forEnvironment(Map.of("KILN_SIDECAR_FILE", info.toString())),
+                    System.err)) {
+                r.recordSnapshot(Map.of("id", "s1"));
+                long start = System.nanoTime();
+                assertFalse(r.deliverBeforeExit(Duration.ofSeconds(30)));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(millis < 10_000, info.getFileName() + ": returned after " + millis + " ms, not the 30 s it may wait for a busy sidecar");
+                assertEquals(1, r.pending(), "the record stays spooled");
+            }
+        }
     }
 
     @Test
