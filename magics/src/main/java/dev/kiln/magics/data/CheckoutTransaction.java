@@ -70,7 +70,7 @@ final class CheckoutTransaction {
     void apply(StatCache stats, String statPrefix, Progress.Bar bar) {
         makeDirectory(dir);
         if (plan.movesAside()) {
-            io(stash, () -> Files.createDirectory(stash));
+            io(dir, () -> Files.createDirectory(stash));
             stashMade = true;
         }
         for (String p : plan.deletes()) {

@@ -14,9 +14,10 @@ public final class DiskFault extends UserError {
     private final long bytesFree;
     private final boolean noSpace;
     private final String file;
+    private final String reason;
 
     DiskFault(String message, Throwable cause, String mountPoint, String device, long bytesNeeded, long bytesFree,
-              boolean noSpace, String file) {
+              boolean noSpace, String file, String reason) {
         super(message, cause);
         this.mountPoint = mountPoint;
         this.device = device;
@@ -24,6 +25,7 @@ public final class DiskFault extends UserError {
         this.bytesFree = bytesFree;
         this.noSpace = noSpace;
         this.file = file;
+        this.reason = reason;
     }
 
     /** Where the file system is mounted, e.g. {@code /home}. */
@@ -54,5 +56,10 @@ public final class DiskFault extends UserError {
     /** What was being written (relative to the project when inside it); null when the check came first. */
     public String file() {
         return file;
+    }
+
+    /** What the system said (e.g. {@code No space left on device}); null when the check came first. */
+    public String reason() {
+        return reason;
     }
 }

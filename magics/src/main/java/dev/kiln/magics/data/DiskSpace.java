@@ -36,7 +36,7 @@ final class DiskSpace {
 
     /**
      * @param command what the user ran, as messages name it ({@code kiln data pull pems@1a2b3c4d5e6f})
-     * @param kept    what a failure leaves as it was ({@code data/pems and kiln.lock are as they were})
+     * @param kept    what a failure midway leaves as it was ({@code Nothing was changed: data/pems and kiln.lock are as they were})
      */
     DiskSpace(Path projectDir, String command, String kept) {
         this.projectDir = projectDir;
@@ -67,8 +67,8 @@ final class DiskSpace {
                 FileStore s = e.getKey();
                 throw new DiskFault(command + " needs " + ProgressText.bytes(e.getValue()) + " on the file system mounted at "
                         + mountPoint(s) + " (" + s.name() + "), and " + ProgressText.bytes(free) + " is free there. "
-                        + "Nothing was written: " + kept + ". Free " + ProgressText.bytes(e.getValue() - free)
-                        + " or more there, and run it again.", null, mountPoint(s), s.name(), e.getValue(), free, true, null);
+                        + "Nothing was written. Free " + ProgressText.bytes(e.getValue() - free)
+                        + " or more there, and run it again.", null, mountPoint(s), s.name(), e.getValue(), free, true, null, null);
             }
         }
     }
@@ -79,12 +79,15 @@ final class DiskSpace {
      */
     DiskFault fault(Throwable failure, Path where) {
         Path file = where;
+        boolean named = false;
         IOException io = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof WriteFailed w) {
+            if (t instanceof WriteFailed w && !named) {
                 file = w.file;
-            } else if (t instanceof FileSystemException f && f.getFile() != null && file == where) {
+                named = true;
+            } else if (t instanceof FileSystemException f && f.getFile() != null && !named) {
                 file = Path.of(f.getFile());
+                named = true;
             }
             if (t instanceof IOException e && io == null && !(t.getCause() instanceof IOException)) {
                 io = e;
@@ -103,10 +106,10 @@ final class DiskSpace {
         String message = full
                 ? "No space left on the file system mounted at " + mount + " (" + device + ") while writing " + shown + ": "
                 + needs + ", and " + ProgressText.bytes(free) + " was free when it started (a file system can also run "
-                + "out of inodes, its count of files). Nothing was changed: " + kept + ". Free space there, and run it again."
+                + "out of inodes, its count of files). " + kept + ". Free space there, and run it again."
                 : "Cannot write " + shown + " on the file system mounted at " + mount + " (" + device + "): " + reason + ". "
-                + needs + ". Nothing was changed: " + kept + ". Fix that, and run it again.";
-        return new DiskFault(message, failure, mount, device, need, free, full, shown);
+                + needs + ". " + kept + ". Fix that, and run it again.";
+        return new DiskFault(message, failure, mount, device, need, free, full, shown, reason);
     }
 
     private String shown(Path file) {
