@@ -233,7 +233,7 @@ public final class DataRepository implements AutoCloseable {
             try {
                 stats().save();
             } catch (UncheckedIOException e) {
-                throw new DiskSpace(workspace.projectDir(), "kiln data add " + rel, "Nothing was changed: kiln.lock is as it was")
+                throw new DiskSpace(workspace.projectDir(), "Adding " + rel, "Nothing was changed: kiln.lock is as it was")
                         .fault(e, workspace.projectDir());
             }
             return new AddResult(dataset, rel, existing.version(), null, mhash, entries.size(),
@@ -246,7 +246,7 @@ public final class DataRepository implements AutoCloseable {
             }
         }
         long bytes = toCache.values().stream().mapToLong(ManifestEntry::size).sum();
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "kiln data add " + rel,
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Adding " + rel,
                 "kiln.lock is as it was; the objects already copied stay in the cache and are not copied again");
         space.need(cache.root(), bytes + mbytes.length).check();
         VersionRecord record = new VersionRecord(dataset, existing == null ? null : existing.version(), mhash,
@@ -536,7 +536,7 @@ public final class DataRepository implements AutoCloseable {
         long total = toSend.stream().mapToLong(ManifestEntry::size).sum();
         // a directory remote is a disk of its own; an S3 remote's space is the server's business
         Path remoteDir = r instanceof DirectoryRemote d ? d.root() : null;
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "kiln data push " + ds,
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Pushing " + ds,
                 "'latest' was not moved; what was uploaded is complete and will not be sent again");
         if (remoteDir != null) {
             space.need(remoteDir, total).check();
@@ -689,7 +689,7 @@ public final class DataRepository implements AutoCloseable {
         });
         long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
         boolean link = linkFromCache && DiskSpace.sameFileSystem(cache.root(), dir);
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "kiln data pull " + ds + "@" + id.substring(0, 12),
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
                 "Nothing was changed: " + rel + " and kiln.lock are as they were")
                 .need(cache.root(), fetchBytes)
                 .need(dir, link ? 0 : plan.bytesToWrite());

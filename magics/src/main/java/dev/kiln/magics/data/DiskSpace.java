@@ -35,7 +35,7 @@ final class DiskSpace {
     private final Map<FileStore, Long> freeAtStart = new HashMap<>();
 
     /**
-     * @param command what the user ran, as messages name it ({@code kiln data pull pems@1a2b3c4d5e6f})
+     * @param command what the command does, as messages name it ({@code Checking out pems@1a2b3c4d5e6f})
      * @param kept    what a failure midway leaves as it was ({@code Nothing was changed: data/pems and kiln.lock are as they were})
      */
     DiskSpace(Path projectDir, String command, String kept) {
@@ -104,7 +104,7 @@ final class DiskSpace {
         String shown = shown(file);
         String needs = command + " needs " + ProgressText.bytes(need) + " there";
         String message = full
-                ? "No space left on the file system mounted at " + mount + " (" + device + ") while writing " + shown + ": "
+                ? "No space left on the file system mounted at " + mount + " (" + device + ") while writing " + shown + ". "
                 + needs + ", and " + ProgressText.bytes(free) + " was free when it started (a file system can also run "
                 + "out of inodes, its count of files). " + kept + ". Free space there, and run it again."
                 : "Cannot write " + shown + " on the file system mounted at " + mount + " (" + device + "): " + reason + ". "

@@ -161,21 +161,35 @@ public final class Workspace {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
+            throw unreadable(dir, e);
         }
         Parallel.forEach(toHash, toHash.size() > 32 ? jobs : 1, item -> {
             Path file = (Path) item[0];
-            long hashedAt = StatCache.nowNanos();
-            String sha = Sha256.ofFile(file);
-            BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            BasicFileAttributes before = (BasicFileAttributes) item[3];
-            if (after.lastModifiedTime().equals(before.lastModifiedTime()) && after.size() == before.size()) {
-                stats.put((String) item[2], after, sha, hashedAt);
+            try {
+                long hashedAt = StatCache.nowNanos();
+                String sha = Sha256.ofFile(file);
+                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes before = (BasicFileAttributes) item[3];
+                if (after.lastModifiedTime().equals(before.lastModifiedTime()) && after.size() == before.size()) {
+                    stats.put((String) item[2], after, sha, hashedAt);
+                }
+                files.put((String) item[1], new FileState((String) item[1], sha, after.size()));
+            } catch (IOException e) {
+                throw unreadable(file, e);
             }
-            files.put((String) item[1], new FileState((String) item[1], sha, after.size()));
         });
         Collections.sort(links);
         return listing;
+    }
+
+    /** Every command lists a dataset's directory before it writes anything. */
+    private UserError unreadable(Path p, IOException e) {
+        Path named = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : p;
+        String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
+        return new UserError("Cannot read " + (named.startsWith(projectDir) ? relative(named) : named.toString()) + " ("
+                + reason + "). Nothing was changed. Make it readable (or move it out of the dataset's directory) "
+                + "and run the command again.", e);
     }
 
     private static void removeIfAbandoned(Path file, String name) {
