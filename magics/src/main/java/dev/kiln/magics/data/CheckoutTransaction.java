@@ -233,6 +233,9 @@ final class CheckoutTransaction {
         }
         for (Path[] m : movedAside) {
             for (Path d = m[0].getParent(); d != null && d.startsWith(dir) && !d.equals(dir); d = d.getParent()) {
+                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    break; // a file of the new version took its place
+                }
                 try {
                     Files.delete(d);
                 } catch (IOException e) {

@@ -305,6 +305,41 @@ class DataFaultsTest {
     }
 
     @Test
+    void aDirectoryThatBecomesAFileChecksOutBothWaysAndAFileInTheWayIsAConflict() throws Exception {
+        DataProjects.Project p = project("p", S3ProxyServer.credentials());
+        p.write("data/pems/a/b.csv", "id\n1\n");
+        p.write("data/pems/c.csv", "id\n3\n");
+        p.run("data add data/pems");
+        String v1 = LockFile.read(p.dir()).get("pems").version();
+        Map<String, String> first = p.files("data/pems");
+        Files.delete(p.dir().resolve("data/pems/a/b.csv"));
+        Files.delete(p.dir().resolve("data/pems/a"));
+        p.write("data/pems/a", "now a file\n");
+        p.run("data add data/pems");
+        String v2 = LockFile.read(p.dir()).get("pems").version();
+        Map<String, String> second = p.files("data/pems");
+
+        p.run("data checkout pems@" + v1.substring(0, 12));
+        assertEquals(first, p.files("data/pems"));
+        p.run("data checkout pems@" + v2.substring(0, 12));
+        assertEquals(second, p.files("data/pems"));
+
+        // a file of the user's own where the version needs a directory
+        p.run("data checkout pems@" + v1.substring(0, 12));
+        Files.delete(p.dir().resolve("data/pems/a/b.csv"));
+        Files.delete(p.dir().resolve("data/pems/a"));
+        p.write("data/pems/a", "mine\n");
+        String lock = p.lock();
+        UserError e = fails(p, "data checkout pems@" + v1.substring(0, 12));
+        assertTrue(e.getMessage().contains("local changes") && e.getMessage().contains(" a") && e.getMessage().contains("--force"),
+                e.getMessage());
+        assertEquals("mine\n", Files.readString(p.dir().resolve("data/pems/a")));
+        assertEquals(lock, p.lock());
+        p.run("data checkout pems@" + v1.substring(0, 12) + " --force");
+        assertEquals(first, p.files("data/pems"));
+    }
+
+    @Test
     void largeFilesGoInPartsAndAnObjectPresentIsNotSentAgain() throws Exception {
         RemoteConfig rc = new RemoteConfig("team", "s3://lab/multipart", s3.endpoint(), null, null, null);
         Path big = tmp.resolve("big.bin");

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,6 +101,28 @@ class DataMalformedMetadataTest {
         assertEquals(files, bob.files("data/pems"), "the workspace is as it was");
         assertEquals(lock, bob.lock(), "kiln.lock is as it was");
         assertEquals("precious\n", Files.readString(victim), "nothing outside the cache was touched");
+    }
+
+    @Test
+    void aKilnLockWhoseIdsLeadOutOfTheCacheIsRefusedAndNothingIsTouched() throws Exception {
+        DataProjects projects = new DataProjects(tmp, S3ProxyServer.credentials());
+        DataProjects.Project bob = projects.project("bob");
+        bob.run("data remote add team " + tmp.resolve("shared"));
+        bob.write("data/pems/a.csv", "id\n1\n");
+        bob.run("data add data/pems");
+        bob.run("data push");
+        Path victim = Files.writeString(bob.cache().getParent().resolve("victim.json"), "precious\n");
+        // kiln.lock comes through git: a version id that climbs out of the cache
+        String version = LockFile.read(bob.dir()).get("pems").version();
+        Files.writeString(bob.dir().resolve("kiln.lock"), bob.lock().replace(version, "..//../../victim"));
+        String lock = bob.lock();
+        for (String command : List.of("data pull", "data status", "data version pems", "data push")) {
+            dev.kiln.magics.cli.UserError e = assertThrows(dev.kiln.magics.cli.UserError.class, () -> bob.run(command));
+            assertTrue(e.getMessage().startsWith(bob.dir().resolve("kiln.lock") + " cannot be read"), e.getMessage());
+        }
+        assertEquals("precious\n", Files.readString(victim), "nothing outside the cache was touched");
+        assertEquals(lock, bob.lock());
+        assertEquals(Map.of("a.csv", "id\n1\n"), bob.files("data/pems"));
     }
 
     record Expected(MalformedMetadataException.Defect defect, String key, String version) {
