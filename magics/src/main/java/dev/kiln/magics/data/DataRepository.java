@@ -2,12 +2,10 @@ package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.Progress;
 import dev.kiln.magics.cli.UserError;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,9 +1,9 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kiln.magics.cli.AtomicFiles;
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.UserError;
+import java.nio.file.Path;
 
 /**
  * A manifest, version record or ref that hashes right (or is a ref) but cannot be used: not JSON,
@@ -32,12 +33,12 @@ public final class MalformedMetadataException extends UserError {
 
     /** Thrown by a parser, which knows what is wrong but not whose it is. */
     MalformedMetadataException(Defect defect, String detail) {
-        this(defect, detail, null, null, null, null);
+        this(defect, detail, null, null, null, null, null);
     }
 
     private MalformedMetadataException(Defect defect, String detail, String key, String dataset, String version,
-                                       String where) {
-        super(message(defect, detail, key, dataset, version, where));
+                                       String where, String advice) {
+        super(message(defect, detail, key, dataset, version, where, advice));
         this.defect = defect;
         this.detail = detail;
         this.key = key;
@@ -45,16 +46,21 @@ public final class MalformedMetadataException extends UserError {
         this.version = version;
     }
 
-    /**
-     * The same defect, named: the object's key, the dataset and version it belongs to (the version
-     * may be null for a ref), and where it was read ({@code remote 'team' (…)} or {@code the cache}).
-     */
-    MalformedMetadataException of(String key, String dataset, String version, String where) {
-        return new MalformedMetadataException(defect, detail, key, dataset, version, where);
+    /** The same defect, named: the object's key on {@code remote}, the dataset and the version (null for a ref) it belongs to. */
+    MalformedMetadataException on(Remote remote, String key, String dataset, String version) {
+        return new MalformedMetadataException(defect, detail, key, dataset, version, "on " + remote.describe(),
+                "Whoever manages the remote should remove it; pull another version meanwhile ('kiln data version "
+                        + dataset + "' lists them).");
+    }
+
+    /** The same defect, named, of a copy in the cache (kept there by a Kiln that did not check it). */
+    MalformedMetadataException inCache(Path cacheRoot, String key, String dataset, String version) {
+        return new MalformedMetadataException(defect, detail, key, dataset, version, "in the cache (" + cacheRoot + ")",
+                "Delete " + cacheRoot.resolve(key) + "; the next command fetches it again, and checks it.");
     }
 
     private static String message(Defect defect, String detail, String key, String dataset, String version,
-                                  String where) {
+                                  String where, String advice) {
         String what = switch (defect) {
             case NOT_JSON -> "is not valid JSON of its kind (" + detail + ")";
             case MISSING_FIELD -> "lacks a field (" + detail + ")";
@@ -67,10 +73,8 @@ public final class MalformedMetadataException extends UserError {
             return "Dataset metadata " + what + "; it was not used.";
         }
         return key + (version != null ? " (version " + version.substring(0, Math.min(12, version.length()))
-                + " of dataset '" + dataset + "')" : " (dataset '" + dataset + "')")
-                + (where != null ? " on " + where : "") + " " + what
-                + ". It was not used and nothing was written. Whoever manages the remote should remove it; "
-                + "pull another version meanwhile ('kiln data version " + dataset + "' lists them).";
+                + " of dataset '" + dataset + "')" : " (dataset '" + dataset + "')") + " " + where + " " + what
+                + ". It was not used and nothing was written. " + advice;
     }
 
     /** A value for a message: in quotes, control characters (a NUL, a newline) written as escapes. */

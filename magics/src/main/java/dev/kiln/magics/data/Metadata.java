@@ -35,7 +35,7 @@ final class Metadata {
                 return v.get();
             }
         } catch (MalformedMetadataException e) {
-            throw e.of(key, dataset, id, "the cache (" + cache.root() + ")");
+            throw e.inCache(cache.root(), key, dataset, id);
         }
         Optional<Remote> remote = remotes.apply(remoteName);
         if (remote.isPresent()) {
@@ -50,7 +50,7 @@ final class Metadata {
                 try {
                     record = VersionRecord.parse(b.get());
                 } catch (MalformedMetadataException e) {
-                    throw e.of(key, dataset, id, r.describe());
+                    throw e.on(r, key, dataset, id);
                 }
                 keepInCache(() -> cache.putVersion(dataset, id, b.get()));
                 return record;
@@ -75,7 +75,7 @@ final class Metadata {
                 return m.get();
             }
         } catch (MalformedMetadataException e) {
-            throw e.of(key, dataset, version, "the cache (" + cache.root() + ")");
+            throw e.inCache(cache.root(), key, dataset, version);
         }
         Optional<Remote> remote = remotes.apply(remoteName);
         if (remote.isPresent()) {
@@ -90,7 +90,7 @@ final class Metadata {
                 try {
                     manifest = Manifest.parse(b.get());
                 } catch (MalformedMetadataException e) {
-                    throw e.of(key, dataset, version, r.describe());
+                    throw e.on(r, key, dataset, version);
                 }
                 keepInCache(() -> cache.putManifest(hash, b.get()));
                 return manifest;
@@ -122,7 +122,7 @@ final class Metadata {
         String id = new String(ref.content(), StandardCharsets.UTF_8).strip();
         if (!Sha256.isHex(id)) {
             throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_AN_ID,
-                    MalformedMetadataException.quoted(id)).of(RemoteLayout.ref(dataset, tag), dataset, null, r.describe());
+                    MalformedMetadataException.quoted(id)).on(r, RemoteLayout.ref(dataset, tag), dataset, null);
         }
         return id;
     }
