@@ -136,7 +136,9 @@ final class CheckoutTransaction {
                 }
             }
             if (!Sha256.hex(md).equals(e.sha256())) {
-                throw new IOException("the cached object " + cached + " does not match its hash " + e.sha256());
+                cache.verify(e.sha256()); // removes it, so that the next run fetches it again
+                throw new UserError("The cache's copy of " + e.path() + " (" + cached + ") changed on disk: it no longer "
+                        + "hashes to " + e.sha256() + ". Nothing was changed; run the command again to fetch it anew.");
             }
         });
     }
