@@ -92,11 +92,12 @@ class DataPushKilledTest {
 
         Process child = push(alice);
         // the child copies what the pipe gives; half the file, and it waits for the rest
+        CountDownLatch killed = new CountDownLatch(1);
         CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
             try (OutputStream out = Files.newOutputStream(pipe)) {
                 out.write(big, 0, big.length / 2);
                 out.flush();
-                Thread.sleep(60_000);
+                killed.await(60, TimeUnit.SECONDS);
             } catch (IOException | InterruptedException e) {
                 // the reader was killed
             }
@@ -109,8 +110,9 @@ class DataPushKilledTest {
             }
         });
         kill(child);
+        killed.countDown();
+        feeding.get(30, TimeUnit.SECONDS);
         assertFalse(temporaries(shared).isEmpty(), "the killed push left its temporary file");
-        feeding.cancel(true);
 
         Files.delete(pipe);
         Files.write(pipe, big);
