@@ -290,10 +290,11 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "version", aliases = "log", mixinStandardHelpOptions = true,
-            description = "A dataset's history: id, tags, time, author, size, files, message.")
+            description = {"A dataset's history: id, tags, time, author, size, files, message; from the newest",
+                    "version back, or from the one named (NAME@latest: the remote's newest, even when yours is not its ancestor)."})
     static final class Version implements Callable<Result> {
         private final Session session;
-        @Parameters(paramLabel = "NAME", description = "The dataset.")
+        @Parameters(paramLabel = "NAME[@VERSION]", description = "The dataset, and the version to start from.")
         String name;
         @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "At most this many versions (default: ${DEFAULT-VALUE}).")
         int limit;
@@ -307,7 +308,9 @@ public final class DataCommand implements Callable<Result> {
         @Override
         public Result call() {
             try (DataRepository repo = common.open(session)) {
-                var h = repo.history(name, common.remote, limit);
+                int at = name.indexOf('@');
+                String dataset = at < 0 ? name : name.substring(0, at);
+                var h = repo.history(dataset, at < 0 ? null : name.substring(at + 1), common.remote, limit);
                 StringBuilder sb = new StringBuilder();
                 List<List<String>> rows = new ArrayList<>();
                 for (var e : h.versions()) {
@@ -322,7 +325,7 @@ public final class DataCommand implements Callable<Result> {
                 }
                 String pinned = h.versions().stream().filter(DataRepository.HistoryEntry::pinned).map(DataRepository.HistoryEntry::id)
                         .findFirst().orElse(null);
-                List<Map<String, Object>> prov = pinned == null ? List.of() : List.of(ds(name, pinned, null, null));
+                List<Map<String, Object>> prov = pinned == null ? List.of() : List.of(ds(dataset, pinned, null, null));
                 return Result.of(sb.toString().stripTrailing(),
                         table(List.of("id", "tags", "time", "author", "size", "files", "message"), rows),
                         provenance("version", prov));

@@ -230,6 +230,9 @@ public final class Cache {
     }
 
     public Optional<VersionRecord> version(String dataset, String id) {
+        if (!RemoteLayout.isName(dataset) || !Sha256.isHex(id)) {
+            return Optional.empty();
+        }
         return readVerified(RemoteLayout.version(dataset, id), id).map(VersionRecord::parse);
     }
 

@@ -2,12 +2,10 @@ package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.Progress;
 import dev.kiln.magics.cli.UserError;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,7 +42,6 @@ public final class DataRepository implements AutoCloseable {
 
     /** The name of the ref every push moves: the dataset's newest version on the remote. */
     public static final String LATEST = "latest";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{4,64}");
 
     private final Workspace workspace;
@@ -56,6 +53,7 @@ public final class DataRepository implements AutoCloseable {
     private ProjectConfig config;
     private StatCache stats;
     private final Map<String, Remote> remotes = new HashMap<>();
+    private final Metadata metadata;
     private boolean linkFromCache = true;
 
     private DataRepository(Path projectDir, Map<String, String> env, Progress progress, int jobs) {
@@ -65,6 +63,7 @@ public final class DataRepository implements AutoCloseable {
         this.jobs = Math.max(1, jobs);
         this.cache = Cache.forEnvironment(env);
         this.lock = LockFile.read(workspace.projectDir());
+        this.metadata = new Metadata(cache, name -> hasRemote(name) ? Optional.of(remote(name)) : Optional.empty());
     }
 
     /** kiln.yaml, read when first needed (an offline status does without it). */
@@ -217,7 +216,7 @@ public final class DataRepository implements AutoCloseable {
                         + "): a file can belong to one dataset only.");
             }
         }
-        Map<String, Workspace.FileState> files = workspace.scan(abs, stats(), jobs);
+        Map<String, Workspace.FileState> files = workspace.scan(abs, stats(), jobs).files();
         if (files.isEmpty()) {
             throw new UserError("'" + rel + "' has no files to version.");
         }
@@ -229,7 +228,12 @@ public final class DataRepository implements AutoCloseable {
         byte[] mbytes = manifest.canonicalBytes();
         String mhash = Sha256.hex(mbytes);
         if (existing != null && existing.manifest().equals(mhash) && (lineage == null || lineage.isEmpty())) {
-            stats().save();
+            try {
+                stats().save();
+            } catch (UncheckedIOException e) {
+                throw new DiskSpace(workspace.projectDir(), "Adding " + rel, "Nothing was changed: kiln.lock is as it was")
+                        .fault(e, workspace.projectDir());
+            }
             return new AddResult(dataset, rel, existing.version(), null, mhash, entries.size(),
                     manifest.totalSize(), 0, false, List.of());
         }
@@ -240,22 +244,32 @@ public final class DataRepository implements AutoCloseable {
             }
         }
         long bytes = toCache.values().stream().mapToLong(ManifestEntry::size).sum();
-        try (Progress.Bar bar = progress.start("add " + dataset, bytes, Progress.Unit.BYTES)) {
-            Parallel.forEach(toCache.values(), jobs, e -> {
-                cache.addFile(abs.resolve(e.path()), e.sha256());
-                bar.advance(e.size());
-            });
-        }
-        cache.putManifest(mhash, mbytes);
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Adding " + rel,
+                "kiln.lock is as it was; the objects already copied stay in the cache and are not copied again");
+        space.need(cache.root(), bytes + mbytes.length).check();
         VersionRecord record = new VersionRecord(dataset, existing == null ? null : existing.version(), mhash,
                 entries.size(), manifest.totalSize(), message == null ? "" : message, author(),
                 Instant.now().toString(), lineage);
         byte[] vbytes = record.canonicalBytes();
         String id = Sha256.hex(vbytes);
-        cache.putVersion(dataset, id, vbytes);
-        lock.put(dataset, new LockFile.Entry(rel, id, mhash, manifest.totalSize(), entries.size()));
-        lock.write();
-        stats().save();
+        try (Progress.Bar bar = progress.start("add " + dataset, bytes, Progress.Unit.BYTES)) {
+            Parallel.forEach(toCache.values(), jobs, e -> {
+                cache.addFile(abs.resolve(e.path()), e.sha256());
+                bar.advance(e.size());
+            });
+            cache.putManifest(mhash, mbytes);
+            cache.putVersion(dataset, id, vbytes);
+        } catch (UncheckedIOException e) {
+            throw space.fault(e, cache.root());
+        }
+        try {
+            stats().save();
+            lock.put(dataset, new LockFile.Entry(rel, id, mhash, manifest.totalSize(), entries.size()));
+            lock.write();
+        } catch (UncheckedIOException e) {
+            lock.restore(dataset, existing);
+            throw space.fault(e, workspace.projectDir());
+        }
         return new AddResult(dataset, rel, id, record.parent(), mhash, entries.size(), manifest.totalSize(),
                 toCache.size(), true, record.lineage());
     }
@@ -309,7 +323,7 @@ public final class DataRepository implements AutoCloseable {
                     + (config().remotes().isEmpty() ? "none" : String.join(", ", config().remotes().keySet()))
                     + ". Add it with 'kiln data remote add " + n + " URL'.");
         }
-        Remote r = rc.isS3() ? new S3Remote(rc, env, jobs)
+        Remote r = rc.isS3() ? new S3Remote(rc, env, jobs, cache.root().resolve("uploads"))
                 : new DirectoryRemote(rc.name(), rc.directory(workspace.projectDir()));
         try {
             r.checkAccess();
@@ -326,55 +340,6 @@ public final class DataRepository implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- metadata
-
-    VersionRecord loadVersion(String dataset, String id, String remoteName) {
-        Optional<VersionRecord> v = cache.version(dataset, id);
-        if (v.isPresent()) {
-            return v.get();
-        }
-        if (hasRemote(remoteName)) {
-            Remote r = remote(remoteName);
-            String key = RemoteLayout.version(dataset, id);
-            Optional<byte[]> b = r.getBytes(key);
-            if (b.isPresent()) {
-                String actual = Sha256.hex(b.get());
-                if (!actual.equals(id)) {
-                    throw new CorruptObjectException(r, key, id, actual);
-                }
-                cache.putVersion(dataset, id, b.get());
-                return VersionRecord.parse(b.get());
-            }
-        }
-        throw new UserError("Unknown version " + id + " of dataset '" + dataset + "': it is neither in the cache nor "
-                + "on the remote. Run 'kiln data version " + dataset + "' to list its versions.");
-    }
-
-    Manifest loadManifest(String hash, String remoteName) {
-        Optional<Manifest> m = cache.manifest(hash);
-        if (m.isEmpty() && hasRemote(remoteName)) {
-            Remote r = remote(remoteName);
-            String key = RemoteLayout.manifest(hash);
-            Optional<byte[]> b = r.getBytes(key);
-            if (b.isPresent()) {
-                String actual = Sha256.hex(b.get());
-                if (!actual.equals(hash)) {
-                    throw new CorruptObjectException(r, key, hash, actual);
-                }
-                cache.putManifest(hash, b.get());
-                m = Optional.of(Manifest.parse(b.get()));
-            }
-        }
-        Manifest manifest = m.orElseThrow(() -> new UserError("Manifest " + hash + " is neither in the cache nor on "
-                + "the remote. Push it from the project that made the version."));
-        for (ManifestEntry e : manifest.files()) {
-            if (e.path().isEmpty() || e.path().startsWith("/") || e.path().contains("\\")
-                    || List.of(e.path().split("/")).contains("..") || !Sha256.isHex(e.sha256())) {
-                throw new UserError("Manifest " + hash + " lists an unsafe path '" + e.path()
-                        + "'; it was not used.");
-            }
-        }
-        return manifest;
-    }
 
     /** A dataset reference as users write it: {@code name[@version][/subpath]}, or a path. */
     record Spec(String dataset, String version, String subpath) {
@@ -417,7 +382,7 @@ public final class DataRepository implements AutoCloseable {
     }
 
     private static void checkName(String name, String what) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!RemoteLayout.isName(name)) {
             throw new UserError(what + " '" + name + "' is not valid: use letters, digits, '.', '_' and '-'.");
         }
     }
@@ -451,17 +416,16 @@ public final class DataRepository implements AutoCloseable {
             throw unknown(dataset, version, "no remote is configured to look it up");
         }
         Remote r = remote(remoteName);
-        Optional<Remote.Ref> ref = NAME.matcher(version).matches() ? r.readRef(RemoteLayout.ref(dataset, version))
-                : Optional.empty();
+        Optional<String> ref = RemoteLayout.isName(version) ? Metadata.refTarget(r, dataset, version) : Optional.empty();
         if (ref.isPresent()) {
-            return new String(ref.get().content(), StandardCharsets.UTF_8).strip();
+            return ref.get();
         }
         if (HEX_PREFIX.matcher(version).matches()) {
             Set<String> ids = new TreeSet<>();
             String prefix = RemoteLayout.versionsPrefix(dataset);
             for (String k : r.list(prefix)) {
                 String id = k.substring(prefix.length()).replace(".json", "");
-                if (id.startsWith(version)) {
+                if (id.startsWith(version) && Sha256.isHex(id)) {
                     ids.add(id);
                 }
             }
@@ -521,7 +485,7 @@ public final class DataRepository implements AutoCloseable {
         }
         String latestKey = RemoteLayout.ref(ds, LATEST);
         Optional<Remote.Ref> head = r.readRef(latestKey);
-        String headId = head.map(h -> new String(h.content(), StandardCharsets.UTF_8).strip()).orElse(null);
+        String headId = head.map(h -> Metadata.refId(r, ds, LATEST, h)).orElse(null);
 
         // the versions the remote lacks, newest first, and the objects the newest present one vouches for
         List<String> chain = new ArrayList<>();
@@ -530,21 +494,24 @@ public final class DataRepository implements AutoCloseable {
         while (cur != null) {
             if (r.exists(RemoteLayout.version(ds, cur))) {
                 // manifests are written only after all their objects, so this one's objects are all there
-                VersionRecord base = loadVersion(ds, cur, remoteName);
-                for (ManifestEntry e : loadManifest(base.manifest(), remoteName).files()) {
+                VersionRecord base = metadata.version(ds, cur, remoteName);
+                for (ManifestEntry e : metadata.manifest(base.manifest(), remoteName, ds, cur).files()) {
                     knownPresent.add(e.sha256());
                 }
                 break;
             }
             chain.add(cur);
-            cur = loadVersion(ds, cur, remoteName).parent();
+            cur = metadata.version(ds, cur, remoteName).parent();
         }
         Map<String, ManifestEntry> candidates = new LinkedHashMap<>();
         List<VersionRecord> records = new ArrayList<>();
+        List<Manifest> manifests = new ArrayList<>();
         for (String id : chain) {
-            VersionRecord v = loadVersion(ds, id, remoteName);
+            VersionRecord v = metadata.version(ds, id, remoteName);
+            Manifest m = metadata.manifest(v.manifest(), null, ds, id);
             records.add(v);
-            for (ManifestEntry e : loadManifest(v.manifest(), null).files()) {
+            manifests.add(m);
+            for (ManifestEntry e : m.files()) {
                 if (!knownPresent.contains(e.sha256())) {
                     candidates.putIfAbsent(e.sha256(), e);
                 }
@@ -565,6 +532,13 @@ public final class DataRepository implements AutoCloseable {
         AtomicLong sent = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         long total = toSend.stream().mapToLong(ManifestEntry::size).sum();
+        // a directory remote is a disk of its own; an S3 remote's space is the server's business
+        Path remoteDir = r instanceof DirectoryRemote d ? d.root() : null;
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Pushing " + ds,
+                "'latest' was not moved; what was uploaded is complete and will not be sent again");
+        if (remoteDir != null) {
+            space.need(remoteDir, total).check();
+        }
         try (Progress.Bar bar = progress.start("push " + ds, total, Progress.Unit.BYTES)) {
             Parallel.forEach(toSend, jobs, e -> {
                 if (r.putFileIfAbsent(RemoteLayout.object(e.sha256()), cache.object(e.sha256()), e.sha256(), e.size())) {
@@ -573,11 +547,12 @@ public final class DataRepository implements AutoCloseable {
                 }
                 bar.advance(e.size());
             });
-        }
-        for (int i = records.size() - 1; i >= 0; i--) {
-            VersionRecord v = records.get(i);
-            r.putBytesIfAbsent(RemoteLayout.manifest(v.manifest()), loadManifest(v.manifest(), null).canonicalBytes());
-            r.putBytesIfAbsent(RemoteLayout.version(ds, chain.get(i)), v.canonicalBytes());
+            for (int i = records.size() - 1; i >= 0; i--) {
+                r.putBytesIfAbsent(RemoteLayout.manifest(records.get(i).manifest()), manifests.get(i).canonicalBytes());
+                r.putBytesIfAbsent(RemoteLayout.version(ds, chain.get(i)), records.get(i).canonicalBytes());
+            }
+        } catch (UncheckedIOException e) {
+            throw space.fault(e, remoteDir != null ? remoteDir : cache.root());
         }
         String id = pinned.version();
         String note;
@@ -588,9 +563,10 @@ public final class DataRepository implements AutoCloseable {
         } else if (headId != null && !isAncestor(ds, headId, id, remoteName)) {
             throw new UserError("Push of dataset '" + ds + "' to " + r.describe() + ": its latest version is "
                     + headId.substring(0, 12) + ", which your version " + id.substring(0, 12) + " does not descend from "
-                    + "(someone else pushed). Your version is uploaded and safe; 'latest' was not moved. Pull theirs with "
-                    + "'kiln data pull " + ds + "@latest', add your changes again, and push; or publish yours under a tag "
-                    + "with 'kiln data tag " + ds + "@" + id.substring(0, 12) + " NAME'.");
+                    + "(someone else pushed). Your version is uploaded and safe; 'latest' was not moved. Run 'kiln data "
+                    + "version " + ds + "@latest' to see theirs; pull it with 'kiln data pull " + ds + "@latest', add your "
+                    + "changes again, and push; or publish yours under a tag with 'kiln data tag " + ds + "@"
+                    + id.substring(0, 12) + " NAME'.");
         } else {
             try {
                 r.writeRef(latestKey, (id + "\n").getBytes(StandardCharsets.UTF_8), head.map(Remote.Ref::etag).orElse(null));
@@ -599,7 +575,7 @@ public final class DataRepository implements AutoCloseable {
                 throw new UserError("Push of dataset '" + ds + "' to " + r.describe() + " raced with another push: "
                         + "'latest' changed while yours was uploading, so it was not moved. Your version "
                         + id.substring(0, 12) + " is uploaded and safe; nothing was lost. Run 'kiln data version " + ds
-                        + "' to see theirs, then pull it or tag yours.");
+                        + "@latest' to see theirs, then pull it or tag yours.");
             }
         }
         if (tag != null) {
@@ -642,7 +618,7 @@ public final class DataRepository implements AutoCloseable {
             if (cur.equals(ancestor)) {
                 return true;
             }
-            cur = loadVersion(ds, cur, remoteName).parent();
+            cur = metadata.version(ds, cur, remoteName).parent();
         }
         return false;
     }
@@ -670,64 +646,36 @@ public final class DataRepository implements AutoCloseable {
     public PullResult pull(String spec, String remoteName, boolean force, String to) {
         Spec s = parse(spec);
         String id = resolveVersion(s.dataset(), s.version(), remoteName);
-        return materialize(s.dataset(), id, s.subpath(), remoteName, force, to);
+        return checkout(s.dataset(), id, s.subpath(), remoteName, force, to);
     }
 
-    private PullResult materialize(String ds, String id, String sub, String remoteName, boolean force, String to) {
-        VersionRecord record = loadVersion(ds, id, remoteName);
-        Manifest manifest = loadManifest(record.manifest(), remoteName);
-        LockFile.Entry pinned = lock.get(ds);
-        String path = pinned != null ? pinned.path() : (to != null ? to : "data/" + ds);
-        Path dir = workspace.resolve(path);
-        String rel = workspace.relative(dir);
-        Map<String, ManifestEntry> locked = pinned == null ? Map.of()
-                : loadManifest(pinned.manifest(), remoteName).byPath();
-        Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs);
-        Manifest target = manifest.under(sub);
+    /**
+     * Checks out a version: works out and checks the {@link CheckoutPlan} (links, local changes, free
+     * space) before anything is written, fetches what the cache lacks, then applies the plan and pins
+     * the version. A failure at any step leaves the workspace and kiln.lock as they were.
+     */
+    private PullResult checkout(String ds, String id, String sub, String remoteName, boolean force, String to) {
+        VersionRecord record = metadata.version(ds, id, remoteName);
+        Manifest target = metadata.manifest(record.manifest(), remoteName, ds, id).under(sub);
         if (target.files().isEmpty()) {
             throw new UserError("Version " + id.substring(0, 12) + " of dataset '" + ds + "' has no files under '" + sub + "'.");
         }
-        Map<String, ManifestEntry> wanted = target.byPath();
-        boolean full = sub.isEmpty();
+        LockFile.Entry pinned = lock.get(ds);
+        Path dir = workspace.resolve(pinned != null ? pinned.path() : (to != null ? to : "data/" + ds));
+        String rel = workspace.relative(dir);
+        Map<String, ManifestEntry> locked = pinned == null ? Map.of()
+                : metadata.manifest(pinned.manifest(), remoteName, ds, pinned.version()).byPath();
+        List<String> linksOnTheWay = workspace.linksOnTheWay(dir);
+        Workspace.Listing have = linksOnTheWay.isEmpty() ? workspace.scan(dir, stats(), jobs)
+                : new Workspace.Listing(Map.of(), Set.of(), List.of());
+        CheckoutPlan plan = CheckoutPlan.of(dir, target, sub.isEmpty(), locked, have);
+        plan.check(workspace, ds, id, force, linksOnTheWay);
 
-        List<String> conflicts = new ArrayList<>();
-        List<ManifestEntry> write = new ArrayList<>();
-        List<String> delete = new ArrayList<>();
-        long unchanged = 0;
-        for (ManifestEntry e : target.files()) {
-            Workspace.FileState have = ws.get(e.path());
-            if (have != null && have.sha256().equals(e.sha256())) {
-                unchanged++;
-                continue;
-            }
-            if (have != null && !isPinnedContent(locked, have)) {
-                conflicts.add(e.path());
-            }
-            write.add(e);
-        }
-        if (full) {
-            for (Workspace.FileState have : ws.values()) {
-                ManifestEntry was = locked.get(have.path());
-                if (!wanted.containsKey(have.path()) && was != null) {
-                    if (!was.sha256().equals(have.sha256())) {
-                        conflicts.add(have.path());
-                    }
-                    delete.add(have.path());
-                }
-            }
-        }
-        if (!conflicts.isEmpty() && !force) {
-            List<String> shown = Workspace.sorted(conflicts);
-            throw new UserError("Dataset '" + ds + "' has local changes that " + id.substring(0, 12) + " would overwrite: "
-                    + String.join(", ", shown.subList(0, Math.min(5, shown.size())))
-                    + (shown.size() > 5 ? " and " + (shown.size() - 5) + " more" : "")
-                    + ". Record them first with 'kiln data add " + rel + "', or discard them with --force.");
-        }
-
-        // fetch what the cache lacks (verified on arrival), and re-check what it has
+        // what the cache lacks is fetched (verified on arrival); what it has is checked again
         Map<String, ManifestEntry> need = new LinkedHashMap<>();
         Map<String, ManifestEntry> check = new LinkedHashMap<>();
-        for (ManifestEntry e : write) {
+        for (CheckoutPlan.Write w : plan.writes()) {
+            ManifestEntry e = w.entry();
             (cache.has(e.sha256()) ? check : need).putIfAbsent(e.sha256(), e);
         }
         Parallel.forEach(check.values(), jobs, e -> {
@@ -737,47 +685,48 @@ public final class DataRepository implements AutoCloseable {
                 }
             }
         });
+        long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
+        boolean link = linkFromCache && DiskSpace.sameFileSystem(cache.root(), dir);
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
+                "Nothing was changed: " + rel + " and kiln.lock are as they were")
+                .need(cache.root(), fetchBytes)
+                .need(dir, link ? 0 : plan.bytesToWrite());
+        space.check();
         AtomicLong fetchedBytes = new AtomicLong();
         String remoteUsed = null;
         if (!need.isEmpty()) {
             Remote r = remote(remoteName);
             remoteUsed = r.name();
-            long total = need.values().stream().mapToLong(ManifestEntry::size).sum();
-            try (Progress.Bar bar = progress.start("pull " + ds, total, Progress.Unit.BYTES)) {
+            try (Progress.Bar bar = progress.start("pull " + ds, fetchBytes, Progress.Unit.BYTES)) {
                 Parallel.forEach(need.values(), jobs, e -> {
                     cache.fetch(r, e.sha256(), e.size());
                     fetchedBytes.addAndGet(e.size());
                     bar.advance(e.size());
                 });
+            } catch (UncheckedIOException e) {
+                throw space.fault(e, cache.root());
             }
         }
+        CheckoutTransaction tx = new CheckoutTransaction(plan, cache, link, jobs);
         StatCache sc = stats();
-        try (Progress.Bar bar = progress.start("checkout " + ds, write.size(), Progress.Unit.FILES)) {
-            Parallel.forEach(write, write.size() > 32 ? jobs : 1, e -> {
-                Path file = dir.resolve(e.path());
-                long at = StatCache.nowNanos();
-                BasicFileAttributes a = workspace.materialize(cache.object(e.sha256()), file, e.sha256(), linkFromCache);
-                sc.put(rel + "/" + e.path(), a, e.sha256(), at);
-                bar.advance(1);
-            });
-        }
-        for (String p : delete) {
+        try (Progress.Bar bar = progress.start("checkout " + ds, plan.writes().size(), Progress.Unit.FILES)) {
+            tx.apply(sc, rel + "/", bar);
+            sc.save();
+            lock.put(ds, new LockFile.Entry(rel, id, record.manifest(), record.size(), record.files()));
+            lock.write();
+        } catch (RuntimeException e) {
+            lock.restore(ds, pinned);
             try {
-                workspace.remove(dir.resolve(p), dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + dir.resolve(p), e);
+                tx.rollback();
+            } catch (UserError undone) {
+                undone.addSuppressed(e);
+                throw undone;
             }
+            throw e instanceof UncheckedIOException io ? space.fault(io, dir) : e;
         }
-        lock.put(ds, new LockFile.Entry(rel, id, record.manifest(), record.size(), record.files()));
-        lock.write();
-        sc.save();
-        return new PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchedBytes.get(), write.size(),
-                delete.size(), unchanged, target.files().size(), target.totalSize(), remoteUsed);
-    }
-
-    private static boolean isPinnedContent(Map<String, ManifestEntry> locked, Workspace.FileState have) {
-        ManifestEntry was = locked.get(have.path());
-        return was != null && was.sha256().equals(have.sha256());
+        tx.finish();
+        return new PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchedBytes.get(), plan.writes().size(),
+                plan.deletes().size(), plan.unchanged(), target.files().size(), target.totalSize(), remoteUsed);
     }
 
     // ---------------------------------------------------------------- status
@@ -799,11 +748,11 @@ public final class DataRepository implements AutoCloseable {
             CompletableFuture<String> remoteState = useRemote
                     ? inBackground(() -> remoteState(ds, pinned.version(), remoteName))
                     : CompletableFuture.completedFuture(offline ? "remote not checked" : "no remote");
-            CompletableFuture<Manifest> manifest = inBackground(() -> cache.manifest(pinned.manifest())
-                    .orElseGet(() -> loadManifest(pinned.manifest(), useRemote ? remoteName : null)));
+            CompletableFuture<Manifest> manifest = inBackground(
+                    () -> metadata.manifest(pinned.manifest(), useRemote ? remoteName : null, ds, pinned.version()));
             CompletableFuture<Set<String>> uncached = manifest.thenApply(
                     mf -> cache.missing(mf.files().stream().map(ManifestEntry::sha256).collect(Collectors.toSet())));
-            Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs);
+            Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs).files();
             Manifest m = join(manifest);
             List<String> modified = new ArrayList<>();
             List<String> missing = new ArrayList<>();
@@ -858,8 +807,7 @@ public final class DataRepository implements AutoCloseable {
 
     private String remoteState(String ds, String version, String remoteName) {
         Remote r = remote(remoteName);
-        String head = r.readRef(RemoteLayout.ref(ds, LATEST))
-                .map(h -> new String(h.content(), StandardCharsets.UTF_8).strip()).orElse(null);
+        String head = Metadata.refTarget(r, ds, LATEST).orElse(null);
         // the remote's latest is pushed by definition: one request answers the usual case
         boolean pushed = version.equals(head) || r.exists(RemoteLayout.version(ds, version));
         return !pushed ? "not pushed to " + r.name()
@@ -871,10 +819,23 @@ public final class DataRepository implements AutoCloseable {
 
     /** {@code kiln data version NAME}: the versions from the newest back, with their tags. */
     public History history(String ds, String remoteName, int limit) {
+        return history(ds, null, remoteName, limit);
+    }
+
+    /**
+     * {@code kiln data version NAME[@VERSION]}: the versions from the newest back (or from the one
+     * named), with their tags.
+     *
+     * @param from a version spec to start at (a tag, {@code latest}, an id or its prefix); null: the newest
+     */
+    public History history(String ds, String from, String remoteName, int limit) {
         checkName(ds, "Dataset name");
+        if (from != null && from.isEmpty()) {
+            throw new UserError("'" + ds + "@' has an empty version after '@'. Write NAME@TAG or NAME@ID.");
+        }
         LockFile.Entry pinned = lock.get(ds);
         Map<String, List<String>> tags = new HashMap<>();
-        String start = pinned == null ? null : pinned.version();
+        String start = from != null ? resolveVersion(ds, from, remoteName) : pinned == null ? null : pinned.version();
         String remoteUsed = null;
         if (hasRemote(remoteName)) {
             Remote r = remote(remoteName);
@@ -885,12 +846,9 @@ public final class DataRepository implements AutoCloseable {
                 r.getBytes(k).ifPresent(b -> tags.computeIfAbsent(new String(b, StandardCharsets.UTF_8).strip(),
                         x -> new ArrayList<>()).add(tag));
             }
-            Optional<Remote.Ref> head = r.readRef(RemoteLayout.ref(ds, LATEST));
-            if (head.isPresent()) {
-                String h = new String(head.get().content(), StandardCharsets.UTF_8).strip();
-                if (start == null || isAncestor(ds, start, h, remoteName)) {
-                    start = h;
-                }
+            Optional<String> head = from != null ? Optional.empty() : Metadata.refTarget(r, ds, LATEST);
+            if (head.isPresent() && (start == null || isAncestor(ds, start, head.get(), remoteName))) {
+                start = head.get();
             }
         }
         if (start == null) {
@@ -901,7 +859,7 @@ public final class DataRepository implements AutoCloseable {
         List<HistoryEntry> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (String cur = start; cur != null && out.size() < limit && seen.add(cur); ) {
-            VersionRecord v = loadVersion(ds, cur, remoteName);
+            VersionRecord v = metadata.version(ds, cur, remoteName);
             out.add(new HistoryEntry(cur, v, tags.getOrDefault(cur, List.of()), pinned != null && cur.equals(pinned.version())));
             cur = v.parent();
         }
@@ -928,7 +886,7 @@ public final class DataRepository implements AutoCloseable {
     private String tagOnRemote(Remote r, String ds, String tag, String id, boolean force) {
         String key = RemoteLayout.ref(ds, tag);
         Optional<Remote.Ref> cur = r.readRef(key);
-        String previous = cur.map(c -> new String(c.content(), StandardCharsets.UTF_8).strip()).orElse(null);
+        String previous = cur.map(c -> Metadata.refId(r, ds, tag, c)).orElse(null);
         if (id.equals(previous)) {
             return previous;
         }
@@ -941,7 +899,7 @@ public final class DataRepository implements AutoCloseable {
         } catch (RefConflictException e) {
             throw new UserError("Tag '" + tag + "' of dataset '" + ds + "' was set by someone else at the same time on "
                     + r.describe() + "; yours (" + id.substring(0, 12) + ") was not written and nothing was lost. "
-                    + "Run 'kiln data version " + ds + "' to see where it points.");
+                    + "Run 'kiln data version " + ds + "@" + tag + "' to see where it points.");
         }
         return previous;
     }
@@ -954,8 +912,8 @@ public final class DataRepository implements AutoCloseable {
     public DiffResult diff(String a, String b, String remoteName) {
         Spec sa = parse(a);
         String ida = resolveVersion(sa.dataset(), sa.version(), remoteName);
-        Map<String, ManifestEntry> from = loadManifest(loadVersion(sa.dataset(), ida, remoteName).manifest(), remoteName)
-                .under(sa.subpath()).byPath();
+        Map<String, ManifestEntry> from = metadata.manifest(metadata.version(sa.dataset(), ida, remoteName).manifest(), remoteName,
+                sa.dataset(), ida).under(sa.subpath()).byPath();
         Map<String, ManifestEntry> to;
         String toName;
         Path wsDir = null;
@@ -966,7 +924,7 @@ public final class DataRepository implements AutoCloseable {
             }
             wsDir = workspace.resolve(pinned.path());
             to = new TreeMap<>();
-            for (Workspace.FileState f : workspace.scan(wsDir, stats(), jobs).values()) {
+            for (Workspace.FileState f : workspace.scan(wsDir, stats(), jobs).files().values()) {
                 to.put(f.path(), new ManifestEntry(f.path(), f.sha256(), f.size()));
             }
             stats().save();
@@ -974,7 +932,8 @@ public final class DataRepository implements AutoCloseable {
         } else {
             Spec sb = parse(b.startsWith("@") ? sa.dataset() + b : b);
             String idb = resolveVersion(sb.dataset(), sb.version(), remoteName);
-            to = loadManifest(loadVersion(sb.dataset(), idb, remoteName).manifest(), remoteName).under(sb.subpath()).byPath();
+            to = metadata.manifest(metadata.version(sb.dataset(), idb, remoteName).manifest(), remoteName, sb.dataset(), idb)
+                    .under(sb.subpath()).byPath();
             toName = sb.dataset() + "@" + idb.substring(0, 12);
         }
         List<FileChange> changes = new ArrayList<>();

@@ -2,33 +2,53 @@ package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * A remote in a directory (a shared drive, a mounted volume, or just another folder). Objects are
- * published with {@code link(2)}, which fails when the name exists, so a present object is never
- * overwritten; refs are updated under a file lock.
+ * A remote in a directory (a shared drive, a mounted volume, or just another folder). Files are
+ * written in {@code tmp/}, named after their maker ({@link TempOwner}) so that a later run removes
+ * those a killed one left, and published with {@code link(2)}, which fails when the name exists,
+ * so a present object is never overwritten; refs are updated under a file lock.
  */
 public final class DirectoryRemote implements Remote {
 
+    /** Where files are written before they get their names; the remote layout has no key there. */
+    static final String TMP = "tmp";
+    /** Earlier Kiln wrote its temporary files beside their targets under this prefix. */
+    private static final String OLD_TEMP_PREFIX = ".tmp-";
+    /** A ref's lock file is {@code .tmp-<ref>.lock} beside it, where every Kiln looks for it. */
+    private static final String LOCK_PREFIX = ".tmp-";
+
     private final String name;
     private final Path root;
+    private final Path tmp;
 
     public DirectoryRemote(String name, Path root) {
         this.name = name;
         this.root = root.toAbsolutePath().normalize();
+        this.tmp = this.root.resolve(TMP);
+    }
+
+    /** The directory the remote lives in. */
+    public Path root() {
+        return root;
     }
 
     @Override
@@ -54,6 +74,25 @@ public final class DirectoryRemote implements Remote {
         if (!Files.isWritable(root)) {
             throw new UserError(describe() + ": the directory is not writable. Check its permissions.");
         }
+        removeAbandonedTemps();
+    }
+
+    /** What killed transfers left in {@code tmp/}: one directory read per run. */
+    private void removeAbandonedTemps() {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+            for (Path p : ds) {
+                if (TempOwner.abandoned(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException ignored) {
+            // none yet, or unreadable: cleaning up is best effort
+        }
+    }
+
+    private Path newTemp() throws IOException {
+        Files.createDirectories(tmp);
+        return tmp.resolve(TempOwner.self() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 
     private Path path(String key) {
@@ -74,12 +113,20 @@ public final class DirectoryRemote implements Remote {
         }
         try (Stream<Path> s = Files.walk(dir)) {
             s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
+                    .filter(p -> !p.getFileName().toString().startsWith(OLD_TEMP_PREFIX) || removeIfOldTemp(p))
                     .forEach(p -> keys.add(root.relativize(p).toString().replace('\\', '/')));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return keys;
+    }
+
+    /** A file a Kiln before this one left beside its target: never a ref's lock, and untouched for a day. Never listed. */
+    private static boolean removeIfOldTemp(Path p) {
+        if (!p.getFileName().toString().endsWith(".lock") && TempOwner.abandoned(p)) {
+            Cache.deleteQuietly(p);
+        }
+        return false;
     }
 
     @Override
@@ -88,21 +135,31 @@ public final class DirectoryRemote implements Remote {
         if (Files.exists(target)) {
             return false;
         }
+        Path t = null;
         try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "");
-            try {
-                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-                if (sha256 != null && !Sha256.ofFile(tmp).equals(sha256)) {
-                    throw new UserError(describe() + ": " + file + " changed while it was being pushed "
-                            + "(its SHA-256 is no longer " + sha256 + "). Run 'kiln data add' again.");
+            t = newTemp();
+            // one pass: copied and hashed together, so the store checks what it received
+            MessageDigest md = Sha256.digest();
+            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(t,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[1 << 20];
+                for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+                    Sha256.update(md, buf, 0, n);
+                    out.write(buf, 0, n);
                 }
-                return publish(tmp, target);
-            } finally {
-                Files.deleteIfExists(tmp);
             }
+            if (sha256 != null && !Sha256.hex(md).equals(sha256)) {
+                throw new UserError(describe() + ": " + file + " changed while it was being pushed "
+                        + "(its SHA-256 is no longer " + sha256 + "). Run 'kiln data add' again.");
+            }
+            Files.createDirectories(target.getParent());
+            return publish(t, target);
         } catch (IOException e) {
             throw new UncheckedIOException(describe() + ": cannot write " + key, e);
+        } finally {
+            if (t != null) {
+                Cache.deleteQuietly(t);
+            }
         }
     }
 
@@ -112,17 +169,18 @@ public final class DirectoryRemote implements Remote {
         if (Files.exists(target)) {
             return false;
         }
+        Path t = null;
         try {
+            t = newTemp();
+            Files.write(t, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "");
-            try {
-                Files.write(tmp, bytes);
-                return publish(tmp, target);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return publish(t, target);
         } catch (IOException e) {
             throw new UncheckedIOException(describe() + ": cannot write " + key, e);
+        } finally {
+            if (t != null) {
+                Cache.deleteQuietly(t);
+            }
         }
     }
 
@@ -151,7 +209,7 @@ public final class DirectoryRemote implements Remote {
             throw new UserError(describe() + ": " + key + " is missing. Was the version pushed? "
                     + "Run 'kiln data push' from the project that made it.");
         } catch (IOException e) {
-            throw new UncheckedIOException(describe() + ": cannot read " + key, e);
+            throw new UncheckedIOException(describe() + ": cannot copy " + key + " to " + target, e);
         }
     }
 
@@ -176,7 +234,7 @@ public final class DirectoryRemote implements Remote {
         Path target = path(key);
         try {
             Files.createDirectories(target.getParent());
-            Path lockFile = target.resolveSibling(".tmp-" + target.getFileName() + ".lock");
+            Path lockFile = target.resolveSibling(LOCK_PREFIX + target.getFileName() + ".lock");
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 Optional<Ref> current = readRef(key);
@@ -185,9 +243,13 @@ public final class DirectoryRemote implements Remote {
                 if (!matches) {
                     throw new RefConflictException(key);
                 }
-                Path tmp = Files.createTempFile(target.getParent(), ".tmp-", "");
-                Files.write(tmp, content);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Path t = newTemp();
+                try {
+                    Files.write(t, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Cache.deleteQuietly(t);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(describe() + ": cannot write " + key, e);

@@ -1,9 +1,9 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kiln.magics.cli.AtomicFiles;
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +89,11 @@ public final class LockFile {
                     if (path == null || version == null || manifest == null) {
                         throw new IOException("dataset '" + name + "' lacks path, version or manifest");
                     }
+                    // a lock file comes through git: its names and ids become paths in the cache
+                    if (!RemoteLayout.isName(name) || !Sha256.isHex(version) || !Sha256.isHex(manifest)) {
+                        throw new IOException("dataset " + MalformedMetadataException.quoted(name)
+                                + " has a name, version or manifest Kiln does not write");
+                    }
                     m.put(name, new Entry(path, version, manifest, size, files));
                 }
             }
@@ -108,6 +113,15 @@ public final class LockFile {
         datasets.put(dataset, e);
     }
 
+    /** Puts back an entry as it was before a {@link #put} that failed to be written: {@code was} null removes it. */
+    void restore(String dataset, Entry was) {
+        if (was == null) {
+            datasets.remove(dataset);
+        } else {
+            datasets.put(dataset, was);
+        }
+    }
+
     /** Writes the file atomically (temporary file, then rename). */
     public void write() {
         try {
@@ -117,7 +131,7 @@ public final class LockFile {
                 out.write('\n');
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new DiskSpace.WriteFailed(file, e);
         }
     }
 }

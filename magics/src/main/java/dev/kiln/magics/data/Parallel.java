@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -7,9 +9,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Runs one task per item on {@code jobs} threads; the first failure stops the rest and is rethrown. */
+/**
+ * Runs one task per item on {@code jobs} threads; the first failure stops the rest and is rethrown
+ * once the tasks already running have ended (so that whoever cleans up after it sees all they did).
+ * An {@link IOException} comes back as an {@link UncheckedIOException}.
+ */
 final class Parallel {
 
     interface Task<T> {
@@ -26,6 +33,8 @@ final class Parallel {
                     task.run(item);
                 } catch (RuntimeException e) {
                     throw e;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -51,12 +60,16 @@ final class Parallel {
                     f.get();
                 } catch (ExecutionException e) {
                     pool.shutdownNow();
+                    pool.awaitTermination(1, TimeUnit.MINUTES);
                     Throwable c = e.getCause();
                     if (c instanceof RuntimeException re) {
                         throw re;
                     }
                     if (c instanceof Error err) {
                         throw err;
+                    }
+                    if (c instanceof IOException io) {
+                        throw new UncheckedIOException(io);
                     }
                     throw new IllegalStateException(c);
                 }

@@ -11,6 +11,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -28,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import javax.net.ssl.SSLException;
 import org.apache.http.HttpHost;
@@ -74,6 +78,7 @@ public final class S3Remote implements Remote {
     static final int READ_SIZE = 1 << 20;
 
     private final RemoteConfig config;
+    private final Path uploads;
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
@@ -88,11 +93,25 @@ public final class S3Remote implements Remote {
     private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors());
 
     public S3Remote(RemoteConfig config, Map<String, String> env, int jobs) {
-        this(config, env, jobs, MULTIPART_THRESHOLD, PART_SIZE);
+        this(config, env, jobs, null);
+    }
+
+    /**
+     * @param uploads where multipart uploads in progress are noted (one file each, named after this
+     *                process), so that a later run aborts those a killed one left; null: not noted
+     */
+    public S3Remote(RemoteConfig config, Map<String, String> env, int jobs, Path uploads) {
+        this(config, env, jobs, MULTIPART_THRESHOLD, PART_SIZE, uploads);
     }
 
     S3Remote(RemoteConfig config, Map<String, String> env, int jobs, long multipartThreshold, long partSize) {
+        this(config, env, jobs, multipartThreshold, partSize, null);
+    }
+
+    S3Remote(RemoteConfig config, Map<String, String> env, int jobs, long multipartThreshold, long partSize,
+             Path uploads) {
         this.config = config;
+        this.uploads = uploads;
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
         this.jobs = Math.max(1, jobs);
@@ -172,6 +191,51 @@ public final class S3Remote implements Remote {
             s3.headBucket(b -> b.bucket(bucket));
         } catch (SdkException e) {
             throw explain("cannot open the bucket", e);
+        }
+        abortAbandonedUploads();
+    }
+
+    /** Where this remote's uploads are noted: its endpoint (or AWS) and bucket, then the key and upload id. */
+    private String uploadNote(String fullKey, String uploadId) {
+        return (config.endpoint() == null ? "aws" : config.endpoint()) + "\n" + bucket + "\n" + fullKey + "\n" + uploadId + "\n";
+    }
+
+    /** A note of an upload in progress; null when there is no place for notes or it cannot be written. */
+    private Path noteUpload(String fullKey, String uploadId) {
+        if (uploads == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(uploads);
+            Path note = uploads.resolve(TempOwner.self() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            Files.writeString(note, uploadNote(fullKey, uploadId), StandardCharsets.UTF_8);
+            return note;
+        } catch (IOException e) {
+            return null; // the upload goes on; only its clean-up after a kill is lost
+        }
+    }
+
+    /**
+     * Aborts the multipart uploads to this bucket that processes now gone had started (a push killed
+     * midway): their parts would stay in the bucket, unseen and paid for. One directory read.
+     */
+    private void abortAbandonedUploads() {
+        if (uploads == null) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(uploads)) {
+            for (Path note : ds) {
+                if (!TempOwner.abandoned(note)) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(note, StandardCharsets.UTF_8);
+                if (lines.size() == 4 && uploadNote(lines.get(2), lines.get(3)).equals(String.join("\n", lines) + "\n")
+                        && abort(lines.get(2), lines.get(3))) {
+                    Files.deleteIfExists(note);
+                }
+            }
+        } catch (IOException ignored) {
+            // no notes, or unreadable: cleaning up is best effort
         }
     }
 
@@ -283,6 +347,11 @@ public final class S3Remote implements Remote {
         } catch (SdkException e) {
             throw explain("start uploading " + k, e);
         }
+        return putParts(k, file, size, uploadId, noteUpload(key(k), uploadId));
+    }
+
+    /** Sends the parts and completes the upload, or aborts it; the note goes once the upload is done either way. */
+    private boolean putParts(String k, Path file, long size, String uploadId, Path note) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             int count = (int) ((size + partSize - 1) / partSize);
             List<Future<CompletedPart>> futures = new ArrayList<>();
@@ -316,37 +385,54 @@ public final class S3Remote implements Remote {
             }
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId).ifNoneMatch("*")
                     .multipartUpload(m -> m.parts(done)));
+            if (note != null) {
+                Cache.deleteQuietly(note);
+            }
             return true;
         } catch (S3Exception e) {
-            abort(k, uploadId);
+            abort(k, uploadId, note);
             if (e.statusCode() == 412 || e.statusCode() == 409) {
                 return false;
             }
             throw explain("upload " + k, e);
         } catch (ExecutionException e) {
-            abort(k, uploadId);
+            abort(k, uploadId, note);
             if (e.getCause() instanceof SdkException se) {
                 throw explain("upload " + k, se);
             }
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
             throw new IllegalStateException("uploading " + k + " failed", e.getCause());
         } catch (IOException e) {
-            abort(k, uploadId);
+            abort(k, uploadId, note);
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
-            abort(k, uploadId);
+            abort(k, uploadId, note);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while uploading " + k, e);
         } catch (SdkException e) {
-            abort(k, uploadId);
+            abort(k, uploadId, note);
             throw explain("upload " + k, e);
         }
     }
 
-    private void abort(String k, String uploadId) {
+    /** Aborts a failed upload; its note stays if that failed too, for a later run to try again. */
+    private void abort(String k, String uploadId, Path note) {
+        if (abort(key(k), uploadId) && note != null) {
+            Cache.deleteQuietly(note);
+        }
+    }
+
+    /** Aborts an upload; true when it is gone (aborted now, or before). */
+    private boolean abort(String fullKey, String uploadId) {
         try {
-            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId));
-        } catch (SdkException ignored) {
-            // the upload failed already; an orphaned upload is cleaned up by the bucket's lifecycle rules
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(fullKey).uploadId(uploadId));
+            return true;
+        } catch (S3Exception e) {
+            return e.statusCode() == 404;
+        } catch (SdkException e) {
+            return false;
         }
     }
 
@@ -361,7 +447,7 @@ public final class S3Remote implements Remote {
                 MessageDigest md = Sha256.digest();
                 byte[] buf = new byte[1 << 16];
                 long pos = 0;
-                for (int n; (n = in.read(buf)) > 0; ) {
+                for (int n; (n = received(k, () -> in.read(buf))) > 0; ) {
                     md.update(buf, 0, n);
                     ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
                     while (bb.hasRemaining()) {
@@ -407,10 +493,11 @@ public final class S3Remote implements Remote {
                 try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
                         b -> b.bucket(bucket).key(key(k)).range("bytes=" + from + "-" + (from + len - 1)))) {
                     for (int done = 0; done < len; ) {
-                        int n = in.readNBytes(buf, done, Math.min(RangeFile.CHUNK, len - done));
+                        int at = done;
+                        int n = received(k, () -> in.readNBytes(buf, at, Math.min(RangeFile.CHUNK, len - at)));
                         if (n == 0) {
-                            throw new IOException(describe() + ": " + k + " ended at byte " + (from + done)
-                                    + " of " + size + "; was it replaced during the pull?");
+                            throw new UserError(describe() + ": " + k + " ended at byte " + (from + done)
+                                    + " of " + size + "; was it replaced during the pull? Run the command again.");
                         }
                         file.write(buf, done, n, from + done);
                         done += n;
@@ -439,6 +526,9 @@ public final class S3Remote implements Remote {
             if (e.getCause() instanceof NoSuchKeyException nk) {
                 throw nk;
             }
+            if (e.getCause() instanceof UserError ue) {
+                throw ue;
+            }
             if (e.getCause() instanceof SdkException se) {
                 throw explain("download " + k, se);
             }
@@ -449,6 +539,23 @@ public final class S3Remote implements Remote {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while downloading " + k, e);
+        }
+    }
+
+    private interface Read {
+        int read() throws IOException;
+    }
+
+    /**
+     * Bytes from the server; a connection that breaks off is the network's fault, told apart from
+     * the local disk's (whose errors come through as {@link IOException}s, for the caller to name).
+     */
+    private int received(String k, Read read) {
+        try {
+            return read.read();
+        } catch (IOException e) {
+            throw new UserError(describe() + ": the download of " + k + " broke off (" + e.getMessage()
+                    + "). What arrived was discarded; run the command again.", e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -106,7 +105,7 @@ public final class StatCache {
             });
             dirty = false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new DiskSpace.WriteFailed(file, e);
         }
     }
 }

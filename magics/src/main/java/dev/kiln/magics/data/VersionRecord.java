@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import com.fasterxml.jackson.core.JacksonException;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -25,7 +27,43 @@ public record VersionRecord(String dataset, String parent, String manifest, long
         return Sha256.hex(canonicalBytes());
     }
 
+    /**
+     * Reads a record and checks the ids it leads to (its manifest, its parent, what it was derived
+     * from): they become paths in the cache and keys on the remote.
+     *
+     * @throws MalformedMetadataException naming what is wrong (the caller adds whose record it is)
+     */
     public static VersionRecord parse(byte[] json) {
-        return CanonicalJson.read(json, VersionRecord.class);
+        VersionRecord r;
+        try {
+            r = CanonicalJson.MAPPER.readValue(json, VersionRecord.class);
+        } catch (JacksonException e) {
+            String why = e.getOriginalMessage();
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_JSON,
+                    why == null ? "unreadable" : why.lines().findFirst().orElse("unreadable"));
+        } catch (IOException e) {
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_JSON, String.valueOf(e.getMessage()));
+        }
+        if (r == null || r.manifest() == null) {
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.MISSING_FIELD, "manifest");
+        }
+        checkId(r.manifest(), "manifest");
+        if (r.parent() != null) {
+            checkId(r.parent(), "parent");
+        }
+        for (Lineage l : r.lineage()) {
+            if (l == null || l.version() == null) {
+                throw new MalformedMetadataException(MalformedMetadataException.Defect.MISSING_FIELD, "lineage version");
+            }
+            checkId(l.version(), "lineage");
+        }
+        return r;
+    }
+
+    private static void checkId(String id, String field) {
+        if (!Sha256.isHex(id)) {
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_AN_ID,
+                    MalformedMetadataException.quoted(id) + " (its " + field + ")");
+        }
     }
 }

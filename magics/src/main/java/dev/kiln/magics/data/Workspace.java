@@ -3,29 +3,25 @@ package dev.kiln.magics.data;
 import dev.kiln.magics.cli.UserError;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The project's files: resolves user paths (refusing any outside the project), lists a dataset's
- * directory with hashes (through the stat cache), and materializes cached objects into it
- * atomically: a temporary file beside the target, hard-linked from the cache where the file
- * system allows and copied otherwise, then renamed over the target.
+ * The project's files: resolves user paths (refusing any outside the project) and lists a dataset's
+ * directory with hashes (through the stat cache). Checkouts write it through a
+ * {@link CheckoutTransaction}.
  */
 public final class Workspace {
 
@@ -69,21 +65,48 @@ public final class Workspace {
         return projectDir.relativize(p).toString().replace('\\', '/');
     }
 
+    /**
+     * The symbolic links on the way from the project to {@code dir}, {@code dir} included: a
+     * checkout writes only through plain directories. Two or three system calls per dataset.
+     */
+    List<String> linksOnTheWay(Path dir) {
+        List<String> links = new ArrayList<>();
+        for (Path p = dir; p != null && p.startsWith(projectDir) && !p.equals(projectDir); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                links.add(0, relative(p));
+            }
+        }
+        return links;
+    }
+
     /** A file of a dataset's directory as it is on disk now. */
     public record FileState(String path, String sha256, long size) {
     }
 
     /**
-     * Lists the regular files under {@code dir} with their hashes, hashing only those the stat
-     * cache does not vouch for (in parallel). Kiln's own temporary files are skipped (and removed
-     * when their process is gone).
+     * A dataset's directory as it is on disk now, paths relative to it ('/'-separated).
      *
-     * @return files keyed by path relative to {@code dir}; empty when {@code dir} does not exist
+     * @param files regular files with their hashes
+     * @param dirs  directories below it
+     * @param links symbolic links (not followed)
      */
-    public Map<String, FileState> scan(Path dir, StatCache stats, int jobs) {
+    public record Listing(Map<String, FileState> files, Set<String> dirs, List<String> links) {
+    }
+
+    /**
+     * Lists the regular files under {@code dir} with their hashes, hashing only those the stat
+     * cache does not vouch for (in parallel), and the directories and links there. Kiln's own
+     * temporary files and directories are skipped (and removed when their process is gone).
+     *
+     * @return empty when {@code dir} does not exist
+     */
+    public Listing scan(Path dir, StatCache stats, int jobs) {
         Map<String, FileState> files = new ConcurrentHashMap<>();
+        Set<String> dirs = new HashSet<>();
+        List<String> links = new ArrayList<>();
+        Listing listing = new Listing(files, dirs, links);
         if (!Files.exists(dir)) {
-            return files;
+            return listing;
         }
         List<Object[]> toHash = new ArrayList<>();
         String datasetRel = relative(dir);
@@ -96,7 +119,28 @@ public final class Workspace {
             }
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                    if (d.equals(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String name = d.getFileName().toString();
+                    if (name.startsWith(TEMP_MARK)) {
+                        removeIfAbandoned(d, name);
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    dirs.add(d.toString().substring(dirPrefix).replace(File.separatorChar, '/'));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+                    if (file.equals(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (a.isSymbolicLink()) {
+                        links.add(file.toString().substring(dirPrefix).replace(File.separatorChar, '/'));
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (!a.isRegularFile()) {
                         return FileVisitResult.CONTINUE;
                     }
@@ -117,75 +161,35 @@ public final class Workspace {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
+            throw unreadable(dir, e);
         }
         Parallel.forEach(toHash, toHash.size() > 32 ? jobs : 1, item -> {
             Path file = (Path) item[0];
-            long hashedAt = StatCache.nowNanos();
-            String sha = Sha256.ofFile(file);
-            BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            BasicFileAttributes before = (BasicFileAttributes) item[3];
-            if (after.lastModifiedTime().equals(before.lastModifiedTime()) && after.size() == before.size()) {
-                stats.put((String) item[2], after, sha, hashedAt);
+            try {
+                long hashedAt = StatCache.nowNanos();
+                String sha = Sha256.ofFile(file);
+                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes before = (BasicFileAttributes) item[3];
+                if (after.lastModifiedTime().equals(before.lastModifiedTime()) && after.size() == before.size()) {
+                    stats.put((String) item[2], after, sha, hashedAt);
+                }
+                files.put((String) item[1], new FileState((String) item[1], sha, after.size()));
+            } catch (IOException e) {
+                throw unreadable(file, e);
             }
-            files.put((String) item[1], new FileState((String) item[1], sha, after.size()));
         });
-        return files;
+        Collections.sort(links);
+        return listing;
     }
 
-    /**
-     * Puts a cached object at {@code target}: a temporary file beside it, linked or copied from the
-     * cache and checked against {@code sha256}, renamed over the target in one step.
-     *
-     * @return the target's attributes after the rename (for the stat cache)
-     */
-    public BasicFileAttributes materialize(Path cached, Path target, String sha256, boolean link) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(TEMP_MARK + ProcessHandle.current().pid() + "-" + target.getFileName());
-        Files.deleteIfExists(tmp);
-        try {
-            boolean linked = false;
-            if (link) {
-                try {
-                    Files.createLink(tmp, cached);
-                    linked = true;
-                } catch (FileSystemException | UnsupportedOperationException e) {
-                    // another file system, or links not allowed: copy
-                }
-            }
-            if (!linked) {
-                MessageDigest md = Sha256.digest();
-                try (InputStream in = Files.newInputStream(cached); OutputStream out = Files.newOutputStream(tmp)) {
-                    byte[] buf = new byte[1 << 16];
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, n);
-                        out.write(buf, 0, n);
-                    }
-                }
-                if (!Sha256.hex(md).equals(sha256)) {
-                    throw new IOException("the cached object " + cached + " does not match its hash " + sha256);
-                }
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** Deletes a file and the directories it leaves empty, up to {@code stop}. */
-    public void remove(Path file, Path stop) throws IOException {
-        Files.deleteIfExists(file);
-        Path dir = file.getParent();
-        while (dir != null && dir.startsWith(stop) && !dir.equals(stop)) {
-            try (var s = Files.list(dir)) {
-                if (s.findAny().isPresent()) {
-                    break;
-                }
-            }
-            Files.delete(dir);
-            dir = dir.getParent();
-        }
+    /** Every command lists a dataset's directory before it writes anything. */
+    private UserError unreadable(Path p, IOException e) {
+        Path named = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? Path.of(f.getFile()) : p;
+        String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
+        return new UserError("Cannot read " + (named.startsWith(projectDir) ? relative(named) : named.toString()) + " ("
+                + reason + "). Nothing was changed. Make it readable (or move it out of the dataset's directory) "
+                + "and run the command again.", e);
     }
 
     private static void removeIfAbandoned(Path file, String name) {
@@ -200,7 +204,11 @@ public final class Workspace {
             // not a name we made; leave it
             return;
         }
-        Cache.deleteQuietly(file);
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            CheckoutTransaction.deleteTree(file);
+        } else {
+            Cache.deleteQuietly(file);
+        }
     }
 
     static List<String> sorted(java.util.Collection<String> c) {

@@ -2,10 +2,12 @@ package dev.kiln.magics.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.cli.UserError;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +15,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input and faults: each is refused or detected with a message that names what and says what to do. */
@@ -185,6 +190,55 @@ class DataFaultsTest {
     }
 
     @Test
+    @Timeout(120)
+    void aPushThatLosesTheRaceSuggestsACommandThatShowsTheWinner() throws Exception {
+        DataProjects.Project alice = pushed("alice");
+        DataProjects.Project bob = project("bob", S3ProxyServer.credentials());
+        Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
+        bob.run("data pull");
+        alice.write("data/pems/c.csv", "id\n3\nalice\n");
+        alice.run("data add data/pems -m alice");
+        byte[] bobs = "id\n4\nbob\n".getBytes(StandardCharsets.UTF_8);
+        bob.write("data/pems/d.csv", new String(bobs, StandardCharsets.UTF_8));
+        bob.run("data add data/pems -m bob");
+        String aliceVersion = LockFile.read(alice.dir()).get("pems").version();
+
+        // Bob's push reads 'latest', then waits on his new file (a named pipe) while Alice pushes
+        Path pipe = bob.cache().resolve(RemoteLayout.object(Sha256.hex(bobs)));
+        Files.delete(pipe);
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+        CompletableFuture<UserError> bobsPush = CompletableFuture.supplyAsync(() -> {
+            try {
+                bob.run("data push");
+                return null;
+            } catch (UserError e) {
+                return e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (OutputStream out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.newOutputStream(pipe); // returns once Bob's push opens the pipe to read it
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(60, TimeUnit.SECONDS)) {
+            alice.run("data push");
+            out.write(bobs);
+        }
+        UserError lost = bobsPush.get(60, TimeUnit.SECONDS);
+        assertNotNull(lost, "Bob's push must lose the race");
+        java.util.regex.Matcher suggested = java.util.regex.Pattern.compile("'kiln (data version [^']+)'").matcher(lost.getMessage());
+        assertTrue(suggested.find(), lost.getMessage());
+
+        List<String> shown = bob.run(suggested.group(1)).text().lines().toList();
+        assertTrue(shown.get(0).contains(aliceVersion.substring(0, 12)) && shown.get(0).contains("latest"),
+                "the suggested command shows the version that won: " + shown);
+    }
+
+    @Test
     void twoTagsRacingForTheSameNameOneWinsTheOtherIsTold() throws Exception {
         DataProjects.Project alice = pushed("alice");
         String first = LockFile.read(alice.dir()).get("pems").version();
@@ -248,6 +302,41 @@ class DataFaultsTest {
         assertEquals("id\nmy unsaved work\n", Files.readString(p.dir().resolve("data/pems/a.csv")));
         p.run("data checkout pems@" + v1.substring(0, 8) + " --force");
         assertEquals("id\n1\n", Files.readString(p.dir().resolve("data/pems/a.csv")));
+    }
+
+    @Test
+    void aDirectoryThatBecomesAFileChecksOutBothWaysAndAFileInTheWayIsAConflict() throws Exception {
+        DataProjects.Project p = project("p", S3ProxyServer.credentials());
+        p.write("data/pems/a/b.csv", "id\n1\n");
+        p.write("data/pems/c.csv", "id\n3\n");
+        p.run("data add data/pems");
+        String v1 = LockFile.read(p.dir()).get("pems").version();
+        Map<String, String> first = p.files("data/pems");
+        Files.delete(p.dir().resolve("data/pems/a/b.csv"));
+        Files.delete(p.dir().resolve("data/pems/a"));
+        p.write("data/pems/a", "now a file\n");
+        p.run("data add data/pems");
+        String v2 = LockFile.read(p.dir()).get("pems").version();
+        Map<String, String> second = p.files("data/pems");
+
+        p.run("data checkout pems@" + v1.substring(0, 12));
+        assertEquals(first, p.files("data/pems"));
+        p.run("data checkout pems@" + v2.substring(0, 12));
+        assertEquals(second, p.files("data/pems"));
+
+        // a file of the user's own where the version needs a directory
+        p.run("data checkout pems@" + v1.substring(0, 12));
+        Files.delete(p.dir().resolve("data/pems/a/b.csv"));
+        Files.delete(p.dir().resolve("data/pems/a"));
+        p.write("data/pems/a", "mine\n");
+        String lock = p.lock();
+        UserError e = fails(p, "data checkout pems@" + v1.substring(0, 12));
+        assertTrue(e.getMessage().contains("local changes") && e.getMessage().contains(" a") && e.getMessage().contains("--force"),
+                e.getMessage());
+        assertEquals("mine\n", Files.readString(p.dir().resolve("data/pems/a")));
+        assertEquals(lock, p.lock());
+        p.run("data checkout pems@" + v1.substring(0, 12) + " --force");
+        assertEquals(first, p.files("data/pems"));
     }
 
     @Test
