@@ -26,6 +26,26 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     record BadRow(int line, String problem, String column, String value, byte[] raw) {
     }
 
+    /**
+     * A value that is not valid UTF-8, which means the file is not in the encoding it is read in.
+     *
+     * @param line       counted from the chunk's first line (0)
+     * @param charColumn the invalid byte's place on its line, in characters from 1
+     * @param shown      the value, non-ASCII bytes as {@code \xE9}
+     * @param asCp1252   the value as Windows-1252 would read it
+     */
+    record InvalidText(int line, String column, int charColumn, int invalidByte, String shown, String asCp1252) {
+
+        /** The user's message; {@code firstLine} is the line number of the chunk's first line. */
+        String describe(java.nio.file.Path file, long firstLine) {
+            return file + " line " + (firstLine + line) + ", column " + charColumn + (column != null ? " (field '" + column + "')" : "")
+                    + String.format(java.util.Locale.ROOT, ": byte 0x%02X is not valid UTF-8", invalidByte) + " in '" + shown
+                    + "' (as Windows-1252: '" + asCp1252 + "'). The file is read as UTF-8 (no other encoding was given or"
+                    + " marked), and it is not: give its encoding, e.g. --encoding windows-1252 (Excel on Windows), --encoding latin1"
+                    + " or --encoding utf-16; or keep going with --encoding utf-8:replace (invalid bytes become U+FFFD).";
+        }
+    }
+
     /** The chunk's outcome. Either {@link #pages} holds a row group, or the chunk was abandoned. */
     static final class Encoded {
         ColumnChunkPageWriteStore pages;
@@ -35,11 +55,20 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         final List<BadRow> bad = new ArrayList<>();
         /** The first bad row when bad rows stop the run, or the first type mismatch in FAIL mode. */
         BadRow fatal;
+        /** A record longer than the limit stops the run: its line from the chunk's first (0), or -1. */
+        int tooLong = -1;
+        /** A value not valid UTF-8 stops the run. */
+        InvalidText invalidText;
         /** Output column to the type its values need (only when inferred types widen). */
         final Map<Integer, ColumnType> widen = new HashMap<>();
         BadRow firstWidening;
         /** The chunk's bytes: string values point into them until the row group is flushed. */
         byte[] buffer;
+
+        /** Whether the chunk stopped the run. */
+        boolean stopped() {
+            return fatal != null || tooLong >= 0 || invalidText != null;
+        }
 
         void release() {
             if (store != null) {
@@ -89,6 +118,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private int line;
     private boolean abandoned;
     private boolean stopOnBad;
+    private int maxLine;
     private boolean widen;
     private long rows;
 
@@ -127,16 +157,17 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         isNull = new boolean[n];
         buf = chunk.buf();
         stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
+        maxLine = options.maxLineBytes();
         widen = options.onTypeMismatch() == ConversionOptions.TypeMismatch.WIDEN;
 
         int pos = chunk.start();
         int end = chunk.end();
-        while (pos < end && out.fatal == null) {
+        while (pos < end && !out.stopped()) {
             pos = record(pos, end);
         }
         out.lines = line;
         out.rows = rows;
-        if (abandoned || out.fatal != null) {
+        if (abandoned || out.stopped()) {
             out.release();
             out.store = null;
             out.pages = null;
@@ -151,6 +182,10 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         int next = sc.next(buf, pos, end, true);
         int recLine = line;
         line += 1 + sc.innerLines;
+        if (next - pos > maxLine) {
+            out.tooLong = recLine;
+            return next;
+        }
         if (sc.blank() && width > 1) {
             return next;
         }
@@ -184,6 +219,14 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
             isNull[i] = false;
             if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+                // other types parse ASCII only; text must be valid UTF-8 (what every other encoding was transcoded to)
+                if (kinds[i] == ColumnType.Kind.STRING) {
+                    int bad = Utf8.firstInvalid(buf, s, e);
+                    if (bad >= 0) {
+                        invalidText(recLine, recStart, f, s, e, bad);
+                        return false;
+                    }
+                }
                 continue;
             }
             if (!mismatch(i, f, s, e, q, recLine, recStart, next)) {
@@ -219,6 +262,19 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         }
         abandoned = true;
         return true;
+    }
+
+    private void invalidText(int recLine, int recStart, int field, int s, int e, int bad) {
+        int lineStart = recStart;
+        int lines = 0;
+        for (int i = recStart; i < bad; i++) {
+            if (buf[i] == '\n') {
+                lines++;
+                lineStart = i + 1;
+            }
+        }
+        out.invalidText = new InvalidText(recLine + lines, schema.sourceNames.get(field), Utf8.column(buf, lineStart, bad),
+                buf[bad] & 0xff, Utf8.escaped(buf, s, e, 200), Utf8.as(java.nio.charset.Charset.forName("windows-1252"), buf, s, e, 200));
     }
 
     private void bad(BadRow b) {

@@ -2,6 +2,7 @@ package dev.kiln.magics.parquet;
 
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,8 +43,10 @@ final class SchemaInference {
         ValueParser vp = new ValueParser();
         for (Path file : files) {
             CsvReader.Chunk sample;
-            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX)) {
+            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX, 1, o.maxLineBytes())) {
                 sample = reader.sample(sampleBytes(o));
+            } catch (CsvReader.RecordTooLong e) {
+                throw new UserError(e.describe(file, 1), e);
             } catch (CsvReader.CsvInputException e) {
                 throw new UserError(e.getMessage(), e);
             }
@@ -53,6 +56,10 @@ final class SchemaInference {
             List<String> fileNames = null;
             if (pos < end) {
                 int next = sc.next(buf, pos, end, true);
+                if (next - pos > o.maxLineBytes()) {
+                    throw new UserError(new CsvReader.RecordTooLong(o.maxLineBytes(), false).describe(file, 1));
+                }
+                checkFirstRecord(file, sc, buf, pos);
                 fileNames = new ArrayList<>();
                 for (int f = 0; f < sc.count; f++) {
                     fileNames.add(format.header() ? fieldText(sc, buf, f) : "column_" + (f + 1));
@@ -245,6 +252,37 @@ final class SchemaInference {
             return ColumnType.TIMESTAMP;
         }
         return ColumnType.STRING;
+    }
+
+    /**
+     * The first record's text is valid UTF-8 (the header's names are read here, the values only by
+     * the converter), and holds no bare carriage return: lines that end in CR alone would make the
+     * whole file one record.
+     */
+    private static void checkFirstRecord(Path file, CsvScanner sc, byte[] buf, int recordStart) {
+        for (int f = 0; f < sc.count; f++) {
+            int s = sc.starts[f];
+            int e = sc.ends[f];
+            int bad = Utf8.firstInvalid(buf, s, e);
+            if (bad >= 0) {
+                int lineStart = recordStart;
+                int line = 1;
+                for (int i = recordStart; i < bad; i++) {
+                    if (buf[i] == '\n') {
+                        line++;
+                        lineStart = i + 1;
+                    }
+                }
+                RowGroupEncoder.InvalidText t = new RowGroupEncoder.InvalidText(line - 1, null, Utf8.column(buf, lineStart, bad),
+                        buf[bad] & 0xff, Utf8.escaped(buf, s, e, 200), Utf8.as(Charset.forName("windows-1252"), buf, s, e, 200));
+                throw new UserError(t.describe(file, 1));
+            }
+            if (!sc.quoted[f] && CsvReader.indexOf(buf, s, e, (byte) '\r') >= 0) {
+                throw new UserError(file + " line 1 holds a carriage return (CR) that ends no line: its lines seem to end in CR"
+                        + " alone (classic Mac OS), which the converter does not read. Change the line ends to LF first,"
+                        + " e.g. tr '\\r' '\\n' < in.csv > out.csv, then convert again.");
+            }
+        }
     }
 
     private static String fieldText(CsvScanner sc, byte[] buf, int f) {
