@@ -148,7 +148,7 @@ final class CsvReader implements Closeable {
 
     private RecordTooLong tooLong(byte[] buf, int len) {
         scanner.next(buf, 0, len, true);
-        boolean openQuote = scanner.problem != null && scanner.problem.startsWith("a quoted field is not closed");
+        boolean openQuote = CsvScanner.UNCLOSED_QUOTE.equals(scanner.problem);
         return new RecordTooLong(maxRecord, openQuote);
     }
 
@@ -210,7 +210,7 @@ final class CsvReader implements Closeable {
     }
 
     private CsvInputException unreadable(IOException e) {
-        return new CsvInputException("Cannot read " + path + ": " + Faults.reason(e) + ". Nothing was converted;"
+        return new CsvInputException("Cannot read " + path + ": " + WriteFailure.reason(e) + ". Nothing was converted;"
                 + " check the file (and the disk it is on), then run the conversion again.", e);
     }
 
@@ -276,11 +276,12 @@ final class CsvReader implements Closeable {
 
         /** The user's message, for the record starting at {@code line} of {@code path}. */
         String describe(Path path, long line) {
-            String limitText = ProgressText.bytes(limit);
+            String limitText = limit % 1024 == 0 ? ProgressText.bytes(limit) : limit + " bytes";
+            String doubled = limit % 1024 == 0 ? ProgressText.bytes(2 * limit).replace(" ", "") : Long.toString(2 * limit);
             return path + " line " + line + ": a record longer than " + limitText + ", the limit (--max-line). "
                     + (openQuote ? "It opens a quoted field that is not closed within that: a stray quote character is the"
                     + " likely cause. Fix that line, or give the quote character the file uses with --quote."
-                    : "If the file really holds records this long, raise the limit, e.g. --max-line " + ProgressText.bytes(2 * limit).replace(" ", "")
+                    : "If the file really holds records this long, raise the limit, e.g. --max-line " + doubled
                     + " (converting then needs about twice that in memory). A file whose lines end in a bare carriage"
                     + " return (CR), or that is not text at all, also reads as one endless record.");
         }

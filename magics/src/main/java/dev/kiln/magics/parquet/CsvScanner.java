@@ -10,6 +10,9 @@ import java.util.Arrays;
  */
 final class CsvScanner {
 
+    /** The problem of a record that opens a quoted field and never closes it. */
+    static final String UNCLOSED_QUOTE = "a quoted field is not closed before the end of the file";
+
     /** Why the last record is malformed, or {@code null}. */
     String problem;
     /** Field of the problem (0-based), when known. */
@@ -69,7 +72,7 @@ final class CsvScanner {
                             return -1;
                         }
                         record(field, start, p, true, esc);
-                        problem = "a quoted field is not closed before the end of the file";
+                        problem = UNCLOSED_QUOTE;
                         problemField = field;
                         innerLines += lines;
                         return limit;

@@ -149,7 +149,7 @@ public final class CsvToParquet {
             }
             long doneBytes = inputDone.sum();
             long needed = doneBytes > 0 && written > 0 ? (long) (written * ((double) total / doneBytes)) : -1;
-            throw new UserError(Faults.writeFailure(e, target, written, needed, hadTarget, full), e);
+            throw new WriteFailure(e, target, full, written, needed, hadTarget);
         } finally {
             stop(workers, drivers);
             if (!done) {
@@ -479,7 +479,7 @@ public final class CsvToParquet {
                     throw new UserError(describe(e.fatal, line));
                 }
                 if (e.tooLong >= 0) {
-                    throw new UserError(new CsvReader.RecordTooLong(options.maxLineBytes(), false).describe(input, line + e.tooLong));
+                    throw new UserError(new CsvReader.RecordTooLong(options.maxLineBytes(), e.tooLongOpenQuote).describe(input, line + e.tooLong));
                 }
                 if (e.invalidText != null) {
                     throw new UserError(e.invalidText.describe(input, line));

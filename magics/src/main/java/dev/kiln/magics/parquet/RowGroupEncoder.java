@@ -57,6 +57,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         BadRow fatal;
         /** A record longer than the limit stops the run: its line from the chunk's first (0), or -1. */
         int tooLong = -1;
+        /** Whether that record opens a quoted field it never closes. */
+        boolean tooLongOpenQuote;
         /** A value not valid UTF-8 stops the run. */
         InvalidText invalidText;
         /** Output column to the type its values need (only when inferred types widen). */
@@ -184,6 +186,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         line += 1 + sc.innerLines;
         if (next - pos > maxLine) {
             out.tooLong = recLine;
+            out.tooLongOpenQuote = CsvScanner.UNCLOSED_QUOTE.equals(sc.problem);
             return next;
         }
         if (sc.blank() && width > 1) {
