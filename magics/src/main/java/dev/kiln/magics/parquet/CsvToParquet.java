@@ -51,8 +51,9 @@ public final class CsvToParquet {
     private final Progress progress;
     /** Set when one file of a directory failed: the others stop at their next chunk. */
     private volatile boolean aborted;
-    /** Input bytes (as on disk) whose row groups are written: with the bytes written, what a full disk needed. */
-    private final LongAdder inputDone = new LongAdder();
+    /** Input bytes (as on disk) whose row groups went to the writer, and the bytes they encoded to: what a full disk needed. */
+    private final LongAdder inputWritten = new LongAdder();
+    private final LongAdder encodedWritten = new LongAdder();
 
     public CsvToParquet(ConversionOptions options, Progress progress) {
         this.options = options;
@@ -147,8 +148,8 @@ public final class CsvToParquet {
             for (Path f : files) {
                 total += Files.size(f);
             }
-            long doneBytes = inputDone.sum();
-            long needed = doneBytes > 0 && written > 0 ? (long) (written * ((double) total / doneBytes)) : -1;
+            long in = inputWritten.sum();
+            long needed = in > 0 ? (long) (encodedWritten.sum() * ((double) total / in)) : -1;
             throw new WriteFailure(e, target, full, written, needed, hadTarget);
         } finally {
             stop(workers, drivers);
@@ -446,6 +447,7 @@ public final class CsvToParquet {
                     } catch (IOException | RuntimeException closing) {
                         e.addSuppressed(closing);
                     }
+                    outFile.abandon();
                     throw e;
                 }
             } catch (InterruptedException e) {
@@ -460,13 +462,15 @@ public final class CsvToParquet {
         private void flushOldest(ParquetFileWriter writer, CsvReader reader) throws IOException {
             try {
                 long to = readTo.removeFirst();
-                long[] r = flush(await(window.removeFirst()), writer, line, reader);
+                RowGroupEncoder.Encoded e = await(window.removeFirst());
+                inputWritten.add(to - doneTo);
+                encodedWritten.add(e.encodedBytes);
+                doneTo = to;
+                long[] r = flush(e, writer, line, reader);
                 rows += r[0];
                 bad += r[1];
                 groups += (int) r[2];
                 line += r[3];
-                inputDone.add(to - doneTo);
-                doneTo = to;
             } finally {
                 budget.release();
             }

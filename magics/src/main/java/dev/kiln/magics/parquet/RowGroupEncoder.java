@@ -64,6 +64,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         /** Output column to the type its values need (only when inferred types widen). */
         final Map<Integer, ColumnType> widen = new HashMap<>();
         BadRow firstWidening;
+        /** The row group's bytes as encoded (its pages, less dictionaries). */
+        long encodedBytes;
         /** The chunk's bytes: string values point into them until the row group is flushed. */
         byte[] buffer;
 
@@ -176,6 +178,9 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             return out;
         }
         out.store.flush();
+        for (ColumnDescriptor c : cols) {
+            out.encodedBytes += out.pages.getPageWriter(c).getMemSize();
+        }
         return out;
     }
 
