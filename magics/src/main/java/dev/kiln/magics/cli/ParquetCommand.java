@@ -274,6 +274,11 @@ public final class ParquetCommand implements Callable<Result> {
             row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut())
                     + String.format(Locale.ROOT, " (%.1f× smaller)", r.ratio()));
             row(b, "time", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s", r.seconds(), r.mibPerSecond()));
+            for (ConversionReport.FileReport f : r.files()) {
+                if (!f.encoding().equals("UTF-8")) {
+                    row(b, "encoding", Html.escape(f.input().getFileName() + ": " + f.encoding()));
+                }
+            }
             if (r.badRows() > 0) {
                 row(b, "bad rows", r.badRows() + (r.badRowsFile() != null ? " kept in " + Html.escape(r.badRowsFile().toString()) : " skipped"));
             }

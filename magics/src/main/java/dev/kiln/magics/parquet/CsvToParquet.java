@@ -8,6 +8,7 @@ import dev.kiln.magics.cli.UserError;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -138,19 +139,15 @@ public final class CsvToParquet {
             }
         } catch (CsvReader.CsvInputException e) {
             throw new UserError(e.getMessage(), e);
+        } catch (InterruptedIOException e) {
+            throw e;
         } catch (IOException e) {
-            // a write failed: say where, how much, and that nothing is left of it
+            // a write failed: measure what it wrote and whether the disk is full before removing it
             long written = sizeOf(staging) + (badStaging != null ? sizeOf(badStaging) : 0);
             boolean full = Disk.outOfSpace(e, target.getParent());
             stop(workers, drivers);
             removeQuietly(e, staging, badStaging, created);
-            long total = 0;
-            for (Path f : files) {
-                total += Files.size(f);
-            }
-            long in = inputWritten.sum();
-            long needed = in > 0 ? (long) (encodedWritten.sum() * ((double) total / in)) : -1;
-            throw new WriteFailure(e, target, full, written, needed, hadTarget);
+            throw new WriteFailure(e, target, full, written, neededBytes(files), hadTarget);
         } finally {
             stop(workers, drivers);
             if (!done) {
@@ -248,6 +245,16 @@ public final class CsvToParquet {
             }
             TempFiles.deleteRecursively(p);
         }
+    }
+
+    /** About how many bytes the whole output needs, from what the row groups written so far took; -1 when none was. */
+    private long neededBytes(List<Path> files) {
+        long in = inputWritten.sum();
+        long total = 0;
+        for (Path f : files) {
+            total += f.toFile().length();
+        }
+        return in > 0 ? (long) (encodedWritten.sum() * ((double) total / in)) : -1;
     }
 
     private static long sizeOf(Path p) {
@@ -452,7 +459,7 @@ public final class CsvToParquet {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
+                throw (InterruptedIOException) new InterruptedIOException("interrupted").initCause(e);
             }
             String sha = outFile.sha256();
             return new ConversionReport.FileReport(input, finalOut, rows, bad, Files.size(input), Files.size(out), groups, sha,
@@ -571,7 +578,7 @@ public final class CsvToParquet {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw (InterruptedIOException) new InterruptedIOException("interrupted").initCause(e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
