@@ -139,17 +139,30 @@ final class CsvReader implements Closeable {
                 return new Chunk(buf, start, boundary, index++);
             }
             // one record longer than the chunk (it starts the buffer): read on, within the limit
-            if (len >= maxRecord) {
-                throw tooLong(buf, len);
-            }
-            buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxRecord));
+            buf = grow(buf, len);
         }
     }
 
-    private RecordTooLong tooLong(byte[] buf, int len) {
+    /**
+     * A longer buffer for the record that starts {@code buf}, up to the limit; a record that
+     * reaches the limit, or the heap's end before it, is refused (the failed allocation is the
+     * only one of that size, so the JVM goes on).
+     */
+    private byte[] grow(byte[] buf, int len) throws RecordTooLong {
+        if (len >= maxRecord) {
+            throw tooLong(buf, len, false);
+        }
+        try {
+            return Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxRecord));
+        } catch (OutOfMemoryError e) {
+            throw tooLong(buf, len, true);
+        }
+    }
+
+    private RecordTooLong tooLong(byte[] buf, int len, boolean heapFull) {
         scanner.next(buf, 0, len, true);
         boolean openQuote = CsvScanner.UNCLOSED_QUOTE.equals(scanner.problem);
-        return new RecordTooLong(maxRecord, openQuote);
+        return new RecordTooLong(maxRecord, openQuote, heapFull ? len : -1);
     }
 
     /**
@@ -162,10 +175,7 @@ final class CsvReader implements Closeable {
         byte[] buf = new byte[maxBytes];
         int len = fill(buf, 0);
         while (!eof && scanner.next(buf, 0, len, false) < 0) {
-            if (len >= maxRecord) {
-                throw tooLong(buf, len);
-            }
-            buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, Math.max(maxRecord, buf.length)));
+            buf = grow(buf, len);
             len = fill(buf, len);
         }
         int end = eof ? len : lastRecordEnd(buf, 0, len);
@@ -267,23 +277,36 @@ final class CsvReader implements Closeable {
         final long limit;
         /** Whether the record starts a quoted field that is not closed within the limit. */
         final boolean openQuote;
+        /** The bytes read of the record when the heap could not hold more, below the limit; -1 when the limit stopped it. */
+        final long heapFullAt;
 
-        RecordTooLong(long limit, boolean openQuote) {
-            super("a record longer than " + limit + " bytes", null);
+        RecordTooLong(long limit, boolean openQuote, long heapFullAt) {
+            super("a record longer than " + (heapFullAt >= 0 ? heapFullAt : limit) + " bytes", null);
             this.limit = limit;
             this.openQuote = openQuote;
+            this.heapFullAt = heapFullAt;
         }
 
         /** The user's message, for the record starting at {@code line} of {@code path}. */
         String describe(Path path, long line) {
-            String limitText = limit % 1024 == 0 ? ProgressText.bytes(limit) : limit + " bytes";
+            String quote = "It opens a quoted field that is not closed within that: a stray quote character is the likely cause."
+                    + " Fix that line, or give the quote character the file uses with --quote.";
+            if (heapFullAt >= 0) {
+                return path + " line " + line + ": a record longer than " + ProgressText.bytes(heapFullAt) + " does not fit in the"
+                        + " memory of this JVM (" + ProgressText.bytes(Runtime.getRuntime().maxMemory()) + " of heap), below the"
+                        + " limit of " + size(limit) + " (--max-line). " + (openQuote ? quote + " " : "")
+                        + "Lower --max-line to refuse such records sooner, or give the JVM more memory (-Xmx; for the kernel"
+                        + " --jvm-option=-Xmx8g) to convert them.";
+            }
             String doubled = limit % 1024 == 0 ? ProgressText.bytes(2 * limit).replace(" ", "") : Long.toString(2 * limit);
-            return path + " line " + line + ": a record longer than " + limitText + ", the limit (--max-line). "
-                    + (openQuote ? "It opens a quoted field that is not closed within that: a stray quote character is the"
-                    + " likely cause. Fix that line, or give the quote character the file uses with --quote."
-                    : "If the file really holds records this long, raise the limit, e.g. --max-line " + doubled
+            return path + " line " + line + ": a record longer than " + size(limit) + ", the limit (--max-line). "
+                    + (openQuote ? quote : "If the file really holds records this long, raise the limit, e.g. --max-line " + doubled
                     + " (converting then needs about twice that in memory). A file whose lines end in a bare carriage"
                     + " return (CR), or that is not text at all, also reads as one endless record.");
+        }
+
+        private static String size(long bytes) {
+            return bytes % 1024 == 0 ? ProgressText.bytes(bytes) : bytes + " bytes";
         }
     }
 }

@@ -490,7 +490,7 @@ public final class CsvToParquet {
                     throw new UserError(describe(e.fatal, line));
                 }
                 if (e.tooLong >= 0) {
-                    throw new UserError(new CsvReader.RecordTooLong(options.maxLineBytes(), e.tooLongOpenQuote).describe(input, line + e.tooLong));
+                    throw new UserError(new CsvReader.RecordTooLong(options.maxLineBytes(), e.tooLongOpenQuote, -1).describe(input, line + e.tooLong));
                 }
                 if (e.invalidText != null) {
                     throw new UserError(e.invalidText.describe(input, line));

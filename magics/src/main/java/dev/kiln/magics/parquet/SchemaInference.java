@@ -57,9 +57,9 @@ final class SchemaInference {
             if (pos < end) {
                 int next = sc.next(buf, pos, end, true);
                 if (next - pos > o.maxLineBytes()) {
-                    throw new UserError(new CsvReader.RecordTooLong(o.maxLineBytes(), false).describe(file, 1));
+                    throw new UserError(new CsvReader.RecordTooLong(o.maxLineBytes(), false, -1).describe(file, 1));
                 }
-                checkFirstRecord(file, sc, buf, pos);
+                checkFirstRecord(file, sc, buf, pos, format.header());
                 fileNames = new ArrayList<>();
                 for (int f = 0; f < sc.count; f++) {
                     fileNames.add(format.header() ? fieldText(sc, buf, f) : "column_" + (f + 1));
@@ -259,7 +259,11 @@ final class SchemaInference {
      * the converter), and holds no bare carriage return: lines that end in CR alone would make the
      * whole file one record.
      */
-    private static void checkFirstRecord(Path file, CsvScanner sc, byte[] buf, int recordStart) {
+    private static void checkFirstRecord(Path file, CsvScanner sc, byte[] buf, int recordStart, boolean header) {
+        if (sc.problem != null) {
+            throw new UserError(file + " line 1" + (header ? " (the header)" : "") + ": " + sc.problem + ". Fix the "
+                    + (header ? "header" : "line") + "; the columns are read from it.");
+        }
         for (int f = 0; f < sc.count; f++) {
             int s = sc.starts[f];
             int e = sc.ends[f];

@@ -112,6 +112,46 @@ class LongLineTest {
     @Test
     @Timeout(600)
     void aLineOfHundredsOfMegabytesIsRefusedInAHeapSmallerThanTheLine() throws Exception {
+        Path csv = hugeLine();
+        List<String> jvm = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC"));
+        CliProcess.Outcome o = CliProcess.run(dir, jvm, List.of("parquet", "convert", "huge.csv", "--max-line", "32MiB",
+                "--threads", "1", "--row-group-size", "1MiB"), 300);
+        assertEquals(1, o.exit(), o.output());
+        assertTrue(o.output().contains(csv + " line 1002: a record longer than 32.0 MiB, the limit (--max-line)."), o.output());
+        assertFalse(o.output().contains("OutOfMemoryError") || o.output().contains("\tat "), o.output());
+        assertEquals(List.of("huge.csv"), files(), "nothing is left behind");
+    }
+
+    /** With the default limit (256 MiB) and a heap too small to reach it, the record is refused, not the JVM. */
+    @Test
+    @Timeout(600)
+    void aLineThatOutgrowsTheHeapBeforeTheLimitIsRefusedNamingBoth() throws Exception {
+        Path csv = hugeLine();
+        CliProcess.Outcome o = CliProcess.run(dir, List.of("-Xmx96m", "-XX:+UseSerialGC"),
+                List.of("parquet", "convert", "huge.csv", "--threads", "1"), 300);
+        assertEquals(1, o.exit(), o.output());
+        assertTrue(o.output().contains(csv + " line 1002: a record longer than "), o.output());
+        assertTrue(o.output().contains("does not fit in the memory of this JVM"), o.output());
+        assertTrue(o.output().contains("below the limit of 256 MiB (--max-line)"), o.output());
+        assertFalse(o.output().contains("OutOfMemoryError") || o.output().contains("\tat "), o.output());
+        assertEquals(List.of("huge.csv"), files(), "nothing is left behind");
+    }
+
+    /** A line of delimiters alone, within the limit, used to take ten bytes of the parser's arrays per byte. */
+    @Test
+    @Timeout(300)
+    void aLineOfAMillionDelimitersIsABadRowNotAnOutOfMemoryError() throws Exception {
+        Files.writeString(dir.resolve("commas.csv"), "a,b\n1,x\n2," + ",".repeat(30 << 20) + "\n3,y\n");
+        CliProcess.Outcome o = CliProcess.run(dir, List.of("-Xmx160m", "-XX:+UseSerialGC"),
+                List.of("parquet", "convert", "commas.csv", "--threads", "1", "--bad-rows", "skip"), 240);
+        assertEquals(0, o.exit(), o.output());
+        assertEquals(List.of("x", "y"), Parquet.read(dir.resolve("commas.parquet")).stringColumn("b").asList());
+        UserError e = assertThrows(UserError.class, () -> kiln("parquet", "convert", "commas.csv"));
+        assertTrue(e.getMessage().startsWith(dir.resolve("commas.csv") + " line 3: has more than 1,048,576 fields."), e.getMessage());
+    }
+
+    /** Header, 1,000 rows, then a row of 300 MB on line 1002, then one more. */
+    private Path hugeLine() throws Exception {
         Path csv = dir.resolve("huge.csv");
         try (FileChannel ch = FileChannel.open(csv, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             StringBuilder head = new StringBuilder("id,text\n");
@@ -125,12 +165,6 @@ class LongLineTest {
             }
             ch.write(ByteBuffer.wrap("\n1002,after\n".getBytes(StandardCharsets.UTF_8)));
         }
-        List<String> jvm = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC"));
-        CliProcess.Outcome o = CliProcess.run(dir, jvm, List.of("parquet", "convert", "huge.csv", "--max-line", "32MiB",
-                "--threads", "1", "--row-group-size", "1MiB"), 300);
-        assertEquals(1, o.exit(), o.output());
-        assertTrue(o.output().contains(csv + " line 1002: a record longer than 32.0 MiB, the limit (--max-line)."), o.output());
-        assertFalse(o.output().contains("OutOfMemoryError") || o.output().contains("\tat "), o.output());
-        assertEquals(List.of("huge.csv"), files(), "nothing is left behind");
+        return csv;
     }
 }
