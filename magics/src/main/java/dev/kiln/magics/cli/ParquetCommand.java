@@ -87,15 +87,15 @@ public final class ParquetCommand implements Callable<Result> {
         @Option(names = "--encoding", defaultValue = "auto", paramLabel = "NAME",
                 description = {"Text encoding: auto, or e.g. utf-8, latin1, windows-1252, utf-16, utf-16le (default: ${DEFAULT-VALUE}).",
                         "auto knows what can be known: a byte-order mark (UTF-8, UTF-16, UTF-32) is certain; without one the file is"
-                                + " read as UTF-8 and every value is checked, so text in another encoding stops with the line and column"
+                                + " read as UTF-8 and every value converted is checked, so text in another encoding stops with the line and column"
                                 + " of its first invalid byte. Latin-1 and Windows-1252 accept any byte and cannot be told apart by"
-                                + " content: they are never guessed, give them. Add :replace (e.g. utf-8:replace) to turn invalid bytes"
-                                + " into U+FFFD instead of stopping; the report counts them."})
+                                + " content: they are never guessed, give them. A name ending in :replace, as in utf-8:replace, turns"
+                                + " invalid bytes into U+FFFD instead of stopping; the report counts them."})
         String encoding;
 
         @Option(names = "--max-line", defaultValue = "256MiB", paramLabel = "SIZE",
-                description = "The longest line (record) read; a longer one stops the conversion naming its line. Memory for one"
-                        + " record is bounded by this, at most 1GiB (default: ${DEFAULT-VALUE}).")
+                description = "The longest line (record) read, at most 1GiB; a longer one stops the conversion naming its line."
+                        + " Memory for one record is bounded by this (default: ${DEFAULT-VALUE}).")
         String maxLine;
 
         @Option(names = "--codec", defaultValue = "zstd", description = "zstd, snappy, gzip, lz4_raw or none (default: ${DEFAULT-VALUE}).")
