@@ -3,6 +3,7 @@ package dev.kiln.magics.parquet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.cli.Disk;
 import dev.kiln.magics.cli.Progress;
+import dev.kiln.magics.cli.ProgressText;
 import dev.kiln.magics.cli.TempFiles;
 import dev.kiln.magics.cli.UserError;
 import java.io.BufferedWriter;
@@ -94,6 +95,7 @@ public final class CsvToParquet {
         ExecutorService workers = null;
         ExecutorService drivers = null;
         boolean done = false;
+        int columns = 0;
         try {
             created.addAll(createDirectories(target.getParent()));
             removeLeftovers(target.getParent());
@@ -102,6 +104,7 @@ public final class CsvToParquet {
                 removeLeftovers(badFile.getParent());
             }
             CsvSchema schema = SchemaInference.infer(files, options);
+            columns = schema.names.length;
             List<String> widened = new ArrayList<>();
             workers = Executors.newFixedThreadPool(options.threads(), daemon("kiln-parquet-encode"));
             drivers = Executors.newFixedThreadPool(Math.min(options.threads(), files.size()), daemon("kiln-parquet-file"));
@@ -139,6 +142,14 @@ public final class CsvToParquet {
             }
         } catch (CsvReader.CsvInputException e) {
             throw new UserError(e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // the conversion's own buffers, all unreachable once this unwinds: the JVM (a kernel) goes on
+            stop(workers, drivers);
+            throw new UserError("Converting " + input + " ran out of memory (" + ProgressText.bytes(Runtime.getRuntime().maxMemory())
+                    + " of heap)" + (columns > 0 ? " with " + columns + " column" + (columns == 1 ? "" : "s") + " on "
+                    + options.threads() + " thread" + (options.threads() == 1 ? "" : "s") : "") + ". Convert fewer columns"
+                    + " (--columns)" + (options.threads() > 1 ? " or with fewer --threads" : "") + ", use a smaller --row-group-size,"
+                    + " or give the JVM more memory (-Xmx; for the kernel --jvm-option=-Xmx8g).", e);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
