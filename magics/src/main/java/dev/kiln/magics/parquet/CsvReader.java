@@ -67,9 +67,11 @@ final class CsvReader implements Closeable {
         this.maxRecord = maxRecord;
         InputStream file;
         boolean gzip;
+        long size;
         try {
-            file = Files.newInputStream(path);
             gzip = CsvFormat.isGzip(path);
+            size = Files.size(path);
+            file = Files.newInputStream(path);
         } catch (IOException e) {
             throw unreadable(e);
         }
@@ -91,7 +93,7 @@ final class CsvReader implements Closeable {
             throw e instanceof CsvInputException c ? c : readFailure(e);
         }
         this.in = text.in;
-        this.fileSize = gzip || text.transcoded() ? -1 : Files.size(path);
+        this.fileSize = gzip || text.transcoded() ? -1 : size;
     }
 
     /** The encoding the file is read in. */

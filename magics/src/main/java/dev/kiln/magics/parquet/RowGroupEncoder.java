@@ -1,9 +1,12 @@
 package dev.kiln.magics.parquet;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -36,10 +39,27 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
      */
     record InvalidText(int line, String column, int charColumn, int invalidByte, String shown, String asCp1252) {
 
+        /**
+         * The invalid byte at {@code bad} of the field {@code buf[s, e)}, in the record at
+         * {@code recordStart}, which is line {@code recordLine} of its chunk.
+         */
+        static InvalidText at(byte[] buf, int recordStart, int recordLine, String column, int s, int e, int bad) {
+            int lineStart = recordStart;
+            int lines = 0;
+            for (int i = recordStart; i < bad; i++) {
+                if (buf[i] == '\n') {
+                    lines++;
+                    lineStart = i + 1;
+                }
+            }
+            return new InvalidText(recordLine + lines, column, Utf8.column(buf, lineStart, bad), buf[bad] & 0xff,
+                    Utf8.escaped(buf, s, e, 200), Utf8.as(Charset.forName("windows-1252"), buf, s, e, 200));
+        }
+
         /** The user's message; {@code firstLine} is the line number of the chunk's first line. */
-        String describe(java.nio.file.Path file, long firstLine) {
+        String describe(Path file, long firstLine) {
             return file + " line " + (firstLine + line) + ", column " + charColumn + (column != null ? " (field '" + column + "')" : "")
-                    + String.format(java.util.Locale.ROOT, ": byte 0x%02X is not valid UTF-8", invalidByte) + " in '" + shown
+                    + String.format(Locale.ROOT, ": byte 0x%02X is not valid UTF-8", invalidByte) + " in '" + shown
                     + "' (as Windows-1252: '" + asCp1252 + "'). The file is read as UTF-8 (no other encoding was given or"
                     + " marked), and it is not: give its encoding, e.g. --encoding windows-1252 (Excel on Windows), --encoding latin1"
                     + " or --encoding utf-16; or keep going with --encoding utf-8:replace (invalid bytes become U+FFFD).";
@@ -231,7 +251,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 if (kinds[i] == ColumnType.Kind.STRING) {
                     int bad = Utf8.firstInvalid(buf, s, e);
                     if (bad >= 0) {
-                        invalidText(recLine, recStart, f, s, e, bad);
+                        out.invalidText = InvalidText.at(buf, recStart, recLine, schema.sourceNames.get(f), s, e, bad);
                         return false;
                     }
                 }
@@ -270,19 +290,6 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         }
         abandoned = true;
         return true;
-    }
-
-    private void invalidText(int recLine, int recStart, int field, int s, int e, int bad) {
-        int lineStart = recStart;
-        int lines = 0;
-        for (int i = recStart; i < bad; i++) {
-            if (buf[i] == '\n') {
-                lines++;
-                lineStart = i + 1;
-            }
-        }
-        out.invalidText = new InvalidText(recLine + lines, schema.sourceNames.get(field), Utf8.column(buf, lineStart, bad),
-                buf[bad] & 0xff, Utf8.escaped(buf, s, e, 200), Utf8.as(java.nio.charset.Charset.forName("windows-1252"), buf, s, e, 200));
     }
 
     private void bad(BadRow b) {

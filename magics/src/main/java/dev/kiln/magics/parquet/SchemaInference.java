@@ -2,7 +2,6 @@ package dev.kiln.magics.parquet;
 
 import dev.kiln.magics.cli.UserError;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -269,17 +268,7 @@ final class SchemaInference {
             int e = sc.ends[f];
             int bad = Utf8.firstInvalid(buf, s, e);
             if (bad >= 0) {
-                int lineStart = recordStart;
-                int line = 1;
-                for (int i = recordStart; i < bad; i++) {
-                    if (buf[i] == '\n') {
-                        line++;
-                        lineStart = i + 1;
-                    }
-                }
-                RowGroupEncoder.InvalidText t = new RowGroupEncoder.InvalidText(line - 1, null, Utf8.column(buf, lineStart, bad),
-                        buf[bad] & 0xff, Utf8.escaped(buf, s, e, 200), Utf8.as(Charset.forName("windows-1252"), buf, s, e, 200));
-                throw new UserError(t.describe(file, 1));
+                throw new UserError(RowGroupEncoder.InvalidText.at(buf, recordStart, 0, null, s, e, bad).describe(file, 1));
             }
             if (!sc.quoted[f] && CsvReader.indexOf(buf, s, e, (byte) '\r') >= 0) {
                 throw new UserError(file + " line 1 holds a carriage return (CR) that ends no line: its lines seem to end in CR"
