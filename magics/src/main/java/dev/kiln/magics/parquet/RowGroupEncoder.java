@@ -247,13 +247,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
             isNull[i] = false;
             if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
-                // other types parse ASCII only; text must be valid UTF-8 (what every other encoding was transcoded to)
-                if (kinds[i] == ColumnType.Kind.STRING) {
-                    int bad = Utf8.firstInvalid(buf, s, e);
-                    if (bad >= 0) {
-                        out.invalidText = InvalidText.at(buf, recStart, recLine, schema.sourceNames.get(f), s, e, bad);
-                        return false;
-                    }
+                if (kinds[i] == ColumnType.Kind.STRING && !validText(f, s, e, recLine, recStart)) {
+                    return false;
                 }
                 continue;
             }
@@ -262,6 +257,19 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a text value is valid UTF-8 (other types parse ASCII only); every encoding but UTF-8
+     * was transcoded to it, so an invalid byte means the file is not in the encoding it is read in.
+     */
+    private boolean validText(int f, int s, int e, int recLine, int recStart) {
+        int bad = Utf8.firstInvalid(buf, s, e);
+        if (bad < 0) {
+            return true;
+        }
+        out.invalidText = InvalidText.at(buf, recStart, recLine, schema.sourceNames.get(f), s, e, bad);
+        return false;
     }
 
     /** A value that does not fit its column: a bad row, a stop, or a widening; false unless widened. */
