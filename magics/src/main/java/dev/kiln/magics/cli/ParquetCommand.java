@@ -5,6 +5,7 @@ import dev.kiln.magics.parquet.ColumnType;
 import dev.kiln.magics.parquet.ConversionOptions;
 import dev.kiln.magics.parquet.ConversionRecorder;
 import dev.kiln.magics.parquet.ConversionReport;
+import dev.kiln.magics.parquet.CsvEncoding;
 import dev.kiln.magics.parquet.CsvFormat;
 import dev.kiln.magics.parquet.CsvToParquet;
 import dev.kiln.magics.parquet.ParquetSummary;
@@ -83,6 +84,20 @@ public final class ParquetCommand implements Callable<Result> {
         @Option(names = "--no-header", description = "The first line is data; columns are named column_1, column_2, ...")
         boolean noHeader;
 
+        @Option(names = "--encoding", defaultValue = "auto", paramLabel = "NAME",
+                description = {"Text encoding: auto, or e.g. utf-8, latin1, windows-1252, utf-16, utf-16le (default: ${DEFAULT-VALUE}).",
+                        "auto knows what can be known: a byte-order mark (UTF-8, UTF-16, UTF-32) is certain; without one the file is"
+                                + " read as UTF-8 and every value converted is checked, so text in another encoding stops with the line and column"
+                                + " of its first invalid byte. Latin-1 and Windows-1252 accept any byte and cannot be told apart by"
+                                + " content: they are never guessed, give them. A name ending in :replace, as in utf-8:replace, turns"
+                                + " invalid bytes into U+FFFD instead of stopping; the report counts them."})
+        String encoding;
+
+        @Option(names = "--max-line", defaultValue = "256MiB", paramLabel = "SIZE",
+                description = "The longest line (record) read, at most 1GiB; a longer one stops the conversion naming its line."
+                        + " Memory for one record is bounded by this (default: ${DEFAULT-VALUE}).")
+        String maxLine;
+
         @Option(names = "--codec", defaultValue = "zstd", description = "zstd, snappy, gzip, lz4_raw or none (default: ${DEFAULT-VALUE}).")
         String codec;
 
@@ -140,9 +155,10 @@ public final class ParquetCommand implements Callable<Result> {
             };
             Map<String, ColumnType> t = new LinkedHashMap<>();
             types.forEach((k, v) -> t.put(k, ColumnType.parse(v)));
-            String sep = delimiter != null ? delimiter : input.toLowerCase(Locale.ROOT).matches(".*\\.tsv(\\.gz)?$") ? "\t" : ",";
-            CsvFormat format = new CsvFormat(oneChar("--delimiter", sep.equalsIgnoreCase("tab") ? "\t" : sep),
-                    oneChar("--quote", quote), nulls.isEmpty() ? List.of("") : nulls, !noHeader);
+            char sep = delimiter != null ? oneChar("--delimiter", delimiter.equalsIgnoreCase("tab") ? "\t" : delimiter)
+                    : defaultDelimiter();
+            CsvFormat format = new CsvFormat(sep, oneChar("--quote", quote), nulls.isEmpty() ? List.of("") : nulls, !noHeader,
+                    CsvEncoding.parse(encoding));
             return ConversionOptions.defaults()
                     .withFormat(format)
                     .withColumns(columns, rename)
@@ -155,7 +171,16 @@ public final class ParquetCommand implements Callable<Result> {
                         case "v2", "2" -> true;
                         case "v1", "1" -> false;
                         default -> throw new IllegalArgumentException("--data-page takes v1 or v2, not '" + dataPage + "'");
-                    });
+                    })
+                    .withMaxLine(size("--max-line", maxLine));
+        }
+
+        private char defaultDelimiter() {
+            try {
+                return CsvFormat.defaultDelimiter(session.projectDir().resolve(input));
+            } catch (java.io.IOException e) {
+                return ','; // the conversion reports the unreadable input itself
+            }
         }
 
         private static char oneChar(String option, String v) {
@@ -224,6 +249,11 @@ public final class ParquetCommand implements Callable<Result> {
                 b.append(String.format(Locale.ROOT, "%,d bad row%s %s%n", r.badRows(), r.badRows() == 1 ? "" : "s",
                         r.badRowsFile() != null ? "kept in " + r.badRowsFile() : "skipped"));
             }
+            for (ConversionReport.FileReport f : r.files()) {
+                if (!f.encoding().equals("UTF-8")) {
+                    b.append("read ").append(f.input().getFileName()).append(" as ").append(f.encoding()).append('\n');
+                }
+            }
             for (String w : r.widened()) {
                 b.append("widened ").append(w).append('\n');
             }
@@ -244,6 +274,11 @@ public final class ParquetCommand implements Callable<Result> {
             row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut())
                     + String.format(Locale.ROOT, " (%.1f× smaller)", r.ratio()));
             row(b, "time", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s", r.seconds(), r.mibPerSecond()));
+            for (ConversionReport.FileReport f : r.files()) {
+                if (!f.encoding().equals("UTF-8")) {
+                    row(b, "encoding", Html.escape(f.input().getFileName() + ": " + f.encoding()));
+                }
+            }
             if (r.badRows() > 0) {
                 row(b, "bad rows", r.badRows() + (r.badRowsFile() != null ? " kept in " + Html.escape(r.badRowsFile().toString()) : " skipped"));
             }
@@ -274,6 +309,10 @@ public final class ParquetCommand implements Callable<Result> {
                 m.put("outputSha256", f.sha256());
                 m.put("rows", f.rows());
                 m.put("badRows", f.badRows());
+                m.put("encoding", f.encoding());
+                if (f.replacedBytes() > 0) {
+                    m.put("replacedBytes", f.replacedBytes());
+                }
                 files.add(m);
             }
             p.put("files", files);

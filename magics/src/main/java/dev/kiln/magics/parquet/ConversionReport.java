@@ -17,9 +17,19 @@ import java.util.Map;
 public record ConversionReport(Path input, Path output, List<FileReport> files, Map<String, String> schema,
                                ConversionOptions options, List<String> widened, Path badRowsFile, double seconds) {
 
-    /** One input file's conversion; {@code sha256} is of the output file. */
+    /**
+     * One input file's conversion; {@code sha256} is of the output file.
+     *
+     * @param encoding      the encoding the file was read in, and how it was known, e.g. {@code UTF-16LE (byte-order mark)}
+     * @param replacedBytes invalid bytes replaced by U+FFFD ({@code --encoding …:replace})
+     */
     public record FileReport(Path input, Path output, long rows, long badRows, long bytesIn, long bytesOut,
-                             int rowGroups, String sha256) {
+                             int rowGroups, String sha256, String encoding, long replacedBytes) {
+    }
+
+    /** Invalid bytes replaced by U+FFFD in all files. */
+    public long replacedBytes() {
+        return files.stream().mapToLong(FileReport::replacedBytes).sum();
     }
 
     public long rows() {

@@ -1,5 +1,6 @@
 package dev.kiln.magics.parquet;
 
+import dev.kiln.magics.cli.ProgressText;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -17,10 +18,11 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads a CSV file (plain or gzip) as chunks that each hold whole records, so workers can parse
- * chunks independently. A chunk ends at the last record boundary before its size; finding it is
- * a search for the last line break when the chunk holds no quote character, and a run of the
- * shared {@link CsvScanner} otherwise.
+ * Reads a CSV file (plain or gzip, in any encoding: see {@link CsvText}) as chunks of UTF-8 that
+ * each hold whole records, so workers can parse chunks independently. A chunk ends at the last
+ * record boundary before its size; finding it is a search for the last line break when the chunk
+ * holds no quote character, and a run of the shared {@link CsvScanner} otherwise. A record longer
+ * than a chunk grows the chunk, up to the longest record allowed and no further.
  */
 final class CsvReader implements Closeable {
 
@@ -32,6 +34,9 @@ final class CsvReader implements Closeable {
 
     private final Path path;
     private final InputStream in;
+    private final CsvText text;
+    /** The longest record allowed, line break included. */
+    private final int maxRecord;
     private final AtomicLong rawBytes = new AtomicLong();
     private final CsvScanner scanner;
     private final byte quote;
@@ -43,25 +48,34 @@ final class CsvReader implements Closeable {
     private int carryLen;
     private boolean eof;
     private long index;
-    private boolean first = true;
     /** Chunk buffers handed back by {@link #recycle}: a converter reuses a few instead of allocating one per chunk. */
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    CsvReader(Path path, CsvFormat format, int chunkSize) throws IOException {
-        this(path, format, chunkSize, 1);
-    }
 
     /**
      * @param tailSplit near the end of a plain file, chunks shrink so the last ones spread over this
      *                  many workers instead of leaving one to finish alone
+     * @param maxRecord the longest record allowed, in bytes with its line break
+     * @throws CsvInputException when the file cannot be opened or read, is broken gzip, or its
+     *     encoding cannot be read as given
      */
-    CsvReader(Path path, CsvFormat format, int chunkSize, int tailSplit) throws IOException {
+    CsvReader(Path path, CsvFormat format, int chunkSize, int tailSplit, int maxRecord) throws IOException {
         this.path = path;
         this.tailSplit = tailSplit;
         this.scanner = new CsvScanner(format);
         this.quote = (byte) format.quote();
         this.chunkSize = chunkSize;
-        InputStream raw = new FilterInputStream(Files.newInputStream(path)) {
+        this.maxRecord = maxRecord;
+        InputStream file;
+        boolean gzip;
+        long size;
+        try {
+            gzip = CsvFormat.isGzip(path);
+            size = Files.size(path);
+            file = Files.newInputStream(path);
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+        InputStream raw = new FilterInputStream(file) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -71,14 +85,20 @@ final class CsvReader implements Closeable {
                 return n;
             }
         };
-        InputStream s = raw;
-        if (CsvFormat.isGzip(path)) {
-            s = new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
-            this.fileSize = -1;
-        } else {
-            this.fileSize = Files.size(path);
+        try {
+            InputStream s = gzip ? new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16) : raw;
+            this.text = CsvText.open(path, s, format.encoding());
+        } catch (IOException e) {
+            raw.close();
+            throw e instanceof CsvInputException c ? c : readFailure(e);
         }
-        this.in = s;
+        this.in = text.in;
+        this.fileSize = gzip || text.transcoded() ? -1 : size;
+    }
+
+    /** The encoding the file is read in. */
+    CsvText text() {
+        return text;
     }
 
     /** Bytes read from the file so far (compressed bytes for gzip). */
@@ -87,7 +107,9 @@ final class CsvReader implements Closeable {
     }
 
     /**
-     * The next chunk, or {@code null} at the end. The first chunk starts after a byte-order mark.
+     * The next chunk, or {@code null} at the end.
+     *
+     * @throws RecordTooLong when a record does not end within the longest allowed
      */
     Chunk next() throws IOException {
         int target = chunkSize;
@@ -105,10 +127,6 @@ final class CsvReader implements Closeable {
         int start = 0;
         while (true) {
             len = fill(buf, len);
-            if (first && len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF) {
-                start = 3;
-            }
-            first = false;
             if (eof) {
                 carryLen = 0;
                 return len > start ? new Chunk(buf, start, len, index++) : null;
@@ -122,24 +140,48 @@ final class CsvReader implements Closeable {
                 System.arraycopy(buf, boundary, carry, 0, carryLen);
                 return new Chunk(buf, start, boundary, index++);
             }
-            // one record longer than the chunk: read on
-            buf = Arrays.copyOf(buf, buf.length * 2);
+            // one record longer than the chunk (it starts the buffer): read on, within the limit
+            buf = grow(buf, len);
         }
     }
 
     /**
-     * Reads the first records for sampling: up to {@code maxBytes}, cut at a record boundary (or
-     * the end). Does not advance this reader; open a fresh one for the conversion.
+     * A longer buffer for the record that starts {@code buf}, up to the limit; a record that
+     * reaches the limit, or the heap's end before it, is refused (the failed allocation is the
+     * only one of that size, so the JVM goes on).
+     */
+    private byte[] grow(byte[] buf, int len) throws RecordTooLong {
+        if (len >= maxRecord) {
+            throw tooLong(buf, len, false);
+        }
+        try {
+            return Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxRecord));
+        } catch (OutOfMemoryError e) {
+            throw tooLong(buf, len, true);
+        }
+    }
+
+    private RecordTooLong tooLong(byte[] buf, int len, boolean heapFull) {
+        scanner.next(buf, 0, len, true);
+        boolean openQuote = CsvScanner.UNCLOSED_QUOTE.equals(scanner.problem);
+        return new RecordTooLong(maxRecord, openQuote, heapFull ? len : -1);
+    }
+
+    /**
+     * Reads the first records for sampling: up to {@code maxBytes} (more when the first record is
+     * longer), cut at a record boundary (or the end). Open a fresh reader for the conversion.
+     *
+     * @throws RecordTooLong when the first record does not end within the longest allowed
      */
     Chunk sample(int maxBytes) throws IOException {
         byte[] buf = new byte[maxBytes];
         int len = fill(buf, 0);
-        int start = len >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB && (buf[2] & 0xff) == 0xBF ? 3 : 0;
-        int end = eof ? len : lastRecordEnd(buf, start, len);
-        if (end <= start && !eof) {
-            end = len;
+        while (!eof && scanner.next(buf, 0, len, false) < 0) {
+            buf = grow(buf, len);
+            len = fill(buf, len);
         }
-        return new Chunk(buf, start, Math.max(end, start), 0);
+        int end = eof ? len : lastRecordEnd(buf, 0, len);
+        return new Chunk(buf, 0, end, 0);
     }
 
     /** Takes back a chunk's buffer once nothing refers to its bytes any more. */
@@ -160,13 +202,28 @@ final class CsvReader implements Closeable {
                 len += n;
             }
             return len;
-        } catch (EOFException e) {
-            throw new CsvInputException(path + " is cut short: its gzip stream ends early (" + e.getMessage()
+        } catch (CsvInputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw readFailure(e);
+        }
+    }
+
+    private CsvInputException readFailure(IOException e) {
+        if (e instanceof EOFException) {
+            return new CsvInputException(path + " is cut short: its gzip stream ends early (" + e.getMessage()
                     + "). Download or compress it again.", e);
-        } catch (ZipException e) {
-            throw new CsvInputException(path + " is not a valid gzip file (" + e.getMessage()
+        }
+        if (e instanceof ZipException) {
+            return new CsvInputException(path + " is not a valid gzip file (" + e.getMessage()
                     + "). Check the file, or remove the .gz extension if it is plain CSV.", e);
         }
+        return unreadable(e);
+    }
+
+    private CsvInputException unreadable(IOException e) {
+        return new CsvInputException("Cannot read " + path + ": " + WriteFailure.reason(e) + ". Nothing was converted;"
+                + " check the file (and the disk it is on), then run the conversion again.", e);
     }
 
     private int lastRecordEnd(byte[] buf, int start, int len) {
@@ -210,10 +267,48 @@ final class CsvReader implements Closeable {
         in.close();
     }
 
-    /** The input cannot be read as CSV at all (a broken gzip stream). */
-    static final class CsvInputException extends IOException {
+    /** The input cannot be read as CSV at all (unreadable, broken gzip, not in its encoding); the message says why. */
+    static class CsvInputException extends IOException {
         CsvInputException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** A record longer than the limit: its line is the first not yet handed out in a chunk. */
+    static final class RecordTooLong extends CsvInputException {
+        final long limit;
+        /** Whether the record starts a quoted field that is not closed within the limit. */
+        final boolean openQuote;
+        /** The bytes read of the record when the heap could not hold more, below the limit; -1 when the limit stopped it. */
+        final long heapFullAt;
+
+        RecordTooLong(long limit, boolean openQuote, long heapFullAt) {
+            super("a record longer than " + (heapFullAt >= 0 ? heapFullAt : limit) + " bytes", null);
+            this.limit = limit;
+            this.openQuote = openQuote;
+            this.heapFullAt = heapFullAt;
+        }
+
+        /** The user's message, for the record starting at {@code line} of {@code path}. */
+        String describe(Path path, long line) {
+            String quote = "It opens a quoted field that is not closed within that: a stray quote character is the likely cause."
+                    + " Fix that line, or give the quote character the file uses with --quote.";
+            if (heapFullAt >= 0) {
+                return path + " line " + line + ": a record longer than " + ProgressText.bytes(heapFullAt) + " does not fit in the"
+                        + " memory of this JVM (" + ProgressText.bytes(Runtime.getRuntime().maxMemory()) + " of heap), below the"
+                        + " limit of " + size(limit) + " (--max-line). " + (openQuote ? quote + " " : "")
+                        + "Lower --max-line to refuse such records sooner, or give the JVM more memory (-Xmx; for the kernel"
+                        + " --jvm-option=-Xmx8g) to convert them.";
+            }
+            String doubled = limit % 1024 == 0 ? ProgressText.bytes(2 * limit).replace(" ", "") : Long.toString(2 * limit);
+            return path + " line " + line + ": a record longer than " + size(limit) + ", the limit (--max-line). "
+                    + (openQuote ? quote : "If the file really holds records this long, raise the limit, e.g. --max-line " + doubled
+                    + " (converting then needs about twice that in memory). A file whose lines end in a bare carriage"
+                    + " return (CR), or that is not text at all, also reads as one endless record.");
+        }
+
+        private static String size(long bytes) {
+            return bytes % 1024 == 0 ? ProgressText.bytes(bytes) : bytes + " bytes";
         }
     }
 }

@@ -10,6 +10,12 @@ import java.util.Arrays;
  */
 final class CsvScanner {
 
+    /** The problem of a record that opens a quoted field and never closes it. */
+    static final String UNCLOSED_QUOTE = "a quoted field is not closed before the end of the file";
+    /** The most fields a record may have: a line of delimiters alone would otherwise take ten bytes of arrays per byte. */
+    static final int MAX_FIELDS = 1 << 20;
+    static final String TOO_MANY_FIELDS = "has more than " + String.format(java.util.Locale.ROOT, "%,d", MAX_FIELDS) + " fields";
+
     /** Why the last record is malformed, or {@code null}. */
     String problem;
     /** Field of the problem (0-based), when known. */
@@ -57,7 +63,16 @@ final class CsvScanner {
             // start of a field
             int field = count;
             if (field == starts.length) {
-                grow();
+                if (field < MAX_FIELDS) {
+                    grow();
+                } else {
+                    // scan on to the record's end, every further field in the last slot
+                    if (problem == null) {
+                        problem = TOO_MANY_FIELDS;
+                        problemField = field;
+                    }
+                    field--;
+                }
             }
             if (p < limit && buf[p] == q) {
                 int start = ++p;
@@ -69,7 +84,7 @@ final class CsvScanner {
                             return -1;
                         }
                         record(field, start, p, true, esc);
-                        problem = "a quoted field is not closed before the end of the file";
+                        problem = UNCLOSED_QUOTE;
                         problemField = field;
                         innerLines += lines;
                         return limit;

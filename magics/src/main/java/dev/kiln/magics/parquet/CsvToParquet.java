@@ -1,19 +1,21 @@
 package dev.kiln.magics.parquet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.magics.cli.Disk;
 import dev.kiln.magics.cli.Progress;
+import dev.kiln.magics.cli.ProgressText;
+import dev.kiln.magics.cli.TempFiles;
 import dev.kiln.magics.cli.UserError;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,12 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -36,16 +38,24 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Converts a CSV file, or a directory of them, to Parquet. Per file, one thread reads chunks of
  * whole records and writes finished row groups in order, while workers parse and encode chunks in
- * parallel; memory stays within a few chunks per file. Output appears atomically: it is written
- * under a temporary name and renamed into place only when complete. When a value breaks an
- * inferred type, the conversion restarts with the column widened.
+ * parallel; memory stays within a few chunks per file (and one record of at most --max-line).
+ * Output appears atomically: it is written under a temporary name (see {@link TempFiles}) and
+ * renamed into place only when complete; a failure, a full disk included, removes what it wrote,
+ * and the next conversion into the same directory removes what a killed one left. When a value
+ * breaks an inferred type, the conversion restarts with the column widened.
  */
 public final class CsvToParquet {
+
+    /** Ends the temporary name of a replaced output directory, until the new one is in place. */
+    private static final String OLD = ".kiln-old";
 
     private final ConversionOptions options;
     private final Progress progress;
     /** Set when one file of a directory failed: the others stop at their next chunk. */
     private volatile boolean aborted;
+    /** Input bytes (as on disk) whose row groups went to the writer, and the bytes they encoded to: what a full disk needed. */
+    private final LongAdder inputWritten = new LongAdder();
+    private final LongAdder encodedWritten = new LongAdder();
 
     public CsvToParquet(ConversionOptions options, Progress progress) {
         this.options = options;
@@ -73,18 +83,33 @@ public final class CsvToParquet {
         if (target.equals(input.toAbsolutePath().normalize())) {
             throw new UserError("The output " + target + " is the input itself; choose another --to.");
         }
-        Files.createDirectories(target.getParent());
-        Path staging = target.resolveSibling("." + target.getFileName() + ".kiln-tmp-" + UUID.randomUUID());
-        Path badStaging = options.badRows() == ConversionOptions.BadRows.FILE
-                ? options.badRowsFile().resolveSibling("." + options.badRowsFile().getFileName() + ".kiln-tmp-" + UUID.randomUUID())
-                : null;
-        CsvSchema schema = SchemaInference.infer(files, options);
-        List<String> widened = new ArrayList<>();
-        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("kiln-parquet-encode"));
-        ExecutorService drivers = Executors.newFixedThreadPool(Math.min(options.threads(), files.size()), daemon("kiln-parquet-file"));
+        Path badFile = options.badRows() == ConversionOptions.BadRows.FILE ? options.badRowsFile().toAbsolutePath().normalize() : null;
+        refuseFileInTheWay(target.getParent());
+        if (badFile != null) {
+            refuseFileInTheWay(badFile.getParent());
+        }
+        boolean hadTarget = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        Path staging = TempFiles.beside(target);
+        Path badStaging = badFile != null ? TempFiles.beside(badFile) : null;
+        List<Path> created = new ArrayList<>();
+        ExecutorService workers = null;
+        ExecutorService drivers = null;
+        boolean done = false;
+        int columns = 0;
         try {
+            created.addAll(createDirectories(target.getParent()));
+            removeLeftovers(target.getParent());
+            if (badFile != null) {
+                created.addAll(createDirectories(badFile.getParent()));
+                removeLeftovers(badFile.getParent());
+            }
+            CsvSchema schema = SchemaInference.infer(files, options);
+            columns = schema.names.length;
+            List<String> widened = new ArrayList<>();
+            workers = Executors.newFixedThreadPool(options.threads(), daemon("kiln-parquet-encode"));
+            drivers = Executors.newFixedThreadPool(Math.min(options.threads(), files.size()), daemon("kiln-parquet-file"));
             while (true) {
-                deleteRecursively(staging);
+                TempFiles.deleteRecursively(staging);
                 if (dir) {
                     Files.createDirectories(staging);
                 }
@@ -96,6 +121,7 @@ public final class CsvToParquet {
                         move(badStaging, options.badRowsFile());
                     }
                     place(staging, target, dir);
+                    done = true;
                     double secs = (System.nanoTime() - t0) / 1e9;
                     return new ConversionReport(input, target, reports, schema.describe(), options, widened,
                             badStaging == null ? null : options.badRowsFile(), secs);
@@ -114,13 +140,148 @@ public final class CsvToParquet {
                     }
                 }
             }
+        } catch (CsvReader.CsvInputException e) {
+            throw new UserError(e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // the conversion's own buffers, all unreachable once this unwinds: the JVM (a kernel) goes on
+            stop(workers, drivers);
+            throw new UserError("Converting " + input + " ran out of memory (" + ProgressText.bytes(Runtime.getRuntime().maxMemory())
+                    + " of heap)" + (columns > 0 ? " with " + columns + " column" + (columns == 1 ? "" : "s") + " on "
+                    + options.threads() + " thread" + (options.threads() == 1 ? "" : "s") : "") + ". Convert fewer columns"
+                    + " (--columns)" + (options.threads() > 1 ? " or with fewer --threads" : "") + ", use a smaller --row-group-size,"
+                    + " or give the JVM more memory (-Xmx; for the kernel --jvm-option=-Xmx8g).", e);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            // a write failed: measure what it wrote and whether the disk is full before removing it
+            long written = sizeOf(staging) + (badStaging != null ? sizeOf(badStaging) : 0);
+            boolean full = Disk.outOfSpace(e, target.getParent());
+            stop(workers, drivers);
+            removeQuietly(e, staging, badStaging, created);
+            throw new WriteFailure(e, target, full, written, neededBytes(files), hadTarget);
         } finally {
-            workers.shutdownNow();
-            drivers.shutdownNow();
-            deleteRecursively(staging);
-            if (badStaging != null) {
-                Files.deleteIfExists(badStaging);
+            stop(workers, drivers);
+            if (!done) {
+                removeQuietly(null, staging, badStaging, created);
+            } else {
+                TempFiles.deleteRecursively(staging);
+                if (badStaging != null) {
+                    Files.deleteIfExists(badStaging);
+                }
             }
+        }
+    }
+
+    private static void stop(ExecutorService workers, ExecutorService drivers) {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        if (drivers != null) {
+            drivers.shutdownNow();
+        }
+    }
+
+    /** Removes what a failed run wrote, keeping the run's own failure as the one to report. */
+    private static void removeQuietly(IOException failure, Path staging, Path badStaging, List<Path> created) {
+        List<Path> gone = new ArrayList<>(List.of(staging));
+        if (badStaging != null) {
+            gone.add(badStaging);
+        }
+        for (Path p : gone) {
+            try {
+                TempFiles.deleteRecursively(p);
+            } catch (IOException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        // directories made for the output, deepest first, if nothing else was put in them
+        for (int i = created.size() - 1; i >= 0; i--) {
+            try {
+                Files.deleteIfExists(created.get(i));
+            } catch (IOException e) {
+                // not empty, or not ours to remove after all
+            }
+        }
+    }
+
+    /** An output under a regular file cannot be made: say so before anything is written. */
+    private static void refuseFileInTheWay(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new UserError("Cannot write into " + dir + ": " + p + " is a file, not a directory. Choose another"
+                            + " place with --to, or move that file away.");
+                }
+                return;
+            }
+        }
+    }
+
+    /** Creates {@code dir} and its missing parents; returns those created, outermost first. */
+    private static List<Path> createDirectories(Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        List<Path> created = new ArrayList<>();
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+                created.add(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+            }
+        }
+        return created;
+    }
+
+    /**
+     * Removes the temporary files and directories of conversions (and pulls) whose process is gone,
+     * from the directory an output goes to. An old output set aside the moment before a new one
+     * took its place, and left there by a kill, goes back into place when nothing took it.
+     */
+    private static void removeLeftovers(Path dir) throws IOException {
+        for (Path p : TempFiles.abandonedIn(dir)) {
+            String name = TempFiles.targetName(p.getFileName().toString());
+            if (name != null && name.endsWith(OLD)) {
+                Path original = p.resolveSibling(name.substring(0, name.length() - OLD.length()));
+                if (!Files.exists(original, LinkOption.NOFOLLOW_LINKS)) {
+                    move(p, original);
+                    continue;
+                }
+            }
+            TempFiles.deleteRecursively(p);
+        }
+    }
+
+    /** About how many bytes the whole output needs, from what the row groups written so far took; -1 when none was. */
+    private long neededBytes(List<Path> files) {
+        long in = inputWritten.sum();
+        long total = 0;
+        for (Path f : files) {
+            total += f.toFile().length();
+        }
+        return in > 0 ? (long) (encodedWritten.sum() * ((double) total / in)) : -1;
+    }
+
+    private static long sizeOf(Path p) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 
@@ -187,6 +348,9 @@ public final class CsvToParquet {
         private final Progress.Bar bar;
         private final java.util.concurrent.Semaphore budget;
         private final ArrayDeque<Future<RowGroupEncoder.Encoded>> window = new ArrayDeque<>();
+        /** Per chunk in {@link #window}: the file's bytes read once it was read. */
+        private final ArrayDeque<Long> readTo = new ArrayDeque<>();
+        private long doneTo;
         private long rows;
         private long bad;
         private int groups;
@@ -227,8 +391,10 @@ public final class CsvToParquet {
             HashingOutputFile outFile = new HashingOutputFile(out);
             long lastRaw = 0;
             boolean header = options.format().header();
+            String encoding;
+            long replaced;
             try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30),
-                    options.threads())) {
+                    options.threads(), options.maxLineBytes())) {
                 ParquetFileWriter writer = new ParquetFileWriter(outFile, mt,
                         ParquetFileWriter.Mode.CREATE, options.rowGroupBytes(), 0, null, props);
                 writer.start();
@@ -250,6 +416,13 @@ public final class CsvToParquet {
                         CsvReader.Chunk chunk;
                         try {
                             chunk = reader.next();
+                        } catch (CsvReader.RecordTooLong e) {
+                            budget.release();
+                            // the long record follows every chunk read: once they are written, its line is known
+                            while (!window.isEmpty()) {
+                                flushOldest(writer, reader);
+                            }
+                            throw new UserError(e.describe(input, line), e);
                         } catch (CsvReader.CsvInputException e) {
                             budget.release();
                             throw new UserError(e.getMessage(), e);
@@ -272,35 +445,46 @@ public final class CsvToParquet {
                             chunk = new CsvReader.Chunk(chunk.buf(), next, chunk.end(), chunk.index());
                         }
                         window.add(workers.submit(new RowGroupEncoder(chunk, schema, options, props, mt)));
+                        readTo.add(raw);
                     }
                     while (!window.isEmpty()) {
                         flushOldest(writer, reader);
                     }
                     writer.end(meta);
+                    encoding = reader.text().describe();
+                    replaced = reader.text().replaced();
                 } catch (IOException | RuntimeException e) {
                     for (Future<RowGroupEncoder.Encoded> f : window) {
                         f.cancel(true);
                         budget.release();
                     }
                     window.clear();
+                    readTo.clear();
                     try {
                         writer.close();
                     } catch (IOException | RuntimeException closing) {
                         e.addSuppressed(closing);
                     }
+                    outFile.abandon();
                     throw e;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
+                throw (InterruptedIOException) new InterruptedIOException("interrupted").initCause(e);
             }
             String sha = outFile.sha256();
-            return new ConversionReport.FileReport(input, finalOut, rows, bad, Files.size(input), Files.size(out), groups, sha);
+            return new ConversionReport.FileReport(input, finalOut, rows, bad, Files.size(input), Files.size(out), groups, sha,
+                    encoding, replaced);
         }
 
         private void flushOldest(ParquetFileWriter writer, CsvReader reader) throws IOException {
             try {
-                long[] r = flush(await(window.removeFirst()), writer, line, reader);
+                long to = readTo.removeFirst();
+                RowGroupEncoder.Encoded e = await(window.removeFirst());
+                inputWritten.add(to - doneTo);
+                encodedWritten.add(e.encodedBytes);
+                doneTo = to;
+                long[] r = flush(e, writer, line, reader);
                 rows += r[0];
                 bad += r[1];
                 groups += (int) r[2];
@@ -315,6 +499,12 @@ public final class CsvToParquet {
             try {
                 if (e.fatal != null) {
                     throw new UserError(describe(e.fatal, line));
+                }
+                if (e.tooLong >= 0) {
+                    throw new UserError(new CsvReader.RecordTooLong(options.maxLineBytes(), e.tooLongOpenQuote, -1).describe(input, line + e.tooLong));
+                }
+                if (e.invalidText != null) {
+                    throw new UserError(e.invalidText.describe(input, line));
                 }
                 if (!e.widen.isEmpty()) {
                     throw new Widening(e.widen, input.getFileName() + " line " + (line + e.firstWidening.line())
@@ -399,7 +589,7 @@ public final class CsvToParquet {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw (InterruptedIOException) new InterruptedIOException("interrupted").initCause(e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
@@ -420,10 +610,25 @@ public final class CsvToParquet {
             move(staging, target);
             return;
         }
-        Path old = target.resolveSibling("." + target.getFileName() + ".kiln-old-" + UUID.randomUUID());
+        // a directory cannot replace another in one step: set the old one aside, under a name that
+        // a later run restores should this process die between the two moves
+        Path old = TempFiles.beside(target.resolveSibling(target.getFileName() + OLD));
         move(target, old);
-        move(staging, target);
-        deleteRecursively(old);
+        try {
+            move(staging, target);
+        } catch (IOException e) {
+            try {
+                move(old, target);
+            } catch (IOException back) {
+                e.addSuppressed(back);
+            }
+            throw e;
+        }
+        try {
+            TempFiles.deleteRecursively(old);
+        } catch (IOException e) {
+            // the new output is in place; the old one is a marked leftover, removed once this process is gone
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -469,25 +674,6 @@ public final class CsvToParquet {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

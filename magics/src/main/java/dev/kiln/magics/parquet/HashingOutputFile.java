@@ -20,6 +20,8 @@ final class HashingOutputFile implements OutputFile {
 
     private final Path path;
     private final MessageDigest digest;
+    /** The file as opened, under the buffer. */
+    private OutputStream file;
 
     HashingOutputFile(Path path) {
         this.path = path;
@@ -35,10 +37,25 @@ final class HashingOutputFile implements OutputFile {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /**
+     * Closes the file without writing what is still buffered, after a failed write: parquet's
+     * writer, once aborted by a failure, never closes its stream, and an open file keeps its disk
+     * space (and a descriptor) after it is deleted, for as long as the process (a kernel) runs.
+     */
+    void abandon() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // closing after a failure: the failure is what is reported
+            }
+        }
+    }
+
     @Override
     public PositionOutputStream create(long blockSizeHint) throws IOException {
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), 1 << 16);
+        file = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream out = new BufferedOutputStream(file, 1 << 16);
         return new PositionOutputStream() {
             private long pos;
 

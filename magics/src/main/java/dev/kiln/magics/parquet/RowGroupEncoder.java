@@ -1,9 +1,12 @@
 package dev.kiln.magics.parquet;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -26,6 +29,43 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     record BadRow(int line, String problem, String column, String value, byte[] raw) {
     }
 
+    /**
+     * A value that is not valid UTF-8, which means the file is not in the encoding it is read in.
+     *
+     * @param line       counted from the chunk's first line (0)
+     * @param charColumn the invalid byte's place on its line, in characters from 1
+     * @param shown      the value, non-ASCII bytes as {@code \xE9}
+     * @param asCp1252   the value as Windows-1252 would read it
+     */
+    record InvalidText(int line, String column, int charColumn, int invalidByte, String shown, String asCp1252) {
+
+        /**
+         * The invalid byte at {@code bad} of the field {@code buf[s, e)}, in the record at
+         * {@code recordStart}, which is line {@code recordLine} of its chunk.
+         */
+        static InvalidText at(byte[] buf, int recordStart, int recordLine, String column, int s, int e, int bad) {
+            int lineStart = recordStart;
+            int lines = 0;
+            for (int i = recordStart; i < bad; i++) {
+                if (buf[i] == '\n') {
+                    lines++;
+                    lineStart = i + 1;
+                }
+            }
+            return new InvalidText(recordLine + lines, column, Utf8.column(buf, lineStart, bad), buf[bad] & 0xff,
+                    Utf8.escaped(buf, s, e, 200), Utf8.as(Charset.forName("windows-1252"), buf, s, e, 200));
+        }
+
+        /** The user's message; {@code firstLine} is the line number of the chunk's first line. */
+        String describe(Path file, long firstLine) {
+            return file + " line " + (firstLine + line) + ", column " + charColumn + (column != null ? " (field '" + column + "')" : "")
+                    + String.format(Locale.ROOT, ": byte 0x%02X is not valid UTF-8", invalidByte) + " in '" + shown
+                    + "' (as Windows-1252: '" + asCp1252 + "'). The file is read as UTF-8 (no other encoding was given or"
+                    + " marked), and it is not: give its encoding, e.g. --encoding windows-1252 (Excel on Windows), --encoding latin1"
+                    + " or --encoding utf-16; or keep going with --encoding utf-8:replace (invalid bytes become U+FFFD).";
+        }
+    }
+
     /** The chunk's outcome. Either {@link #pages} holds a row group, or the chunk was abandoned. */
     static final class Encoded {
         ColumnChunkPageWriteStore pages;
@@ -35,11 +75,24 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         final List<BadRow> bad = new ArrayList<>();
         /** The first bad row when bad rows stop the run, or the first type mismatch in FAIL mode. */
         BadRow fatal;
+        /** A record longer than the limit stops the run: its line from the chunk's first (0), or -1. */
+        int tooLong = -1;
+        /** Whether that record opens a quoted field it never closes. */
+        boolean tooLongOpenQuote;
+        /** A value not valid UTF-8 stops the run. */
+        InvalidText invalidText;
         /** Output column to the type its values need (only when inferred types widen). */
         final Map<Integer, ColumnType> widen = new HashMap<>();
         BadRow firstWidening;
+        /** The row group's bytes as encoded (its pages, less dictionaries). */
+        long encodedBytes;
         /** The chunk's bytes: string values point into them until the row group is flushed. */
         byte[] buffer;
+
+        /** Whether the chunk stopped the run. */
+        boolean stopped() {
+            return fatal != null || tooLong >= 0 || invalidText != null;
+        }
 
         void release() {
             if (store != null) {
@@ -89,6 +142,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private int line;
     private boolean abandoned;
     private boolean stopOnBad;
+    private int maxLine;
     private boolean widen;
     private long rows;
 
@@ -127,22 +181,26 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         isNull = new boolean[n];
         buf = chunk.buf();
         stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
+        maxLine = options.maxLineBytes();
         widen = options.onTypeMismatch() == ConversionOptions.TypeMismatch.WIDEN;
 
         int pos = chunk.start();
         int end = chunk.end();
-        while (pos < end && out.fatal == null) {
+        while (pos < end && !out.stopped()) {
             pos = record(pos, end);
         }
         out.lines = line;
         out.rows = rows;
-        if (abandoned || out.fatal != null) {
+        if (abandoned || out.stopped()) {
             out.release();
             out.store = null;
             out.pages = null;
             return out;
         }
         out.store.flush();
+        for (ColumnDescriptor c : cols) {
+            out.encodedBytes += out.pages.getPageWriter(c).getMemSize();
+        }
         return out;
     }
 
@@ -151,6 +209,11 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         int next = sc.next(buf, pos, end, true);
         int recLine = line;
         line += 1 + sc.innerLines;
+        if (next - pos > maxLine) {
+            out.tooLong = recLine;
+            out.tooLongOpenQuote = CsvScanner.UNCLOSED_QUOTE.equals(sc.problem);
+            return next;
+        }
         if (sc.blank() && width > 1) {
             return next;
         }
@@ -184,6 +247,9 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
             isNull[i] = false;
             if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+                if (kinds[i] == ColumnType.Kind.STRING && !validText(f, s, e, recLine, recStart)) {
+                    return false;
+                }
                 continue;
             }
             if (!mismatch(i, f, s, e, q, recLine, recStart, next)) {
@@ -191,6 +257,19 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a text value is valid UTF-8 (other types parse ASCII only); every encoding but UTF-8
+     * was transcoded to it, so an invalid byte means the file is not in the encoding it is read in.
+     */
+    private boolean validText(int f, int s, int e, int recLine, int recStart) {
+        int bad = Utf8.firstInvalid(buf, s, e);
+        if (bad < 0) {
+            return true;
+        }
+        out.invalidText = InvalidText.at(buf, recStart, recLine, schema.sourceNames.get(f), s, e, bad);
+        return false;
     }
 
     /** A value that does not fit its column: a bad row, a stop, or a widening; false unless widened. */

@@ -42,8 +42,10 @@ final class SchemaInference {
         ValueParser vp = new ValueParser();
         for (Path file : files) {
             CsvReader.Chunk sample;
-            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX)) {
+            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX, 1, o.maxLineBytes())) {
                 sample = reader.sample(sampleBytes(o));
+            } catch (CsvReader.RecordTooLong e) {
+                throw new UserError(e.describe(file, 1), e);
             } catch (CsvReader.CsvInputException e) {
                 throw new UserError(e.getMessage(), e);
             }
@@ -53,6 +55,10 @@ final class SchemaInference {
             List<String> fileNames = null;
             if (pos < end) {
                 int next = sc.next(buf, pos, end, true);
+                if (next - pos > o.maxLineBytes()) {
+                    throw new UserError(new CsvReader.RecordTooLong(o.maxLineBytes(), false, -1).describe(file, 1));
+                }
+                checkFirstRecord(file, sc, buf, pos, format.header());
                 fileNames = new ArrayList<>();
                 for (int f = 0; f < sc.count; f++) {
                     fileNames.add(format.header() ? fieldText(sc, buf, f) : "column_" + (f + 1));
@@ -245,6 +251,31 @@ final class SchemaInference {
             return ColumnType.TIMESTAMP;
         }
         return ColumnType.STRING;
+    }
+
+    /**
+     * The first record's text is valid UTF-8 (the header's names are read here, the values only by
+     * the converter), and holds no bare carriage return: lines that end in CR alone would make the
+     * whole file one record.
+     */
+    private static void checkFirstRecord(Path file, CsvScanner sc, byte[] buf, int recordStart, boolean header) {
+        if (sc.problem != null) {
+            throw new UserError(file + " line 1" + (header ? " (the header)" : "") + ": " + sc.problem + ". Fix the "
+                    + (header ? "header" : "line") + "; the columns are read from it.");
+        }
+        for (int f = 0; f < sc.count; f++) {
+            int s = sc.starts[f];
+            int e = sc.ends[f];
+            int bad = Utf8.firstInvalid(buf, s, e);
+            if (bad >= 0) {
+                throw new UserError(RowGroupEncoder.InvalidText.at(buf, recordStart, 0, null, s, e, bad).describe(file, 1));
+            }
+            if (!sc.quoted[f] && CsvReader.indexOf(buf, s, e, (byte) '\r') >= 0) {
+                throw new UserError(file + " line 1 holds a carriage return (CR) that ends no line: its lines seem to end in CR"
+                        + " alone (classic Mac OS), which the converter does not read. Change the line ends to LF first,"
+                        + " e.g. tr '\\r' '\\n' < in.csv > out.csv, then convert again.");
+            }
+        }
     }
 
     private static String fieldText(CsvScanner sc, byte[] buf, int f) {

@@ -77,6 +77,55 @@ class ParquetCommandTest {
     }
 
     @Test
+    void helpGivesTheLineLimitItsDefaultAndSaysWhatEncodingDetectionKnows() throws Exception {
+        String help = runner().run(List.of("parquet", "convert", "--help")).text().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--max-line=SIZE"), help);
+        assertTrue(help.contains("(default: 256MiB)"), help);
+        assertTrue(help.contains("--encoding=NAME"), help);
+        assertTrue(help.contains("a byte-order mark (UTF-8, UTF-16, UTF-32) is certain"), help);
+        assertTrue(help.contains("Latin-1 and Windows-1252 accept any byte"), help);
+    }
+
+    @Test
+    void aDirectoryOfTsvFilesIsReadWithTabsAndOneMixingKindsNeedsADelimiter() throws Exception {
+        Files.createDirectories(dir.resolve("tsv"));
+        Files.writeString(dir.resolve("tsv/a.tsv"), "name\tscore\nx,y\t1\n");
+        runner().run(List.of("parquet", "convert", "tsv"));
+        Table t = Parquet.read(dir.resolve("tsv-parquet/a.parquet"));
+        assertEquals(List.of("name", "score"), t.columnNames());
+        assertEquals("x,y", t.stringColumn("name").get(0));
+
+        Files.writeString(dir.resolve("tsv/b.csv"), "name,score\nz,2\n");
+        UserError mixed = assertThrows(UserError.class, () -> runner().run(List.of("parquet", "convert", "tsv", "--to", "mixed")));
+        assertTrue(mixed.getMessage().contains("holds both .tsv and .csv files"), mixed.getMessage());
+        assertFalse(Files.exists(dir.resolve("mixed")));
+    }
+
+    @Test
+    void badLimitsAndEncodingsAreUserErrors() {
+        Map<List<String>, String> said = Map.of(
+                List.of("--max-line", "2GiB"), "parquet convert: --max-line is at most 1GiB",
+                List.of("--max-line", "0"), "parquet convert: --max-line must be between 1 byte and 1 GiB",
+                List.of("--max-line", "lots"), "parquet convert: --max-line takes a size such as 16MiB, not 'lots'",
+                List.of("--encoding", "utf-9"), "parquet convert: --encoding: unknown encoding 'utf-9'");
+        said.forEach((bad, message) -> {
+            List<String> cmd = new ArrayList<>(List.of("parquet", "convert", "x.csv"));
+            cmd.addAll(bad);
+            UserError e = assertThrows(UserError.class, () -> runner().run(cmd), bad.toString());
+            assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        });
+    }
+
+    @Test
+    void linesEndingInABareCarriageReturnAreRefusedNotReadAsOneHeader() throws Exception {
+        Files.writeString(dir.resolve("mac.csv"), "a,b\r1,2\r3,4\r");
+        UserError e = assertThrows(UserError.class, () -> runner().run(List.of("parquet", "convert", "mac.csv")));
+        assertTrue(e.getMessage().startsWith(dir.resolve("mac.csv") + " line 1 holds a carriage return (CR) that ends no line"),
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("mac.parquet")));
+    }
+
+    @Test
     void badOptionsAndMissingInputsAreUserErrors() {
         UserError codec = assertThrows(UserError.class, () -> runner().run(List.of("parquet", "convert", "x.csv", "--codec", "brotli")));
         assertTrue(codec.getMessage().contains("brotli"), codec.getMessage());
