@@ -1,5 +1,5 @@
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Session;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.EnvironmentRecorder;
 import java.io.IOException;

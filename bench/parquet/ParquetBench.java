@@ -1,4 +1,4 @@
-import dev.kiln.magics.cli.Progress;
+import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.parquet.ConversionOptions;
 import dev.kiln.magics.parquet.ConversionReport;
 import dev.kiln.magics.parquet.CsvToParquet;

@@ -1,4 +1,4 @@
-import dev.kiln.magics.cli.MimeBundle;
+import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.viz.ChartRenderer;
 import dev.kiln.magics.viz.Plot;
 import java.awt.Graphics2D;

@@ -16,7 +16,7 @@ final class Html {
      * six-character u-escapes rather than put raw into the page, where each browser reads them its own way.
      */
     static String esc(String s) {
-        String escaped = dev.kiln.magics.cli.Html.escape(s);
+        String escaped = dev.kiln.magics.core.Html.escape(s);
         StringBuilder b = null;
         for (int i = 0; i < escaped.length(); i++) {
             char c = escaped.charAt(i);

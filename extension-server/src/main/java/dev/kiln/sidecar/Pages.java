@@ -7,7 +7,7 @@ import static dev.kiln.sidecar.Html.url;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.magics.cli.ProgressText;
+import dev.kiln.magics.core.ProgressText;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

@@ -1,9 +1,9 @@
 package dev.kiln.sidecar;
 
-import dev.kiln.magics.cli.AtomicFiles;
-import dev.kiln.magics.cli.Result;
-import dev.kiln.magics.cli.Session;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.AtomicFiles;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.record.SidecarEndpoint;
 import dev.kiln.magics.record.SpooledProjects;
 import java.io.IOException;

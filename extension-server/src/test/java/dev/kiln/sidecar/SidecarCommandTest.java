@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.cli.CommandRunner;
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.Session;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package dev.kiln.kernel.display;
 
-import dev.kiln.magics.cli.Html;
-import dev.kiln.magics.cli.MimeBundle;
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.ProgressText;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.MimeBundle;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.UserError;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;

@@ -1,8 +1,8 @@
 package dev.kiln.kernel.display;
 
-import dev.kiln.magics.cli.DisplayRenderer;
-import dev.kiln.magics.cli.MimeBundle;
-import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.core.DisplayRenderer;
+import dev.kiln.magics.core.MimeBundle;
+import dev.kiln.magics.core.Result;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.ServiceLoader;
 
 /**
  * Chooses how a value shows in a cell: the renderer registered for the closest supertype of its
- * class, else its text. Renderers come from {@code META-INF/services/dev.kiln.magics.cli.DisplayRenderer}
+ * class, else its text. Renderers come from {@code META-INF/services/dev.kiln.magics.core.DisplayRenderer}
  * (Tablesaw tables, XChart charts…) and from {@link #register}.
  */
 public final class Renderers {

@@ -1,8 +1,8 @@
 package dev.kiln.kernel.install;
 
-import dev.kiln.magics.cli.Result;
-import dev.kiln.magics.cli.Session;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.kiln.kernel.install;
 
-import dev.kiln.magics.cli.AtomicFiles;
+import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.kernel.KilnKernel;
-import dev.kiln.magics.cli.KilnVersion;
+import dev.kiln.magics.core.KilnVersion;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;

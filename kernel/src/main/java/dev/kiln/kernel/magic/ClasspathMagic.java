@@ -1,7 +1,7 @@
 package dev.kiln.kernel.magic;
 
-import dev.kiln.magics.cli.Result;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.kiln.kernel.magic;
 
-import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.core.Result;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

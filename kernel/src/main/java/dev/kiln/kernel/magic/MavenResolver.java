@@ -1,6 +1,6 @@
 package dev.kiln.kernel.magic;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.UserError;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Session;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,9 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.AtomicFiles;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.env.CanonicalJson;
 import dev.kiln.magics.env.EnvResults;
 import dev.kiln.magics.env.EnvSnapshot;

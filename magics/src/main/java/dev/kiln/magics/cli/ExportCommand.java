@@ -1,5 +1,7 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
 import dev.kiln.magics.env.SecretDetector;
 import dev.kiln.magics.share.NotebookExporter;
 import dev.kiln.magics.share.NotebookSecrets;

@@ -1,5 +1,6 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.KilnVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

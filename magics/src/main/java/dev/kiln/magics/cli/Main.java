@@ -1,5 +1,8 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import java.util.List;
 
 /** {@code kiln} from a shell: runs one command and prints its text. Exit 1 on a user error, 2 on bad usage. */

@@ -1,5 +1,10 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.parquet.Codecs;
 import dev.kiln.magics.parquet.ColumnType;
 import dev.kiln.magics.parquet.ConversionOptions;

@@ -1,5 +1,8 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.share.Reproducer;
 import dev.kiln.magics.share.Reproduction;
 import java.nio.file.Path;

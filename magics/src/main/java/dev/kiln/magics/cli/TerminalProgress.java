@@ -1,5 +1,7 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.ProgressText;
 import java.io.PrintStream;
 import java.util.Locale;
 

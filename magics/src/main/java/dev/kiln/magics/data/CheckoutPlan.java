@@ -1,7 +1,7 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.ProgressText;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

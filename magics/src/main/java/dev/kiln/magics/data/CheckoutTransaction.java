@@ -1,7 +1,7 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 
 /** A remote object whose bytes do not hash to the name they are stored under. */
 public final class CorruptObjectException extends UserError {

@@ -1,6 +1,6 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 
 /**
  * A file system that could not take what a command writes, full or failing: which one (its mount

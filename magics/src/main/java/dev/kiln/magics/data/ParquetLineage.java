@@ -1,7 +1,7 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.Session;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.parquet.ConversionRecorder;
 import dev.kiln.magics.parquet.ConversionReport;
 import java.nio.file.Files;

@@ -17,7 +17,7 @@ public interface Remote extends AutoCloseable {
     /** How error messages name it: {@code remote 'team' (s3://bucket/prefix at http://…)}. */
     String describe();
 
-    /** Fails with a {@link dev.kiln.magics.cli.UserError} naming the remote when it cannot be used. */
+    /** Fails with a {@link dev.kiln.magics.core.UserError} naming the remote when it cannot be used. */
     void checkAccess();
 
     boolean exists(String key);

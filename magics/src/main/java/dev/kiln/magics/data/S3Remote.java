@@ -1,6 +1,6 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

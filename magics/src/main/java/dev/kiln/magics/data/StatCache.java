@@ -1,6 +1,6 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.AtomicFiles;
+import dev.kiln.magics.core.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;

@@ -1,6 +1,6 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.kiln.magics.env;
 
-import dev.kiln.magics.cli.Html;
-import dev.kiln.magics.cli.ProgressText;
-import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.Result;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

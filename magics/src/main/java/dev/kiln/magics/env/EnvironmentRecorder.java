@@ -1,7 +1,7 @@
 package dev.kiln.magics.env;
 
-import dev.kiln.magics.cli.KilnVersion;
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.KilnVersion;
+import dev.kiln.magics.core.Session;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.RecordComponent;

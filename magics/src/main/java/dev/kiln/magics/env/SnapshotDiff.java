@@ -1,6 +1,6 @@
 package dev.kiln.magics.env;
 
-import dev.kiln.magics.cli.ProgressText;
+import dev.kiln.magics.core.ProgressText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package dev.kiln.magics.env;
 
-import dev.kiln.magics.cli.AtomicFiles;
+import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.kiln.magics.parquet;
 
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Session;
 import java.util.Map;
 
 /**

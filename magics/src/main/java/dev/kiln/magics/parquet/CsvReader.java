@@ -1,6 +1,6 @@
 package dev.kiln.magics.parquet;
 
-import dev.kiln.magics.cli.ProgressText;
+import dev.kiln.magics.core.ProgressText;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;

@@ -1,11 +1,11 @@
 package dev.kiln.magics.parquet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.magics.cli.Disk;
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.ProgressText;
-import dev.kiln.magics.cli.TempFiles;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Disk;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.TempFiles;
+import dev.kiln.magics.core.UserError;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;

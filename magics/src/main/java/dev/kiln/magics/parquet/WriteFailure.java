@@ -1,8 +1,8 @@
 package dev.kiln.magics.parquet;
 
-import dev.kiln.magics.cli.Disk;
-import dev.kiln.magics.cli.ProgressText;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Disk;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;

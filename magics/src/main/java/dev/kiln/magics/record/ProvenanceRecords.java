@@ -1,6 +1,6 @@
 package dev.kiln.magics.record;
 
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Session;
 import dev.kiln.magics.data.Cache;
 import dev.kiln.magics.data.Lineage;
 import dev.kiln.magics.data.VersionRecord;

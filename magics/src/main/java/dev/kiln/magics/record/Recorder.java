@@ -3,7 +3,7 @@ package dev.kiln.magics.record;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Session;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.kiln.magics.record;
 
-import dev.kiln.magics.cli.AtomicFiles;
+import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

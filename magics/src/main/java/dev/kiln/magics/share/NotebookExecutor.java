@@ -1,6 +1,6 @@
 package dev.kiln.magics.share;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

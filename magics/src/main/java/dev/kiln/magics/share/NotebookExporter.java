@@ -2,7 +2,7 @@ package dev.kiln.magics.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.kiln.magics.share;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.magics.cli.KilnVersion;
+import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.env.CanonicalJson;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.Environment;

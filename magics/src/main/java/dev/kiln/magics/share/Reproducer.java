@@ -2,8 +2,8 @@ package dev.kiln.magics.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.magics.cli.Session;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.DataRepository;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.SnapshotDiff;

@@ -1,7 +1,7 @@
 package dev.kiln.magics.share;
 
-import dev.kiln.magics.cli.Session;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 
 /**
  * Equal-width bins over one column: {@code counts[i]} values fall in

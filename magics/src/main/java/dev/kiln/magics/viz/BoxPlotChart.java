@@ -1,6 +1,6 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

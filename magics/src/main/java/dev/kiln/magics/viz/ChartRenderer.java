@@ -1,7 +1,7 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.DisplayRenderer;
-import dev.kiln.magics.cli.MimeBundle;
+import dev.kiln.magics.core.DisplayRenderer;
+import dev.kiln.magics.core.MimeBundle;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;

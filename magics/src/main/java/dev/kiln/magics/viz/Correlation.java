@@ -1,6 +1,6 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.util.List;
 
 /** Pearson correlation between columns, over the rows where all of them are known. */

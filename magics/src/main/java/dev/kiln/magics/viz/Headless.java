@@ -1,6 +1,6 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.awt.image.BufferedImage;
 
 /** Rendering without a display, with a clear error when the machine has no fonts. */

@@ -1,8 +1,8 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.Html;
-import dev.kiln.magics.cli.DisplayRenderer;
-import dev.kiln.magics.cli.MimeBundle;
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.DisplayRenderer;
+import dev.kiln.magics.core.MimeBundle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.kiln.magics.viz;
 
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.UserError;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,5 +1,9 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.UserError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

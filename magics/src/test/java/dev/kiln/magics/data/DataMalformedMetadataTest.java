@@ -117,7 +117,7 @@ class DataMalformedMetadataTest {
         Files.writeString(bob.dir().resolve("kiln.lock"), bob.lock().replace(version, "..//../../victim"));
         String lock = bob.lock();
         for (String command : List.of("data pull", "data status", "data version pems", "data push")) {
-            dev.kiln.magics.cli.UserError e = assertThrows(dev.kiln.magics.cli.UserError.class, () -> bob.run(command));
+            dev.kiln.magics.core.UserError e = assertThrows(dev.kiln.magics.core.UserError.class, () -> bob.run(command));
             assertTrue(e.getMessage().startsWith(bob.dir().resolve("kiln.lock") + " cannot be read"), e.getMessage());
         }
         assertEquals("precious\n", Files.readString(victim), "nothing outside the cache was touched");

@@ -1,9 +1,9 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.cli.CommandRunner;
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.Result;
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -88,9 +88,9 @@ class DataRepositoryApiTest {
         p.write("data/pems/a.csv", "id\n1\n");
         p.write("data/pems/b.csv", "id\n22\n");
         java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        dev.kiln.magics.cli.Progress recording = (label, total, unit) -> {
+        dev.kiln.magics.core.Progress recording = (label, total, unit) -> {
             events.add("start " + label + " " + total + " " + unit);
-            return new dev.kiln.magics.cli.Progress.Bar() {
+            return new dev.kiln.magics.core.Progress.Bar() {
                 @Override
                 public void advance(long units) {
                     events.add("advance " + label + " " + units);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.core.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

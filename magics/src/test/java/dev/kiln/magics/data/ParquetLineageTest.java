@@ -3,7 +3,7 @@ package dev.kiln.magics.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.magics.cli.Result;
+import dev.kiln.magics.core.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

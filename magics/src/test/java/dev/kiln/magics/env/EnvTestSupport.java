@@ -2,9 +2,9 @@ package dev.kiln.magics.env;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.cli.CommandRunner;
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.Result;
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.magics.cli.Result;
-import dev.kiln.magics.cli.Session;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.magics.cli.Progress;
-import dev.kiln.magics.cli.TempFiles;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.TempFiles;
+import dev.kiln.magics.core.UserError;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

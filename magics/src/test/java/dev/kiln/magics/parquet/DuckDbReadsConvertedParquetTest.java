@@ -2,7 +2,7 @@ package dev.kiln.magics.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.magics.cli.Progress;
+import dev.kiln.magics.core.Progress;
 import java.io.BufferedWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

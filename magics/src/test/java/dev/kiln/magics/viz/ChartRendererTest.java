@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.magics.cli.DisplayRenderer;
-import dev.kiln.magics.cli.MimeBundle;
+import dev.kiln.magics.core.DisplayRenderer;
+import dev.kiln.magics.core.MimeBundle;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;

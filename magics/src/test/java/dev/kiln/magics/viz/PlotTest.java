@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.magics.cli.MimeBundle;
-import dev.kiln.magics.cli.UserError;
+import dev.kiln.magics.core.MimeBundle;
+import dev.kiln.magics.core.UserError;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;

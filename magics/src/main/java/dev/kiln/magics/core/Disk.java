@@ -1,4 +1,4 @@
-package dev.kiln.magics.cli;
+package dev.kiln.magics.core;
 
 import java.io.IOException;
 import java.nio.file.FileStore;

@@ -1,4 +1,4 @@
-package dev.kiln.magics.cli;
+package dev.kiln.magics.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

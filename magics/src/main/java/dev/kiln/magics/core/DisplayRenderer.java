@@ -1,8 +1,8 @@
-package dev.kiln.magics.cli;
+package dev.kiln.magics.core;
 
 /**
  * Shows values of one type in a notebook cell. The kernel finds implementations through
- * {@code META-INF/services/dev.kiln.magics.cli.DisplayRenderer} and uses the one whose
+ * {@code META-INF/services/dev.kiln.magics.core.DisplayRenderer} and uses the one whose
  * {@link #type()} is the closest supertype of the value being displayed.
  */
 public interface DisplayRenderer {

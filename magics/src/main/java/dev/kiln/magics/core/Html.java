@@ -1,4 +1,4 @@
-package dev.kiln.magics.cli;
+package dev.kiln.magics.core;
 
 /** Text placed in HTML: every result's HTML, the kernel's progress bars and the sidecar's pages escape with this. */
 public final class Html {

@@ -1,4 +1,4 @@
-package dev.kiln.magics.cli;
+package dev.kiln.magics.core;
 
 /**
  * Reports progress of long work. The CLI draws a bar on the terminal; the kernel updates a display

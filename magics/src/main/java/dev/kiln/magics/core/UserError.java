@@ -1,4 +1,4 @@
-package dev.kiln.magics.cli;
+package dev.kiln.magics.core;
 
 /**
  * A failure the user can act on: its message names the input, what was wrong and what to do
