@@ -479,6 +479,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             return;
         }
         interrupted = true;
+        output.releaseWaitingWriters(); // a cell waiting to print must reach its next stop check
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().stop();
         }
