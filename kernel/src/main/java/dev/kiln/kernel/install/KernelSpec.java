@@ -4,6 +4,7 @@ import dev.kiln.magics.cli.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.kernel.KilnKernel;
+import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.magics.cli.KilnVersion;
 import java.io.File;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts this JVM on the Kiln kernel
- * with the options that make it start fast.
+ * with the options that make it start fast, and the agent jar that keeps a cell's
+ * {@code System.exit} from ending it ({@link ExitGuardAgent}).
  */
 public final class KernelSpec {
 
@@ -37,6 +39,7 @@ public final class KernelSpec {
     private final String classpath;
     private final List<String> extraOptions;
     private Path sharedArchive;
+    private Path agentJar;
 
     public KernelSpec(String java, String classpath, List<String> extraOptions) {
         this.javaExecutable = java;
@@ -63,6 +66,8 @@ public final class KernelSpec {
             Files.deleteIfExists(archive);
             List<String> cmd = new ArrayList<>(List.of(javaExecutable));
             cmd.addAll(JVM_OPTIONS);
+            // without the agent (CDS refuses to archive with one); the agent's jar, appended to the class
+            // path at run time, leaves the archive usable
             cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KilnKernel.class.getName(), "--train"));
             try {
                 Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -140,6 +145,9 @@ public final class KernelSpec {
         List<String> argv = new ArrayList<>();
         argv.add(javaExecutable);
         argv.addAll(JVM_OPTIONS);
+        if (agentJar != null) {
+            argv.add("-javaagent:" + agentJar + "=" + agentJar);
+        }
         if (sharedArchive != null) {
             argv.add("-XX:SharedArchiveFile=" + sharedArchive);
         }
@@ -161,13 +169,25 @@ public final class KernelSpec {
         return spec;
     }
 
-    /** Writes {@code kernels/kiln/kernel.json} under {@code dataDir} (atomically); returns the kernel's folder. */
+    /**
+     * Writes {@code kernels/kiln/kernel.json} and the agent jar beside it under {@code dataDir}
+     * (atomically); returns the kernel's folder.
+     */
     public Path install(Path dataDir) throws IOException {
         Path dir = dataDir.resolve("kernels").resolve(NAME);
-        // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
-        AtomicFiles.write(dir.resolve("kernel.json"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"),
+        writeAgentJar(dir);
+        AtomicFiles.write(dir.resolve("kernel.json"), READABLE_BY_ALL,
                 out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, json()));
         return dir;
+    }
+
+    // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE_BY_ALL =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+
+    private void writeAgentJar(Path dir) throws IOException {
+        agentJar = dir.resolve(ExitGuardAgent.JAR_NAME);
+        AtomicFiles.write(agentJar, READABLE_BY_ALL, ExitGuardAgent::writeJar);
     }
 
     /** Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter or ~/.local/share/jupyter. */
