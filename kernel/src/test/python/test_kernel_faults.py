@@ -1,6 +1,7 @@
 """Hostile cells against the installed 'kiln' kernel, through jupyter_client: a flood of prints,
 System.exit and Runtime.halt, hundreds of cells in a row. KernelFaultsTest runs each test."""
 import os
+import queue
 import time
 
 from jupyter_client.manager import start_new_kernel
@@ -33,12 +34,21 @@ class Cell:
         return [m["msg_type"] if m["msg_type"] != "status" else m["content"]["execution_state"] for m in self.messages]
 
 
-def execute(kc, code):
-    """Runs code; returns every iopub message of its request up to its idle status, and its reply."""
+def execute(kc, code, process=None):
+    """Runs code; returns every iopub message of its request up to its idle status, and its reply.
+    Given the kernel's process, fails as soon as that process ends."""
     msg_id = kc.execute(code)
     messages = []
+    quiet_since = time.monotonic()
     while True:
-        m = kc.get_iopub_msg(timeout=QUIET_LIMIT)
+        try:
+            m = kc.get_iopub_msg(timeout=1)
+        except queue.Empty:
+            assert process is None or process.poll() is None, (
+                f"the kernel ended (exit status {process.returncode}) running: {code!r}")
+            assert time.monotonic() - quiet_since < QUIET_LIMIT, f"no idle status within {QUIET_LIMIT} s: {code!r}"
+            continue
+        quiet_since = time.monotonic()
         if m["parent_header"].get("msg_id") != msg_id:
             continue
         messages.append(m)
@@ -104,10 +114,14 @@ def test_exit_and_halt_are_stopped_and_the_kernel_keeps_its_state():
     quitter = os.environ["KILN_QUITTER_JAR"]
     km, kc = start()
     process = km.provisioner.process
+
+    def run(code):
+        return execute(kc, code, process)
+
     try:
-        pid = execute(kc, "ProcessHandle.current().pid()").result()
+        pid = run("ProcessHandle.current().pid()").result()
         assert int(pid) == process.pid
-        assert execute(kc, "int keep = 7;\nint after = 0;").reply["content"]["status"] == "ok"
+        assert run("int keep = 7;\nint after = 0;").reply["content"]["status"] == "ok"
         stopped = [
             ("System.exit(0);\nafter = 1;", "System.exit(0)"),
             ("Runtime.getRuntime().halt(1);\nafter = 2;", "Runtime.halt(1)"),
@@ -118,18 +132,18 @@ def test_exit_and_halt_are_stopped_and_the_kernel_keeps_its_state():
              " java.lang.invoke.MethodType.methodType(void.class, int.class));\nexit.invoke(6);\nafter = 5;", "System.exit(6)"),
         ]
         for code, call in stopped:
-            error = execute(kc, code).error()
+            error = run(code).error()
             assert error["ename"] == "java.lang.SecurityException", error
             assert error["evalue"].split(" ")[0] == call, error["evalue"]
             assert process.poll() is None, f"the kernel ended on {code!r}"
 
         # on a thread of the cell's own, the exception ends that thread only
-        thread = execute(kc, "Thread t = new Thread(() -> System.exit(3));\nt.start();\nt.join();\nafter = 6;")
+        thread = run("Thread t = new Thread(() -> System.exit(3));\nt.start();\nt.join();\nafter = 6;")
         assert thread.reply["content"]["status"] == "ok", thread.kinds()
 
-        assert execute(kc, "keep").result() == "7"
-        assert execute(kc, "after").result() == "6", "no statement after a stopped exit ran"
-        assert execute(kc, "ProcessHandle.current().pid()").result() == pid
+        assert run("keep").result() == "7"
+        assert run("after").result() == "6", "no statement after a stopped exit ran"
+        assert run("ProcessHandle.current().pid()").result() == pid
         assert process.poll() is None
     finally:
         kc.stop_channels()

@@ -1,18 +1,15 @@
 package dev.kiln.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.kernel.install.Jdk20OrLater;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelFaultsTest {
 
     static final Path FAULTS = Path.of("src/test/python/test_kernel_faults.py");
-    /** Where a JDK of 20 or later is looked for, unless KILN_TEST_JDK names one. */
-    static final Path JVMS = Path.of("/usr/lib/jvm");
 
     @TempDir
     static Path tmp;
@@ -59,7 +54,7 @@ class KernelFaultsTest {
     @Test
     @Timeout(600)
     void exitAndHaltAreStoppedAndTheStateKeptOnAJvmWithoutASecurityManager() throws Exception {
-        Path java = jdk20OrLater();
+        Path java = Jdk20OrLater.java();
         new PythonTests(tmp.resolve("exit-new"), java.toString()).pytest(FAULTS,
                 "test_exit_and_halt_are_stopped_and_the_kernel_keeps_its_state", Map.of("KILN_QUITTER_JAR", quitter.toString()));
     }
@@ -68,38 +63,6 @@ class KernelFaultsTest {
     @Timeout(900)
     void theHeapAfterGcStopsGrowingWithEveryCell() throws Exception {
         new PythonTests(tmp.resolve("heap")).pytest(FAULTS, "test_the_heap_after_gc_stops_growing_with_every_cell", Map.of());
-    }
-
-    /** $KILN_TEST_JDK, else the newest JDK of 20 or later under /usr/lib/jvm (e.g. Temurin 25). */
-    static Path jdk20OrLater() throws IOException {
-        String given = System.getenv("KILN_TEST_JDK");
-        Optional<Path> home = given != null && !given.isBlank() ? Optional.of(Path.of(given)) : Optional.empty();
-        if (home.isEmpty() && Files.isDirectory(JVMS)) {
-            try (Stream<Path> jvms = Files.list(JVMS)) {
-                home = jvms.filter(j -> feature(j) >= 20).max(Comparator.comparingInt(KernelFaultsTest::feature));
-            }
-        }
-        Path java = home.map(h -> h.resolve("bin/java")).orElse(null);
-        assertTrue(java != null && Files.isExecutable(java) && feature(home.get()) >= 20,
-                "This test needs a JDK of version 20 or later (Java's security manager is gone there): none under " + JVMS
-                        + (given != null ? " and KILN_TEST_JDK=" + given + " is not one" : "")
-                        + ". Install one (e.g. Temurin 25 under /usr/lib/jvm) or set KILN_TEST_JDK to its folder.");
-        return java;
-    }
-
-    /** The feature version in a JDK folder's release file, 0 if it has none. */
-    private static int feature(Path jdk) {
-        try {
-            for (String line : Files.readAllLines(jdk.resolve("release"))) {
-                if (line.startsWith("JAVA_VERSION=")) {
-                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
-                    return Integer.parseInt(v.split("[.+-]")[0]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not a JDK
-        }
-        return 0;
     }
 
     /** Compiles one class into a jar under tmp. */

@@ -11,11 +11,14 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +37,9 @@ public final class KernelSpec {
             "-Dfile.encoding=UTF-8",
             "-XX:+UseSerialGC",
             "-Xshare:auto");
+
+    /** Kernelspec files are readable by everyone: Jupyter may run as another user (the image's jovyan). */
+    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
 
     private final String javaExecutable;
     private final String classpath;
@@ -108,7 +114,26 @@ public final class KernelSpec {
     public static KernelSpec current(List<String> extraOptions) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new KernelSpec(java, currentClasspath(), extraOptions);
+        return on(Path.of(java), extraOptions);
+    }
+
+    /** The kernelspec running the current class path on {@code java}, another JVM's java executable. */
+    public static KernelSpec on(Path java, List<String> extraOptions) {
+        return new KernelSpec(java.toString(), currentClasspath(), extraOptions);
+    }
+
+    /** The feature version a JDK folder's release file names (25 for "25.0.3"); 0 if it names none. */
+    public static int featureVersion(Path jdkHome) {
+        try {
+            for (String line : Files.readAllLines(jdkHome.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return Integer.parseInt(line.substring("JAVA_VERSION=".length()).replace("\"", "").split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no release file, or not one of a JDK
+        }
+        return 0;
     }
 
     /** {@code DIR/*} when Kiln runs from an installed lib folder, else the exact class path (tests). */
@@ -180,10 +205,6 @@ public final class KernelSpec {
                 out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, json()));
         return dir;
     }
-
-    // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
-    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE_BY_ALL =
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
     private void writeAgentJar(Path dir) throws IOException {
         agentJar = dir.resolve(ExitGuardAgent.JAR_NAME);
