@@ -5,6 +5,7 @@ import dev.kiln.kernel.display.Renderers;
 import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.eval.JavaEvaluator;
 import dev.kiln.kernel.eval.Value;
+import dev.kiln.kernel.guard.ExitGate;
 import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.kernel.magic.ClasspathMagic;
 import dev.kiln.kernel.magic.HelpMagic;
@@ -566,7 +567,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         }
         if (args.length != 1) {
             System.err.println("Usage: java dev.kiln.kernel.KilnKernel CONNECTION_FILE (Jupyter passes it; see 'kiln kernel install')");
-            ExitGuardAgent.exitKernel(2);
+            ExitGate.exitKernel(2);
         }
         if (!ExitGuardAgent.installed()) {
             System.err.println("kiln: the kernel runs without its agent (a kernelspec from an older Kiln?): System.exit"
@@ -587,6 +588,6 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         System.setOut(output.out());
         System.setErr(output.err());
         connection.waitUntilClose();
-        ExitGuardAgent.exitKernel(0);
+        ExitGate.exitKernel(0);
     }
 }

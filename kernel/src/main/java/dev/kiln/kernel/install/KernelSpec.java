@@ -171,7 +171,7 @@ public final class KernelSpec {
         argv.add(javaExecutable);
         argv.addAll(JVM_OPTIONS);
         if (agentJar != null) {
-            argv.add("-javaagent:" + agentJar + "=" + agentJar);
+            argv.add("-javaagent:" + agentJar);
         }
         if (sharedArchive != null) {
             argv.add("-XX:SharedArchiveFile=" + sharedArchive);

@@ -10,7 +10,9 @@ import org.zeromq.ZMQ;
  * The iopub channel with back-pressure: a message waits until every subscriber has room for it,
  * where ZeroMQ's publisher would drop it at the high-water mark (a cell printing fast lost most of
  * its lines, sometimes its result and its idle status). A subscriber that takes nothing for
- * {@link #STALL_MS} is given up on: messages are dropped, without waiting, until it reads again.
+ * {@link #STALL_MS} is given up on: the channel publishes as ZeroMQ does by default (what a full
+ * subscriber has no room for, it misses; the others get it) and tries every {@link #PROBE_MS}
+ * whether all have room again.
  */
 final class BlockingIOPubChannel extends IOPubChannel {
 
@@ -20,12 +22,14 @@ final class BlockingIOPubChannel extends IOPubChannel {
     /** How long one attempt waits, so that closing the channel is noticed. */
     private static final int ATTEMPT_MS = 100;
     static final long STALL_MS = 30_000;
+    static final long PROBE_MS = 5_000;
 
     private volatile boolean closing;
     // the state of the message being sent; sendMessage, the only caller of send, is synchronized
     private boolean inMessage;
     private boolean droppingMessage;
     private boolean subscriberStalled;
+    private long lastProbe;
 
     BlockingIOPubChannel(ZMQ.Context ctx, HMACGenerator hmac) {
         super(ctx, hmac);
@@ -59,12 +63,18 @@ final class BlockingIOPubChannel extends IOPubChannel {
 
     private boolean sendFirstFrame(byte[] data, int flags) {
         if (subscriberStalled) {
-            if (!super.send(data, flags | ZMQ.DONTWAIT)) {
-                return false;
+            if (System.nanoTime() - lastProbe < PROBE_MS * 1_000_000) {
+                return super.send(data, flags);
             }
-            subscriberStalled = false;
-            LOG.warn("a Jupyter client reads output again; output waits for it again");
-            return true;
+            lastProbe = System.nanoTime();
+            setXpubNoDrop(true);
+            if (super.send(data, flags | ZMQ.DONTWAIT)) {
+                subscriberStalled = false;
+                LOG.warn("every Jupyter client reads output again; output waits for them again");
+                return true;
+            }
+            setXpubNoDrop(false);
+            return super.send(data, flags);
         }
         long start = System.nanoTime();
         while (!super.send(data, flags)) {
@@ -73,9 +83,11 @@ final class BlockingIOPubChannel extends IOPubChannel {
             }
             if (System.nanoTime() - start > STALL_MS * 1_000_000) {
                 subscriberStalled = true;
-                LOG.warn("a Jupyter client took no output for {} s; output it misses is dropped until it reads again",
+                lastProbe = System.nanoTime();
+                setXpubNoDrop(false);
+                LOG.warn("a Jupyter client took no output for {} s; until it reads again, it misses what it has no room for",
                         STALL_MS / 1000);
-                return false;
+                return super.send(data, flags);
             }
         }
         return true;

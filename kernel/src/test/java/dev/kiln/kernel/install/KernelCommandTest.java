@@ -36,10 +36,10 @@ class KernelCommandTest {
         Path dir = tmp.resolve("share/jupyter/kernels/kiln");
         List<String> argv = argv(dir);
         Path agent = dir.resolve(ExitGuardAgent.JAR_NAME);
-        assertTrue(argv.contains("-javaagent:" + agent + "=" + agent), argv.toString());
+        assertTrue(argv.contains("-javaagent:" + agent), argv.toString());
         try (JarFile jar = new JarFile(agent.toFile())) {
             assertEquals(ExitGuardAgent.class.getName(), jar.getManifest().getMainAttributes().getValue("Premain-Class"));
-            assertTrue(jar.getJarEntry("dev/kiln/kernel/guard/ExitGate.class") != null, "the gate java.lang.Runtime calls");
+            assertEquals("true", jar.getManifest().getMainAttributes().getValue("Can-Retransform-Classes"));
         }
     }
 
