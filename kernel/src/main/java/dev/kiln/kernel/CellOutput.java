@@ -28,8 +28,8 @@ public final class CellOutput {
     static final int UNSENT_LIMIT = 4 * CHUNK_BYTES;
 
     private final Object lock = new Object();
-    private final PrintStream outStream = new PrintStream(new Writer(Stream.STDOUT), true, StandardCharsets.UTF_8);
-    private final PrintStream errStream = new PrintStream(new Writer(Stream.STDERR), true, StandardCharsets.UTF_8);
+    private final PrintStream outStream = new KernelStream(Stream.STDOUT);
+    private final PrintStream errStream = new KernelStream(Stream.STDERR);
     private final Sink fallback;
     private final Thread sender;
     // guarded by lock
@@ -218,6 +218,18 @@ public final class CellOutput {
             }
             System.arraycopy(b, off, bytes, size, len);
             size += len;
+        }
+    }
+
+    /** System.out or System.err of every cell: a cell's {@code close()} must not silence the ones after it. */
+    private final class KernelStream extends PrintStream {
+        KernelStream(Stream stream) {
+            super(new Writer(stream), true, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            flush();
         }
     }
 

@@ -111,4 +111,21 @@ public class CellOutputTest {
             assertEquals("☃no newline", String.join("", got));
         }
     }
+
+    @Test
+    void aCellClosingSystemOutDoesNotSilenceTheCellsAfterIt() throws Exception {
+        List<String> got = new ArrayList<>();
+        output.attach((stream, text) -> {
+            synchronized (got) {
+                got.add(stream + ":" + text);
+            }
+        });
+        ev.eval("System.out.println(\"before\");\nSystem.out.close();\nSystem.err.close();", "cell [1]", 0);
+        ev.eval("System.out.println(\"after\");\nSystem.err.println(\"after too\");", "cell [2]", 0);
+        output.flush();
+        output.attach(null);
+        synchronized (got) {
+            assertEquals(List.of("STDOUT:before\n", "STDOUT:after\n", "STDERR:after too\n"), got);
+        }
+    }
 }

@@ -194,7 +194,7 @@ public final class JavaEvaluator implements AutoCloseable {
         EvalException e = (EvalException) jshellException;
         List<String> tb = new ArrayList<>();
         appendTrace(e, tb, "");
-        return new EvalError(e.getExceptionClassName(), String.valueOf(e.getMessage()), tb);
+        return new EvalError(e.getExceptionClassName(), e.getMessage() == null ? "" : e.getMessage(), tb);
     }
 
     private void appendTrace(Throwable t, List<String> tb, String prefix) {

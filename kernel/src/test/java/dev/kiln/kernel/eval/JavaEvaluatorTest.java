@@ -69,6 +69,14 @@ public class JavaEvaluatorTest {
     }
 
     @Test
+    void anExceptionWithoutMessageHasAnEmptyOneNotTheWordNull() {
+        EvalError e = assertThrows(EvalError.class, () -> ev.eval("throw new IllegalStateException();", "cell [5]", 0));
+        assertEquals("java.lang.IllegalStateException", e.name());
+        assertEquals("", e.getMessage());
+        assertEquals("java.lang.IllegalStateException", e.traceback().get(0));
+    }
+
+    @Test
     void causesAreShownWithTheirFrames() {
         String cell = "try {\n  Integer.parseInt(\"x\");\n} catch (NumberFormatException e) {\n  throw new RuntimeException(\"wrapped\", e);\n}";
         EvalError e = assertThrows(EvalError.class, () -> ev.eval(cell, "cell [4]", 0));
