@@ -557,7 +557,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         kernel.renderers.render(java.util.List.of(1, 2), "[1, 2]");
         kernel.magics.run(List.of("help"));
         connection.close();
-        System.exit(0); // training runs without the agent
+        ExitGate.exitKernel(0);
     }
 
     public static void main(String[] args) throws Exception {

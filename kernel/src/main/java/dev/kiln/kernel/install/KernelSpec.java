@@ -72,8 +72,7 @@ public final class KernelSpec {
             Files.deleteIfExists(archive);
             List<String> cmd = new ArrayList<>(List.of(javaExecutable));
             cmd.addAll(JVM_OPTIONS);
-            // without the agent (CDS refuses to archive with one); the agent's jar, appended to the class
-            // path at run time, leaves the archive usable
+            // without the agent, which CDS will not archive with: appended at run time, its jar leaves the archive usable
             cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KilnKernel.class.getName(), "--train"));
             try {
                 Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
