@@ -41,6 +41,7 @@ public final class CellOutput {
     private long unsentBytes;
     private long chunksClosed;
     private long chunksSent;
+    private boolean sending;
     private boolean waitingReleased;
 
     /** Text written between cells goes to {@code betweenCellsOut} and {@code betweenCellsErr} (the kernel's log). */
@@ -65,8 +66,18 @@ public final class CellOutput {
 
     /** Where text goes from now on; {@code null}: back to the kernel's own streams. Sends what was written before. */
     public void attach(Sink s) {
+        // a cell stopped inside println (Java 17's Thread.stop) leaves text in the PrintStream's own
+        // buffer, which the next print would send with the next cell's output: it goes out now
+        outStream.print("");
+        errStream.print("");
         flush();
         synchronized (lock) {
+            if (ready.isEmpty() && !sending) {
+                // nothing on its way: the counts start afresh (a cell stopped mid-write, Java 17's
+                // Thread.stop, may have left them off, and back-pressure would wait on bytes that are gone)
+                unsentBytes = open == null ? 0 : open.size;
+                chunksSent = chunksClosed;
+            }
             sink = s;
             waitingReleased = false;
         }
@@ -164,6 +175,7 @@ public final class CellOutput {
                         awaitLock(open == null ? 0 : LINGER_MS * 1_000_000 - lingered);
                     }
                 }
+                sending = true;
             }
             try {
                 (c.sink != null ? c.sink : fallback).write(c.stream, new String(c.bytes, 0, c.size, StandardCharsets.UTF_8));
@@ -171,6 +183,7 @@ public final class CellOutput {
                 fallback.write(Stream.STDERR, "kiln: cell output could not be sent: " + e + "\n");
             } finally {
                 synchronized (lock) {
+                    sending = false;
                     chunksSent++;
                     unsentBytes -= c.size;
                     lock.notifyAll();
