@@ -71,7 +71,8 @@ def train(kernel_dir, archive):
     from jupyter_client.manager import KernelManager
 
     spec = read_spec(kernel_dir)
-    argv = [a for a in spec["argv"] if not a.startswith("-XX:SharedArchiveFile=")]
+    # without the kernel's agent, which CDS will not archive with (the archive serves the kernel with it)
+    argv = [a for a in spec["argv"] if not a.startswith(("-XX:SharedArchiveFile=", "-javaagent:"))]
     argv.insert(1, "-XX:ArchiveClassesAtExit=" + archive)
     spec["argv"] = argv
     tmp = tempfile.mkdtemp(prefix="kiln-train-")

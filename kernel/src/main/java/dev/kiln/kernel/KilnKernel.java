@@ -5,6 +5,8 @@ import dev.kiln.kernel.display.Renderers;
 import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.eval.JavaEvaluator;
 import dev.kiln.kernel.eval.Value;
+import dev.kiln.kernel.guard.ExitGate;
+import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.kernel.magic.ClasspathMagic;
 import dev.kiln.kernel.magic.HelpMagic;
 import dev.kiln.kernel.magic.KernelServices;
@@ -479,6 +481,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
             return;
         }
         interrupted = true;
+        output.releaseWaitingWriters(); // a cell waiting to print must reach its next stop check
         if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
             evaluator.join().stop();
         }
@@ -554,7 +557,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         kernel.renderers.render(java.util.List.of(1, 2), "[1, 2]");
         kernel.magics.run(List.of("help"));
         connection.close();
-        System.exit(0);
+        ExitGate.exitKernel(0);
     }
 
     public static void main(String[] args) throws Exception {
@@ -564,7 +567,11 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         }
         if (args.length != 1) {
             System.err.println("Usage: java dev.kiln.kernel.KilnKernel CONNECTION_FILE (Jupyter passes it; see 'kiln kernel install')");
-            System.exit(2);
+            ExitGate.exitKernel(2);
+        }
+        if (!ExitGuardAgent.installed()) {
+            System.err.println("kiln: the kernel runs without its agent (a kernelspec from an older Kiln?): System.exit"
+                    + " in a cell will end it. Reinstall the kernelspec: kiln kernel install");
         }
         System.setProperty("java.awt.headless", "true");
         System.setProperty("kiln.kernel.version", KilnVersion.get());
@@ -581,6 +588,6 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         System.setOut(output.out());
         System.setErr(output.err());
         connection.waitUntilClose();
-        System.exit(0);
+        ExitGate.exitKernel(0);
     }
 }

@@ -73,8 +73,18 @@ public class CellOutputTest {
         output.attach(null);
         assertEquals(Boolean.TRUE, streamed, "the first line reached the sink before the cell ended");
         synchronized (received) {
+            // text of one stream written in a row may arrive as one message or several
+            List<String> runs = new ArrayList<>();
+            for (String r : received) {
+                int last = runs.size() - 1;
+                if (last >= 0 && runs.get(last).startsWith(r.substring(0, 7))) {
+                    runs.set(last, runs.get(last) + r.substring(7));
+                } else {
+                    runs.add(r);
+                }
+            }
             assertEquals(List.of("STDOUT:first\n", "STDERR:second\n", "STDOUT:third, ", "STDERR:fourth\n",
-                    "STDOUT:fifth\n", "STDOUT:héllo ✓\n"), received);
+                    "STDOUT:fifth\nhéllo ✓\n"), runs);
         }
     }
 
@@ -99,6 +109,23 @@ public class CellOutputTest {
         output.attach(null);
         synchronized (got) {
             assertEquals("☃no newline", String.join("", got));
+        }
+    }
+
+    @Test
+    void aCellClosingSystemOutDoesNotSilenceTheCellsAfterIt() throws Exception {
+        List<String> got = new ArrayList<>();
+        output.attach((stream, text) -> {
+            synchronized (got) {
+                got.add(stream + ":" + text);
+            }
+        });
+        ev.eval("System.out.println(\"before\");\nSystem.out.close();\nSystem.err.close();", "cell [1]", 0);
+        ev.eval("System.out.println(\"after\");\nSystem.err.println(\"after too\");", "cell [2]", 0);
+        output.flush();
+        output.attach(null);
+        synchronized (got) {
+            assertEquals(List.of("STDOUT:before\n", "STDOUT:after\n", "STDERR:after too\n"), got);
         }
     }
 }

@@ -21,17 +21,30 @@ final class PythonTests {
 
     /** Installs the kernelspec (this JVM, this test class path) under {@code tmp}. */
     PythonTests(Path tmp) throws IOException {
+        this(tmp, ProcessHandle.current().info().command().orElseThrow());
+    }
+
+    /** Installs the kernelspec running the kernel on {@code java} (a JVM's java executable) under {@code tmp}. */
+    PythonTests(Path tmp, String java) throws IOException {
         this.tmp = tmp;
         this.jupyterPath = tmp.resolve("share/jupyter");
-        new KernelSpec(ProcessHandle.current().info().command().orElseThrow(), System.getProperty("java.class.path"), List.of())
-                .install(jupyterPath);
+        new KernelSpec(java, System.getProperty("java.class.path"), List.of()).install(jupyterPath);
     }
 
     /** Runs one pytest file; fails unless pytest exits 0. Returns its report (-rA: one line per test). */
     String pytest(Path file, Map<String, String> env) throws IOException, InterruptedException {
+        return pytest(file.toString(), "pytest-" + file.getFileName(), env);
+    }
+
+    /** Runs the test {@code name} of a pytest file; fails unless it passes. Returns pytest's report. */
+    String pytest(Path file, String name, Map<String, String> env) throws IOException, InterruptedException {
+        return pytest(file + "::" + name, "pytest-" + name, env);
+    }
+
+    private String pytest(String target, String basetemp, Map<String, String> env) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-m", "pytest", "-v", "-rA", "-p", "no:cacheprovider",
                 "-W", "ignore::DeprecationWarning",
-                "--basetemp", tmp.resolve("pytest-" + file.getFileName()).toString(), file.toString()));
+                "--basetemp", tmp.resolve(basetemp).toString(), target));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
         pb.environment().put("JUPYTER_DATA_DIR", tmp.resolve("jupyter-data").toString());
@@ -41,7 +54,7 @@ final class PythonTests {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code = p.waitFor();
         System.out.println(out);
-        assertEquals(0, code, "pytest " + file + " failed:\n" + out);
+        assertEquals(0, code, "pytest " + target + " failed:\n" + out);
         return out;
     }
 }

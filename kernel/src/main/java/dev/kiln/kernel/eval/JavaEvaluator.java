@@ -11,11 +11,13 @@ import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
+import jdk.jshell.PersistentSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
 
 /**
  * Evaluates Java source the way a notebook user writes it: a cell holds several snippets
@@ -102,24 +104,48 @@ public final class JavaEvaluator implements AutoCloseable {
         int snippetLine = firstLine + lineOf(code, start);
         List<SnippetEvent> events = shell.eval(trimmed);
         Value value = Value.NONE;
-        for (SnippetEvent e : events) {
-            if (e.causeSnippet() != null) {
-                continue; // a dependent snippet updated as a consequence; not the user's
+        try {
+            for (SnippetEvent e : events) {
+                if (e.causeSnippet() != null) {
+                    continue; // a dependent snippet updated as a consequence; not the user's
+                }
+                Snippet s = e.snippet();
+                origins.put(s.id(), new Origin(cell, snippetLine));
+                if (e.status() == Snippet.Status.REJECTED) {
+                    throw compileError(s, code, start, firstLine);
+                }
+                if (e.exception() != null) {
+                    throw runtimeError(e.exception());
+                }
+                if (isExpression(s) && !quiet) {
+                    Object obj = control.lastValue();
+                    value = new Value(true, obj, e.value());
+                }
             }
-            Snippet s = e.snippet();
-            origins.put(s.id(), new Origin(cell, snippetLine));
-            if (e.status() == Snippet.Status.REJECTED) {
-                throw compileError(s, code, start, firstLine);
-            }
-            if (e.exception() != null) {
-                throw runtimeError(e.exception());
-            }
-            if (isExpression(s) && !quiet) {
-                Object obj = control.lastValue();
-                value = new Value(true, obj, e.value());
-            }
+        } finally {
+            forgetWhatNoLaterCellUses(events);
         }
         return value;
+    }
+
+    /**
+     * JShell keeps each expression's value in a variable {@code $N} of its own, and every later
+     * snippet compiles against all of them: a session of {@code 1 + 1} cells grew its heap and its
+     * compile time without end, and a large result stayed reachable forever. Kiln shows the value
+     * and never names {@code $N}, so the variable is dropped and its value released. Where snippets
+     * came from is kept only for declarations still in force, whose code later cells can call.
+     */
+    private void forgetWhatNoLaterCellUses(List<SnippetEvent> events) {
+        for (SnippetEvent e : events) {
+            Snippet s = e.snippet();
+            if (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && shell.status(s).isActive()) {
+                shell.drop(s);
+                control.releaseStatic(((VarSnippet) s).name());
+            }
+            if (!(s instanceof PersistentSnippet) || !shell.status(s).isActive()) {
+                origins.remove(s.id());
+            }
+        }
     }
 
     private static boolean isExpression(Snippet s) {
@@ -168,7 +194,7 @@ public final class JavaEvaluator implements AutoCloseable {
         EvalException e = (EvalException) jshellException;
         List<String> tb = new ArrayList<>();
         appendTrace(e, tb, "");
-        return new EvalError(e.getExceptionClassName(), String.valueOf(e.getMessage()), tb);
+        return new EvalError(e.getExceptionClassName(), e.getMessage() == null ? "" : e.getMessage(), tb);
     }
 
     private void appendTrace(Throwable t, List<String> tb, String prefix) {
@@ -276,6 +302,11 @@ public final class JavaEvaluator implements AutoCloseable {
                     return new Completion("invalid", "");
             }
         }
+    }
+
+    /** The names of the variables in force, as JShell holds them. */
+    List<String> variableNames() {
+        return shell.variables().filter(v -> shell.status(v).isActive()).map(VarSnippet::name).toList();
     }
 
     /** Stops the snippet that is running, if any; the evaluator keeps its state. */

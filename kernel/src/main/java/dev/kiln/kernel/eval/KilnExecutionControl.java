@@ -1,7 +1,9 @@
 package dev.kiln.kernel.eval;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jshell.execution.LocalExecutionControl;
@@ -22,6 +24,8 @@ final class KilnExecutionControl extends LocalExecutionControl {
     private static final boolean OWN_THREADS = Runtime.version().feature() < 20;
 
     private final AtomicReference<Object> lastValue = new AtomicReference<>();
+    /** The class of the snippet run last, whose static field holds an expression's value. */
+    private volatile Class<?> lastSnippetClass;
     private volatile Thread running;
     private volatile boolean stopping;
 
@@ -34,8 +38,29 @@ final class KilnExecutionControl extends LocalExecutionControl {
         lastValue.set(null);
     }
 
+    /**
+     * Sets the reference field {@code name} of the snippet class run last to null: the class stays
+     * loaded for good (JShell's loader keeps every class), its value need not.
+     */
+    void releaseStatic(String name) {
+        Class<?> c = lastSnippetClass;
+        if (c == null) {
+            return;
+        }
+        try {
+            Field f = c.getDeclaredField(name);
+            if (Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
+                f.setAccessible(true);
+                f.set(null, null);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not that snippet's class after all: the value stays, as it did before
+        }
+    }
+
     @Override
     protected String invoke(Method doitMethod) throws Exception {
+        lastSnippetClass = doitMethod.getDeclaringClass();
         if (!OWN_THREADS) {
             // Java 20+: the JDK's engine runs the snippet; its value reaches us only as a string,
             // so rich display of a bare expression needs display(x) there.

@@ -4,6 +4,7 @@ import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,10 @@ public final class KernelCommand implements Runnable {
         @Option(names = "--no-cds", description = "Skip the class-data-sharing archive that makes the kernel start faster")
         boolean noCds;
 
+        @Option(names = "--java", paramLabel = "PATH", description = {"The java the kernel runs on: a JDK's bin/java,"
+                + " Java 17 or later (default: the one running kiln)", "e.g. --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java"})
+        Path java;
+
         private final Session session;
 
         public Install(Session session) {
@@ -60,13 +65,32 @@ public final class KernelCommand implements Runnable {
                     ? where.prefix.toAbsolutePath().resolve("share").resolve("jupyter")
                     : KernelSpec.userDataDir(session.env());
             try {
-                KernelSpec spec = KernelSpec.current(jvmOptions);
+                KernelSpec spec = java == null ? KernelSpec.current(jvmOptions) : KernelSpec.on(checked(java), jvmOptions);
                 Path dir = noCds ? spec.install(dataDir) : spec.installWithSharedArchive(dataDir, session.err());
                 return Result.ofText("Installed kernelspec 'kiln' (Java (Kiln)) in " + dir);
             } catch (IOException e) {
                 throw new UserError("Could not write the kernelspec under " + dataDir + ": " + e.getMessage()
                         + ". Choose a writable place with --prefix DIR.", e);
             }
+        }
+
+        /** {@code java}, if it is a JDK's java of version 17 or later (as far as its release file tells). */
+        private static Path checked(Path java) {
+            Path exe = java.toAbsolutePath();
+            if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+                throw new UserError("--java " + java + ": no executable file there. Give a JDK's bin/java,"
+                        + " e.g. --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java.");
+            }
+            Path home = exe.getParent().getParent();
+            if (home != null && !Files.isRegularFile(home.resolve("bin").resolve("jshell"))) {
+                throw new UserError("--java " + java + ": the kernel needs a JDK (it runs JShell), and " + home
+                        + " has no bin/jshell. Give the java of a JDK, not of a runtime-only install.");
+            }
+            int feature = home == null ? 0 : KernelSpec.featureVersion(home);
+            if (feature != 0 && feature < 17) {
+                throw new UserError("--java " + java + " is Java " + feature + "; the kernel needs Java 17 or later.");
+            }
+            return exe;
         }
     }
 }

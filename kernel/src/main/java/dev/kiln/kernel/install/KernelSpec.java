@@ -4,22 +4,27 @@ import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.kernel.KilnKernel;
+import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.magics.core.KilnVersion;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts this JVM on the Kiln kernel
- * with the options that make it start fast.
+ * with the options that make it start fast, and the agent jar that keeps a cell's
+ * {@code System.exit} from ending it ({@link ExitGuardAgent}).
  */
 public final class KernelSpec {
 
@@ -33,10 +38,14 @@ public final class KernelSpec {
             "-XX:+UseSerialGC",
             "-Xshare:auto");
 
+    /** Kernelspec files are readable by everyone: Jupyter may run as another user (the image's jovyan). */
+    private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
+
     private final String javaExecutable;
     private final String classpath;
     private final List<String> extraOptions;
     private Path sharedArchive;
+    private Path agentJar;
 
     public KernelSpec(String java, String classpath, List<String> extraOptions) {
         this.javaExecutable = java;
@@ -63,6 +72,7 @@ public final class KernelSpec {
             Files.deleteIfExists(archive);
             List<String> cmd = new ArrayList<>(List.of(javaExecutable));
             cmd.addAll(JVM_OPTIONS);
+            // without the agent, which CDS will not archive with: appended at run time, its jar leaves the archive usable
             cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KilnKernel.class.getName(), "--train"));
             try {
                 Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -103,7 +113,26 @@ public final class KernelSpec {
     public static KernelSpec current(List<String> extraOptions) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new KernelSpec(java, currentClasspath(), extraOptions);
+        return on(Path.of(java), extraOptions);
+    }
+
+    /** The kernelspec running the current class path on {@code java}, another JVM's java executable. */
+    public static KernelSpec on(Path java, List<String> extraOptions) {
+        return new KernelSpec(java.toString(), currentClasspath(), extraOptions);
+    }
+
+    /** The feature version a JDK folder's release file names (25 for "25.0.3"); 0 if it names none. */
+    public static int featureVersion(Path jdkHome) {
+        try {
+            for (String line : Files.readAllLines(jdkHome.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return Integer.parseInt(line.substring("JAVA_VERSION=".length()).replace("\"", "").split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no release file, or not one of a JDK
+        }
+        return 0;
     }
 
     /** {@code DIR/*} when Kiln runs from an installed lib folder, else the exact class path (tests). */
@@ -140,6 +169,9 @@ public final class KernelSpec {
         List<String> argv = new ArrayList<>();
         argv.add(javaExecutable);
         argv.addAll(JVM_OPTIONS);
+        if (agentJar != null) {
+            argv.add("-javaagent:" + agentJar);
+        }
         if (sharedArchive != null) {
             argv.add("-XX:SharedArchiveFile=" + sharedArchive);
         }
@@ -161,13 +193,21 @@ public final class KernelSpec {
         return spec;
     }
 
-    /** Writes {@code kernels/kiln/kernel.json} under {@code dataDir} (atomically); returns the kernel's folder. */
+    /**
+     * Writes {@code kernels/kiln/kernel.json} and the agent jar beside it under {@code dataDir}
+     * (atomically); returns the kernel's folder.
+     */
     public Path install(Path dataDir) throws IOException {
         Path dir = dataDir.resolve("kernels").resolve(NAME);
-        // readable by everyone, like any kernelspec: Jupyter may run as another user (the image's jovyan)
-        AtomicFiles.write(dir.resolve("kernel.json"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"),
+        writeAgentJar(dir);
+        AtomicFiles.write(dir.resolve("kernel.json"), READABLE_BY_ALL,
                 out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, json()));
         return dir;
+    }
+
+    private void writeAgentJar(Path dir) throws IOException {
+        agentJar = dir.resolve(ExitGuardAgent.JAR_NAME);
+        AtomicFiles.write(agentJar, READABLE_BY_ALL, ExitGuardAgent::writeJar);
     }
 
     /** Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter or ~/.local/share/jupyter. */

@@ -1,14 +1,18 @@
 package dev.kiln.kernel.protocol;
 
 import java.security.GeneralSecurityException;
+import org.dflib.jjava.jupyter.channels.IOPubChannel;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellChannel;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
+import org.dflib.jjava.jupyter.messages.MessageContext;
 import org.zeromq.ZMQ;
 
 /**
- * jjava's connection with the shell and control channels replaced by {@link BlockingShellChannel}s;
- * heartbeat, stdin and iopub are jjava's own.
+ * jjava's connection with the shell and control channels replaced by {@link BlockingShellChannel}s
+ * and iopub by a {@link BlockingIOPubChannel}; heartbeat and stdin are jjava's own.
  */
 public final class KilnConnection extends JupyterConnection {
 
@@ -16,6 +20,7 @@ public final class KilnConnection extends JupyterConnection {
     private final ZMQ.Context context = ZMQ.context(1);
     private final BlockingShellChannel shellChannel;
     private final BlockingShellChannel controlChannel;
+    private final BlockingIOPubChannel iopubChannel;
     private volatile boolean closed;
 
     public KilnConnection(KernelConnectionProperties props) throws GeneralSecurityException {
@@ -24,12 +29,23 @@ public final class KilnConnection extends JupyterConnection {
         HMACGenerator hmac = props.createHMACGenerator();
         this.shellChannel = new BlockingShellChannel(context, hmac, false, this);
         this.controlChannel = new BlockingShellChannel(context, hmac, true, this);
+        this.iopubChannel = new BlockingIOPubChannel(context, hmac);
+    }
+
+    @Override
+    public IOPubChannel getIOPub() {
+        return iopubChannel;
+    }
+
+    @Override
+    public ShellReplyEnvironment prepareReplyEnv(ShellChannel shell, MessageContext context) {
+        return new ShellReplyEnvironment(shell, stdin, iopubChannel, context) { };
     }
 
     @Override
     public void connect() {
         heartbeat.bind(props);
-        iopub.bind(props);
+        iopubChannel.bind(props);
         stdin.bind(props);
         shellChannel.bind(props);
         controlChannel.bind(props);
@@ -45,10 +61,11 @@ public final class KilnConnection extends JupyterConnection {
         controlChannel.close();
         heartbeat.close();
         stdin.close();
-        iopub.close();
-        // jjava's own shell and control sockets were created but never bound
+        iopubChannel.close();
+        // jjava's own shell, control and iopub sockets were created but never bound
         shell.close();
         control.close();
+        iopub.close();
     }
 
     @Override

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class JavaEvaluatorTest {
+public class JavaEvaluatorTest {
 
     static JavaEvaluator ev;
 
@@ -66,6 +66,14 @@ class JavaEvaluatorTest {
         for (String line : e.traceback()) {
             assertFalse(line.contains("jdk.") || line.contains("dev.kiln") || line.contains("reflect"), line);
         }
+    }
+
+    @Test
+    void anExceptionWithoutMessageHasAnEmptyOneNotTheWordNull() {
+        EvalError e = assertThrows(EvalError.class, () -> ev.eval("throw new IllegalStateException();", "cell [5]", 0));
+        assertEquals("java.lang.IllegalStateException", e.name());
+        assertEquals("", e.getMessage());
+        assertEquals("java.lang.IllegalStateException", e.traceback().get(0));
     }
 
     @Test
@@ -149,6 +157,38 @@ class JavaEvaluatorTest {
         }
         running.get(2, TimeUnit.SECONDS);
         assertEquals(7, ev.eval("survivor", "cell [3]", 0).object());
+    }
+
+    /** What cells hand to {@link #tracked}, weakly: the test sees when nothing else holds it. */
+    public static final List<java.lang.ref.WeakReference<Object>> TRACKED = new ArrayList<>();
+
+    public static Object tracked(Object o) {
+        TRACKED.add(new java.lang.ref.WeakReference<>(o));
+        return o;
+    }
+
+    @Test
+    void anExpressionsValueIsReleasedOnceShown() throws Exception {
+        // JShell kept every bare expression's value in a variable $N for good: ten large results, ten times the heap
+        Value v = ev.eval("dev.kiln.kernel.eval.JavaEvaluatorTest.tracked(new byte[1 << 20])", "cell [1]", 0);
+        assertEquals(1 << 20, ((byte[]) v.object()).length);
+        v = null;
+        ev.eval("int afterwards = 1;", "cell [2]", 0);
+        java.lang.ref.WeakReference<Object> value = TRACKED.get(TRACKED.size() - 1);
+        for (int i = 0; i < 20 && value.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(value.get() == null, "the cell's value was released");
+    }
+
+    @Test
+    void expressionsLeaveNoVariableBehindWhileDeclarationsStay() throws Exception {
+        ev.eval("int kept = 3;\nkept * 2", "cell [1]", 0);
+        List<String> names = ev.variableNames();
+        assertEquals(List.of(), names.stream().filter(n -> n.startsWith("$")).toList(), names.toString());
+        assertTrue(names.contains("kept"), names.toString());
+        assertEquals(6, ev.eval("kept * 2", "cell [2]", 0).object());
     }
 
     @Test
