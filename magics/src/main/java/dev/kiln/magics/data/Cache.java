@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Objects, manifests and version records by SHA-256, on local disk, shared by every project of
@@ -104,9 +104,9 @@ public final class Cache {
         return missing;
     }
 
-    /** A fresh temporary file name in the cache, tagged with this process's id. */
-    public Path newTemp() {
-        return tmp.resolve(ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    /** A fresh temporary file name in the cache, tagged with its writer (see {@link TempFiles#sharedIn}). */
+    Path newTemp() {
+        return TempFiles.sharedIn(tmp);
     }
 
     /**
@@ -139,7 +139,7 @@ public final class Cache {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + src + " into the cache " + root, e);
         } finally {
-            deleteQuietly(t);
+            TempFiles.deleteQuietly(t);
         }
     }
 
@@ -165,7 +165,7 @@ public final class Cache {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into the cache " + root, e);
         } finally {
-            deleteQuietly(t);
+            TempFiles.deleteQuietly(t);
         }
     }
 
@@ -272,7 +272,7 @@ public final class Cache {
     private Optional<byte[]> readVerified(String key, String sha256) {
         Optional<byte[]> b = meta(key);
         if (b.isPresent() && !Sha256.hex(b.get()).equals(sha256)) {
-            deleteQuietly(root.resolve(key));
+            TempFiles.deleteQuietly(root.resolve(key));
             return Optional.empty();
         }
         return b;
@@ -290,7 +290,7 @@ public final class Cache {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into the cache " + root, e);
         } finally {
-            deleteQuietly(t);
+            TempFiles.deleteQuietly(t);
         }
     }
 
@@ -298,30 +298,12 @@ public final class Cache {
     private void removeAbandonedTemps() {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
             for (Path p : ds) {
-                String n = p.getFileName().toString();
-                int dash = n.indexOf('-');
-                if (dash > 0) {
-                    try {
-                        long pid = Long.parseLong(n.substring(0, dash));
-                        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                            continue;
-                        }
-                    } catch (NumberFormatException ignored) {
-                        // not ours
-                    }
+                if (TempFiles.abandonedShared(p)) {
+                    TempFiles.deleteQuietly(p);
                 }
-                deleteQuietly(p);
             }
         } catch (IOException ignored) {
             // cleaning up is best effort
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import javax.net.ssl.SSLException;
 import org.apache.http.HttpHost;
@@ -207,7 +207,7 @@ public final class S3Remote implements Remote {
         }
         try {
             Files.createDirectories(uploads);
-            Path note = uploads.resolve(TempOwner.self() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            Path note = TempFiles.sharedIn(uploads);
             Files.writeString(note, uploadNote(fullKey, uploadId), StandardCharsets.UTF_8);
             return note;
         } catch (IOException e) {
@@ -225,7 +225,7 @@ public final class S3Remote implements Remote {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(uploads)) {
             for (Path note : ds) {
-                if (!TempOwner.abandoned(note)) {
+                if (!TempFiles.abandonedShared(note)) {
                     continue;
                 }
                 List<String> lines = Files.readAllLines(note, StandardCharsets.UTF_8);
@@ -386,7 +386,7 @@ public final class S3Remote implements Remote {
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key(k)).uploadId(uploadId).ifNoneMatch("*")
                     .multipartUpload(m -> m.parts(done)));
             if (note != null) {
-                Cache.deleteQuietly(note);
+                TempFiles.deleteQuietly(note);
             }
             return true;
         } catch (S3Exception e) {
@@ -420,7 +420,7 @@ public final class S3Remote implements Remote {
     /** Aborts a failed upload; its note stays if that failed too, for a later run to try again. */
     private void abort(String k, String uploadId, Path note) {
         if (abort(key(k), uploadId) && note != null) {
-            Cache.deleteQuietly(note);
+            TempFiles.deleteQuietly(note);
         }
     }
 

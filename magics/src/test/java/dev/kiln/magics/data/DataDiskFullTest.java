@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.magics.core.TempFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,7 +94,7 @@ class DataDiskFullTest {
         assertEquals(files, p.files("data/pems"), "the workspace is as it was");
         assertEquals(lock, p.lock(), "kiln.lock is as it was");
         try (Stream<Path> s = Files.walk(p.dir())) {
-            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(Workspace.TEMP_MARK)).toList());
+            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(TempFiles.MARK)).toList());
         }
         assertFalse(Files.exists(p.dir().resolve("data/pems/more")), "no directory of the new version is left");
     }
