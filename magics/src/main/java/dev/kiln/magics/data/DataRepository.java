@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
 import java.io.UncheckedIOException;
@@ -686,7 +687,7 @@ public final class DataRepository implements AutoCloseable {
             }
         });
         long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
-        boolean link = linkFromCache && DiskSpace.sameFileSystem(cache.root(), dir);
+        boolean link = linkFromCache && Disk.sameFileSystem(cache.root(), dir);
         DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
                 "Nothing was changed: " + rel + " and kiln.lock are as they were")
                 .need(cache.root(), fetchBytes)

@@ -105,10 +105,10 @@ class DataDiskFullTest {
             DataProjects.Project bob = bob();
             String lock = bob.lock();
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
-            assertEquals("kiln-test", e.device());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
+            assertEquals("kiln-test", e.disk().device());
             assertEquals(v2NewBytes, e.bytesNeeded(), e.getMessage());
-            assertTrue(e.bytesFree() < e.bytesNeeded());
+            assertTrue(e.disk().usableBytes() < e.bytesNeeded());
             assertTrue(e.noSpace());
             assertNull(e.file(), "refused before any file was written");
             unchanged(bob, v1Files, lock);
@@ -123,7 +123,7 @@ class DataDiskFullTest {
             // bytes enough, but room for 6 more files: the new version needs 24
             disk.roomForFiles(6);
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertEquals(v2NewBytes, e.bytesNeeded(), e.getMessage());
             assertTrue(e.noSpace(), e.getMessage());
             assertEquals("No space left on device", e.reason());
@@ -140,7 +140,7 @@ class DataDiskFullTest {
             String lock = bob.lock();
             disk.readOnly();
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data checkout pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertFalse(e.noSpace(), e.getMessage());
             assertEquals("Read-only file system", e.reason());
             assertEquals(v2NewBytes, e.bytesNeeded());
@@ -154,7 +154,7 @@ class DataDiskFullTest {
         bob.run(remote);
         try (SmallDisk disk = SmallDisk.mount(bob.cache(), 1 << 20, 1000)) {
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertEquals(v2Bytes, e.bytesNeeded(), e.getMessage());
             assertNull(e.file());
             assertFalse(Files.exists(bob.dir().resolve("data")), "nothing reached the workspace");
@@ -163,7 +163,7 @@ class DataDiskFullTest {
         // room runs out midway through the fetch
         try (SmallDisk disk = SmallDisk.mount(bob.cache(), 16 << 20, 14)) {
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertTrue(e.noSpace(), e.getMessage());
             assertEquals(v2Bytes, e.bytesNeeded(), e.getMessage());
             assertFalse(Files.exists(bob.dir().resolve("data")), "nothing reached the workspace");
@@ -189,7 +189,7 @@ class DataDiskFullTest {
             Files.write(carol.dir().resolve("data/pems/big.bin"), big);
             carol.run("data add data/pems");
             DiskFault e = assertThrows(DiskFault.class, () -> carol.run("data push"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertEquals(big.length, e.bytesNeeded());
             assertNull(e.file());
             assertEquals(latest, Files.readString(shared.resolve(RemoteLayout.ref("pems", "latest"))), "latest not moved");
@@ -201,7 +201,7 @@ class DataDiskFullTest {
             carol.run("data add data/traffic");
             disk.roomForFiles(6);
             DiskFault mid = assertThrows(DiskFault.class, () -> carol.run("data push traffic"));
-            assertEquals(disk.dir().toString(), mid.mountPoint(), mid.getMessage());
+            assertEquals(disk.dir().toString(), mid.disk().mountPoint(), mid.getMessage());
             assertTrue(mid.noSpace(), mid.getMessage());
             assertEquals("No space left on device", mid.reason());
             assertFalse(Files.exists(shared.resolve(RemoteLayout.ref("traffic", "latest"))), "latest not set");
@@ -223,7 +223,7 @@ class DataDiskFullTest {
             Files.createDirectories(dave.dir().resolve("data/pems"));
             Files.write(dave.dir().resolve("data/pems/big.bin"), big);
             DiskFault e = assertThrows(DiskFault.class, () -> dave.run("data add data/pems"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertTrue(e.bytesNeeded() > big.length, e.getMessage());
             assertFalse(Files.exists(dave.dir().resolve("kiln.lock")), "nothing was pinned");
         }
