@@ -2,6 +2,7 @@ package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.remote.Remote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;

@@ -3,6 +3,9 @@ package dev.kiln.magics.data;
 import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.remote.DirectoryRemote;
+import dev.kiln.magics.data.remote.RefConflictException;
+import dev.kiln.magics.data.remote.Remote;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -324,8 +327,7 @@ public final class DataRepository implements AutoCloseable {
                     + (config().remotes().isEmpty() ? "none" : String.join(", ", config().remotes().keySet()))
                     + ". Add it with 'kiln data remote add " + n + " URL'.");
         }
-        Remote r = rc.isS3() ? new S3Remote(rc, env, jobs, cache.root().resolve("uploads"))
-                : new DirectoryRemote(rc.name(), rc.directory(workspace.projectDir()));
+        Remote r = Remote.of(rc, env, jobs, workspace.projectDir(), cache.root().resolve("uploads"));
         try {
             r.checkAccess();
         } catch (RuntimeException e) {

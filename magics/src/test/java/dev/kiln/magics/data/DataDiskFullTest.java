@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.core.TempFiles;
+import dev.kiln.magics.data.remote.DirectoryRemote;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

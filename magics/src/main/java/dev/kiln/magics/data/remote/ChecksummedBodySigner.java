@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.http.auth.aws.scheme.AwsV4AuthScheme;

@@ -1,7 +1,8 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
 public final class DirectoryRemote implements Remote {
 
     /** Where files are written before they get their names; the remote layout has no key there. */
-    static final String TMP = "tmp";
+    public static final String TMP = "tmp";
     /** Earlier Kiln wrote its temporary files beside their targets under this prefix. */
     private static final String OLD_TEMP_PREFIX = ".tmp-";
     /** A ref's lock file is {@code .tmp-<ref>.lock} beside it, where every Kiln looks for it. */
