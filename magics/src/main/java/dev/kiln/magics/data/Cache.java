@@ -2,7 +2,6 @@ package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
-import dev.kiln.magics.data.remote.Remote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -22,7 +21,8 @@ import java.util.Optional;
 /**
  * Objects, manifests and version records by SHA-256, on local disk, shared by every project of
  * the user. Laid out like a remote. Everything enters through a temporary file that is checked
- * against its hash and then renamed, so a killed process leaves no half object under a real name.
+ * and then given its name ({@link #put}), so a killed process leaves no half object under a real
+ * name; what comes from a remote comes through the {@link Transfer}.
  */
 public final class Cache {
 
@@ -105,9 +105,29 @@ public final class Cache {
         return missing;
     }
 
-    /** A fresh temporary file name in the cache, tagged with its writer (see {@link TempFiles#sharedIn}). */
-    Path newTemp() {
-        return TempFiles.sharedIn(tmp);
+    /** Writes a temporary file of the cache, and checks it: what it wrote is wrong, or changed meanwhile, when it throws. */
+    interface Fill {
+        void into(Path temp) throws IOException;
+    }
+
+    /**
+     * The one way in: {@code fill} writes the content of {@code key} into a temporary file of the
+     * cache and checks it, and only then does it get its name. A present key is left as it is.
+     */
+    void put(String key, Fill fill) {
+        Path target = root.resolve(key);
+        if (Files.exists(target)) {
+            return;
+        }
+        Path t = TempFiles.sharedIn(tmp);
+        try {
+            fill.into(t);
+            publish(t, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + key + " into the cache " + root, e);
+        } finally {
+            TempFiles.deleteQuietly(t);
+        }
     }
 
     /**
@@ -117,12 +137,7 @@ public final class Cache {
      * @throws UserError when the file changed while it was being added
      */
     public void addFile(Path src, String sha256) {
-        Path target = object(sha256);
-        if (Files.exists(target)) {
-            return;
-        }
-        Path t = newTemp();
-        try {
+        put(RemoteLayout.object(sha256), t -> {
             BasicFileAttributes before = Files.readAttributes(src, BasicFileAttributes.class);
             try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
                  FileChannel out = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -136,38 +151,7 @@ public final class Cache {
                     || Files.size(t) != after.size()) {
                 throw new UserError(src + " changed while it was being added. Run the command again.");
             }
-            publish(t, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + src + " into the cache " + root, e);
-        } finally {
-            TempFiles.deleteQuietly(t);
-        }
-    }
-
-    /**
-     * Downloads an object from a remote into the cache, verifying it.
-     *
-     * @throws CorruptObjectException when the remote's bytes do not have the hash they are stored under
-     */
-    public void fetch(Remote remote, String sha256, long size) {
-        Path target = object(sha256);
-        if (Files.exists(target)) {
-            return;
-        }
-        Path t = newTemp();
-        try {
-            String key = RemoteLayout.object(sha256);
-            String streamed = remote.download(key, t, size);
-            String actual = streamed != null ? streamed : Sha256.ofFile(t);
-            if (!actual.equals(sha256)) {
-                throw new CorruptObjectException(remote, key, sha256, actual);
-            }
-            publish(t, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write into the cache " + root, e);
-        } finally {
-            TempFiles.deleteQuietly(t);
-        }
+        });
     }
 
     /** Re-hashes a cached object; a damaged one is removed so that it is fetched again. */
@@ -280,19 +264,7 @@ public final class Cache {
     }
 
     void writeMeta(String key, byte[] bytes) {
-        Path target = root.resolve(key);
-        if (Files.exists(target)) {
-            return;
-        }
-        Path t = newTemp();
-        try {
-            Files.write(t, bytes);
-            publish(t, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write into the cache " + root, e);
-        } finally {
-            TempFiles.deleteQuietly(t);
-        }
+        put(key, t -> Files.write(t, bytes));
     }
 
     /** Temporary files of processes that died (a pull killed midway) are removed. */

@@ -25,8 +25,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -57,6 +55,7 @@ public final class DataRepository implements AutoCloseable {
     private ProjectConfig config;
     private StatCache stats;
     private final Map<String, Remote> remotes = new HashMap<>();
+    private final Transfer transfer;
     private final Metadata metadata;
     private boolean linkFromCache = true;
 
@@ -67,7 +66,8 @@ public final class DataRepository implements AutoCloseable {
         this.jobs = Math.max(1, jobs);
         this.cache = Cache.forEnvironment(env);
         this.lock = LockFile.read(workspace.projectDir());
-        this.metadata = new Metadata(cache, name -> hasRemote(name) ? Optional.of(remote(name)) : Optional.empty());
+        this.transfer = new Transfer(cache, this.jobs);
+        this.metadata = new Metadata(cache, transfer, name -> hasRemote(name) ? Optional.of(remote(name)) : Optional.empty());
     }
 
     /** kiln.yaml, read when first needed (an offline status does without it). */
@@ -520,7 +520,7 @@ public final class DataRepository implements AutoCloseable {
                 }
             }
         }
-        Set<String> present = presentOnRemote(r, candidates.keySet());
+        Set<String> present = transfer.presentOn(r, candidates.keySet());
         List<ManifestEntry> toSend = new ArrayList<>();
         for (ManifestEntry e : candidates.values()) {
             if (!present.contains(e.sha256())) {
@@ -532,8 +532,7 @@ public final class DataRepository implements AutoCloseable {
                 toSend.add(e);
             }
         }
-        AtomicLong sent = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
+        Transfer.Sent sent;
         long total = toSend.stream().mapToLong(ManifestEntry::size).sum();
         // a directory remote is a disk of its own; an S3 remote's space is the server's business
         Path remoteDir = r instanceof DirectoryRemote d ? d.root() : null;
@@ -543,16 +542,10 @@ public final class DataRepository implements AutoCloseable {
             space.need(remoteDir, total).check();
         }
         try (Progress.Bar bar = progress.start("push " + ds, total, Progress.Unit.BYTES)) {
-            Parallel.forEach(toSend, jobs, e -> {
-                if (r.putFileIfAbsent(RemoteLayout.object(e.sha256()), cache.object(e.sha256()), e.sha256(), e.size())) {
-                    sent.incrementAndGet();
-                    bytes.addAndGet(e.size());
-                }
-                bar.advance(e.size());
-            });
+            sent = transfer.send(r, toSend, bar);
             for (int i = records.size() - 1; i >= 0; i--) {
-                r.putBytesIfAbsent(RemoteLayout.manifest(records.get(i).manifest()), manifests.get(i).canonicalBytes());
-                r.putBytesIfAbsent(RemoteLayout.version(ds, chain.get(i)), records.get(i).canonicalBytes());
+                transfer.send(r, RemoteLayout.manifest(records.get(i).manifest()), manifests.get(i).canonicalBytes());
+                transfer.send(r, RemoteLayout.version(ds, chain.get(i)), records.get(i).canonicalBytes());
             }
         } catch (UncheckedIOException e) {
             throw space.fault(e, remoteDir != null ? remoteDir : cache.root());
@@ -584,35 +577,8 @@ public final class DataRepository implements AutoCloseable {
         if (tag != null) {
             tagOnRemote(r, ds, tag, id, false);
         }
-        return new PushResult(ds, id, chain.size(), sent.get(), candidates.size() - toSend.size(), bytes.get(),
+        return new PushResult(ds, id, chain.size(), sent.objects(), candidates.size() - toSend.size(), sent.bytes(),
                 r.name(), headId, tag, note);
-    }
-
-    /** Which of these objects the remote has: HEAD each when few, else list the prefixes they fall in. */
-    private Set<String> presentOnRemote(Remote r, Set<String> shas) {
-        Set<String> present = ConcurrentHashMap.newKeySet();
-        if (shas.size() <= 256) {
-            Parallel.forEach(shas, jobs, s -> {
-                if (r.exists(RemoteLayout.object(s))) {
-                    present.add(s);
-                }
-            });
-            return present;
-        }
-        Set<String> prefixes = new TreeSet<>();
-        for (String s : shas) {
-            prefixes.add(s.substring(0, 2));
-        }
-        Parallel.forEach(prefixes, jobs, p -> {
-            String base = RemoteLayout.objectsPrefix(p);
-            for (String k : r.list(base)) {
-                String s = p + k.substring(base.length());
-                if (shas.contains(s)) {
-                    present.add(s);
-                }
-            }
-        });
-        return present;
     }
 
     private boolean isAncestor(String ds, String ancestor, String of, String remoteName) {
@@ -695,17 +661,12 @@ public final class DataRepository implements AutoCloseable {
                 .need(cache.root(), fetchBytes)
                 .need(dir, link ? 0 : plan.bytesToWrite());
         space.check();
-        AtomicLong fetchedBytes = new AtomicLong();
         String remoteUsed = null;
         if (!need.isEmpty()) {
             Remote r = remote(remoteName);
             remoteUsed = r.name();
             try (Progress.Bar bar = progress.start("pull " + ds, fetchBytes, Progress.Unit.BYTES)) {
-                Parallel.forEach(need.values(), jobs, e -> {
-                    cache.fetch(r, e.sha256(), e.size());
-                    fetchedBytes.addAndGet(e.size());
-                    bar.advance(e.size());
-                });
+                transfer.fetch(r, need.values(), bar);
             } catch (UncheckedIOException e) {
                 throw space.fault(e, cache.root());
             }
@@ -728,7 +689,7 @@ public final class DataRepository implements AutoCloseable {
             throw e instanceof UncheckedIOException io ? space.fault(io, dir) : e;
         }
         tx.finish();
-        return new PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchedBytes.get(), plan.writes().size(),
+        return new PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchBytes, plan.writes().size(),
                 plan.deletes().size(), plan.unchanged(), target.files().size(), target.totalSize(), remoteUsed);
     }
 
@@ -974,7 +935,7 @@ public final class DataRepository implements AutoCloseable {
             if (!hasRemote(remoteName)) {
                 return null;
             }
-            cache.fetch(remote(remoteName), e.sha256(), e.size());
+            transfer.fetch(remote(remoteName), e.sha256(), e.size());
         }
         return TableSummary.of(file, e.path());
     }

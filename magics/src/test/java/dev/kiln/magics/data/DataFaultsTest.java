@@ -365,7 +365,8 @@ class DataFaultsTest {
             data[data.length - 3] ^= 1;
             s3.store().putBlob("lab", s3.store().blobBuilder("multipart/" + RemoteLayout.object(sha)).payload(data).build());
             Cache cache = new Cache(tmp.resolve("cache-multipart"));
-            CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> cache.fetch(r, sha, data.length));
+            Transfer transfer = new Transfer(cache, 2);
+            CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> transfer.fetch(r, sha, data.length));
             assertTrue(bad.getMessage().contains(RemoteLayout.object(sha)), bad.getMessage());
             assertFalse(cache.has(sha));
             Path small = Files.writeString(tmp.resolve("small"), "hello");
