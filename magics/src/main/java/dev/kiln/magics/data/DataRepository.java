@@ -25,7 +25,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -43,39 +42,28 @@ import java.util.stream.Collectors;
 public final class DataRepository implements AutoCloseable {
 
     /** The name of the ref every push moves: the dataset's newest version on the remote. */
-    public static final String LATEST = "latest";
-    private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{4,64}");
+    public static final String LATEST = VersionSpecs.LATEST;
 
+    private final ProjectContext project;
+    private final VersionSpecs specs;
     private final Workspace workspace;
-    private final Map<String, String> env;
     private final Progress progress;
     private final int jobs;
     private final Cache cache;
     private final LockFile lock;
-    private ProjectConfig config;
-    private StatCache stats;
-    private final Map<String, Remote> remotes = new HashMap<>();
     private final Transfer transfer;
     private final Metadata metadata;
-    private boolean linkFromCache = true;
 
     private DataRepository(Path projectDir, Map<String, String> env, Progress progress, int jobs) {
-        this.workspace = new Workspace(projectDir);
-        this.env = Map.copyOf(env);
+        this.project = new ProjectContext(projectDir, env, progress, jobs);
+        this.specs = new VersionSpecs(project);
+        this.workspace = project.workspace();
         this.progress = progress;
-        this.jobs = Math.max(1, jobs);
-        this.cache = Cache.forEnvironment(env);
-        this.lock = LockFile.read(workspace.projectDir());
-        this.transfer = new Transfer(cache, this.jobs);
-        this.metadata = new Metadata(cache, transfer, name -> hasRemote(name) ? Optional.of(remote(name)) : Optional.empty());
-    }
-
-    /** kiln.yaml, read when first needed (an offline status does without it). */
-    private synchronized ProjectConfig config() {
-        if (config == null) {
-            config = ProjectConfig.read(workspace.projectDir());
-        }
-        return config;
+        this.jobs = project.jobs();
+        this.cache = project.cache();
+        this.lock = project.lock();
+        this.transfer = project.transfer();
+        this.metadata = project.metadata();
     }
 
     /** The project in {@code projectDir}, with the cache and credentials its environment names. */
@@ -90,7 +78,7 @@ public final class DataRepository implements AutoCloseable {
 
     /** Hard-link workspace files to the cache (the default) or always copy them. */
     public DataRepository linkFromCache(boolean link) {
-        this.linkFromCache = link;
+        project.linkFromCache(link);
         return this;
     }
 
@@ -107,10 +95,7 @@ public final class DataRepository implements AutoCloseable {
     }
 
     private StatCache stats() {
-        if (stats == null) {
-            stats = StatCache.load(workspace.projectDir());
-        }
-        return stats;
+        return project.stats();
     }
 
     // ---------------------------------------------------------------- results
@@ -166,24 +151,7 @@ public final class DataRepository implements AutoCloseable {
      * the project), with the version the lock file pins and, for a file, its hash in that version.
      */
     public Optional<Tracked> tracking(Path path) {
-        Path abs = workspace.projectDir().resolve(path).normalize();
-        for (Map.Entry<String, LockFile.Entry> e : lock.datasets().entrySet()) {
-            Path dir = workspace.projectDir().resolve(e.getValue().path()).normalize();
-            if (abs.startsWith(dir)) {
-                String rel = dir.relativize(abs).toString().replace('\\', '/');
-                String sha = null;
-                if (!rel.isEmpty()) {
-                    Optional<Manifest> m = cache.manifest(e.getValue().manifest());
-                    if (m.isPresent()) {
-                        ManifestEntry me = m.get().byPath().get(rel);
-                        sha = me == null ? null : me.sha256();
-                    }
-                }
-                return Optional.of(new Tracked(e.getKey(), e.getValue().path(), e.getValue().version(),
-                        e.getValue().manifest(), rel.isEmpty() ? null : rel, sha));
-            }
-        }
-        return Optional.empty();
+        return specs.tracking(path);
     }
 
     /** {@code kiln data add}: records the directory's current content as a new version. */
@@ -252,7 +220,7 @@ public final class DataRepository implements AutoCloseable {
                 "kiln.lock is as it was; the objects already copied stay in the cache and are not copied again");
         space.need(cache.root(), bytes + mbytes.length).check();
         VersionRecord record = new VersionRecord(dataset, existing == null ? null : existing.version(), mhash,
-                entries.size(), manifest.totalSize(), message == null ? "" : message, author(),
+                entries.size(), manifest.totalSize(), message == null ? "" : message, project.author(),
                 Instant.now().toString(), lineage);
         byte[] vbytes = record.canonicalBytes();
         String id = Sha256.hex(vbytes);
@@ -278,187 +246,47 @@ public final class DataRepository implements AutoCloseable {
                 toCache.size(), true, record.lineage());
     }
 
-    private String author() {
-        for (String k : List.of("KILN_AUTHOR", "GIT_AUTHOR_NAME", "USER", "USERNAME")) {
-            String v = env.get(k);
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return "unknown";
-    }
-
     // ---------------------------------------------------------------- remotes
 
     /** {@code kiln data remote add}. */
     public RemoteConfig addRemote(RemoteConfig r, boolean makeDefault, boolean force) {
         r.validate();
-        if (config().remotes().containsKey(r.name()) && !force) {
-            throw new UserError("Remote '" + r.name() + "' exists already (" + config().remotes().get(r.name()).url()
+        if (project.config().remotes().containsKey(r.name()) && !force) {
+            throw new UserError("Remote '" + r.name() + "' exists already (" + project.config().remotes().get(r.name()).url()
                     + "). Use --force to replace it.");
         }
-        config().putRemote(r, makeDefault);
-        config().write();
+        project.config().putRemote(r, makeDefault);
+        project.config().write();
         return r;
     }
 
     public Map<String, RemoteConfig> remoteConfigs() {
-        return config().remotes();
+        return project.config().remotes();
     }
 
     public String defaultRemoteName() {
-        return config().defaultRemote();
+        return project.config().defaultRemote();
     }
 
     /** The remote of that name, or the default when {@code name} is null; opened once and checked. */
-    public synchronized Remote remote(String name) {
-        String n = name != null ? name : config().defaultRemote();
-        if (n == null) {
-            throw new UserError("No remote is configured for this project. Add one with "
-                    + "'kiln data remote add NAME s3://BUCKET/PREFIX' (or a directory path).");
-        }
-        Remote open = remotes.get(n);
-        if (open != null) {
-            return open;
-        }
-        RemoteConfig rc = config().remotes().get(n);
-        if (rc == null) {
-            throw new UserError("Unknown remote '" + n + "'. Remotes of this project: "
-                    + (config().remotes().isEmpty() ? "none" : String.join(", ", config().remotes().keySet()))
-                    + ". Add it with 'kiln data remote add " + n + " URL'.");
-        }
-        Remote r = Remote.of(rc, env, jobs, workspace.projectDir(), cache.root().resolve("uploads"));
-        try {
-            r.checkAccess();
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
-        }
-        remotes.put(n, r);
-        return r;
+    public Remote remote(String name) {
+        return project.remote(name);
     }
 
     private boolean hasRemote(String name) {
-        return name != null || config().defaultRemote() != null;
+        return project.hasRemote(name);
     }
 
-    // ---------------------------------------------------------------- metadata
-
-    /** A dataset reference as users write it: {@code name[@version][/subpath]}, or a path. */
-    record Spec(String dataset, String version, String subpath) {
-    }
-
-    Spec parse(String spec) {
-        int at = spec.indexOf('@');
-        int slash = spec.indexOf('/');
-        String name;
-        String version = null;
-        String sub = "";
-        if (at >= 0 && (slash < 0 || at < slash)) {
-            name = spec.substring(0, at);
-            String rest = spec.substring(at + 1);
-            int s = rest.indexOf('/');
-            version = s < 0 ? rest : rest.substring(0, s);
-            sub = s < 0 ? "" : rest.substring(s + 1);
-        } else if (slash >= 0) {
-            name = spec.substring(0, slash);
-            sub = spec.substring(slash + 1);
-        } else {
-            name = spec;
-        }
-        if (lock.get(name) == null && at < 0) {
-            // maybe a path inside a tracked directory: data/raw/pems/2024-01
-            Path abs = workspace.resolve(spec);
-            Optional<Tracked> t = tracking(abs);
-            if (t.isPresent()) {
-                return new Spec(t.get().dataset(), null, t.get().file() == null ? "" : t.get().file());
-            }
-        }
-        checkName(name, "Dataset name");
-        while (sub.endsWith("/")) {
-            sub = sub.substring(0, sub.length() - 1);
-        }
-        if (version != null && version.isEmpty()) {
-            throw new UserError("'" + spec + "' has an empty version after '@'. Write NAME@TAG or NAME@ID.");
-        }
-        return new Spec(name, version, sub);
+    private VersionSpecs.Spec parse(String spec) {
+        return specs.parse(spec);
     }
 
     private static void checkName(String name, String what) {
-        if (!RemoteLayout.isName(name)) {
-            throw new UserError(what + " '" + name + "' is not valid: use letters, digits, '.', '_' and '-'.");
-        }
+        VersionSpecs.checkName(name, what);
     }
 
-    /** The full id a version spec (tag, {@code latest}, id or id prefix; null: the pinned one) names. */
-    String resolveVersion(String dataset, String version, String remoteName) {
-        LockFile.Entry pinned = lock.get(dataset);
-        if (version == null) {
-            if (pinned != null) {
-                return pinned.version();
-            }
-            version = LATEST;
-        }
-        if (Sha256.isHex(version)) {
-            return version;
-        }
-        if (pinned != null && HEX_PREFIX.matcher(version).matches() && pinned.version().startsWith(version)) {
-            return pinned.version();
-        }
-        if (HEX_PREFIX.matcher(version).matches()) {
-            // versions made or fetched here resolve without the remote, as git resolves its own objects
-            Set<String> local = cache.versionIds(dataset, version);
-            if (local.size() == 1) {
-                return local.iterator().next();
-            }
-            if (local.size() > 1) {
-                throw ambiguous(dataset, version, local.size());
-            }
-        }
-        if (!hasRemote(remoteName)) {
-            throw unknown(dataset, version, "no remote is configured to look it up");
-        }
-        Remote r = remote(remoteName);
-        Optional<String> ref = RemoteLayout.isName(version) ? Metadata.refTarget(r, dataset, version) : Optional.empty();
-        if (ref.isPresent()) {
-            return ref.get();
-        }
-        if (HEX_PREFIX.matcher(version).matches()) {
-            Set<String> ids = new TreeSet<>();
-            String prefix = RemoteLayout.versionsPrefix(dataset);
-            for (String k : r.list(prefix)) {
-                String id = k.substring(prefix.length()).replace(".json", "");
-                if (id.startsWith(version) && Sha256.isHex(id)) {
-                    ids.add(id);
-                }
-            }
-            if (ids.size() == 1) {
-                return ids.iterator().next();
-            }
-            if (ids.size() > 1) {
-                throw ambiguous(dataset, version, ids.size());
-            }
-        }
-        if (pinned == null && r.list(RemoteLayout.versionsPrefix(dataset)).isEmpty()) {
-            throw new UserError("Unknown dataset '" + dataset + "': it is not in kiln.lock and " + r.describe()
-                    + " has no versions of it. Datasets of this project: "
-                    + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-        }
-        throw unknown(dataset, version, r.describe() + " has no tag or version id '" + version + "'");
-    }
-
-    private static UserError ambiguous(String dataset, String version, int matches) {
-        return new UserError("Version '" + version + "' of dataset '" + dataset + "' is ambiguous: it starts "
-                + matches + " version ids. Give more characters.");
-    }
-
-    private UserError unknown(String dataset, String version, String why) {
-        if (lock.get(dataset) == null && version.equals(LATEST)) {
-            return new UserError("Unknown dataset '" + dataset + "': it is not in kiln.lock (" + why + "). Datasets of "
-                    + "this project: " + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-        }
-        return new UserError("Unknown version '" + version + "' of dataset '" + dataset + "': " + why
-                + ". Run 'kiln data version " + dataset + "' to list its versions and tags.");
+    private String resolveVersion(String dataset, String version, String remoteName) {
+        return specs.resolve(dataset, version, remoteName);
     }
 
     // ---------------------------------------------------------------- push
@@ -582,14 +410,7 @@ public final class DataRepository implements AutoCloseable {
     }
 
     private boolean isAncestor(String ds, String ancestor, String of, String remoteName) {
-        String cur = of;
-        for (int i = 0; cur != null && i < 100_000; i++) {
-            if (cur.equals(ancestor)) {
-                return true;
-            }
-            cur = metadata.version(ds, cur, remoteName).parent();
-        }
-        return false;
+        return specs.isAncestor(ds, ancestor, of, remoteName);
     }
 
     // ---------------------------------------------------------------- pull / checkout
@@ -613,7 +434,7 @@ public final class DataRepository implements AutoCloseable {
      * @param to where a dataset new to this project goes (default {@code data/NAME})
      */
     public PullResult pull(String spec, String remoteName, boolean force, String to) {
-        Spec s = parse(spec);
+        VersionSpecs.Spec s = parse(spec);
         String id = resolveVersion(s.dataset(), s.version(), remoteName);
         return checkout(s.dataset(), id, s.subpath(), remoteName, force, to);
     }
@@ -655,7 +476,7 @@ public final class DataRepository implements AutoCloseable {
             }
         });
         long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
-        boolean link = linkFromCache && Disk.sameFileSystem(cache.root(), dir);
+        boolean link = project.linkFromCache() && Disk.sameFileSystem(cache.root(), dir);
         DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
                 "Nothing was changed: " + rel + " and kiln.lock are as they were")
                 .need(cache.root(), fetchBytes)
@@ -874,7 +695,7 @@ public final class DataRepository implements AutoCloseable {
      * of Parquet files.
      */
     public DiffResult diff(String a, String b, String remoteName) {
-        Spec sa = parse(a);
+        VersionSpecs.Spec sa = parse(a);
         String ida = resolveVersion(sa.dataset(), sa.version(), remoteName);
         Map<String, ManifestEntry> from = metadata.manifest(metadata.version(sa.dataset(), ida, remoteName).manifest(), remoteName,
                 sa.dataset(), ida).under(sa.subpath()).byPath();
@@ -894,7 +715,7 @@ public final class DataRepository implements AutoCloseable {
             stats().save();
             toName = "workspace";
         } else {
-            Spec sb = parse(b.startsWith("@") ? sa.dataset() + b : b);
+            VersionSpecs.Spec sb = parse(b.startsWith("@") ? sa.dataset() + b : b);
             String idb = resolveVersion(sb.dataset(), sb.version(), remoteName);
             to = metadata.manifest(metadata.version(sb.dataset(), idb, remoteName).manifest(), remoteName, sb.dataset(), idb)
                     .under(sb.subpath()).byPath();
@@ -942,9 +763,6 @@ public final class DataRepository implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Remote r : remotes.values()) {
-            r.close();
-        }
-        remotes.clear();
+        project.close();
     }
 }
