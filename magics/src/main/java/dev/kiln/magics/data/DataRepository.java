@@ -230,101 +230,18 @@ public final class DataRepository implements AutoCloseable {
 
     /** {@code kiln data pull} without arguments: every pinned dataset at its pinned version. */
     public List<PullResult> pullAll(String remoteName, boolean force) {
-        if (lock.datasets().isEmpty()) {
-            throw new UserError("Nothing to pull: kiln.lock tracks no dataset. Pull one by name: 'kiln data pull NAME@latest'.");
-        }
-        List<PullResult> out = new ArrayList<>();
-        for (String ds : List.copyOf(lock.datasets().keySet())) {
-            out.add(pull(ds, remoteName, force, null));
-        }
-        return out;
+        return new VersionCheckout(project, specs).pullAll(remoteName, force);
     }
 
     /**
      * {@code kiln data pull NAME[@VERSION][/SUBPATH]}: fetches what the cache lacks, verifies it and
-     * materializes the version in the workspace, then pins it.
+     * checks the version out in the workspace, then pins it. A failure leaves the workspace and
+     * kiln.lock as they were.
      *
      * @param to where a dataset new to this project goes (default {@code data/NAME})
      */
     public PullResult pull(String spec, String remoteName, boolean force, String to) {
-        VersionSpecs.Spec s = parse(spec);
-        String id = resolveVersion(s.dataset(), s.version(), remoteName);
-        return checkout(s.dataset(), id, s.subpath(), remoteName, force, to);
-    }
-
-    /**
-     * Checks out a version: works out and checks the {@link CheckoutPlan} (links, local changes, free
-     * space) before anything is written, fetches what the cache lacks, then applies the plan and pins
-     * the version. A failure at any step leaves the workspace and kiln.lock as they were.
-     */
-    private PullResult checkout(String ds, String id, String sub, String remoteName, boolean force, String to) {
-        VersionRecord record = metadata.version(ds, id, remoteName);
-        Manifest target = metadata.manifest(record.manifest(), remoteName, ds, id).under(sub);
-        if (target.files().isEmpty()) {
-            throw new UserError("Version " + id.substring(0, 12) + " of dataset '" + ds + "' has no files under '" + sub + "'.");
-        }
-        LockFile.Entry pinned = lock.get(ds);
-        Path dir = workspace.resolve(pinned != null ? pinned.path() : (to != null ? to : "data/" + ds));
-        String rel = workspace.relative(dir);
-        Map<String, ManifestEntry> locked = pinned == null ? Map.of()
-                : metadata.manifest(pinned.manifest(), remoteName, ds, pinned.version()).byPath();
-        List<String> linksOnTheWay = workspace.linksOnTheWay(dir);
-        Workspace.Listing have = linksOnTheWay.isEmpty() ? workspace.scan(dir, stats(), jobs)
-                : new Workspace.Listing(Map.of(), Set.of(), List.of());
-        CheckoutPlan plan = CheckoutPlan.of(dir, target, sub.isEmpty(), locked, have);
-        plan.check(workspace, ds, id, force, linksOnTheWay);
-
-        // what the cache lacks is fetched (verified on arrival); what it has is checked again
-        Map<String, ManifestEntry> need = new LinkedHashMap<>();
-        Map<String, ManifestEntry> check = new LinkedHashMap<>();
-        for (CheckoutPlan.Write w : plan.writes()) {
-            ManifestEntry e = w.entry();
-            (cache.has(e.sha256()) ? check : need).putIfAbsent(e.sha256(), e);
-        }
-        Parallel.forEach(check.values(), jobs, e -> {
-            if (!cache.verify(e.sha256())) {
-                synchronized (need) {
-                    need.put(e.sha256(), e);
-                }
-            }
-        });
-        long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
-        boolean link = project.linkFromCache() && Disk.sameFileSystem(cache.root(), dir);
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
-                "Nothing was changed: " + rel + " and kiln.lock are as they were")
-                .need(cache.root(), fetchBytes)
-                .need(dir, link ? 0 : plan.bytesToWrite());
-        space.check();
-        String remoteUsed = null;
-        if (!need.isEmpty()) {
-            Remote r = remote(remoteName);
-            remoteUsed = r.name();
-            try (Progress.Bar bar = progress.start("pull " + ds, fetchBytes, Progress.Unit.BYTES)) {
-                transfer.fetch(r, need.values(), bar);
-            } catch (UncheckedIOException e) {
-                throw space.fault(e, cache.root());
-            }
-        }
-        CheckoutTransaction tx = new CheckoutTransaction(plan, cache, link, jobs);
-        StatCache sc = stats();
-        try (Progress.Bar bar = progress.start("checkout " + ds, plan.writes().size(), Progress.Unit.FILES)) {
-            tx.apply(sc, rel + "/", bar);
-            sc.save();
-            lock.put(ds, new LockFile.Entry(rel, id, record.manifest(), record.size(), record.files()));
-            lock.write();
-        } catch (RuntimeException e) {
-            lock.restore(ds, pinned);
-            try {
-                tx.rollback();
-            } catch (UserError undone) {
-                undone.addSuppressed(e);
-                throw undone;
-            }
-            throw e instanceof UncheckedIOException io ? space.fault(io, dir) : e;
-        }
-        tx.finish();
-        return new PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchBytes, plan.writes().size(),
-                plan.deletes().size(), plan.unchanged(), target.files().size(), target.totalSize(), remoteUsed);
+        return new VersionCheckout(project, specs).pull(spec, remoteName, force, to);
     }
 
     // ---------------------------------------------------------------- status
