@@ -265,41 +265,7 @@ public final class DataRepository implements AutoCloseable {
      * @param from a version spec to start at (a tag, {@code latest}, an id or its prefix); null: the newest
      */
     public History history(String ds, String from, String remoteName, int limit) {
-        checkName(ds, "Dataset name");
-        if (from != null && from.isEmpty()) {
-            throw new UserError("'" + ds + "@' has an empty version after '@'. Write NAME@TAG or NAME@ID.");
-        }
-        LockFile.Entry pinned = lock.get(ds);
-        Map<String, List<String>> tags = new HashMap<>();
-        String start = from != null ? resolveVersion(ds, from, remoteName) : pinned == null ? null : pinned.version();
-        String remoteUsed = null;
-        if (hasRemote(remoteName)) {
-            Remote r = remote(remoteName);
-            remoteUsed = r.name();
-            String prefix = RemoteLayout.refsPrefix(ds);
-            for (String k : new TreeSet<>(r.list(prefix))) {
-                String tag = k.substring(prefix.length());
-                r.getBytes(k).ifPresent(b -> tags.computeIfAbsent(new String(b, StandardCharsets.UTF_8).strip(),
-                        x -> new ArrayList<>()).add(tag));
-            }
-            Optional<String> head = from != null ? Optional.empty() : Metadata.refTarget(r, ds, LATEST);
-            if (head.isPresent() && (start == null || isAncestor(ds, start, head.get(), remoteName))) {
-                start = head.get();
-            }
-        }
-        if (start == null) {
-            throw new UserError("Unknown dataset '" + ds + "': not in kiln.lock"
-                    + (remoteUsed != null ? " and not on remote '" + remoteUsed + "'" : "") + ". Datasets of this project: "
-                    + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-        }
-        List<HistoryEntry> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (String cur = start; cur != null && out.size() < limit && seen.add(cur); ) {
-            VersionRecord v = metadata.version(ds, cur, remoteName);
-            out.add(new HistoryEntry(cur, v, tags.getOrDefault(cur, List.of()), pinned != null && cur.equals(pinned.version())));
-            cur = v.parent();
-        }
-        return new History(ds, out, remoteUsed);
+        return new VersionHistory(project, specs).history(ds, from, remoteName, limit);
     }
 
     /** {@code kiln data tag NAME TAG}: names a pushed version on the remote. */
@@ -313,70 +279,7 @@ public final class DataRepository implements AutoCloseable {
      * of Parquet files.
      */
     public DiffResult diff(String a, String b, String remoteName) {
-        VersionSpecs.Spec sa = parse(a);
-        String ida = resolveVersion(sa.dataset(), sa.version(), remoteName);
-        Map<String, ManifestEntry> from = metadata.manifest(metadata.version(sa.dataset(), ida, remoteName).manifest(), remoteName,
-                sa.dataset(), ida).under(sa.subpath()).byPath();
-        Map<String, ManifestEntry> to;
-        String toName;
-        Path wsDir = null;
-        if (b == null) {
-            LockFile.Entry pinned = lock.get(sa.dataset());
-            if (pinned == null) {
-                throw new UserError("Dataset '" + sa.dataset() + "' is not in this workspace; name the second version.");
-            }
-            wsDir = workspace.resolve(pinned.path());
-            to = new TreeMap<>();
-            for (Workspace.FileState f : workspace.scan(wsDir, stats(), jobs).files().values()) {
-                to.put(f.path(), new ManifestEntry(f.path(), f.sha256(), f.size()));
-            }
-            stats().save();
-            toName = "workspace";
-        } else {
-            VersionSpecs.Spec sb = parse(b.startsWith("@") ? sa.dataset() + b : b);
-            String idb = resolveVersion(sb.dataset(), sb.version(), remoteName);
-            to = metadata.manifest(metadata.version(sb.dataset(), idb, remoteName).manifest(), remoteName, sb.dataset(), idb)
-                    .under(sb.subpath()).byPath();
-            toName = sb.dataset() + "@" + idb.substring(0, 12);
-        }
-        List<FileChange> changes = new ArrayList<>();
-        long added = 0;
-        long removed = 0;
-        Set<String> all = new TreeSet<>(from.keySet());
-        all.addAll(to.keySet());
-        for (String p : all) {
-            ManifestEntry x = from.get(p);
-            ManifestEntry y = to.get(p);
-            if (x != null && y != null && x.sha256().equals(y.sha256())) {
-                continue;
-            }
-            String kind = x == null ? "added" : y == null ? "removed" : "changed";
-            if (x != null) {
-                removed += x.size();
-            }
-            if (y != null) {
-                added += y.size();
-            }
-            String detail = null;
-            if (TableSummary.describes(p)) {
-                TableSummary before = x == null ? null : table(x, null, remoteName);
-                TableSummary after = y == null ? null : table(y, wsDir, remoteName);
-                detail = TableSummary.describe(before, after);
-            }
-            changes.add(new FileChange(p, kind, x == null ? -1 : x.size(), y == null ? -1 : y.size(), detail));
-        }
-        return new DiffResult(sa.dataset(), sa.dataset() + "@" + ida.substring(0, 12), toName, changes, added, removed);
-    }
-
-    private TableSummary table(ManifestEntry e, Path wsDir, String remoteName) {
-        Path file = wsDir != null ? wsDir.resolve(e.path()) : cache.object(e.sha256());
-        if (wsDir == null && !cache.has(e.sha256())) {
-            if (!hasRemote(remoteName)) {
-                return null;
-            }
-            transfer.fetch(remote(remoteName), e.sha256(), e.size());
-        }
-        return TableSummary.of(file, e.path());
+        return new VersionDiff(project, specs).diff(a, b, remoteName);
     }
 
     @Override
