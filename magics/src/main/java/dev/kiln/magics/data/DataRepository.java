@@ -1,31 +1,13 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
-import dev.kiln.magics.data.remote.DirectoryRemote;
-import dev.kiln.magics.data.remote.RefConflictException;
 import dev.kiln.magics.data.remote.Remote;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.stream.Collectors;
 
 /**
  * A project's datasets: what {@code kiln data …} does, as a Java API other engines call too.
@@ -36,8 +18,10 @@ import java.util.stream.Collectors;
  *             List.of(new Lineage(in.get().dataset(), in.get().version(), "parquet convert")));
  * }
  * </pre>
- * The lock file ({@code kiln.lock}) pins versions, {@code kiln.yaml} names the remotes, the
- * {@link Cache} keeps objects, the {@link Workspace} holds the files and a {@link Remote} moves bytes.
+ * Each verb has a room of its own, all sharing one {@link ProjectContext}: {@link VersionSpecs}
+ * (names to ids), {@link VersionRecorder} (add), {@link Publisher} (push, tag),
+ * {@link VersionCheckout} (pull, checkout), {@link WorkspaceStatus}, {@link VersionHistory} and
+ * {@link VersionDiff}; bytes move between a remote and the cache through the one {@link Transfer}.
  */
 public final class DataRepository implements AutoCloseable {
 
@@ -46,24 +30,10 @@ public final class DataRepository implements AutoCloseable {
 
     private final ProjectContext project;
     private final VersionSpecs specs;
-    private final Workspace workspace;
-    private final Progress progress;
-    private final int jobs;
-    private final Cache cache;
-    private final LockFile lock;
-    private final Transfer transfer;
-    private final Metadata metadata;
 
     private DataRepository(Path projectDir, Map<String, String> env, Progress progress, int jobs) {
         this.project = new ProjectContext(projectDir, env, progress, jobs);
         this.specs = new VersionSpecs(project);
-        this.workspace = project.workspace();
-        this.progress = progress;
-        this.jobs = project.jobs();
-        this.cache = project.cache();
-        this.lock = project.lock();
-        this.transfer = project.transfer();
-        this.metadata = project.metadata();
     }
 
     /** The project in {@code projectDir}, with the cache and credentials its environment names. */
@@ -83,19 +53,15 @@ public final class DataRepository implements AutoCloseable {
     }
 
     public Path projectDir() {
-        return workspace.projectDir();
+        return project.projectDir();
     }
 
     public Cache cache() {
-        return cache;
+        return project.cache();
     }
 
     public LockFile lockFile() {
-        return lock;
-    }
-
-    private StatCache stats() {
-        return project.stats();
+        return project.lock();
     }
 
     // ---------------------------------------------------------------- results
@@ -144,7 +110,7 @@ public final class DataRepository implements AutoCloseable {
     public record TagResult(String dataset, String tag, String version, String previous, String remote) {
     }
 
-    // ---------------------------------------------------------------- API for other engines
+    // ---------------------------------------------------------------- the verbs
 
     /**
      * The dataset whose directory holds {@code path} (a file or a directory, absolute or relative to
@@ -156,7 +122,7 @@ public final class DataRepository implements AutoCloseable {
 
     /** {@code kiln data add}: records the directory's current content as a new version. */
     public AddResult add(String path, String name, String message) {
-        Path dir = workspace.resolve(path);
+        Path dir = project.workspace().resolve(path);
         String dataset = name != null ? name : dir.getFileName().toString();
         return recordVersion(dataset, dir, message, List.of());
     }
@@ -172,17 +138,16 @@ public final class DataRepository implements AutoCloseable {
         return new VersionRecorder(project).record(dataset, dir, message, lineage);
     }
 
-    // ---------------------------------------------------------------- remotes
-
     /** {@code kiln data remote add}. */
     public RemoteConfig addRemote(RemoteConfig r, boolean makeDefault, boolean force) {
         r.validate();
-        if (project.config().remotes().containsKey(r.name()) && !force) {
-            throw new UserError("Remote '" + r.name() + "' exists already (" + project.config().remotes().get(r.name()).url()
-                    + "). Use --force to replace it.");
+        ProjectConfig config = project.config();
+        if (config.remotes().containsKey(r.name()) && !force) {
+            throw new UserError("Remote '" + r.name() + "' exists already ("
+                    + config.remotes().get(r.name()).url() + "). Use --force to replace it.");
         }
-        project.config().putRemote(r, makeDefault);
-        project.config().write();
+        config.putRemote(r, makeDefault);
+        config.write();
         return r;
     }
 
@@ -199,34 +164,15 @@ public final class DataRepository implements AutoCloseable {
         return project.remote(name);
     }
 
-    private boolean hasRemote(String name) {
-        return project.hasRemote(name);
-    }
-
-    private VersionSpecs.Spec parse(String spec) {
-        return specs.parse(spec);
-    }
-
-    private static void checkName(String name, String what) {
-        VersionSpecs.checkName(name, what);
-    }
-
-    private String resolveVersion(String dataset, String version, String remoteName) {
-        return specs.resolve(dataset, version, remoteName);
-    }
-
-    // ---------------------------------------------------------------- push
-
     /** {@code kiln data push}: publishes the pinned versions (all datasets when none named). */
     public List<PushResult> push(Collection<String> datasets, String remoteName, String tag) {
         return new Publisher(project, specs).push(datasets, remoteName, tag);
     }
 
-    private boolean isAncestor(String ds, String ancestor, String of, String remoteName) {
-        return specs.isAncestor(ds, ancestor, of, remoteName);
+    /** {@code kiln data tag NAME TAG}: names a pushed version on the remote. */
+    public TagResult tag(String ds, String tag, String versionSpec, boolean force, String remoteName) {
+        return new Publisher(project, specs).tag(ds, tag, versionSpec, force, remoteName);
     }
-
-    // ---------------------------------------------------------------- pull / checkout
 
     /** {@code kiln data pull} without arguments: every pinned dataset at its pinned version. */
     public List<PullResult> pullAll(String remoteName, boolean force) {
@@ -244,14 +190,10 @@ public final class DataRepository implements AutoCloseable {
         return new VersionCheckout(project, specs).pull(spec, remoteName, force, to);
     }
 
-    // ---------------------------------------------------------------- status
-
     /** {@code kiln data status}: workspace against lock file, cache and (unless offline) remote. */
     public List<DatasetStatus> status(Collection<String> datasets, String remoteName, boolean offline) {
         return new WorkspaceStatus(project).status(datasets, remoteName, offline);
     }
-
-    // ---------------------------------------------------------------- history, diff, tags
 
     /** {@code kiln data version NAME}: the versions from the newest back, with their tags. */
     public History history(String ds, String remoteName, int limit) {
@@ -268,16 +210,7 @@ public final class DataRepository implements AutoCloseable {
         return new VersionHistory(project, specs).history(ds, from, remoteName, limit);
     }
 
-    /** {@code kiln data tag NAME TAG}: names a pushed version on the remote. */
-    public TagResult tag(String ds, String tag, String versionSpec, boolean force, String remoteName) {
-        return new Publisher(project, specs).tag(ds, tag, versionSpec, force, remoteName);
-    }
-
-    /**
-     * {@code kiln data diff A [B]}: files added, removed and changed between two versions (B
-     * defaults to the workspace), with rows and columns of CSV files and rows and typed columns
-     * of Parquet files.
-     */
+    /** {@code kiln data diff A [B]}: what changed between two versions, or a version and the workspace. */
     public DiffResult diff(String a, String b, String remoteName) {
         return new VersionDiff(project, specs).diff(a, b, remoteName);
     }
