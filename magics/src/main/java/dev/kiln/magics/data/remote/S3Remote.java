@@ -86,7 +86,7 @@ public final class S3Remote implements Remote {
         try {
             bucket.client().headBucket(b -> b.bucket(bucket.bucket()));
         } catch (SdkException e) {
-            throw bucket.explain("cannot open the bucket", e);
+            throw bucket.explain("open the bucket", e);
         }
         uploads.abortAbandoned();
     }
