@@ -36,6 +36,17 @@ public record Disk(String mountPoint, String device, long usableBytes) {
         }
     }
 
+    /** Whether {@code a} and {@code b} (which need not exist yet) lie on one file system: a hard link can join them. */
+    public static boolean sameFileSystem(Path a, Path b) {
+        Disk da = of(a);
+        return da != null && da.isSameFileSystem(of(b));
+    }
+
+    /** Whether {@code other} is this file system (as found at another moment: its free bytes may differ). */
+    public boolean isSameFileSystem(Disk other) {
+        return other != null && mountPoint.equals(other.mountPoint) && device.equals(other.device);
+    }
+
     /**
      * Whether a write failed because the disk is full (or the user's quota used up). The system's
      * message says so in English; in another language the bytes left on the disk tell.

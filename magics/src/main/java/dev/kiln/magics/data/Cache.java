@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,12 +17,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Objects, manifests and version records by SHA-256, on local disk, shared by every project of
  * the user. Laid out like a remote. Everything enters through a temporary file that is checked
- * against its hash and then renamed, so a killed process leaves no half object under a real name.
+ * and then given its name ({@link #put}), so a killed process leaves no half object under a real
+ * name; what comes from a remote comes through the {@link Transfer}.
  */
 public final class Cache {
 
@@ -104,9 +105,29 @@ public final class Cache {
         return missing;
     }
 
-    /** A fresh temporary file name in the cache, tagged with this process's id. */
-    public Path newTemp() {
-        return tmp.resolve(ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    /** Writes a temporary file of the cache, and checks it: what it wrote is wrong, or changed meanwhile, when it throws. */
+    interface Fill {
+        void into(Path temp) throws IOException;
+    }
+
+    /**
+     * The one way in: {@code fill} writes the content of {@code key} into a temporary file of the
+     * cache and checks it, and only then does it get its name. A present key is left as it is.
+     */
+    void put(String key, Fill fill) {
+        Path target = root.resolve(key);
+        if (Files.exists(target)) {
+            return;
+        }
+        Path t = TempFiles.sharedIn(tmp);
+        try {
+            fill.into(t);
+            publish(t, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + key + " into the cache " + root, e);
+        } finally {
+            TempFiles.deleteQuietly(t);
+        }
     }
 
     /**
@@ -116,12 +137,7 @@ public final class Cache {
      * @throws UserError when the file changed while it was being added
      */
     public void addFile(Path src, String sha256) {
-        Path target = object(sha256);
-        if (Files.exists(target)) {
-            return;
-        }
-        Path t = newTemp();
-        try {
+        put(RemoteLayout.object(sha256), t -> {
             BasicFileAttributes before = Files.readAttributes(src, BasicFileAttributes.class);
             try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
                  FileChannel out = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -135,38 +151,7 @@ public final class Cache {
                     || Files.size(t) != after.size()) {
                 throw new UserError(src + " changed while it was being added. Run the command again.");
             }
-            publish(t, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + src + " into the cache " + root, e);
-        } finally {
-            deleteQuietly(t);
-        }
-    }
-
-    /**
-     * Downloads an object from a remote into the cache, verifying it.
-     *
-     * @throws CorruptObjectException when the remote's bytes do not have the hash they are stored under
-     */
-    public void fetch(Remote remote, String sha256, long size) {
-        Path target = object(sha256);
-        if (Files.exists(target)) {
-            return;
-        }
-        Path t = newTemp();
-        try {
-            String key = RemoteLayout.object(sha256);
-            String streamed = remote.download(key, t, size);
-            String actual = streamed != null ? streamed : Sha256.ofFile(t);
-            if (!actual.equals(sha256)) {
-                throw new CorruptObjectException(remote, key, sha256, actual);
-            }
-            publish(t, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write into the cache " + root, e);
-        } finally {
-            deleteQuietly(t);
-        }
+        });
     }
 
     /** Re-hashes a cached object; a damaged one is removed so that it is fetched again. */
@@ -272,56 +257,26 @@ public final class Cache {
     private Optional<byte[]> readVerified(String key, String sha256) {
         Optional<byte[]> b = meta(key);
         if (b.isPresent() && !Sha256.hex(b.get()).equals(sha256)) {
-            deleteQuietly(root.resolve(key));
+            TempFiles.deleteQuietly(root.resolve(key));
             return Optional.empty();
         }
         return b;
     }
 
     void writeMeta(String key, byte[] bytes) {
-        Path target = root.resolve(key);
-        if (Files.exists(target)) {
-            return;
-        }
-        Path t = newTemp();
-        try {
-            Files.write(t, bytes);
-            publish(t, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write into the cache " + root, e);
-        } finally {
-            deleteQuietly(t);
-        }
+        put(key, t -> Files.write(t, bytes));
     }
 
     /** Temporary files of processes that died (a pull killed midway) are removed. */
     private void removeAbandonedTemps() {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
             for (Path p : ds) {
-                String n = p.getFileName().toString();
-                int dash = n.indexOf('-');
-                if (dash > 0) {
-                    try {
-                        long pid = Long.parseLong(n.substring(0, dash));
-                        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                            continue;
-                        }
-                    } catch (NumberFormatException ignored) {
-                        // not ours
-                    }
+                if (TempFiles.abandonedShared(p)) {
+                    TempFiles.deleteQuietly(p);
                 }
-                deleteQuietly(p);
             }
         } catch (IOException ignored) {
             // cleaning up is best effort
-        }
-    }
-
-    static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

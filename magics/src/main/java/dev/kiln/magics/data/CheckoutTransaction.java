@@ -1,16 +1,15 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -35,7 +34,7 @@ final class CheckoutTransaction {
     private final Cache cache;
     private final boolean link;
     private final int jobs;
-    private final String tempPrefix = Workspace.TEMP_MARK + ProcessHandle.current().pid() + "-";
+    private final String tempPrefix = TempFiles.ownPrefix();
     private final Path stash;
     private final AtomicInteger stashed = new AtomicInteger();
     /** Pairs {original, where it was moved}, in the order moved. */
@@ -224,14 +223,14 @@ final class CheckoutTransaction {
                     + "; move them back by hand (the stash keeps them until a later Kiln command finds it abandoned).");
         }
         if (stashMade) {
-            deleteTree(stash);
+            TempFiles.deleteQuietly(stash);
         }
     }
 
     /** Drops what the checkout replaced or deleted, and the directories the deletions emptied. Best effort. */
     void finish() {
         if (stashMade) {
-            deleteTree(stash);
+            TempFiles.deleteQuietly(stash);
         }
         for (Path[] m : movedAside) {
             for (Path d = m[0].getParent(); d != null && d.startsWith(dir) && !d.equals(dir); d = d.getParent()) {
@@ -244,32 +243,6 @@ final class CheckoutTransaction {
                     break; // not empty (or gone): its parents are not empty either
                 }
             }
-        }
-    }
-
-    /** Deletes a directory and all under it, as far as it can. */
-    static void deleteTree(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    Cache.deleteQuietly(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) {
-                    Cache.deleteQuietly(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort: a later scan finds what is left
         }
     }
 

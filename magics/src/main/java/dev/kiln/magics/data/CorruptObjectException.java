@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.remote.Remote;
 
 /** A remote object whose bytes do not hash to the name they are stored under. */
 public final class CorruptObjectException extends UserError {

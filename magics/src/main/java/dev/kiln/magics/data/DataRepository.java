@@ -2,29 +2,12 @@ package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.kiln.magics.data.remote.Remote;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A project's datasets: what {@code kiln data …} does, as a Java API other engines call too.
@@ -35,43 +18,22 @@ import java.util.stream.Collectors;
  *             List.of(new Lineage(in.get().dataset(), in.get().version(), "parquet convert")));
  * }
  * </pre>
- * The lock file ({@code kiln.lock}) pins versions, {@code kiln.yaml} names the remotes, the
- * {@link Cache} keeps objects, the {@link Workspace} holds the files and a {@link Remote} moves bytes.
+ * Each verb has a room of its own, all sharing one {@link ProjectContext}: {@link VersionSpecs}
+ * (names to ids), {@link VersionRecorder} (add), {@link Publisher} (push, tag),
+ * {@link VersionCheckout} (pull, checkout), {@link WorkspaceStatus}, {@link VersionHistory} and
+ * {@link VersionDiff}; bytes move between a remote and the cache through the one {@link Transfer}.
  */
 public final class DataRepository implements AutoCloseable {
 
     /** The name of the ref every push moves: the dataset's newest version on the remote. */
-    public static final String LATEST = "latest";
-    private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{4,64}");
+    public static final String LATEST = VersionSpecs.LATEST;
 
-    private final Workspace workspace;
-    private final Map<String, String> env;
-    private final Progress progress;
-    private final int jobs;
-    private final Cache cache;
-    private final LockFile lock;
-    private ProjectConfig config;
-    private StatCache stats;
-    private final Map<String, Remote> remotes = new HashMap<>();
-    private final Metadata metadata;
-    private boolean linkFromCache = true;
+    private final ProjectContext project;
+    private final VersionSpecs specs;
 
     private DataRepository(Path projectDir, Map<String, String> env, Progress progress, int jobs) {
-        this.workspace = new Workspace(projectDir);
-        this.env = Map.copyOf(env);
-        this.progress = progress;
-        this.jobs = Math.max(1, jobs);
-        this.cache = Cache.forEnvironment(env);
-        this.lock = LockFile.read(workspace.projectDir());
-        this.metadata = new Metadata(cache, name -> hasRemote(name) ? Optional.of(remote(name)) : Optional.empty());
-    }
-
-    /** kiln.yaml, read when first needed (an offline status does without it). */
-    private synchronized ProjectConfig config() {
-        if (config == null) {
-            config = ProjectConfig.read(workspace.projectDir());
-        }
-        return config;
+        this.project = new ProjectContext(projectDir, env, progress, jobs);
+        this.specs = new VersionSpecs(project);
     }
 
     /** The project in {@code projectDir}, with the cache and credentials its environment names. */
@@ -86,27 +48,20 @@ public final class DataRepository implements AutoCloseable {
 
     /** Hard-link workspace files to the cache (the default) or always copy them. */
     public DataRepository linkFromCache(boolean link) {
-        this.linkFromCache = link;
+        project.linkFromCache(link);
         return this;
     }
 
     public Path projectDir() {
-        return workspace.projectDir();
+        return project.projectDir();
     }
 
     public Cache cache() {
-        return cache;
+        return project.cache();
     }
 
     public LockFile lockFile() {
-        return lock;
-    }
-
-    private StatCache stats() {
-        if (stats == null) {
-            stats = StatCache.load(workspace.projectDir());
-        }
-        return stats;
+        return project.lock();
     }
 
     // ---------------------------------------------------------------- results
@@ -155,36 +110,19 @@ public final class DataRepository implements AutoCloseable {
     public record TagResult(String dataset, String tag, String version, String previous, String remote) {
     }
 
-    // ---------------------------------------------------------------- API for other engines
+    // ---------------------------------------------------------------- the verbs
 
     /**
      * The dataset whose directory holds {@code path} (a file or a directory, absolute or relative to
      * the project), with the version the lock file pins and, for a file, its hash in that version.
      */
     public Optional<Tracked> tracking(Path path) {
-        Path abs = workspace.projectDir().resolve(path).normalize();
-        for (Map.Entry<String, LockFile.Entry> e : lock.datasets().entrySet()) {
-            Path dir = workspace.projectDir().resolve(e.getValue().path()).normalize();
-            if (abs.startsWith(dir)) {
-                String rel = dir.relativize(abs).toString().replace('\\', '/');
-                String sha = null;
-                if (!rel.isEmpty()) {
-                    Optional<Manifest> m = cache.manifest(e.getValue().manifest());
-                    if (m.isPresent()) {
-                        ManifestEntry me = m.get().byPath().get(rel);
-                        sha = me == null ? null : me.sha256();
-                    }
-                }
-                return Optional.of(new Tracked(e.getKey(), e.getValue().path(), e.getValue().version(),
-                        e.getValue().manifest(), rel.isEmpty() ? null : rel, sha));
-            }
-        }
-        return Optional.empty();
+        return specs.tracking(path);
     }
 
     /** {@code kiln data add}: records the directory's current content as a new version. */
     public AddResult add(String path, String name, String message) {
-        Path dir = workspace.resolve(path);
+        Path dir = project.workspace().resolve(path);
         String dataset = name != null ? name : dir.getFileName().toString();
         return recordVersion(dataset, dir, message, List.of());
     }
@@ -197,625 +135,65 @@ public final class DataRepository implements AutoCloseable {
      * @param lineage the versions this one was derived from (e.g. the CSV a Parquet file was made of)
      */
     public AddResult recordVersion(String dataset, Path dir, String message, List<Lineage> lineage) {
-        checkName(dataset, "Dataset name");
-        Path abs = workspace.resolve(workspace.projectDir().resolve(dir).normalize().toString());
-        String rel = workspace.relative(abs);
-        if (!Files.isDirectory(abs)) {
-            throw new UserError("'" + rel + "' is not a directory" + (Files.exists(abs) ? "" : " (it does not exist)")
-                    + ": 'kiln data add' versions a directory of files.");
-        }
-        LockFile.Entry existing = lock.get(dataset);
-        if (existing != null && !existing.path().equals(rel)) {
-            throw new UserError("Dataset '" + dataset + "' already tracks '" + existing.path() + "', not '" + rel
-                    + "'. Give this one another name with --name.");
-        }
-        for (Map.Entry<String, LockFile.Entry> e : lock.datasets().entrySet()) {
-            String other = e.getValue().path();
-            if (!e.getKey().equals(dataset) && (rel.equals(other) || rel.startsWith(other + "/") || other.startsWith(rel + "/"))) {
-                throw new UserError("'" + rel + "' overlaps dataset '" + e.getKey() + "' (" + other
-                        + "): a file can belong to one dataset only.");
-            }
-        }
-        Map<String, Workspace.FileState> files = workspace.scan(abs, stats(), jobs).files();
-        if (files.isEmpty()) {
-            throw new UserError("'" + rel + "' has no files to version.");
-        }
-        List<ManifestEntry> entries = new ArrayList<>(files.size());
-        for (Workspace.FileState f : files.values()) {
-            entries.add(new ManifestEntry(f.path(), f.sha256(), f.size()));
-        }
-        Manifest manifest = new Manifest(entries);
-        byte[] mbytes = manifest.canonicalBytes();
-        String mhash = Sha256.hex(mbytes);
-        if (existing != null && existing.manifest().equals(mhash) && (lineage == null || lineage.isEmpty())) {
-            try {
-                stats().save();
-            } catch (UncheckedIOException e) {
-                throw new DiskSpace(workspace.projectDir(), "Adding " + rel, "Nothing was changed: kiln.lock is as it was")
-                        .fault(e, workspace.projectDir());
-            }
-            return new AddResult(dataset, rel, existing.version(), null, mhash, entries.size(),
-                    manifest.totalSize(), 0, false, List.of());
-        }
-        Map<String, ManifestEntry> toCache = new LinkedHashMap<>();
-        for (ManifestEntry e : entries) {
-            if (!cache.has(e.sha256())) {
-                toCache.putIfAbsent(e.sha256(), e);
-            }
-        }
-        long bytes = toCache.values().stream().mapToLong(ManifestEntry::size).sum();
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "Adding " + rel,
-                "kiln.lock is as it was; the objects already copied stay in the cache and are not copied again");
-        space.need(cache.root(), bytes + mbytes.length).check();
-        VersionRecord record = new VersionRecord(dataset, existing == null ? null : existing.version(), mhash,
-                entries.size(), manifest.totalSize(), message == null ? "" : message, author(),
-                Instant.now().toString(), lineage);
-        byte[] vbytes = record.canonicalBytes();
-        String id = Sha256.hex(vbytes);
-        try (Progress.Bar bar = progress.start("add " + dataset, bytes, Progress.Unit.BYTES)) {
-            Parallel.forEach(toCache.values(), jobs, e -> {
-                cache.addFile(abs.resolve(e.path()), e.sha256());
-                bar.advance(e.size());
-            });
-            cache.putManifest(mhash, mbytes);
-            cache.putVersion(dataset, id, vbytes);
-        } catch (UncheckedIOException e) {
-            throw space.fault(e, cache.root());
-        }
-        try {
-            stats().save();
-            lock.put(dataset, new LockFile.Entry(rel, id, mhash, manifest.totalSize(), entries.size()));
-            lock.write();
-        } catch (UncheckedIOException e) {
-            lock.restore(dataset, existing);
-            throw space.fault(e, workspace.projectDir());
-        }
-        return new AddResult(dataset, rel, id, record.parent(), mhash, entries.size(), manifest.totalSize(),
-                toCache.size(), true, record.lineage());
+        return new VersionRecorder(project).record(dataset, dir, message, lineage);
     }
-
-    private String author() {
-        for (String k : List.of("KILN_AUTHOR", "GIT_AUTHOR_NAME", "USER", "USERNAME")) {
-            String v = env.get(k);
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return "unknown";
-    }
-
-    // ---------------------------------------------------------------- remotes
 
     /** {@code kiln data remote add}. */
     public RemoteConfig addRemote(RemoteConfig r, boolean makeDefault, boolean force) {
         r.validate();
-        if (config().remotes().containsKey(r.name()) && !force) {
-            throw new UserError("Remote '" + r.name() + "' exists already (" + config().remotes().get(r.name()).url()
-                    + "). Use --force to replace it.");
+        ProjectConfig config = project.config();
+        if (config.remotes().containsKey(r.name()) && !force) {
+            throw new UserError("Remote '" + r.name() + "' exists already ("
+                    + config.remotes().get(r.name()).url() + "). Use --force to replace it.");
         }
-        config().putRemote(r, makeDefault);
-        config().write();
+        config.putRemote(r, makeDefault);
+        config.write();
         return r;
     }
 
     public Map<String, RemoteConfig> remoteConfigs() {
-        return config().remotes();
+        return project.config().remotes();
     }
 
     public String defaultRemoteName() {
-        return config().defaultRemote();
+        return project.config().defaultRemote();
     }
 
     /** The remote of that name, or the default when {@code name} is null; opened once and checked. */
-    public synchronized Remote remote(String name) {
-        String n = name != null ? name : config().defaultRemote();
-        if (n == null) {
-            throw new UserError("No remote is configured for this project. Add one with "
-                    + "'kiln data remote add NAME s3://BUCKET/PREFIX' (or a directory path).");
-        }
-        Remote open = remotes.get(n);
-        if (open != null) {
-            return open;
-        }
-        RemoteConfig rc = config().remotes().get(n);
-        if (rc == null) {
-            throw new UserError("Unknown remote '" + n + "'. Remotes of this project: "
-                    + (config().remotes().isEmpty() ? "none" : String.join(", ", config().remotes().keySet()))
-                    + ". Add it with 'kiln data remote add " + n + " URL'.");
-        }
-        Remote r = rc.isS3() ? new S3Remote(rc, env, jobs, cache.root().resolve("uploads"))
-                : new DirectoryRemote(rc.name(), rc.directory(workspace.projectDir()));
-        try {
-            r.checkAccess();
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
-        }
-        remotes.put(n, r);
-        return r;
+    public Remote remote(String name) {
+        return project.remote(name);
     }
-
-    private boolean hasRemote(String name) {
-        return name != null || config().defaultRemote() != null;
-    }
-
-    // ---------------------------------------------------------------- metadata
-
-    /** A dataset reference as users write it: {@code name[@version][/subpath]}, or a path. */
-    record Spec(String dataset, String version, String subpath) {
-    }
-
-    Spec parse(String spec) {
-        int at = spec.indexOf('@');
-        int slash = spec.indexOf('/');
-        String name;
-        String version = null;
-        String sub = "";
-        if (at >= 0 && (slash < 0 || at < slash)) {
-            name = spec.substring(0, at);
-            String rest = spec.substring(at + 1);
-            int s = rest.indexOf('/');
-            version = s < 0 ? rest : rest.substring(0, s);
-            sub = s < 0 ? "" : rest.substring(s + 1);
-        } else if (slash >= 0) {
-            name = spec.substring(0, slash);
-            sub = spec.substring(slash + 1);
-        } else {
-            name = spec;
-        }
-        if (lock.get(name) == null && at < 0) {
-            // maybe a path inside a tracked directory: data/raw/pems/2024-01
-            Path abs = workspace.resolve(spec);
-            Optional<Tracked> t = tracking(abs);
-            if (t.isPresent()) {
-                return new Spec(t.get().dataset(), null, t.get().file() == null ? "" : t.get().file());
-            }
-        }
-        checkName(name, "Dataset name");
-        while (sub.endsWith("/")) {
-            sub = sub.substring(0, sub.length() - 1);
-        }
-        if (version != null && version.isEmpty()) {
-            throw new UserError("'" + spec + "' has an empty version after '@'. Write NAME@TAG or NAME@ID.");
-        }
-        return new Spec(name, version, sub);
-    }
-
-    private static void checkName(String name, String what) {
-        if (!RemoteLayout.isName(name)) {
-            throw new UserError(what + " '" + name + "' is not valid: use letters, digits, '.', '_' and '-'.");
-        }
-    }
-
-    /** The full id a version spec (tag, {@code latest}, id or id prefix; null: the pinned one) names. */
-    String resolveVersion(String dataset, String version, String remoteName) {
-        LockFile.Entry pinned = lock.get(dataset);
-        if (version == null) {
-            if (pinned != null) {
-                return pinned.version();
-            }
-            version = LATEST;
-        }
-        if (Sha256.isHex(version)) {
-            return version;
-        }
-        if (pinned != null && HEX_PREFIX.matcher(version).matches() && pinned.version().startsWith(version)) {
-            return pinned.version();
-        }
-        if (HEX_PREFIX.matcher(version).matches()) {
-            // versions made or fetched here resolve without the remote, as git resolves its own objects
-            Set<String> local = cache.versionIds(dataset, version);
-            if (local.size() == 1) {
-                return local.iterator().next();
-            }
-            if (local.size() > 1) {
-                throw ambiguous(dataset, version, local.size());
-            }
-        }
-        if (!hasRemote(remoteName)) {
-            throw unknown(dataset, version, "no remote is configured to look it up");
-        }
-        Remote r = remote(remoteName);
-        Optional<String> ref = RemoteLayout.isName(version) ? Metadata.refTarget(r, dataset, version) : Optional.empty();
-        if (ref.isPresent()) {
-            return ref.get();
-        }
-        if (HEX_PREFIX.matcher(version).matches()) {
-            Set<String> ids = new TreeSet<>();
-            String prefix = RemoteLayout.versionsPrefix(dataset);
-            for (String k : r.list(prefix)) {
-                String id = k.substring(prefix.length()).replace(".json", "");
-                if (id.startsWith(version) && Sha256.isHex(id)) {
-                    ids.add(id);
-                }
-            }
-            if (ids.size() == 1) {
-                return ids.iterator().next();
-            }
-            if (ids.size() > 1) {
-                throw ambiguous(dataset, version, ids.size());
-            }
-        }
-        if (pinned == null && r.list(RemoteLayout.versionsPrefix(dataset)).isEmpty()) {
-            throw new UserError("Unknown dataset '" + dataset + "': it is not in kiln.lock and " + r.describe()
-                    + " has no versions of it. Datasets of this project: "
-                    + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-        }
-        throw unknown(dataset, version, r.describe() + " has no tag or version id '" + version + "'");
-    }
-
-    private static UserError ambiguous(String dataset, String version, int matches) {
-        return new UserError("Version '" + version + "' of dataset '" + dataset + "' is ambiguous: it starts "
-                + matches + " version ids. Give more characters.");
-    }
-
-    private UserError unknown(String dataset, String version, String why) {
-        if (lock.get(dataset) == null && version.equals(LATEST)) {
-            return new UserError("Unknown dataset '" + dataset + "': it is not in kiln.lock (" + why + "). Datasets of "
-                    + "this project: " + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-        }
-        return new UserError("Unknown version '" + version + "' of dataset '" + dataset + "': " + why
-                + ". Run 'kiln data version " + dataset + "' to list its versions and tags.");
-    }
-
-    // ---------------------------------------------------------------- push
 
     /** {@code kiln data push}: publishes the pinned versions (all datasets when none named). */
     public List<PushResult> push(Collection<String> datasets, String remoteName, String tag) {
-        Collection<String> names = datasets == null || datasets.isEmpty() ? lock.datasets().keySet() : datasets;
-        if (names.isEmpty()) {
-            throw new UserError("Nothing to push: kiln.lock tracks no dataset yet. Add one with 'kiln data add PATH'.");
-        }
-        if (tag != null && names.size() != 1) {
-            throw new UserError("--tag names one version: push one dataset at a time with it.");
-        }
-        Remote r = remote(remoteName);
-        List<PushResult> results = new ArrayList<>();
-        for (String ds : names) {
-            results.add(pushOne(ds, r, remoteName, tag));
-        }
-        return results;
+        return new Publisher(project, specs).push(datasets, remoteName, tag);
     }
 
-    private PushResult pushOne(String ds, Remote r, String remoteName, String tag) {
-        LockFile.Entry pinned = lock.get(ds);
-        if (pinned == null) {
-            throw new UserError("Unknown dataset '" + ds + "': not in kiln.lock. Datasets of this project: "
-                    + String.join(", ", lock.datasets().keySet()) + ".");
-        }
-        String latestKey = RemoteLayout.ref(ds, LATEST);
-        Optional<Remote.Ref> head = r.readRef(latestKey);
-        String headId = head.map(h -> Metadata.refId(r, ds, LATEST, h)).orElse(null);
-
-        // the versions the remote lacks, newest first, and the objects the newest present one vouches for
-        List<String> chain = new ArrayList<>();
-        Set<String> knownPresent = new HashSet<>();
-        String cur = pinned.version();
-        while (cur != null) {
-            if (r.exists(RemoteLayout.version(ds, cur))) {
-                // manifests are written only after all their objects, so this one's objects are all there
-                VersionRecord base = metadata.version(ds, cur, remoteName);
-                for (ManifestEntry e : metadata.manifest(base.manifest(), remoteName, ds, cur).files()) {
-                    knownPresent.add(e.sha256());
-                }
-                break;
-            }
-            chain.add(cur);
-            cur = metadata.version(ds, cur, remoteName).parent();
-        }
-        Map<String, ManifestEntry> candidates = new LinkedHashMap<>();
-        List<VersionRecord> records = new ArrayList<>();
-        List<Manifest> manifests = new ArrayList<>();
-        for (String id : chain) {
-            VersionRecord v = metadata.version(ds, id, remoteName);
-            Manifest m = metadata.manifest(v.manifest(), null, ds, id);
-            records.add(v);
-            manifests.add(m);
-            for (ManifestEntry e : m.files()) {
-                if (!knownPresent.contains(e.sha256())) {
-                    candidates.putIfAbsent(e.sha256(), e);
-                }
-            }
-        }
-        Set<String> present = presentOnRemote(r, candidates.keySet());
-        List<ManifestEntry> toSend = new ArrayList<>();
-        for (ManifestEntry e : candidates.values()) {
-            if (!present.contains(e.sha256())) {
-                if (!cache.has(e.sha256())) {
-                    throw new UserError("Cannot push dataset '" + ds + "': the cache lacks the content of '" + e.path()
-                            + "' (" + e.sha256().substring(0, 12) + "). Run 'kiln data add " + pinned.path()
-                            + "' again from a workspace that has it.");
-                }
-                toSend.add(e);
-            }
-        }
-        AtomicLong sent = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
-        long total = toSend.stream().mapToLong(ManifestEntry::size).sum();
-        // a directory remote is a disk of its own; an S3 remote's space is the server's business
-        Path remoteDir = r instanceof DirectoryRemote d ? d.root() : null;
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "Pushing " + ds,
-                "'latest' was not moved; what was uploaded is complete and will not be sent again");
-        if (remoteDir != null) {
-            space.need(remoteDir, total).check();
-        }
-        try (Progress.Bar bar = progress.start("push " + ds, total, Progress.Unit.BYTES)) {
-            Parallel.forEach(toSend, jobs, e -> {
-                if (r.putFileIfAbsent(RemoteLayout.object(e.sha256()), cache.object(e.sha256()), e.sha256(), e.size())) {
-                    sent.incrementAndGet();
-                    bytes.addAndGet(e.size());
-                }
-                bar.advance(e.size());
-            });
-            for (int i = records.size() - 1; i >= 0; i--) {
-                r.putBytesIfAbsent(RemoteLayout.manifest(records.get(i).manifest()), manifests.get(i).canonicalBytes());
-                r.putBytesIfAbsent(RemoteLayout.version(ds, chain.get(i)), records.get(i).canonicalBytes());
-            }
-        } catch (UncheckedIOException e) {
-            throw space.fault(e, remoteDir != null ? remoteDir : cache.root());
-        }
-        String id = pinned.version();
-        String note;
-        if (id.equals(headId)) {
-            note = "up to date";
-        } else if (headId != null && isAncestor(ds, id, headId, remoteName)) {
-            note = "the remote's latest (" + headId.substring(0, 12) + ") is newer; it was left as it is";
-        } else if (headId != null && !isAncestor(ds, headId, id, remoteName)) {
-            throw new UserError("Push of dataset '" + ds + "' to " + r.describe() + ": its latest version is "
-                    + headId.substring(0, 12) + ", which your version " + id.substring(0, 12) + " does not descend from "
-                    + "(someone else pushed). Your version is uploaded and safe; 'latest' was not moved. Run 'kiln data "
-                    + "version " + ds + "@latest' to see theirs; pull it with 'kiln data pull " + ds + "@latest', add your "
-                    + "changes again, and push; or publish yours under a tag with 'kiln data tag " + ds + "@"
-                    + id.substring(0, 12) + " NAME'.");
-        } else {
-            try {
-                r.writeRef(latestKey, (id + "\n").getBytes(StandardCharsets.UTF_8), head.map(Remote.Ref::etag).orElse(null));
-                note = "latest moved";
-            } catch (RefConflictException e) {
-                throw new UserError("Push of dataset '" + ds + "' to " + r.describe() + " raced with another push: "
-                        + "'latest' changed while yours was uploading, so it was not moved. Your version "
-                        + id.substring(0, 12) + " is uploaded and safe; nothing was lost. Run 'kiln data version " + ds
-                        + "@latest' to see theirs, then pull it or tag yours.");
-            }
-        }
-        if (tag != null) {
-            tagOnRemote(r, ds, tag, id, false);
-        }
-        return new PushResult(ds, id, chain.size(), sent.get(), candidates.size() - toSend.size(), bytes.get(),
-                r.name(), headId, tag, note);
+    /** {@code kiln data tag NAME TAG}: names a pushed version on the remote. */
+    public TagResult tag(String ds, String tag, String versionSpec, boolean force, String remoteName) {
+        return new Publisher(project, specs).tag(ds, tag, versionSpec, force, remoteName);
     }
-
-    /** Which of these objects the remote has: HEAD each when few, else list the prefixes they fall in. */
-    private Set<String> presentOnRemote(Remote r, Set<String> shas) {
-        Set<String> present = ConcurrentHashMap.newKeySet();
-        if (shas.size() <= 256) {
-            Parallel.forEach(shas, jobs, s -> {
-                if (r.exists(RemoteLayout.object(s))) {
-                    present.add(s);
-                }
-            });
-            return present;
-        }
-        Set<String> prefixes = new TreeSet<>();
-        for (String s : shas) {
-            prefixes.add(s.substring(0, 2));
-        }
-        Parallel.forEach(prefixes, jobs, p -> {
-            String base = RemoteLayout.objectsPrefix(p);
-            for (String k : r.list(base)) {
-                String s = p + k.substring(base.length());
-                if (shas.contains(s)) {
-                    present.add(s);
-                }
-            }
-        });
-        return present;
-    }
-
-    private boolean isAncestor(String ds, String ancestor, String of, String remoteName) {
-        String cur = of;
-        for (int i = 0; cur != null && i < 100_000; i++) {
-            if (cur.equals(ancestor)) {
-                return true;
-            }
-            cur = metadata.version(ds, cur, remoteName).parent();
-        }
-        return false;
-    }
-
-    // ---------------------------------------------------------------- pull / checkout
 
     /** {@code kiln data pull} without arguments: every pinned dataset at its pinned version. */
     public List<PullResult> pullAll(String remoteName, boolean force) {
-        if (lock.datasets().isEmpty()) {
-            throw new UserError("Nothing to pull: kiln.lock tracks no dataset. Pull one by name: 'kiln data pull NAME@latest'.");
-        }
-        List<PullResult> out = new ArrayList<>();
-        for (String ds : List.copyOf(lock.datasets().keySet())) {
-            out.add(pull(ds, remoteName, force, null));
-        }
-        return out;
+        return new VersionCheckout(project, specs).pullAll(remoteName, force);
     }
 
     /**
      * {@code kiln data pull NAME[@VERSION][/SUBPATH]}: fetches what the cache lacks, verifies it and
-     * materializes the version in the workspace, then pins it.
+     * checks the version out in the workspace, then pins it. A failure leaves the workspace and
+     * kiln.lock as they were.
      *
      * @param to where a dataset new to this project goes (default {@code data/NAME})
      */
     public PullResult pull(String spec, String remoteName, boolean force, String to) {
-        Spec s = parse(spec);
-        String id = resolveVersion(s.dataset(), s.version(), remoteName);
-        return checkout(s.dataset(), id, s.subpath(), remoteName, force, to);
+        return new VersionCheckout(project, specs).pull(spec, remoteName, force, to);
     }
-
-    /**
-     * Checks out a version: works out and checks the {@link CheckoutPlan} (links, local changes, free
-     * space) before anything is written, fetches what the cache lacks, then applies the plan and pins
-     * the version. A failure at any step leaves the workspace and kiln.lock as they were.
-     */
-    private PullResult checkout(String ds, String id, String sub, String remoteName, boolean force, String to) {
-        VersionRecord record = metadata.version(ds, id, remoteName);
-        Manifest target = metadata.manifest(record.manifest(), remoteName, ds, id).under(sub);
-        if (target.files().isEmpty()) {
-            throw new UserError("Version " + id.substring(0, 12) + " of dataset '" + ds + "' has no files under '" + sub + "'.");
-        }
-        LockFile.Entry pinned = lock.get(ds);
-        Path dir = workspace.resolve(pinned != null ? pinned.path() : (to != null ? to : "data/" + ds));
-        String rel = workspace.relative(dir);
-        Map<String, ManifestEntry> locked = pinned == null ? Map.of()
-                : metadata.manifest(pinned.manifest(), remoteName, ds, pinned.version()).byPath();
-        List<String> linksOnTheWay = workspace.linksOnTheWay(dir);
-        Workspace.Listing have = linksOnTheWay.isEmpty() ? workspace.scan(dir, stats(), jobs)
-                : new Workspace.Listing(Map.of(), Set.of(), List.of());
-        CheckoutPlan plan = CheckoutPlan.of(dir, target, sub.isEmpty(), locked, have);
-        plan.check(workspace, ds, id, force, linksOnTheWay);
-
-        // what the cache lacks is fetched (verified on arrival); what it has is checked again
-        Map<String, ManifestEntry> need = new LinkedHashMap<>();
-        Map<String, ManifestEntry> check = new LinkedHashMap<>();
-        for (CheckoutPlan.Write w : plan.writes()) {
-            ManifestEntry e = w.entry();
-            (cache.has(e.sha256()) ? check : need).putIfAbsent(e.sha256(), e);
-        }
-        Parallel.forEach(check.values(), jobs, e -> {
-            if (!cache.verify(e.sha256())) {
-                synchronized (need) {
-                    need.put(e.sha256(), e);
-                }
-            }
-        });
-        long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
-        boolean link = linkFromCache && DiskSpace.sameFileSystem(cache.root(), dir);
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
-                "Nothing was changed: " + rel + " and kiln.lock are as they were")
-                .need(cache.root(), fetchBytes)
-                .need(dir, link ? 0 : plan.bytesToWrite());
-        space.check();
-        AtomicLong fetchedBytes = new AtomicLong();
-        String remoteUsed = null;
-        if (!need.isEmpty()) {
-            Remote r = remote(remoteName);
-            remoteUsed = r.name();
-            try (Progress.Bar bar = progress.start("pull " + ds, fetchBytes, Progress.Unit.BYTES)) {
-                Parallel.forEach(need.values(), jobs, e -> {
-                    cache.fetch(r, e.sha256(), e.size());
-                    fetchedBytes.addAndGet(e.size());
-                    bar.advance(e.size());
-                });
-            } catch (UncheckedIOException e) {
-                throw space.fault(e, cache.root());
-            }
-        }
-        CheckoutTransaction tx = new CheckoutTransaction(plan, cache, link, jobs);
-        StatCache sc = stats();
-        try (Progress.Bar bar = progress.start("checkout " + ds, plan.writes().size(), Progress.Unit.FILES)) {
-            tx.apply(sc, rel + "/", bar);
-            sc.save();
-            lock.put(ds, new LockFile.Entry(rel, id, record.manifest(), record.size(), record.files()));
-            lock.write();
-        } catch (RuntimeException e) {
-            lock.restore(ds, pinned);
-            try {
-                tx.rollback();
-            } catch (UserError undone) {
-                undone.addSuppressed(e);
-                throw undone;
-            }
-            throw e instanceof UncheckedIOException io ? space.fault(io, dir) : e;
-        }
-        tx.finish();
-        return new PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchedBytes.get(), plan.writes().size(),
-                plan.deletes().size(), plan.unchanged(), target.files().size(), target.totalSize(), remoteUsed);
-    }
-
-    // ---------------------------------------------------------------- status
 
     /** {@code kiln data status}: workspace against lock file, cache and (unless offline) remote. */
     public List<DatasetStatus> status(Collection<String> datasets, String remoteName, boolean offline) {
-        Collection<String> names = datasets == null || datasets.isEmpty() ? lock.datasets().keySet() : datasets;
-        List<DatasetStatus> out = new ArrayList<>();
-        for (String ds : names) {
-            LockFile.Entry pinned = lock.get(ds);
-            if (pinned == null) {
-                throw new UserError("Unknown dataset '" + ds + "': not in kiln.lock. Datasets of this project: "
-                        + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-            }
-            Path dir = workspace.resolve(pinned.path());
-            boolean useRemote = !offline && hasRemote(remoteName);
-            // three things at once: the remote (opening an S3 client costs as much as the rest), the
-            // manifest against the cache, and the workspace against the stat cache
-            CompletableFuture<String> remoteState = useRemote
-                    ? inBackground(() -> remoteState(ds, pinned.version(), remoteName))
-                    : CompletableFuture.completedFuture(offline ? "remote not checked" : "no remote");
-            CompletableFuture<Manifest> manifest = inBackground(
-                    () -> metadata.manifest(pinned.manifest(), useRemote ? remoteName : null, ds, pinned.version()));
-            CompletableFuture<Set<String>> uncached = manifest.thenApply(
-                    mf -> cache.missing(mf.files().stream().map(ManifestEntry::sha256).collect(Collectors.toSet())));
-            Map<String, Workspace.FileState> ws = workspace.scan(dir, stats(), jobs).files();
-            Manifest m = join(manifest);
-            List<String> modified = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
-            for (ManifestEntry e : m.files()) {
-                Workspace.FileState f = ws.get(e.path());
-                if (f == null) {
-                    missing.add(e.path());
-                } else if (!f.sha256().equals(e.sha256())) {
-                    modified.add(e.path());
-                }
-            }
-            Set<String> notCached = join(uncached);
-            Map<String, ManifestEntry> byPath = m.byPath();
-            List<String> added = new ArrayList<>();
-            for (String p : ws.keySet()) {
-                if (!byPath.containsKey(p)) {
-                    added.add(p);
-                }
-            }
-            stats().save();
-            String state = join(remoteState);
-            out.add(new DatasetStatus(ds, pinned.path(), pinned.version(), pinned.manifest(),
-                    Workspace.sorted(modified), Workspace.sorted(added), Workspace.sorted(missing), notCached.size(),
-                    state));
-        }
-        return out;
+        return new WorkspaceStatus(project).status(datasets, remoteName, offline);
     }
-
-    /** On a thread of its own: the common pool has a single thread on a two-core machine. */
-    private static <T> CompletableFuture<T> inBackground(java.util.function.Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, r -> {
-            Thread t = new Thread(r, "kiln-status");
-            t.setDaemon(true);
-            t.start();
-        });
-    }
-
-    /** The value, or the exception the work threw (a {@link UserError} stays one). */
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-    }
-
-    private String remoteState(String ds, String version, String remoteName) {
-        Remote r = remote(remoteName);
-        String head = Metadata.refTarget(r, ds, LATEST).orElse(null);
-        // the remote's latest is pushed by definition: one request answers the usual case
-        boolean pushed = version.equals(head) || r.exists(RemoteLayout.version(ds, version));
-        return !pushed ? "not pushed to " + r.name()
-                : version.equals(head) ? "pushed to " + r.name() + ", latest"
-                : "pushed to " + r.name() + "; latest there is " + (head == null ? "unset" : head.substring(0, 12));
-    }
-
-    // ---------------------------------------------------------------- history, diff, tags
 
     /** {@code kiln data version NAME}: the versions from the newest back, with their tags. */
     public History history(String ds, String remoteName, int limit) {
@@ -829,158 +207,16 @@ public final class DataRepository implements AutoCloseable {
      * @param from a version spec to start at (a tag, {@code latest}, an id or its prefix); null: the newest
      */
     public History history(String ds, String from, String remoteName, int limit) {
-        checkName(ds, "Dataset name");
-        if (from != null && from.isEmpty()) {
-            throw new UserError("'" + ds + "@' has an empty version after '@'. Write NAME@TAG or NAME@ID.");
-        }
-        LockFile.Entry pinned = lock.get(ds);
-        Map<String, List<String>> tags = new HashMap<>();
-        String start = from != null ? resolveVersion(ds, from, remoteName) : pinned == null ? null : pinned.version();
-        String remoteUsed = null;
-        if (hasRemote(remoteName)) {
-            Remote r = remote(remoteName);
-            remoteUsed = r.name();
-            String prefix = RemoteLayout.refsPrefix(ds);
-            for (String k : new TreeSet<>(r.list(prefix))) {
-                String tag = k.substring(prefix.length());
-                r.getBytes(k).ifPresent(b -> tags.computeIfAbsent(new String(b, StandardCharsets.UTF_8).strip(),
-                        x -> new ArrayList<>()).add(tag));
-            }
-            Optional<String> head = from != null ? Optional.empty() : Metadata.refTarget(r, ds, LATEST);
-            if (head.isPresent() && (start == null || isAncestor(ds, start, head.get(), remoteName))) {
-                start = head.get();
-            }
-        }
-        if (start == null) {
-            throw new UserError("Unknown dataset '" + ds + "': not in kiln.lock"
-                    + (remoteUsed != null ? " and not on remote '" + remoteUsed + "'" : "") + ". Datasets of this project: "
-                    + (lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet())) + ".");
-        }
-        List<HistoryEntry> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (String cur = start; cur != null && out.size() < limit && seen.add(cur); ) {
-            VersionRecord v = metadata.version(ds, cur, remoteName);
-            out.add(new HistoryEntry(cur, v, tags.getOrDefault(cur, List.of()), pinned != null && cur.equals(pinned.version())));
-            cur = v.parent();
-        }
-        return new History(ds, out, remoteUsed);
+        return new VersionHistory(project, specs).history(ds, from, remoteName, limit);
     }
 
-    /** {@code kiln data tag NAME TAG}: names a pushed version on the remote. */
-    public TagResult tag(String ds, String tag, String versionSpec, boolean force, String remoteName) {
-        checkName(ds, "Dataset name");
-        checkName(tag, "Tag");
-        if (tag.equals(LATEST)) {
-            throw new UserError("'latest' is moved by every push and cannot be set by hand. Choose another tag name.");
-        }
-        String id = resolveVersion(ds, versionSpec, remoteName);
-        Remote r = remote(remoteName);
-        if (!r.exists(RemoteLayout.version(ds, id))) {
-            throw new UserError("Version " + id.substring(0, 12) + " of dataset '" + ds + "' is not on " + r.describe()
-                    + " yet. Run 'kiln data push " + ds + "' first.");
-        }
-        String previous = tagOnRemote(r, ds, tag, id, force);
-        return new TagResult(ds, tag, id, previous, r.name());
-    }
-
-    private String tagOnRemote(Remote r, String ds, String tag, String id, boolean force) {
-        String key = RemoteLayout.ref(ds, tag);
-        Optional<Remote.Ref> cur = r.readRef(key);
-        String previous = cur.map(c -> Metadata.refId(r, ds, tag, c)).orElse(null);
-        if (id.equals(previous)) {
-            return previous;
-        }
-        if (previous != null && !force) {
-            throw new UserError("Tag '" + tag + "' of dataset '" + ds + "' already names version " + previous.substring(0, 12)
-                    + " on " + r.describe() + ". Choose another tag, or move it with --force.");
-        }
-        try {
-            r.writeRef(key, (id + "\n").getBytes(StandardCharsets.UTF_8), cur.map(Remote.Ref::etag).orElse(null));
-        } catch (RefConflictException e) {
-            throw new UserError("Tag '" + tag + "' of dataset '" + ds + "' was set by someone else at the same time on "
-                    + r.describe() + "; yours (" + id.substring(0, 12) + ") was not written and nothing was lost. "
-                    + "Run 'kiln data version " + ds + "@" + tag + "' to see where it points.");
-        }
-        return previous;
-    }
-
-    /**
-     * {@code kiln data diff A [B]}: files added, removed and changed between two versions (B
-     * defaults to the workspace), with rows and columns of CSV files and rows and typed columns
-     * of Parquet files.
-     */
+    /** {@code kiln data diff A [B]}: what changed between two versions, or a version and the workspace. */
     public DiffResult diff(String a, String b, String remoteName) {
-        Spec sa = parse(a);
-        String ida = resolveVersion(sa.dataset(), sa.version(), remoteName);
-        Map<String, ManifestEntry> from = metadata.manifest(metadata.version(sa.dataset(), ida, remoteName).manifest(), remoteName,
-                sa.dataset(), ida).under(sa.subpath()).byPath();
-        Map<String, ManifestEntry> to;
-        String toName;
-        Path wsDir = null;
-        if (b == null) {
-            LockFile.Entry pinned = lock.get(sa.dataset());
-            if (pinned == null) {
-                throw new UserError("Dataset '" + sa.dataset() + "' is not in this workspace; name the second version.");
-            }
-            wsDir = workspace.resolve(pinned.path());
-            to = new TreeMap<>();
-            for (Workspace.FileState f : workspace.scan(wsDir, stats(), jobs).files().values()) {
-                to.put(f.path(), new ManifestEntry(f.path(), f.sha256(), f.size()));
-            }
-            stats().save();
-            toName = "workspace";
-        } else {
-            Spec sb = parse(b.startsWith("@") ? sa.dataset() + b : b);
-            String idb = resolveVersion(sb.dataset(), sb.version(), remoteName);
-            to = metadata.manifest(metadata.version(sb.dataset(), idb, remoteName).manifest(), remoteName, sb.dataset(), idb)
-                    .under(sb.subpath()).byPath();
-            toName = sb.dataset() + "@" + idb.substring(0, 12);
-        }
-        List<FileChange> changes = new ArrayList<>();
-        long added = 0;
-        long removed = 0;
-        Set<String> all = new TreeSet<>(from.keySet());
-        all.addAll(to.keySet());
-        for (String p : all) {
-            ManifestEntry x = from.get(p);
-            ManifestEntry y = to.get(p);
-            if (x != null && y != null && x.sha256().equals(y.sha256())) {
-                continue;
-            }
-            String kind = x == null ? "added" : y == null ? "removed" : "changed";
-            if (x != null) {
-                removed += x.size();
-            }
-            if (y != null) {
-                added += y.size();
-            }
-            String detail = null;
-            if (TableSummary.describes(p)) {
-                TableSummary before = x == null ? null : table(x, null, remoteName);
-                TableSummary after = y == null ? null : table(y, wsDir, remoteName);
-                detail = TableSummary.describe(before, after);
-            }
-            changes.add(new FileChange(p, kind, x == null ? -1 : x.size(), y == null ? -1 : y.size(), detail));
-        }
-        return new DiffResult(sa.dataset(), sa.dataset() + "@" + ida.substring(0, 12), toName, changes, added, removed);
-    }
-
-    private TableSummary table(ManifestEntry e, Path wsDir, String remoteName) {
-        Path file = wsDir != null ? wsDir.resolve(e.path()) : cache.object(e.sha256());
-        if (wsDir == null && !cache.has(e.sha256())) {
-            if (!hasRemote(remoteName)) {
-                return null;
-            }
-            cache.fetch(remote(remoteName), e.sha256(), e.size());
-        }
-        return TableSummary.of(file, e.path());
+        return new VersionDiff(project, specs).diff(a, b, remoteName);
     }
 
     @Override
     public void close() {
-        for (Remote r : remotes.values()) {
-            r.close();
-        }
-        remotes.clear();
+        project.close();
     }
 }

@@ -1,19 +1,16 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.ProgressText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bytes a command will write, per file system, checked against the space free there before it
+ * The bytes a command will write, per {@link Disk}, checked against the space free there before it
  * writes any; and, when a disk fails anyway, the {@link DiskFault} that names it and the bytes needed.
  */
 final class DiskSpace {
@@ -31,8 +28,9 @@ final class DiskSpace {
     private final Path projectDir;
     private final String command;
     private final String kept;
-    private final Map<FileStore, Long> needed = new LinkedHashMap<>();
-    private final Map<FileStore, Long> freeAtStart = new HashMap<>();
+    /** Each disk as the command first found it, its free bytes those at the start, by mount point. */
+    private final Map<String, Disk> atStart = new LinkedHashMap<>();
+    private final Map<String, Long> needed = new LinkedHashMap<>();
 
     /**
      * @param command what the command does, as messages name it ({@code Checking out pems@1a2b3c4d5e6f})
@@ -46,36 +44,30 @@ final class DiskSpace {
 
     /** {@code bytes} more to be written under {@code where}, which need not exist yet. */
     DiskSpace need(Path where, long bytes) {
-        FileStore s = store(where);
-        if (s != null) {
-            needed.merge(s, bytes, Long::sum);
+        Disk d = disk(where);
+        if (d != null) {
+            needed.merge(d.mountPoint(), bytes, Long::sum);
         }
         return this;
     }
 
-    /** Whether {@code a} and {@code b} (which need not exist yet) lie on one file system: a hard link can join them. */
-    static boolean sameFileSystem(Path a, Path b) {
-        FileStore sa = store(a);
-        return sa != null && sa.equals(store(b));
-    }
-
-    /** Fails, before anything is written, when a file system lacks the bytes the command needs there. */
+    /** Fails, before anything is written, when a disk lacks the bytes the command needs there. */
     void check() {
-        for (Map.Entry<FileStore, Long> e : needed.entrySet()) {
-            long free = free(e.getKey());
+        for (Map.Entry<String, Long> e : needed.entrySet()) {
+            Disk d = atStart.get(e.getKey());
+            long free = d.usableBytes();
             if (e.getValue() > free) {
-                FileStore s = e.getKey();
                 throw new DiskFault(command + " needs " + ProgressText.bytes(e.getValue()) + " on the file system mounted at "
-                        + mountPoint(s) + " (" + s.name() + "), and " + ProgressText.bytes(free) + " is free there. "
+                        + d.mountPoint() + " (" + d.device() + "), and " + ProgressText.bytes(free) + " is free there. "
                         + "Nothing was written. Free " + ProgressText.bytes(e.getValue() - free)
-                        + " or more there, and run it again.", null, mountPoint(s), s.name(), e.getValue(), free, true, null, null);
+                        + " or more there, and run it again.", null, d, e.getValue(), true, null, null);
             }
         }
     }
 
     /**
-     * The error for an I/O failure while the command wrote under {@code where}: it names the file
-     * system of the file being written (the one {@code failure} names, else {@code where}).
+     * The error for an I/O failure while the command wrote under {@code where}: it names the disk
+     * of the file being written (the one {@code failure} names, else {@code where}).
      */
     DiskFault fault(Throwable failure, Path where) {
         Path file = where;
@@ -95,12 +87,12 @@ final class DiskSpace {
         }
         String reason = io instanceof FileSystemException f && f.getReason() != null ? f.getReason()
                 : io != null && io.getMessage() != null ? io.getMessage() : String.valueOf(failure);
-        boolean full = reason.contains("No space left on device") || reason.contains("Disk quota exceeded");
-        FileStore s = store(file);
-        String mount = s == null ? "?" : mountPoint(s);
-        String device = s == null ? "?" : s.name();
-        long need = s == null ? 0 : needed.getOrDefault(s, 0L);
-        long free = s == null ? 0 : free(s);
+        boolean full = io != null && Disk.outOfSpace(io, file);
+        Disk d = disk(file);
+        String mount = d == null ? "?" : d.mountPoint();
+        String device = d == null ? "?" : d.device();
+        long need = d == null ? 0 : needed.getOrDefault(d.mountPoint(), 0L);
+        long free = d == null ? 0 : d.usableBytes();
         String shown = shown(file);
         String needs = command + " needs " + ProgressText.bytes(need) + " there";
         String message = full
@@ -109,7 +101,7 @@ final class DiskSpace {
                 + "out of inodes, its count of files). " + kept + ". Free space there, and run it again."
                 : "Cannot write " + shown + " on the file system mounted at " + mount + " (" + device + "): " + reason + ". "
                 + needs + ". " + kept + ". Fix that, and run it again.";
-        return new DiskFault(message, failure, mount, device, need, free, full, shown, reason);
+        return new DiskFault(message, failure, d, need, full, shown, reason);
     }
 
     private String shown(Path file) {
@@ -118,34 +110,13 @@ final class DiskSpace {
                 ? projectDir.relativize(abs).toString().replace('\\', '/') : abs.toString();
     }
 
-    private long free(FileStore s) {
-        return freeAtStart.computeIfAbsent(s, x -> {
-            try {
-                return x.getUsableSpace();
-            } catch (IOException e) {
-                return Long.MAX_VALUE;
-            }
-        });
-    }
-
-    /** The file system of {@code p}, or of its nearest existing parent; null if none can be read. */
-    static FileStore store(Path p) {
-        for (Path q = p.toAbsolutePath().normalize(); q != null; q = q.getParent()) {
-            if (Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    return Files.getFileStore(q);
-                } catch (IOException e) {
-                    return null;
-                }
-            }
+    /** The disk of {@code p} (which need not exist yet) as the command first found it; null if none can be read. */
+    private Disk disk(Path p) {
+        Disk now = Disk.of(p);
+        if (now == null) {
+            return null;
         }
-        return null;
-    }
-
-    /** Where a file system is mounted: a store's name is its device, and it prints as "mount point (device)". */
-    private static String mountPoint(FileStore s) {
-        String text = s.toString();
-        String suffix = " (" + s.name() + ")";
-        return text.endsWith(suffix) ? text.substring(0, text.length() - suffix.length()) : text;
+        Disk first = atStart.putIfAbsent(now.mountPoint(), now);
+        return first != null && first.isSameFileSystem(now) ? first : now;
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.remote.Remote;
 import java.nio.file.Path;
 
 /**

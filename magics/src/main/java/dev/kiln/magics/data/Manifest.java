@@ -3,6 +3,7 @@ package dev.kiln.magics.data;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kiln.magics.core.TempFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,7 +169,7 @@ public record Manifest(List<ManifestEntry> files) {
                 int len = i - start;
                 if (len == 0 || (len == 1 && path.charAt(start) == '.')
                         || (len == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')
-                        || path.startsWith(Workspace.TEMP_MARK, start)) {
+                        || path.startsWith(TempFiles.MARK, start)) {
                     return false;
                 }
                 start = i + 1;

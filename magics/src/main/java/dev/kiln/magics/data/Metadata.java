@@ -1,112 +1,77 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.UserError;
-import java.io.UncheckedIOException;
+import dev.kiln.magics.data.remote.Remote;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Version records, manifests and refs: read from the cache, or else from a remote (verified against
- * their ids, checked, and kept in the cache). Every id they hold is checked before it becomes a path.
+ * Version records, manifests and refs: read from the cache, or else from a remote through the
+ * {@link Transfer} (checked against their ids, parsed, and kept in the cache). Every id they hold
+ * is checked before it becomes a path.
  */
 final class Metadata {
 
     private final Cache cache;
+    private final Transfer transfer;
     private final Function<String, Optional<Remote>> remotes;
 
     /** @param remotes the remote of a name (null: the default), empty when none is configured */
-    Metadata(Cache cache, Function<String, Optional<Remote>> remotes) {
+    Metadata(Cache cache, Transfer transfer, Function<String, Optional<Remote>> remotes) {
         this.cache = cache;
+        this.transfer = transfer;
         this.remotes = remotes;
     }
 
     /**
-     * A version's record, from the cache or else the remote (verified against its id, checked, and
-     * kept in the cache).
+     * A version's record.
      *
      * @throws MalformedMetadataException when it cannot be used, naming it
      */
     VersionRecord version(String dataset, String id, String remoteName) {
         String key = RemoteLayout.version(dataset, id);
-        try {
-            Optional<VersionRecord> v = cache.version(dataset, id);
-            if (v.isPresent()) {
-                return v.get();
-            }
-        } catch (MalformedMetadataException e) {
-            throw e.inCache(cache.root(), key, dataset, id);
-        }
-        Optional<Remote> remote = remotes.apply(remoteName);
-        if (remote.isPresent()) {
-            Remote r = remote.get();
-            Optional<byte[]> b = r.getBytes(key);
-            if (b.isPresent()) {
-                String actual = Sha256.hex(b.get());
-                if (!actual.equals(id)) {
-                    throw new CorruptObjectException(r, key, id, actual);
-                }
-                VersionRecord record;
-                try {
-                    record = VersionRecord.parse(b.get());
-                } catch (MalformedMetadataException e) {
-                    throw e.on(r, key, dataset, id);
-                }
-                keepInCache(() -> cache.putVersion(dataset, id, b.get()));
-                return record;
-            }
-        }
-        throw new UserError("Unknown version " + id + " of dataset '" + dataset + "': it is neither in the cache nor "
-                + "on the remote. Run 'kiln data version " + dataset + "' to list its versions.");
+        return read(key, id, dataset, id, remoteName, () -> cache.version(dataset, id), VersionRecord::parse)
+                .orElseThrow(() -> new UserError("Unknown version " + id + " of dataset '" + dataset + "': it is neither in "
+                        + "the cache nor on the remote. Run 'kiln data version " + dataset + "' to list its versions."));
     }
 
     /**
-     * A manifest, from the cache or else the remote (verified against its hash, every path and hash
-     * checked, and kept in the cache).
+     * A manifest, every path and hash in it checked.
      *
      * @param dataset, version whose manifest it is, for messages
      * @throws MalformedMetadataException when it cannot be used, naming it and its version
      */
     Manifest manifest(String hash, String remoteName, String dataset, String version) {
         String key = RemoteLayout.manifest(hash);
+        return read(key, hash, dataset, version, remoteName, () -> cache.manifest(hash), Manifest::parse)
+                .orElseThrow(() -> new UserError("Manifest " + hash + " is neither in the cache nor on "
+                        + "the remote. Push it from the project that made the version."));
+    }
+
+    private <T> Optional<T> read(String key, String id, String dataset, String version, String remoteName,
+                                 Supplier<Optional<T>> cached, Function<byte[], T> parse) {
         try {
-            Optional<Manifest> m = cache.manifest(hash);
-            if (m.isPresent()) {
-                return m.get();
+            Optional<T> c = cached.get();
+            if (c.isPresent()) {
+                return c;
             }
         } catch (MalformedMetadataException e) {
             throw e.inCache(cache.root(), key, dataset, version);
         }
         Optional<Remote> remote = remotes.apply(remoteName);
-        if (remote.isPresent()) {
-            Remote r = remote.get();
-            Optional<byte[]> b = r.getBytes(key);
-            if (b.isPresent()) {
-                String actual = Sha256.hex(b.get());
-                if (!actual.equals(hash)) {
-                    throw new CorruptObjectException(r, key, hash, actual);
-                }
-                Manifest manifest;
-                try {
-                    manifest = Manifest.parse(b.get());
-                } catch (MalformedMetadataException e) {
-                    throw e.on(r, key, dataset, version);
-                }
-                keepInCache(() -> cache.putManifest(hash, b.get()));
-                return manifest;
+        if (remote.isEmpty()) {
+            return Optional.empty();
+        }
+        Remote r = remote.get();
+        return transfer.fetchMetadata(r, key, id, bytes -> {
+            try {
+                return parse.apply(bytes);
+            } catch (MalformedMetadataException e) {
+                throw e.on(r, key, dataset, version);
             }
-        }
-        throw new UserError("Manifest " + hash + " is neither in the cache nor on "
-                + "the remote. Push it from the project that made the version.");
-    }
-
-    /** Keeps metadata read from a remote in the cache; a full disk is reported, with the bytes it lacks, by the command's own check. */
-    private static void keepInCache(Runnable put) {
-        try {
-            put.run();
-        } catch (UncheckedIOException e) {
-            // the remote still has it: the next command fetches it again
-        }
+        });
     }
 
     /**

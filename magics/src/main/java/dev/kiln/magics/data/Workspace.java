@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.File;
 import java.io.IOException;
@@ -24,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link CheckoutTransaction}.
  */
 public final class Workspace {
-
-    static final String TEMP_MARK = ".kiln-tmp-";
 
     private final Path projectDir;
 
@@ -124,7 +123,7 @@ public final class Workspace {
                         return FileVisitResult.CONTINUE;
                     }
                     String name = d.getFileName().toString();
-                    if (name.startsWith(TEMP_MARK)) {
+                    if (name.startsWith(TempFiles.MARK)) {
                         removeIfAbandoned(d, name);
                         return FileVisitResult.SKIP_SUBTREE;
                     }
@@ -145,7 +144,7 @@ public final class Workspace {
                         return FileVisitResult.CONTINUE;
                     }
                     String name = file.getFileName().toString();
-                    if (name.startsWith(TEMP_MARK)) {
+                    if (name.startsWith(TempFiles.MARK)) {
                         removeIfAbandoned(file, name);
                         return FileVisitResult.CONTINUE;
                     }
@@ -193,21 +192,8 @@ public final class Workspace {
     }
 
     private static void removeIfAbandoned(Path file, String name) {
-        String rest = name.substring(TEMP_MARK.length());
-        int dash = rest.indexOf('-');
-        try {
-            long pid = Long.parseLong(rest.substring(0, Math.max(dash, 0)));
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                return;
-            }
-        } catch (NumberFormatException ignored) {
-            // not a name we made; leave it
-            return;
-        }
-        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            CheckoutTransaction.deleteTree(file);
-        } else {
-            Cache.deleteQuietly(file);
+        if (TempFiles.abandoned(name)) {
+            TempFiles.deleteQuietly(file);
         }
     }
 

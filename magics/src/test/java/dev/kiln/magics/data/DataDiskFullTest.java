@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.magics.core.TempFiles;
+import dev.kiln.magics.data.remote.DirectoryRemote;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,7 +95,7 @@ class DataDiskFullTest {
         assertEquals(files, p.files("data/pems"), "the workspace is as it was");
         assertEquals(lock, p.lock(), "kiln.lock is as it was");
         try (Stream<Path> s = Files.walk(p.dir())) {
-            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(Workspace.TEMP_MARK)).toList());
+            assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(TempFiles.MARK)).toList());
         }
         assertFalse(Files.exists(p.dir().resolve("data/pems/more")), "no directory of the new version is left");
     }
@@ -104,10 +106,10 @@ class DataDiskFullTest {
             DataProjects.Project bob = bob();
             String lock = bob.lock();
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
-            assertEquals("kiln-test", e.device());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
+            assertEquals("kiln-test", e.disk().device());
             assertEquals(v2NewBytes, e.bytesNeeded(), e.getMessage());
-            assertTrue(e.bytesFree() < e.bytesNeeded());
+            assertTrue(e.disk().usableBytes() < e.bytesNeeded());
             assertTrue(e.noSpace());
             assertNull(e.file(), "refused before any file was written");
             unchanged(bob, v1Files, lock);
@@ -122,7 +124,7 @@ class DataDiskFullTest {
             // bytes enough, but room for 6 more files: the new version needs 24
             disk.roomForFiles(6);
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertEquals(v2NewBytes, e.bytesNeeded(), e.getMessage());
             assertTrue(e.noSpace(), e.getMessage());
             assertEquals("No space left on device", e.reason());
@@ -139,7 +141,7 @@ class DataDiskFullTest {
             String lock = bob.lock();
             disk.readOnly();
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data checkout pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertFalse(e.noSpace(), e.getMessage());
             assertEquals("Read-only file system", e.reason());
             assertEquals(v2NewBytes, e.bytesNeeded());
@@ -153,7 +155,7 @@ class DataDiskFullTest {
         bob.run(remote);
         try (SmallDisk disk = SmallDisk.mount(bob.cache(), 1 << 20, 1000)) {
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertEquals(v2Bytes, e.bytesNeeded(), e.getMessage());
             assertNull(e.file());
             assertFalse(Files.exists(bob.dir().resolve("data")), "nothing reached the workspace");
@@ -162,7 +164,7 @@ class DataDiskFullTest {
         // room runs out midway through the fetch
         try (SmallDisk disk = SmallDisk.mount(bob.cache(), 16 << 20, 14)) {
             DiskFault e = assertThrows(DiskFault.class, () -> bob.run("data pull pems@latest"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertTrue(e.noSpace(), e.getMessage());
             assertEquals(v2Bytes, e.bytesNeeded(), e.getMessage());
             assertFalse(Files.exists(bob.dir().resolve("data")), "nothing reached the workspace");
@@ -188,7 +190,7 @@ class DataDiskFullTest {
             Files.write(carol.dir().resolve("data/pems/big.bin"), big);
             carol.run("data add data/pems");
             DiskFault e = assertThrows(DiskFault.class, () -> carol.run("data push"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertEquals(big.length, e.bytesNeeded());
             assertNull(e.file());
             assertEquals(latest, Files.readString(shared.resolve(RemoteLayout.ref("pems", "latest"))), "latest not moved");
@@ -200,7 +202,7 @@ class DataDiskFullTest {
             carol.run("data add data/traffic");
             disk.roomForFiles(6);
             DiskFault mid = assertThrows(DiskFault.class, () -> carol.run("data push traffic"));
-            assertEquals(disk.dir().toString(), mid.mountPoint(), mid.getMessage());
+            assertEquals(disk.dir().toString(), mid.disk().mountPoint(), mid.getMessage());
             assertTrue(mid.noSpace(), mid.getMessage());
             assertEquals("No space left on device", mid.reason());
             assertFalse(Files.exists(shared.resolve(RemoteLayout.ref("traffic", "latest"))), "latest not set");
@@ -222,7 +224,7 @@ class DataDiskFullTest {
             Files.createDirectories(dave.dir().resolve("data/pems"));
             Files.write(dave.dir().resolve("data/pems/big.bin"), big);
             DiskFault e = assertThrows(DiskFault.class, () -> dave.run("data add data/pems"));
-            assertEquals(disk.dir().toString(), e.mountPoint(), e.getMessage());
+            assertEquals(disk.dir().toString(), e.disk().mountPoint(), e.getMessage());
             assertTrue(e.bytesNeeded() > big.length, e.getMessage());
             assertFalse(Files.exists(dave.dir().resolve("kiln.lock")), "nothing was pinned");
         }

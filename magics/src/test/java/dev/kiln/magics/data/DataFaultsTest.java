@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.remote.DirectoryRemote;
+import dev.kiln.magics.data.remote.RefConflictException;
+import dev.kiln.magics.data.remote.Remote;
+import dev.kiln.magics.data.remote.S3Remote;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -349,7 +353,7 @@ class DataFaultsTest {
         Files.write(big, data);
         String sha = Sha256.ofFile(big);
         // two transfers at a time for three parts: the third range is fetched once the first is hashed
-        try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 2, 5L << 20, 5L << 20)) {
+        try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 2, new S3Remote.Parts(5L << 20, 5L << 20), null)) {
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length));
             assertFalse(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length), "present: not sent twice");
             Path back = tmp.resolve("back.bin");
@@ -361,7 +365,8 @@ class DataFaultsTest {
             data[data.length - 3] ^= 1;
             s3.store().putBlob("lab", s3.store().blobBuilder("multipart/" + RemoteLayout.object(sha)).payload(data).build());
             Cache cache = new Cache(tmp.resolve("cache-multipart"));
-            CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> cache.fetch(r, sha, data.length));
+            Transfer transfer = new Transfer(cache, 2);
+            CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> transfer.fetch(r, sha, data.length));
             assertTrue(bad.getMessage().contains(RemoteLayout.object(sha)), bad.getMessage());
             assertFalse(cache.has(sha));
             Path small = Files.writeString(tmp.resolve("small"), "hello");
@@ -381,7 +386,7 @@ class DataFaultsTest {
         Path small = Files.writeString(tmp.resolve("small"), "hello");
         String smallSha = Sha256.ofFile(small);
         s3.record();
-        try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 3, 5L << 20, 5L << 20)) {
+        try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 3, new S3Remote.Parts(5L << 20, 5L << 20), null)) {
             // the server checks every request's signature: these succeed only if the signing is right
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length));
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(smallSha), small, smallSha, 5));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.magics.core.TempFiles;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -138,7 +139,7 @@ class DataPullKilledTest {
             assertTrue(again.text().contains("21 files"), again.text());
             assertEquals(alice.files("data/pems"), bob.files("data/pems"));
             try (Stream<Path> s = Files.walk(bob.dir())) {
-                assertTrue(s.noneMatch(f -> f.getFileName().toString().contains(Workspace.TEMP_MARK)), "no temporary file left");
+                assertTrue(s.noneMatch(f -> f.getFileName().toString().contains(TempFiles.MARK)), "no temporary file left");
             }
             try (Stream<Path> s = Files.list(bob.cache().resolve("tmp"))) {
                 assertEquals(0, s.count(), "the killed pull's partial download was cleaned out of the cache");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.magics.data.remote.DirectoryRemote;
+import dev.kiln.magics.data.remote.S3Remote;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

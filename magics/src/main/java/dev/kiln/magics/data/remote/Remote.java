@@ -1,6 +1,8 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
+import dev.kiln.magics.data.RemoteConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -10,6 +12,17 @@ import java.util.Set;
  * Implementations are thread-safe: transfers run in parallel.
  */
 public interface Remote extends AutoCloseable {
+
+    /**
+     * The remote {@code config} names, not yet checked ({@link #checkAccess}).
+     *
+     * @param projectDir what a directory remote's relative path is relative to
+     * @param journal    where an S3 remote notes its uploads in progress (see {@link S3Remote})
+     */
+    static Remote of(RemoteConfig config, Map<String, String> env, int jobs, Path projectDir, Path journal) {
+        return config.isS3() ? new S3Remote(config, env, jobs, journal)
+                : new DirectoryRemote(config.name(), config.directory(projectDir));
+    }
 
     /** The remote's name in {@code kiln.yaml}. */
     String name();

@@ -1,6 +1,8 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,19 +20,18 @@ import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
  * A remote in a directory (a shared drive, a mounted volume, or just another folder). Files are
- * written in {@code tmp/}, named after their maker ({@link TempOwner}) so that a later run removes
+ * written in {@code tmp/}, named after their maker ({@link TempFiles#sharedIn}) so that a later run removes
  * those a killed one left, and published with {@code link(2)}, which fails when the name exists,
  * so a present object is never overwritten; refs are updated under a file lock.
  */
 public final class DirectoryRemote implements Remote {
 
     /** Where files are written before they get their names; the remote layout has no key there. */
-    static final String TMP = "tmp";
+    public static final String TMP = "tmp";
     /** Earlier Kiln wrote its temporary files beside their targets under this prefix. */
     private static final String OLD_TEMP_PREFIX = ".tmp-";
     /** A ref's lock file is {@code .tmp-<ref>.lock} beside it, where every Kiln looks for it. */
@@ -81,7 +82,7 @@ public final class DirectoryRemote implements Remote {
     private void removeAbandonedTemps() {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
             for (Path p : ds) {
-                if (TempOwner.abandoned(p)) {
+                if (TempFiles.abandonedShared(p)) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -92,7 +93,7 @@ public final class DirectoryRemote implements Remote {
 
     private Path newTemp() throws IOException {
         Files.createDirectories(tmp);
-        return tmp.resolve(TempOwner.self() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return TempFiles.sharedIn(tmp);
     }
 
     private Path path(String key) {
@@ -123,8 +124,8 @@ public final class DirectoryRemote implements Remote {
 
     /** A file a Kiln before this one left beside its target: never a ref's lock, and untouched for a day. Never listed. */
     private static boolean removeIfOldTemp(Path p) {
-        if (!p.getFileName().toString().endsWith(".lock") && TempOwner.abandoned(p)) {
-            Cache.deleteQuietly(p);
+        if (!p.getFileName().toString().endsWith(".lock") && TempFiles.abandonedShared(p)) {
+            TempFiles.deleteQuietly(p);
         }
         return false;
     }
@@ -158,7 +159,7 @@ public final class DirectoryRemote implements Remote {
             throw new UncheckedIOException(describe() + ": cannot write " + key, e);
         } finally {
             if (t != null) {
-                Cache.deleteQuietly(t);
+                TempFiles.deleteQuietly(t);
             }
         }
     }
@@ -179,7 +180,7 @@ public final class DirectoryRemote implements Remote {
             throw new UncheckedIOException(describe() + ": cannot write " + key, e);
         } finally {
             if (t != null) {
-                Cache.deleteQuietly(t);
+                TempFiles.deleteQuietly(t);
             }
         }
     }
@@ -248,7 +249,7 @@ public final class DirectoryRemote implements Remote {
                     Files.write(t, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
-                    Cache.deleteQuietly(t);
+                    TempFiles.deleteQuietly(t);
                 }
             }
         } catch (IOException e) {

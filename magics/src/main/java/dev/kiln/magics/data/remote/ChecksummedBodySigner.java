@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.http.auth.aws.scheme.AwsV4AuthScheme;
@@ -13,15 +13,11 @@ import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.identity.spi.IdentityProviders;
 
 /**
- * SigV4 as the SDK does it, except for a body whose SHA-256 travels in the signed
- * {@code x-amz-checksum-sha256} header: that body goes as {@code UNSIGNED-PAYLOAD}, as it would
- * over HTTPS, where the SDK signs no body. The store checks the body against the header, so
- * signing the body too only doubles the hashing: over plain HTTP the SDK would hash each body once
- * more to sign it, and the server would buffer it whole and hash it again to check the signature.
- *
- * <p>A store that ignores the checksum header (s3proxy 2.6 does) keeps whatever arrived; Kiln
- * checks every object's hash when it downloads it, so a damaged object is named and never
- * materialized. Requests without the header are signed exactly as the SDK signs them.
+ * SigV4 as the SDK does it, except that a body whose SHA-256 travels in the signed
+ * {@code x-amz-checksum-sha256} header goes as {@code UNSIGNED-PAYLOAD}, as over HTTPS: the header
+ * already vouches for it, and signing the body too hashes it twice more (README, "Signing"). A store
+ * that ignores the header is no risk: every download is checked against its hash. Requests without
+ * the header are signed exactly as the SDK signs them.
  */
 final class ChecksummedBodySigner implements AuthScheme<AwsCredentialsIdentity>, HttpSigner<AwsCredentialsIdentity> {
 

@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.Closeable;
@@ -16,11 +16,9 @@ import java.util.concurrent.BlockingQueue;
 /**
  * A new file written in ranges, by several threads at once, from bytes the caller keeps in memory
  * (to hash them). Where the file system allows, the bytes go straight to the disk (O_DIRECT), not
- * through the page cache: a download is hashed from memory and not read back, and on a virtual
- * machine every fresh page-cache page costs a fault to the host. Writing 1 GiB through the page
- * cache took 1.3 to 2.1 s of system CPU here, directly 0.2 to 0.3 s ({@code dd bs=8M
- * oflag=direct}); on 2 cores that CPU is what the transfer and the hashing need. Elsewhere, or
- * when the ranges are not aligned to the file system's blocks, the file is written as usual.
+ * through the page cache: a download is hashed from memory and never read back, and on a virtual
+ * machine each fresh page-cache page costs the CPU the transfer needs (README, "Pull writes").
+ * Elsewhere, or when the ranges are not aligned to the file system's blocks, it is written as usual.
  */
 final class RangeFile implements Closeable {
 

@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
 /** A ref changed between reading and writing it: someone else pushed at the same time. */
 public final class RefConflictException extends RuntimeException {

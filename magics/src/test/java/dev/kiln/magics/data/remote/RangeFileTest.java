@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.data.remote;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,117 @@
+package dev.kiln.magics.data;
+
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.UserError;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code kiln data add}: records a directory's content as a new version of a dataset, its objects
+ * and metadata in the cache, and pins it in kiln.lock. Push publishes it.
+ */
+final class VersionRecorder {
+
+    private final ProjectContext project;
+
+    VersionRecorder(ProjectContext project) {
+        this.project = project;
+    }
+
+    /**
+     * Records {@code dir} as a new version of {@code dataset} (created if new), its parent the
+     * version the lock file pinned.
+     *
+     * @param lineage the versions this one was derived from (e.g. the CSV a Parquet file was made of)
+     */
+    DataRepository.AddResult record(String dataset, Path dir, String message, List<Lineage> lineage) {
+        VersionSpecs.checkName(dataset, "Dataset name");
+        Workspace workspace = project.workspace();
+        LockFile lock = project.lock();
+        Cache cache = project.cache();
+        Path abs = workspace.resolve(workspace.projectDir().resolve(dir).normalize().toString());
+        String rel = workspace.relative(abs);
+        if (!Files.isDirectory(abs)) {
+            throw new UserError("'" + rel + "' is not a directory" + (Files.exists(abs) ? "" : " (it does not exist)")
+                    + ": 'kiln data add' versions a directory of files.");
+        }
+        LockFile.Entry existing = lock.get(dataset);
+        checkPlace(dataset, rel, existing);
+        Map<String, Workspace.FileState> files = workspace.scan(abs, project.stats(), project.jobs()).files();
+        if (files.isEmpty()) {
+            throw new UserError("'" + rel + "' has no files to version.");
+        }
+        List<ManifestEntry> entries = new ArrayList<>(files.size());
+        for (Workspace.FileState f : files.values()) {
+            entries.add(new ManifestEntry(f.path(), f.sha256(), f.size()));
+        }
+        Manifest manifest = new Manifest(entries);
+        byte[] mbytes = manifest.canonicalBytes();
+        String mhash = Sha256.hex(mbytes);
+        if (existing != null && existing.manifest().equals(mhash) && (lineage == null || lineage.isEmpty())) {
+            try {
+                project.stats().save();
+            } catch (UncheckedIOException e) {
+                throw new DiskSpace(workspace.projectDir(), "Adding " + rel, "Nothing was changed: kiln.lock is as it was")
+                        .fault(e, workspace.projectDir());
+            }
+            return new DataRepository.AddResult(dataset, rel, existing.version(), null, mhash, entries.size(),
+                    manifest.totalSize(), 0, false, List.of());
+        }
+        Map<String, ManifestEntry> toCache = new LinkedHashMap<>();
+        for (ManifestEntry e : entries) {
+            if (!cache.has(e.sha256())) {
+                toCache.putIfAbsent(e.sha256(), e);
+            }
+        }
+        long bytes = toCache.values().stream().mapToLong(ManifestEntry::size).sum();
+        DiskSpace space = new DiskSpace(workspace.projectDir(), "Adding " + rel,
+                "kiln.lock is as it was; the objects already copied stay in the cache and are not copied again");
+        space.need(cache.root(), bytes + mbytes.length).check();
+        VersionRecord record = new VersionRecord(dataset, existing == null ? null : existing.version(), mhash,
+                entries.size(), manifest.totalSize(), message == null ? "" : message, project.author(),
+                Instant.now().toString(), lineage);
+        byte[] vbytes = record.canonicalBytes();
+        String id = Sha256.hex(vbytes);
+        try (Progress.Bar bar = project.progress().start("add " + dataset, bytes, Progress.Unit.BYTES)) {
+            Parallel.forEach(toCache.values(), project.jobs(), e -> {
+                cache.addFile(abs.resolve(e.path()), e.sha256());
+                bar.advance(e.size());
+            });
+            cache.putManifest(mhash, mbytes);
+            cache.putVersion(dataset, id, vbytes);
+        } catch (UncheckedIOException e) {
+            throw space.fault(e, cache.root());
+        }
+        try {
+            project.stats().save();
+            lock.put(dataset, new LockFile.Entry(rel, id, mhash, manifest.totalSize(), entries.size()));
+            lock.write();
+        } catch (UncheckedIOException e) {
+            lock.restore(dataset, existing);
+            throw space.fault(e, workspace.projectDir());
+        }
+        return new DataRepository.AddResult(dataset, rel, id, record.parent(), mhash, entries.size(),
+                manifest.totalSize(), toCache.size(), true, record.lineage());
+    }
+
+    /** A dataset keeps its directory, and a file belongs to one dataset only. */
+    private void checkPlace(String dataset, String rel, LockFile.Entry existing) {
+        if (existing != null && !existing.path().equals(rel)) {
+            throw new UserError("Dataset '" + dataset + "' already tracks '" + existing.path() + "', not '" + rel
+                    + "'. Give this one another name with --name.");
+        }
+        for (Map.Entry<String, LockFile.Entry> e : project.lock().datasets().entrySet()) {
+            String other = e.getValue().path();
+            if (!e.getKey().equals(dataset) && (rel.equals(other) || rel.startsWith(other + "/") || other.startsWith(rel + "/"))) {
+                throw new UserError("'" + rel + "' overlaps dataset '" + e.getKey() + "' (" + other
+                        + "): a file can belong to one dataset only.");
+            }
+        }
+    }
+}
