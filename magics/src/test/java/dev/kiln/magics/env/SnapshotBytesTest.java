@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * these ids, so the bytes may never change. The expected bytes and ids are literals, taken from the
  * code that wrote the first snapshots.
  */
-class SnapshotBytesTest {
+public class SnapshotBytesTest {
 
     @TempDir
     Path tmp;
@@ -24,7 +24,8 @@ class SnapshotBytesTest {
     /** Non-ASCII (two-byte, three-byte and a surrogate pair), quotes, backslashes and control characters. */
     private static final String AWKWARD = "Zürich — 東京 🚀 \"q\" \\ \t\n\r\b\f \u0001\u001f\u007f end";
 
-    static Environment environment() {
+    /** A small environment with every kind of value a snapshot holds. */
+    public static Environment environment() {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("TZ", AWKWARD);
         values.put("LANG", "de_CH.UTF-8");
