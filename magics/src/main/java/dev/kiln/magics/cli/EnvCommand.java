@@ -4,7 +4,7 @@ import dev.kiln.magics.core.AtomicFiles;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
-import dev.kiln.magics.env.CanonicalJson;
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.env.EnvResults;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.EnvironmentRecorder;
@@ -74,7 +74,7 @@ public final class EnvCommand implements Callable<Result> {
             if (!json) {
                 return r;
             }
-            String text = CanonicalJson.pretty(s);
+            String text = CanonicalJson.ENVIRONMENT.pretty(s);
             return Result.of(text, r.html(), r.provenance());
         }
     }

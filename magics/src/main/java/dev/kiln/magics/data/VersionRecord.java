@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Sha256;
 import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.util.List;
@@ -20,7 +22,7 @@ public record VersionRecord(String dataset, String parent, String manifest, long
     }
 
     public byte[] canonicalBytes() {
-        return CanonicalJson.bytes(this);
+        return CanonicalJson.DATA.bytes(this);
     }
 
     public String id() {
@@ -36,7 +38,7 @@ public record VersionRecord(String dataset, String parent, String manifest, long
     public static VersionRecord parse(byte[] json) {
         VersionRecord r;
         try {
-            r = CanonicalJson.MAPPER.readValue(json, VersionRecord.class);
+            r = CanonicalJson.mapper().readValue(json, VersionRecord.class);
         } catch (JacksonException e) {
             String why = e.getOriginalMessage();
             throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_JSON,

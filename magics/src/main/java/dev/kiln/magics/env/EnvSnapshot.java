@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.CanonicalJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ public record EnvSnapshot(String id, Environment environment) {
     public static final int SHORT = 12;
 
     public static EnvSnapshot of(Environment environment) {
-        return new EnvSnapshot(CanonicalJson.sha256(CanonicalJson.bytes(environment)), environment);
+        return new EnvSnapshot(CanonicalJson.ENVIRONMENT.id(environment), environment);
     }
 
     public String shortId() {
@@ -23,19 +24,19 @@ public record EnvSnapshot(String id, Environment environment) {
 
     /** The canonical bytes the id is the hash of (what {@code .kiln/snapshots/<id>.json} holds). */
     public byte[] canonicalBytes() {
-        return CanonicalJson.bytes(environment);
+        return CanonicalJson.ENVIRONMENT.bytes(environment);
     }
 
     /** {@code {"id": …, "environment": {…}}} as one JSON document. */
     public String toJson() {
-        return CanonicalJson.string(this);
+        return CanonicalJson.ENVIRONMENT.string(this);
     }
 
     /** What goes under {@code metadata.kiln.snapshot} of a cell's output. */
     public Map<String, Object> provenance() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("id", id);
-        p.put("environment", CanonicalJson.asMap(environment));
+        p.put("environment", CanonicalJson.ENVIRONMENT.asMap(environment));
         return p;
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.magics.core.UserError;
@@ -54,7 +55,7 @@ public final class SnapshotStore {
                 AtomicFiles.write(file, snapshot.canonicalBytes());
             }
             List<String> lines = new ArrayList<>(readRunLines());
-            lines.add(CanonicalJson.string(new Run(snapshot.id(), Instant.now().toString(),
+            lines.add(CanonicalJson.ENVIRONMENT.string(new Run(snapshot.id(), Instant.now().toString(),
                     snapshot.environment().notebook(), origin)));
             if (lines.size() > MAX_RUNS) {
                 lines = lines.subList(lines.size() - MAX_RUNS, lines.size());
@@ -166,7 +167,7 @@ public final class SnapshotStore {
             throw new UserError(file + " is not a Kiln environment snapshot (no 'jvm' and 'jars').");
         }
         Environment environment = CanonicalJson.fromTree(envNode, Environment.class);
-        String id = CanonicalJson.sha256(CanonicalJson.bytes(envNode));
+        String id = CanonicalJson.ENVIRONMENT.id(envNode);
         String claimed = root.has("id") ? root.get("id").asText() : stripJson(file.getFileName().toString());
         if (ID.matcher(claimed).matches() && !claimed.equals(id)) {
             throw new UserError("Snapshot " + file + " was changed after it was recorded: its content hashes to "

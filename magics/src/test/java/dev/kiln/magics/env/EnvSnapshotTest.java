@@ -1,5 +1,7 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.Sha256;
+import dev.kiln.magics.core.CanonicalJson;
 import static dev.kiln.magics.env.EnvTestSupport.everything;
 import static dev.kiln.magics.env.EnvTestSupport.git;
 import static dev.kiln.magics.env.EnvTestSupport.run;
@@ -46,7 +48,7 @@ class EnvSnapshotTest {
 
         assertEquals(first, second);
         Path stored = project.resolve(".kiln/snapshots/" + first + ".json");
-        assertEquals(first, CanonicalJson.sha256(Files.readAllBytes(stored)));
+        assertEquals(first, Sha256.hex(Files.readAllBytes(stored)));
         EnvSnapshot loaded = new SnapshotStore(project).load(first); // parsed back and re-hashed: same id
         assertEquals("quote \" backslash \\ tab \t line\n é 漢 \u0001 😀", loaded.environment().variables().values().get("KILN_NOTE"));
         assertEquals(2, new SnapshotStore(project).runs().size());
@@ -79,11 +81,11 @@ class EnvSnapshotTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> snap = (Map<String, Object>) r.provenance().get("snapshot");
-        byte[] env = CanonicalJson.bytes(snap.get("environment"));
-        assertEquals(id, CanonicalJson.sha256(env), "provenance holds exactly the hashed environment");
+        byte[] env = CanonicalJson.ENVIRONMENT.bytes(snap.get("environment"));
+        assertEquals(id, Sha256.hex(env), "provenance holds exactly the hashed environment");
         JsonNode posted = EnvTestSupport.JSON.readTree(new SnapshotStore(project).load(id).toJson()); // what the sidecar gets
         assertEquals(id, posted.get("id").asText());
-        assertEquals(id, CanonicalJson.sha256(CanonicalJson.bytes(posted.get("environment"))));
+        assertEquals(id, CanonicalJson.ENVIRONMENT.id(posted.get("environment")));
 
         // a notebook as Jupyter saves it: the output's metadata.kiln is the result's provenance
         ObjectNode nb = EnvTestSupport.JSON.createObjectNode();
@@ -234,7 +236,7 @@ class EnvSnapshotTest {
                 Files.readString(project.resolve("rebuild/maven.txt")));
         assertTrue(Files.readString(project.resolve("rebuild/pom-dependencies.xml")).contains("<groupId>org.example</groupId>"));
         assertEquals("ghcr.io/kiln/kiln@sha256:" + "ab".repeat(32) + "\n", Files.readString(project.resolve("rebuild/image.txt")));
-        assertEquals(id, CanonicalJson.sha256(Files.readAllBytes(project.resolve("rebuild/" + id + ".json"))));
+        assertEquals(id, Sha256.hex(Files.readAllBytes(project.resolve("rebuild/" + id + ".json"))));
 
         RuntimeClasspath.clear();
         Result diff = run(s, "env", "diff", id);
