@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.parquet.ConversionRecorder;

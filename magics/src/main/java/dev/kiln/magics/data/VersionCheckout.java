@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;

@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;

@@ -2,8 +2,8 @@ package dev.kiln.magics.record;
 
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.data.Cache;
-import dev.kiln.magics.data.Lineage;
-import dev.kiln.magics.data.VersionRecord;
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.VersionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.VersionRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,7 +55,7 @@ class StoredRecordBytesTest {
     void aVersionRecordReadBackGivesTheBytesItWasReadFrom() {
         VersionRecord r = new VersionRecord("pems", "b".repeat(64), "a".repeat(64), 2, 10, AWKWARD, "ana",
                 "2026-01-02T03:04:05Z", List.of(new Lineage("raw", "d".repeat(64), null)));
-        assertArrayEquals(r.canonicalBytes(), VersionRecord.parse(r.canonicalBytes()).canonicalBytes());
+        assertArrayEquals(r.canonicalBytes(), Metadata.parseVersion(r.canonicalBytes()).canonicalBytes());
     }
 
     @Test
@@ -85,7 +87,7 @@ class StoredRecordBytesTest {
         byte[] expected = (id + "\n").getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(expected, Files.readAllBytes(tmp.resolve("remote/refs/pems/latest")));
         assertArrayEquals(expected, Files.readAllBytes(tmp.resolve("remote/refs/pems/v1")));
-        VersionRecord stored = VersionRecord.parse(Files.readAllBytes(tmp.resolve("remote/versions/pems/" + id + ".json")));
+        VersionRecord stored = Metadata.parseVersion(Files.readAllBytes(tmp.resolve("remote/versions/pems/" + id + ".json")));
         assertEquals(id, stored.id(), "a version's file on the remote hashes to its name");
     }
 
