@@ -19,10 +19,12 @@ import dev.kiln.magics.cli.CommandRunner;
 import dev.kiln.magics.cli.Commands;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.MimeBundle;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.env.RuntimeClasspath;
+import dev.kiln.magics.record.ProvenanceRecords;
 import dev.kiln.magics.record.Recorder;
 import java.io.File;
 import java.io.PrintWriter;
@@ -97,7 +99,7 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     private final Session session;
     /** This session's run in the sidecar, opened once start-up is done; cells may finish before. */
     private final CompletableFuture<RunLog> runLog = new CompletableFuture<>();
-    private final List<Map<String, Object>> cellProvenance = new ArrayList<>();
+    private final List<Provenance> cellProvenance = new ArrayList<>();
     private volatile ShellReplyEnvironment current;
     private volatile Thread executing;
     private volatile boolean interrupted;
@@ -115,7 +117,8 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
         magicCommands.forEach(c -> magicNames.add(Commands.name(c)));
         this.session = new Session(Path.of("").toAbsolutePath(), output.out(), output.err(),
                 new CellProgress(this::show, () -> interrupted), System.getenv(), "kernel");
-        this.magics = new CommandRunner(session, magicCommands, List.of(this));
+        ProvenanceRecords records = new ProvenanceRecords(session);
+        this.magics = new CommandRunner(session, magicCommands, List.of(this), result -> records.record(result.provenance()));
         Notebook.attach(this);
     }
 
@@ -327,28 +330,16 @@ public final class KilnKernel extends BaseKernel implements KernelServices {
     }
 
     private void recordProvenance(int count) {
-        List<Map<String, Object>> seen;
+        List<Provenance> seen;
         synchronized (cellProvenance) {
             seen = List.copyOf(cellProvenance);
         }
         if (seen.isEmpty()) {
             return;
         }
-        Map<String, Object> merged = new java.util.LinkedHashMap<>();
-        for (Map<String, Object> p : seen) {
-            p.forEach((k, v) -> {
-                if (v instanceof List<?> l && merged.get(k) instanceof List<?> before) {
-                    List<Object> both = new ArrayList<>(before);
-                    both.addAll(l);
-                    merged.put(k, both);
-                } else {
-                    merged.put(k, v);
-                }
-            });
-        }
         runLog.thenAccept(log -> {
             try {
-                log.cellFinished(count, merged);
+                log.cellFinished(count, seen);
             } catch (RuntimeException e) {
                 LOG_ERR.println("kiln: could not record cell " + count + "'s provenance for the sidecar: " + e.getMessage());
             }

@@ -1,5 +1,7 @@
 package dev.kiln.kernel;
 
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.record.Recorder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,25 +39,35 @@ final class RunLog {
         recorder.recordRun(record(null));
     }
 
-    /** Notes the provenance of a cell's output ({@code metadata.kiln}) and records the run again. */
-    @SuppressWarnings("unchecked")
-    synchronized void cellFinished(int cell, Map<String, Object> provenance) {
-        if (provenance.isEmpty()) {
+    /**
+     * Notes the provenance of a cell's magics (what their outputs' {@code metadata.kiln} hold) and
+     * records the run again: the snapshot the cell took last, the datasets of its last magic that
+     * names any, and the keys its outputs' metadata has.
+     */
+    synchronized void cellFinished(int cell, List<Provenance> provenance) {
+        Set<String> keys = new LinkedHashSet<>();
+        Provenance named = null;
+        for (Provenance p : provenance) {
+            Map<String, Object> json = ProvenanceJson.write(p);
+            keys.addAll(json.keySet());
+            if (p.snapshot() != null) {
+                snapshot = p.snapshot().id();
+            }
+            if (json.containsKey("data")) {
+                named = p;
+            }
+        }
+        if (keys.isEmpty()) {
             return;
         }
-        if (provenance.get("snapshot") instanceof Map<?, ?> s && s.get("id") instanceof String sid) {
-            snapshot = sid;
-        }
-        if (provenance.get("data") instanceof Map<?, ?> data && data.get("datasets") instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m && m.get("dataset") != null && m.get("version") != null) {
-                    datasets.add(Map.of("dataset", String.valueOf(m.get("dataset")), "version", String.valueOf(m.get("version"))));
-                }
+        if (named != null) {
+            for (Provenance.DatasetVersion d : named.datasets()) {
+                datasets.add(Map.of("dataset", d.dataset(), "version", d.version()));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cell", cell);
-        out.put("kiln", provenance.keySet());
+        out.put("kiln", keys);
         outputs.add(out);
         recorder.recordRun(record(Instant.now()));
     }

@@ -1,5 +1,6 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.env.SecretDetector;
@@ -56,7 +57,7 @@ public final class ExportCommand implements Callable<Result> {
         Path out = output == null ? NotebookExporter.defaultOutput(nb, format) : session.projectDir().resolve(output);
         var e = new NotebookExporter(session.env()).export(nb, format, out, volatileTag, redact);
         var p = e.provenance();
-        String snapshot = p.snapshot() == null ? "no environment snapshot" : "snapshot " + p.snapshot().path("id").asText().substring(0, 12);
+        String snapshot = p.snapshot() == null ? "no environment snapshot" : "snapshot " + p.snapshot().id().substring(0, 12);
         String text = "Exported " + notebook + " to " + out + " (" + snapshot + ", " + p.lastVersions().size() + " dataset versions, "
                 + p.cellTimes().size() + " timed cells)." + secretsNote(e.secrets(), e.redacted());
         Map<String, Object> prov = new LinkedHashMap<>();
@@ -65,17 +66,7 @@ public final class ExportCommand implements Callable<Result> {
         prov.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
         prov.put("secretsFound", e.secrets().size());
         prov.put("redacted", e.redacted());
-        return new Result() {
-            @Override
-            public String text() {
-                return text;
-            }
-
-            @Override
-            public Map<String, Object> provenance() {
-                return Map.of("export", prov);
-            }
-        };
+        return Result.of(text, null, Provenance.of("export").withReport(Map.of("export", prov)));
     }
 
     /** What was found, by name and place only: a warning, or what --redact replaced. */

@@ -6,7 +6,6 @@ import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.share.Reproducer;
 import dev.kiln.magics.share.Reproduction;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,21 +64,6 @@ public final class ReproduceCommand implements Callable<Result> {
         if (!r.matches()) {
             throw new Differs(r);
         }
-        return new Result() {
-            @Override
-            public String text() {
-                return r.text();
-            }
-
-            @Override
-            public String html() {
-                return r.html();
-            }
-
-            @Override
-            public Map<String, Object> provenance() {
-                return r.provenance();
-            }
-        };
+        return Result.of(r.text(), r.html(), r.provenance());
     }
 }

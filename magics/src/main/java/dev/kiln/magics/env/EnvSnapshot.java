@@ -1,8 +1,7 @@
 package dev.kiln.magics.env;
 
 import dev.kiln.magics.core.CanonicalJson;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.kiln.magics.core.Provenance;
 
 /**
  * A recorded environment and its id, the SHA-256 of the environment's canonical JSON. This is the
@@ -32,11 +31,16 @@ public record EnvSnapshot(String id, Environment environment) {
         return CanonicalJson.ENVIRONMENT.string(this);
     }
 
-    /** What goes under {@code metadata.kiln.snapshot} of a cell's output. */
-    public Map<String, Object> provenance() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", id);
-        p.put("environment", CanonicalJson.ENVIRONMENT.asMap(environment));
-        return p;
+    /** This snapshot as a result's provenance carries it (under {@code metadata.kiln.snapshot} of a cell's output). */
+    public Provenance.Snapshot provenance() {
+        return new Provenance.Snapshot(id, CanonicalJson.ENVIRONMENT.asMap(environment));
+    }
+
+    /** The snapshot a result's provenance carries; null when it carries none or without its environment. */
+    public static EnvSnapshot of(Provenance.Snapshot s) {
+        if (s == null || s.environment() == null) {
+            return null;
+        }
+        return of(CanonicalJson.mapper().convertValue(s.environment(), Environment.class));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.magics.share;
 
+import dev.kiln.magics.core.Provenance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +104,7 @@ public record Reproduction(String notebook, String executed, String environment,
     }
 
     /** What a sidecar or a notebook output would keep. */
-    public Map<String, Object> provenance() {
+    public Provenance provenance() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("notebook", notebook);
         p.put("matches", matches());
@@ -112,7 +113,7 @@ public record Reproduction(String notebook, String executed, String environment,
         differences.forEach(d -> ds.add(d.describe()));
         p.put("differences", ds);
         p.put("cellsDiffering", differing().stream().map(Cell::index).toList());
-        return Map.of("reproduce", p);
+        return Provenance.of("reproduce").withReport(Map.of("reproduce", p));
     }
 
     static String word(Verdict v) {

@@ -15,6 +15,7 @@ import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
+import dev.kiln.magics.record.ProvenanceRecords;
 import dev.kiln.magics.share.Reproduction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,8 +76,11 @@ class MetadataKilnGoldenTest {
         return new Session(project, quiet, quiet, Progress.NONE, env, "test");
     }
 
+    /** Runs a command line as the CLI does: its provenance recorded for the sidecar (spooled: none is up). */
     private Result run(Path project, Map<String, String> env, String line) throws Exception {
-        return new CommandRunner(session(project, env)).run(Args.split(line));
+        Session session = session(project, env);
+        ProvenanceRecords records = new ProvenanceRecords(session);
+        return new CommandRunner(session, r -> records.record(r.provenance())).run(Args.split(line));
     }
 
     private void keep(String name, Result r, boolean rendering) {

@@ -2,6 +2,7 @@ package dev.kiln.magics.env;
 
 import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.MimeBundle;
 import static dev.kiln.magics.env.EnvTestSupport.everything;
 import static dev.kiln.magics.env.EnvTestSupport.git;
 import static dev.kiln.magics.env.EnvTestSupport.run;
@@ -79,9 +80,7 @@ class EnvSnapshotTest {
         Result r = run(s, "env", "snapshot");
         String id = snapshotId(r);
 
-        @SuppressWarnings("unchecked")
-        Map<String, Object> snap = (Map<String, Object>) r.provenance().get("snapshot");
-        byte[] env = CanonicalJson.ENVIRONMENT.bytes(snap.get("environment"));
+        byte[] env = CanonicalJson.ENVIRONMENT.bytes(r.provenance().snapshot().environment());
         assertEquals(id, Sha256.hex(env), "provenance holds exactly the hashed environment");
         JsonNode posted = EnvTestSupport.JSON.readTree(new SnapshotStore(project).load(id).toJson()); // what the sidecar gets
         assertEquals(id, posted.get("id").asText());
@@ -91,7 +90,7 @@ class EnvSnapshotTest {
         ObjectNode nb = EnvTestSupport.JSON.createObjectNode();
         ObjectNode output = EnvTestSupport.JSON.createObjectNode();
         output.put("output_type", "display_data");
-        output.set("metadata", EnvTestSupport.JSON.createObjectNode().set("kiln", EnvTestSupport.JSON.valueToTree(r.provenance())));
+        output.set("metadata", EnvTestSupport.JSON.valueToTree(MimeBundle.of(r).metadata()));
         ObjectNode cell = EnvTestSupport.JSON.createObjectNode();
         cell.set("outputs", EnvTestSupport.JSON.createArrayNode().add(output));
         nb.set("cells", EnvTestSupport.JSON.createArrayNode().add(cell));
@@ -101,7 +100,7 @@ class EnvSnapshotTest {
 
         Result check = run(s, "env", "check", "--against", "export/analysis.ipynb");
         assertTrue(check.text().startsWith("Environment check: identical"), check.text());
-        assertEquals("identical", ((Map<?, ?>) check.provenance().get("envCheck")).get("level"));
+        assertEquals("identical", ((Map<?, ?>) check.provenance().report().get("envCheck")).get("level"));
     }
 
     @Test
@@ -136,7 +135,7 @@ class EnvSnapshotTest {
         Result differs = run(session(project, env), "env", "check");
         assertTrue(differs.text().startsWith("Environment check: differs"), differs.text());
         assertTrue(differs.text().contains("~ climate version v3 → v4"), differs.text());
-        assertEquals("differs", ((Map<?, ?>) differs.provenance().get("envCheck")).get("level"));
+        assertEquals("differs", ((Map<?, ?>) differs.provenance().report().get("envCheck")).get("level"));
         assertTrue(differs.html().contains("differs"));
     }
 
@@ -156,7 +155,7 @@ class EnvSnapshotTest {
 
         Result check = run(a, "env", "check");
         assertTrue(check.text().startsWith("Environment check: identical"), check.text());
-        assertEquals(idA, ((Map<?, ?>) check.provenance().get("envCheck")).get("against"));
+        assertEquals(idA, ((Map<?, ?>) check.provenance().report().get("envCheck")).get("against"));
         Result fresh = run(session(project, Map.of("JPY_SESSION_NAME", "c.ipynb", "TZ", "Asia/Tokyo")), "env", "check");
         assertTrue(fresh.text().contains("~ path b.ipynb → c.ipynb"), "a notebook without snapshots gets the latest: " + fresh.text());
     }
