@@ -1,5 +1,6 @@
 package dev.kiln.magics.share;
 
+import dev.kiln.magics.core.Html;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.Provenance;
@@ -136,7 +137,7 @@ public final class Reproducer {
         Reproduction r = new Reproduction(notebook.toString(), executed.toString(), environment, List.copyOf(differences),
                 List.copyOf(notes), cells);
         NotebookFile.writeString(reportFile(notebook), "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Reproduce "
-                + ProvenanceBlock.esc(notebook.getFileName().toString()) + "</title></head><body style=\"font-family:sans-serif\">\n"
+                + Html.escape(notebook.getFileName().toString()) + "</title></head><body style=\"font-family:sans-serif\">\n"
                 + r.html() + "\n</body></html>\n");
         return r;
     }
