@@ -8,7 +8,6 @@ import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
