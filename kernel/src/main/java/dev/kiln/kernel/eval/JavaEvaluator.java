@@ -1,5 +1,6 @@
 package dev.kiln.kernel.eval;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,22 @@ public final class JavaEvaluator implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * An evaluator on this JVM's class path (so cells see the kernel's own API), its compiler
+     * loaded by a first evaluation before the user's.
+     */
+    public static JavaEvaluator onThisClassPath(List<String> startup) throws EvalError {
+        List<Path> classpath = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                classpath.add(Path.of(e));
+            }
+        }
+        JavaEvaluator evaluator = new JavaEvaluator(classpath, startup);
+        evaluator.eval("1", "warm-up", 0);
+        return evaluator;
     }
 
     /** Makes a jar or folder available to later cells. */
