@@ -48,12 +48,12 @@ final class RunLog {
     }
 
     /**
-     * Notes what cell {@code cell}'s magics produced: the provenance of their results, merged as
-     * the cell's output ({@code metadata.kiln}) carries it, then records the run again. A cell with
-     * no provenance changes nothing.
+     * Notes the provenance of what cell {@code cell}'s magics produced (each result's
+     * {@code metadata.kiln}): the snapshot and the dataset versions they used, and which kinds of
+     * provenance the cell has; then records the run again. A cell without any changes nothing.
      */
     void cellFinished(int cell, List<Result> results) {
-        Map<String, Object> provenance = merged(results);
+        List<Map<String, Object>> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
         if (provenance.isEmpty()) {
             return;
         }
@@ -64,37 +64,24 @@ final class RunLog {
         }
     }
 
-    /** One map for the cell: list values (the jars of two %maven lines) joined in order; any other key, the last magic's. */
-    private static Map<String, Object> merged(List<Result> results) {
-        Map<String, Object> merged = new LinkedHashMap<>();
-        for (Result r : results) {
-            r.provenance().forEach((k, v) -> {
-                if (v instanceof List<?> l && merged.get(k) instanceof List<?> before) {
-                    List<Object> both = new ArrayList<>(before);
-                    both.addAll(l);
-                    merged.put(k, both);
-                } else {
-                    merged.put(k, v);
-                }
-            });
-        }
-        return merged;
-    }
-
-    private synchronized void noteAndRecord(int cell, Map<String, Object> provenance) {
-        if (provenance.get("snapshot") instanceof Map<?, ?> s && s.get("id") instanceof String sid) {
-            snapshot = sid;
-        }
-        if (provenance.get("data") instanceof Map<?, ?> data && data.get("datasets") instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m && m.get("dataset") != null && m.get("version") != null) {
-                    datasets.add(Map.of("dataset", String.valueOf(m.get("dataset")), "version", String.valueOf(m.get("version"))));
+    private synchronized void noteAndRecord(int cell, List<Map<String, Object>> provenance) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (Map<String, Object> p : provenance) {
+            kinds.addAll(p.keySet());
+            if (p.get("snapshot") instanceof Map<?, ?> s && s.get("id") instanceof String sid) {
+                snapshot = sid;
+            }
+            if (p.get("data") instanceof Map<?, ?> data && data.get("datasets") instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m && m.get("dataset") != null && m.get("version") != null) {
+                        datasets.add(Map.of("dataset", String.valueOf(m.get("dataset")), "version", String.valueOf(m.get("version"))));
+                    }
                 }
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cell", cell);
-        out.put("kiln", provenance.keySet());
+        out.put("kiln", kinds);
         outputs.add(out);
         recorder.recordRun(record(Instant.now()));
     }
