@@ -74,8 +74,15 @@ public final class Magics {
      */
     public UnknownMagic unknown(String name, boolean cell) {
         String typed = (cell ? "%%" : "%") + name;
+        Optional<String> meant = suggestion(name, cell);
         StringBuilder m = new StringBuilder("Unknown ").append(cell ? "cell magic " : "magic ").append(typed).append('.');
-        suggestion(name, cell).ifPresent(s -> m.append(" Did you mean ").append(s).append('?'));
+        if (meant.isPresent()) {
+            m.append(" Did you mean ").append(meant.get());
+            if (meant.get().startsWith("%%") != cell) {
+                m.append(cell ? " (a line magic: one %)" : " (a cell magic: %% on the cell's first line)");
+            }
+            m.append('?');
+        }
         String lines = "%" + String.join(", %", lineMagics.keySet());
         if (!cellMagics.isEmpty()) {
             m.append(" Line magics: ").append(lines).append("; cell magics: %%").append(String.join(", %%", cellMagics.keySet()));
@@ -84,19 +91,19 @@ public final class Magics {
         } else {
             m.append(" Magics: ").append(lines);
         }
-        return new UnknownMagic(typed, m.append(". %help MAGIC shows a magic's usage.").toString());
+        return new UnknownMagic(typed, meant, m.append(". %help MAGIC shows a magic's usage.").toString());
     }
 
-    /** The same name with the other number of %, or the one name of the right kind that starts with it. */
+    /** The same name with the other number of %, or the one name of the typed kind that starts with it. */
     private Optional<String> suggestion(String name, boolean cell) {
         if (name.isEmpty()) {
             return Optional.empty();
         }
         if (cell && lineMagics.containsKey(name)) {
-            return Optional.of("%" + name + " (a line magic: one %)");
+            return Optional.of("%" + name);
         }
         if (!cell && cellMagics.containsKey(name)) {
-            return Optional.of("%%" + name + " (a cell magic: %% on the cell's first line)");
+            return Optional.of("%%" + name);
         }
         List<String> starting = namesStartingWith(name, cell);
         return starting.size() == 1 ? Optional.of((cell ? "%%" : "%") + starting.get(0)) : Optional.empty();
