@@ -146,11 +146,10 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     /**
-     * JShell keeps each expression's value in a variable {@code $N} of its own, and every later
-     * snippet compiles against all of them: a session of {@code 1 + 1} cells grew its heap and its
-     * compile time without end, and a large result stayed reachable forever. Kiln shows the value
-     * and never names {@code $N}, so the variable is dropped and its value released. Where snippets
-     * came from is kept only for declarations still in force, whose code later cells can call.
+     * Drops the variable {@code $N} JShell keeps each expression's value in, which every later
+     * snippet would compile against and which would keep a large result reachable: Kiln shows the
+     * value and never names {@code $N}. Where snippets came from is kept only for declarations
+     * still in force, whose code later cells can call.
      */
     private void forgetWhatNoLaterCellUses(List<SnippetEvent> events) {
         for (SnippetEvent e : events) {
