@@ -50,7 +50,10 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     private volatile boolean executing;
     private volatile boolean interrupted;
 
-    /** @param imports what every cell starts with; @param magics the magics cells may use */
+    /**
+     * @param imports what every cell starts with
+     * @param magics  the magics cells may use
+     */
     KilnKernel(CellOutput output, List<String> imports, Magics magics) {
         super("kiln", KilnVersion.get(), JAVA,
                 List.of(new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/")), output);

@@ -95,7 +95,7 @@ abstract class ProtocolKernel extends BaseKernel {
             MimeBundle result = execute(code, count);
             output.flush();
             if (result != null && !silent) {
-                env.publish(new PublishExecuteResult(count, CellDisplay.of(result)));
+                env.publish(new PublishExecuteResult(count, CellDisplay.displayData(result)));
                 resultText = String.valueOf(result.data().getOrDefault("text/plain", ""));
             }
             env.defer().reply(new ExecuteReply(count, Map.of()));

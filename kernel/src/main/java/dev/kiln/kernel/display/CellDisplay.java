@@ -48,7 +48,7 @@ public final class CellDisplay implements CellProgress.Display {
         if (env == null) {
             return; // between cells there is no cell to show it in
         }
-        DisplayData dd = of(bundle);
+        DisplayData dd = displayData(bundle);
         if (displayId != null) {
             dd.setDisplayId(displayId);
         }
@@ -69,7 +69,7 @@ public final class CellDisplay implements CellProgress.Display {
     }
 
     /** A bundle as jjava's display data, for display_data and execute_result. */
-    public static DisplayData of(MimeBundle b) {
+    public static DisplayData displayData(MimeBundle b) {
         DisplayData dd = new DisplayData();
         b.data().forEach(dd::putData);
         b.metadata().forEach(dd::putMetaData);
