@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Splits a cell into the parts that run in order: Java code, and line magics ({@code %data pull x})
- * on lines of their own. A cell whose first line starts with {@code %%} is one cell magic.
+ * on lines of their own. A cell whose first line starts with {@code %%} is one cell magic. Also
+ * reads the two other shapes a cell can have: a page request ({@code Math.max?}) and, for
+ * completion and inspection, its Java alone.
  */
 final class CellParser {
 
@@ -47,6 +49,29 @@ final class CellParser {
         }
         flush(parts, code, codeStart);
         return parts;
+    }
+
+    /** The expression of a one-line cell {@code expr?} (IPython's "show me its documentation"), or null. */
+    static String pageRequest(String cell) {
+        String c = cell.strip();
+        if (c.endsWith("?") && !c.endsWith("??") && !c.contains("\n") && !c.startsWith("%")) {
+            String expr = c.substring(0, c.length() - 1).strip();
+            return expr.matches("[\\w.$]+") ? expr : null;
+        }
+        return null;
+    }
+
+    /** The cell with its magic lines turned to spaces, so Java offsets stay where they were. */
+    static String blankMagicLines(String cell) {
+        String[] lines = cell.split("\n", -1);
+        StringBuilder sb = new StringBuilder(cell.length());
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                sb.append('\n');
+            }
+            sb.append(lines[i].stripLeading().startsWith("%") ? " ".repeat(lines[i].length()) : lines[i]);
+        }
+        return sb.toString();
     }
 
     private static void flush(List<Part> parts, StringBuilder code, int start) {

@@ -1,15 +1,17 @@
 package dev.kiln.kernel;
 
+import dev.kiln.kernel.display.CellDisplay;
+
 /**
  * What notebook code can call, imported into every cell: {@code display(obj)} shows a value as
  * its renderer draws it (a table, a chart, an image) without ending the cell.
  */
 public final class Notebook {
 
-    private static volatile KilnKernel kernel;
+    private static volatile CellDisplay cell;
 
-    static void attach(KilnKernel k) {
-        kernel = k;
+    static void attach(CellDisplay display) {
+        cell = display;
     }
 
     /** Shows {@code value} in the cell's output now. */
@@ -19,29 +21,29 @@ public final class Notebook {
 
     /** Shows {@code value} and returns the display's id, for {@link #updateDisplay}. */
     public static String displayUpdatable(Object value) {
-        KilnKernel k = kernel;
-        if (k == null) {
+        CellDisplay d = cell;
+        if (d == null) {
             System.out.println(value);
             return null;
         }
-        return k.display(value, null);
+        return d.display(value, null);
     }
 
     /** Replaces what the display {@code displayId} shows with {@code value}. */
     public static void updateDisplay(String displayId, Object value) {
-        KilnKernel k = kernel;
-        if (k == null) {
+        CellDisplay d = cell;
+        if (d == null) {
             System.out.println(value);
             return;
         }
-        k.display(value, displayId);
+        d.display(value, displayId);
     }
 
     /** Clears the cell's output so far (e.g. to redraw a chart in a loop). */
     public static void clearOutput() {
-        KilnKernel k = kernel;
-        if (k != null) {
-            k.clearOutput(false);
+        CellDisplay d = cell;
+        if (d != null) {
+            d.clearOutput(false);
         }
     }
 

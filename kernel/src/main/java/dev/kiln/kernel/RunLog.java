@@ -2,7 +2,11 @@ package dev.kiln.kernel;
 
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.ProvenanceJson;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
 import dev.kiln.magics.record.Recorder;
+import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +19,13 @@ import java.util.UUID;
 /**
  * This kernel session as a run in the sidecar: the notebook, when it started, and, as cells
  * produce provenance, the environment snapshot and dataset versions they used. The run is recorded
- * at start and again after each cell with provenance, each time with the latest end.
+ * at start and again after each cell with provenance, each time with the latest end. Recording
+ * never fails a cell: what goes wrong is written to the kernel's log.
  */
 final class RunLog {
 
     private final Recorder recorder;
+    private final PrintStream kernelLog;
     private final String id = "run-" + UUID.randomUUID();
     private final String notebook;
     private final String session;
@@ -28,53 +34,62 @@ final class RunLog {
     private final List<Map<String, Object>> outputs = new ArrayList<>();
     private String snapshot;
 
-    RunLog(Recorder recorder, Map<String, String> env, String session) {
+    private RunLog(Recorder recorder, Map<String, String> env, String session, PrintStream kernelLog) {
         this.recorder = recorder;
+        this.kernelLog = kernelLog;
         String nb = env.get("JPY_SESSION_NAME");
         this.notebook = nb == null || nb.isBlank() ? "(no notebook)" : nb;
         this.session = session;
     }
 
-    void started() {
-        recorder.recordRun(record(null));
+    /** Opens the kernel session {@code sessionId}'s run: recorded now, with no end yet. */
+    static RunLog open(Session session, String sessionId, PrintStream kernelLog) {
+        RunLog log = new RunLog(Recorder.of(session), session.env(), sessionId, kernelLog);
+        log.recorder.recordRun(log.record(null));
+        return log;
     }
 
     /**
-     * Notes the provenance of a cell's magics (what their outputs' {@code metadata.kiln} hold) and
-     * records the run again: the snapshot the cell took last, the datasets of its last magic that
-     * names any, and the keys its outputs' metadata has.
+     * Notes the provenance of what cell {@code cell}'s magics produced (each result's
+     * {@code metadata.kiln}): the snapshot and the dataset versions they used, and which kinds of
+     * provenance the cell has; then records the run again. A cell without any changes nothing.
      */
-    synchronized void cellFinished(int cell, List<Provenance> provenance) {
-        Set<String> keys = new LinkedHashSet<>();
-        Provenance named = null;
+    void cellFinished(int cell, List<Result> results) {
+        List<Provenance> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
+        if (provenance.isEmpty()) {
+            return;
+        }
+        try {
+            noteAndRecord(cell, provenance);
+        } catch (RuntimeException e) {
+            kernelLog.println("kiln: could not record cell " + cell + "'s provenance for the sidecar: " + e.getMessage());
+        }
+    }
+
+    private synchronized void noteAndRecord(int cell, List<Provenance> provenance) {
+        Set<String> kinds = new LinkedHashSet<>();
         for (Provenance p : provenance) {
-            Map<String, Object> json = ProvenanceJson.write(p);
-            keys.addAll(json.keySet());
+            kinds.addAll(ProvenanceJson.write(p).keySet());
             if (p.snapshot() != null) {
                 snapshot = p.snapshot().id();
             }
-            if (json.containsKey("data")) {
-                named = p;
-            }
-        }
-        if (keys.isEmpty()) {
-            return;
-        }
-        if (named != null) {
-            for (Provenance.DatasetVersion d : named.datasets()) {
+            for (Provenance.DatasetVersion d : p.datasets()) {
                 datasets.add(Map.of("dataset", d.dataset(), "version", d.version()));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cell", cell);
-        out.put("kiln", keys);
+        out.put("kiln", kinds);
         outputs.add(out);
         recorder.recordRun(record(Instant.now()));
     }
 
-    /** Sends what is waiting (this run's records and the session's provenance); false when some is left. */
-    boolean deliver(java.time.Duration timeout) {
-        return recorder.flush(timeout);
+    /** Sends what is waiting (this run's records and the session's provenance) before the kernel ends. */
+    void deliverBeforeShutdown() {
+        if (!recorder.flush(Duration.ofSeconds(2))) {
+            kernelLog.println("kiln: the sidecar did not take every record before shutdown; they stay in .kiln/spool"
+                    + " and are sent by the next session");
+        }
     }
 
     private synchronized Map<String, Object> record(Instant end) {

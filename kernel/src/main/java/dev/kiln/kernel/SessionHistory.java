@@ -1,6 +1,7 @@
 package dev.kiln.kernel;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 
 /**
  * The cells run in this kernel session, for Jupyter's history requests (tail, range and search
@@ -25,6 +27,22 @@ final class SessionHistory implements HistoryManager {
 
     synchronized void add(int number, String input, String output) {
         cells.add(new Cell(number, input, output == null ? "" : output));
+    }
+
+    /** The cells a history request asks for: its tail, a range, or a search. */
+    List<HistoryEntry> lookup(HistoryRequest request) {
+        Set<ResultFlag> flags = request.includeOutput() ? EnumSet.of(ResultFlag.INCLUDE_OUTPUT) : EnumSet.noneOf(ResultFlag.class);
+        return switch (request.getAccessType()) {
+            case TAIL -> lookupTail(((HistoryRequest.Tail) request).getMaxReturnLength(), flags);
+            case RANGE -> {
+                HistoryRequest.Range r = (HistoryRequest.Range) request;
+                yield lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
+            }
+            case SEARCH -> {
+                HistoryRequest.Search s = (HistoryRequest.Search) request;
+                yield search(s.getPattern(), s.getMaxReturnLength(), s.filterUnique(), flags);
+            }
+        };
     }
 
     @Override

@@ -10,7 +10,7 @@ class MagicLinesTest {
     @Test
     void magicLinesBecomeSpacesAndOffsetsStay() {
         String cell = "\n%maven a:b:1\nMath.ma";
-        String java = KilnKernel.blankMagicLines(cell);
+        String java = CellParser.blankMagicLines(cell);
         assertEquals(cell.length(), java.length());
         assertEquals("\n" + " ".repeat(12) + "\nMath.ma", java);
         assertEquals(cell.indexOf("Math"), java.indexOf("Math"));
@@ -19,6 +19,6 @@ class MagicLinesTest {
     @Test
     void codeWithoutMagicsIsUnchanged() {
         String cell = "int x = 1;\n\nx % 2";
-        assertEquals(cell, KilnKernel.blankMagicLines(cell));
+        assertEquals(cell, CellParser.blankMagicLines(cell));
     }
 }

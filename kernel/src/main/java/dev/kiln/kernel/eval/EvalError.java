@@ -17,6 +17,12 @@ public final class EvalError extends Exception {
         this.traceback = List.copyOf(traceback);
     }
 
+    /** The error of a cell the user interrupted: code and magics alike. */
+    public static EvalError interrupted() {
+        return new EvalError("Interrupted", "The cell was interrupted",
+                List.of("Interrupted: the cell was stopped. Variables and methods defined before it are kept."));
+    }
+
     public String name() {
         return name;
     }

@@ -1,5 +1,6 @@
 package dev.kiln.kernel.eval;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,22 @@ public final class JavaEvaluator implements AutoCloseable {
         }
     }
 
+    /**
+     * An evaluator on this JVM's class path (so cells see the kernel's own API), its compiler
+     * loaded by a first evaluation before the user's.
+     */
+    public static JavaEvaluator onThisClassPath(List<String> startup) throws EvalError {
+        List<Path> classpath = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                classpath.add(Path.of(e));
+            }
+        }
+        JavaEvaluator evaluator = new JavaEvaluator(classpath, startup);
+        evaluator.eval("1", "warm-up", 0);
+        return evaluator;
+    }
+
     /** Makes a jar or folder available to later cells. */
     public void addToClasspath(Path path) {
         shell.addToClasspath(path.toAbsolutePath().toString());
@@ -129,11 +146,10 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     /**
-     * JShell keeps each expression's value in a variable {@code $N} of its own, and every later
-     * snippet compiles against all of them: a session of {@code 1 + 1} cells grew its heap and its
-     * compile time without end, and a large result stayed reachable forever. Kiln shows the value
-     * and never names {@code $N}, so the variable is dropped and its value released. Where snippets
-     * came from is kept only for declarations still in force, whose code later cells can call.
+     * Drops the variable {@code $N} JShell keeps each expression's value in, which every later
+     * snippet would compile against and which would keep a large result reachable: Kiln shows the
+     * value and never names {@code $N}. Where snippets came from is kept only for declarations
+     * still in force, whose code later cells can call.
      */
     private void forgetWhatNoLaterCellUses(List<SnippetEvent> events) {
         for (SnippetEvent e : events) {

@@ -3,7 +3,7 @@ package dev.kiln.kernel.install;
 import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kiln.kernel.KilnKernel;
+import dev.kiln.kernel.KernelLauncher;
 import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.magics.core.KilnVersion;
 import java.io.File;
@@ -73,7 +73,7 @@ public final class KernelSpec {
             List<String> cmd = new ArrayList<>(List.of(javaExecutable));
             cmd.addAll(JVM_OPTIONS);
             // without the agent, which CDS will not archive with: appended at run time, its jar leaves the archive usable
-            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KilnKernel.class.getName(), "--train"));
+            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KernelLauncher.class.getName(), "--train"));
             try {
                 Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -148,7 +148,7 @@ public final class KernelSpec {
      */
     public static Optional<Path> kilnHome() {
         try {
-            Path jar = Path.of(KilnKernel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(KernelSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(jar) && jar.getParent() != null && jar.getParent().getFileName().toString().equals("lib")) {
                 return Optional.of(jar.getParent().getParent().toAbsolutePath());
             }
@@ -178,7 +178,7 @@ public final class KernelSpec {
         argv.addAll(extraOptions);
         argv.add("-cp");
         argv.add(classpath);
-        argv.add(KilnKernel.class.getName());
+        argv.add(KernelLauncher.class.getName());
         argv.add("{connection_file}");
         return argv;
     }

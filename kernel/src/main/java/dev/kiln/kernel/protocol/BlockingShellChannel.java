@@ -13,9 +13,8 @@ import org.zeromq.ZMQ;
 
 /**
  * The shell or control channel, served by a thread that blocks in {@code poll} and handles each
- * request the moment it arrives. jjava's own channel polls without waiting and then sleeps 50 ms,
- * so every request waited up to 50 ms and a burst was served at 20 requests a second: that sleep
- * is where Java kernels lose their round-trip time.
+ * request the moment it arrives: jjava's own channel sleeps between polls, and every request waits
+ * out the sleep (the README's kernel section has the figures).
  */
 final class BlockingShellChannel extends ShellChannel {
 

@@ -69,7 +69,9 @@ public final class ProvenanceJson {
     public static Map<String, Object> write(Provenance.Snapshot snapshot) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("id", snapshot.id());
-        s.put("environment", snapshot.environment());
+        if (snapshot.environment() != null) {
+            s.put("environment", snapshot.environment());
+        }
         return s;
     }
 

@@ -1,0 +1,114 @@
+package dev.kiln.kernel;
+
+import dev.kiln.kernel.guard.ExitGate;
+import dev.kiln.kernel.guard.ExitGuardAgent;
+import dev.kiln.kernel.magic.ClasspathMagic;
+import dev.kiln.kernel.magic.HelpMagic;
+import dev.kiln.kernel.magic.Magics;
+import dev.kiln.kernel.magic.MavenMagic;
+import dev.kiln.kernel.protocol.KilnConnection;
+import dev.kiln.magics.cli.DataCommand;
+import dev.kiln.magics.cli.EnvCommand;
+import dev.kiln.magics.cli.ParquetCommand;
+import dev.kiln.magics.core.KilnVersion;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+
+/**
+ * The kernel's main class, as {@code kernel.json} runs it: {@code CONNECTION_FILE} from Jupyter,
+ * or {@code --train} for the class-data-sharing archive. Here the kernel is assembled: what every
+ * cell imports and which magics exist.
+ */
+public final class KernelLauncher {
+
+    /** What every cell starts with. */
+    static final List<String> IMPORTS = List.of(
+            "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
+            "import java.time.*;", "import java.util.*;", "import java.util.concurrent.*;",
+            "import java.util.function.*;", "import java.util.regex.*;", "import java.util.stream.*;",
+            "import static dev.kiln.kernel.Notebook.*;",
+            // tables and charts, as every exploration needs them
+            "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;", "import dev.kiln.magics.parquet.Parquet;");
+
+    /** The kernel with every magic a notebook has, in the order {@code %help} lists them. */
+    static KilnKernel assemble(CellOutput output) {
+        Magics magics = new Magics()
+                .lineMagic("maven", MavenMagic.class)
+                .lineMagic("classpath", ClasspathMagic.class)
+                .lineMagic("help", HelpMagic.class)
+                .lineMagic("data", DataCommand.class)
+                .lineMagic("parquet", ParquetCommand.class)
+                .lineMagic("env", EnvCommand.class);
+        return new KilnKernel(output, IMPORTS, magics);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            train();
+            return;
+        }
+        if (args.length != 1) {
+            System.err.println("Usage: java " + KernelLauncher.class.getName()
+                    + " CONNECTION_FILE (Jupyter passes it; see 'kiln kernel install')");
+            ExitGate.exitKernel(2);
+        }
+        if (!ExitGuardAgent.installed()) {
+            System.err.println("kiln: the kernel runs without its agent (a kernelspec from an older Kiln?): System.exit"
+                    + " in a cell will end it. Reinstall the kernelspec: kiln kernel install");
+        }
+        System.setProperty("java.awt.headless", "true");
+        System.setProperty("kiln.kernel.version", KilnVersion.get());
+        // the kernel's own log goes to the stderr Jupyter gave it, never into a cell
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("kiln.log.level", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.cacheOutputStream", "true");
+        Path connectionFile = Path.of(args[0]);
+        KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
+        CellOutput output = new CellOutput(System.out, System.err);
+        KilnKernel kernel = assemble(output);
+        KilnConnection connection = new KilnConnection(props);
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        // Jupyter names the file kernel-ID.json: ID is this kernel session's
+        kernel.start(Optional.of(connectionFile.getFileName().toString().replaceFirst("^kernel-", "").replaceFirst("\\.json$", "")));
+        System.setOut(output.out());
+        System.setErr(output.err());
+        connection.waitUntilClose();
+        ExitGate.exitKernel(0);
+    }
+
+    /**
+     * A short workload for the class-data-sharing archive ({@code kiln kernel install} runs it with
+     * {@code -XX:ArchiveClassesAtExit}): the classes a kernel loads to start, answer and run cells,
+     * so that later kernels map them instead of loading them.
+     */
+    private static void train() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        KilnKernel kernel = assemble(new CellOutput(System.out, System.err));
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        KilnConnection connection = new KilnConnection(new KernelConnectionProperties("127.0.0.1", ports[0], ports[1],
+                ports[2], ports[3], ports[4], "tcp", "hmac-sha256", UUID.randomUUID().toString()));
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        kernel.start(Optional.empty());
+        kernel.execute("var xs = java.util.stream.IntStream.range(0, 100).boxed().toList();\nxs.size()\n%help", 1);
+        kernel.complete("Math.ma", 7);
+        kernel.isComplete("for (;;) {");
+        Notebook.display(List.of(1, 2));
+        connection.close();
+        ExitGate.exitKernel(0);
+    }
+
+    private KernelLauncher() {
+    }
+}

@@ -1,0 +1,78 @@
+package dev.kiln.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.Session;
+import dev.kiln.sidecar.SidecarServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run a kernel session records in the sidecar, cell by cell, from what its magics returned. */
+class RunLogTest {
+
+    static final String TOKEN = "run-log-test-token-0123456789abcdef";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(60)
+    void everyMagicOfACellIsInTheRunNotOnlyTheLast() throws Exception {
+        try (SidecarServer sidecar = SidecarServer.start(
+                new SidecarServer.Options("127.0.0.1", 0, tmp.resolve("sidecar.db").toString(), TOKEN, 1 << 20))) {
+            String url = "http://127.0.0.1:" + sidecar.port();
+            Session session = new Session(tmp.resolve("project"), QUIET, QUIET, Progress.NONE, Map.of(
+                    "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN, "JPY_SESSION_NAME", "analysis.ipynb"), "kernel");
+            RunLog log = RunLog.open(session, "session-1", QUIET);
+
+            log.cellFinished(1, List.of(Result.ofText("a %help page: no provenance")));
+            log.cellFinished(2, List.of(pulled("climate", "v1"), Result.of("", null, Provenance.of("maven").withReport(Map.of("maven", List.of("a:b:1")))),
+                    pulled("rain", "v7"), Result.of("", null, Provenance.of("env snapshot").withSnapshot(new Provenance.Snapshot("env-1", null)))));
+            log.deliverBeforeShutdown();
+
+            JsonNode runs = get(url + "/api/runs?notebook=analysis.ipynb");
+            for (int i = 0; i < 300 && runs.path(0).path("outputs").isEmpty(); i++) { // records are sent in the background
+                Thread.sleep(100);
+                runs = get(url + "/api/runs?notebook=analysis.ipynb");
+            }
+            assertEquals(1, runs.size(), runs.toPrettyString());
+            JsonNode run = runs.get(0);
+            assertEquals("session-1", run.get("session").asText());
+            assertEquals("env-1", run.get("snapshot").asText());
+            assertEquals(JSON.readTree("[{\"dataset\":\"climate\",\"version\":\"v1\"},{\"dataset\":\"rain\",\"version\":\"v7\"}]"),
+                    run.get("datasets"));
+            assertEquals(JSON.readTree("[{\"cell\":2,\"kiln\":[\"data\",\"maven\",\"snapshot\"]}]"), run.get("outputs"),
+                    "a cell without provenance adds no output");
+        }
+    }
+
+    /** What {@code %data pull DATASET@VERSION} returns, as far as the run log reads it. */
+    private static Result pulled(String dataset, String version) {
+        return Result.of("Pulled " + dataset + "@" + version, null,
+                Provenance.of("data pull").withDatasets(List.of(Provenance.DatasetVersion.of(dataset, version))));
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+}
