@@ -1,10 +1,8 @@
 package dev.kiln.magics.cli;
 
-import dev.kiln.magics.core.AtomicFiles;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
-import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.env.EnvResults;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.EnvironmentRecorder;
@@ -12,8 +10,6 @@ import dev.kiln.magics.env.RestorePlan;
 import dev.kiln.magics.env.SnapshotDiff;
 import dev.kiln.magics.env.SnapshotStore;
 import dev.kiln.magics.share.SessionNotebook;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,12 +69,7 @@ public final class EnvCommand implements Callable<Result> {
                 store.save(s, env.session.origin());
                 stored = env.session.projectDir().relativize(store.dir().resolve(s.id() + ".json")).toString();
             }
-            Result r = EnvResults.snapshot(s, stored, allJars);
-            if (!json) {
-                return r;
-            }
-            String text = CanonicalJson.ENVIRONMENT.pretty(s);
-            return Result.of(text, r.html(), r.provenance());
+            return json ? EnvResults.snapshotJson(s, stored, allJars) : EnvResults.snapshot(s, stored, allJars);
         }
     }
 
@@ -167,7 +158,6 @@ public final class EnvCommand implements Callable<Result> {
                 description = "Also write restore.txt, maven.txt, pom-dependencies.xml, image.txt and the snapshot's JSON to DIR.")
         Path write;
 
-
         @Override
         public Result call() {
             EnvSnapshot s = new SnapshotStore(env.session.projectDir()).load(ref);
@@ -175,20 +165,7 @@ public final class EnvCommand implements Callable<Result> {
             String written = null;
             if (write != null) {
                 Path dir = env.session.projectDir().resolve(write);
-                try {
-                    Files.createDirectories(dir);
-                    AtomicFiles.writeString(dir.resolve("restore.txt"), plan.text());
-                    AtomicFiles.writeString(dir.resolve("maven.txt"), plan.mavenLines().isEmpty() ? "" : String.join("\n", plan.mavenLines()) + "\n");
-                    AtomicFiles.writeString(dir.resolve("pom-dependencies.xml"), plan.pomFragment());
-                    if (plan.imageReference() != null) {
-                        AtomicFiles.writeString(dir.resolve("image.txt"), plan.imageReference() + "\n");
-                    }
-                    Path json = dir.resolve(s.id() + ".json");
-                    AtomicFiles.write(json, s.canonicalBytes());
-                } catch (IOException e) {
-                    throw new UserError("Could not write the restore files to " + dir + ": " + e.getMessage()
-                            + ". Choose a writable directory with --write.", e);
-                }
+                plan.writeTo(dir);
                 written = env.session.projectDir().relativize(dir).toString();
                 if (written.isEmpty()) {
                     written = ".";

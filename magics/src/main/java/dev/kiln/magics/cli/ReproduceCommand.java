@@ -5,6 +5,7 @@ import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.share.Reproducer;
 import dev.kiln.magics.share.Reproduction;
+import dev.kiln.magics.share.ShareResults;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,6 +65,6 @@ public final class ReproduceCommand implements Callable<Result> {
         if (!r.matches()) {
             throw new Differs(r);
         }
-        return Result.of(r.text(), r.html(), r.provenance());
+        return ShareResults.reproduced(r);
     }
 }

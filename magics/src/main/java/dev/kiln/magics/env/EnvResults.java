@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.core.Html;
 import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Provenance;
@@ -59,6 +60,12 @@ public final class EnvResults {
         }
         h.append("</table></details></div>");
         return Result.of(t.toString().stripTrailing(), h.toString(), Provenance.of("env snapshot").withSnapshot(s.provenance()));
+    }
+
+    /** {@code %env snapshot --json}: the snapshot's JSON ({@code {"id", "environment"}}) as its text; HTML and provenance as {@link #snapshot}. */
+    public static Result snapshotJson(EnvSnapshot s, String storedAs, boolean allJars) {
+        Result r = snapshot(s, storedAs, allJars);
+        return Result.of(CanonicalJson.ENVIRONMENT.pretty(s), r.html(), r.provenance());
     }
 
     /** {@code %env diff A B}: the changes that matter first. */
