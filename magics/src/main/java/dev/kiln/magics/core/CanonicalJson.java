@@ -213,11 +213,22 @@ public final class CanonicalJson {
         } else if (v instanceof Number n) {
             number(n, out);
         } else if (v instanceof Record r) {
-            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            out.append('{');
+            boolean first = true;
             for (Component c : COMPONENTS.get(r.getClass())) {
-                fields.put(c.name(), c.value(r));
+                Object value = c.value(r);
+                if (!nulls && isNull(value)) {
+                    continue;
+                }
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                quote(c.name(), out);
+                out.append(':');
+                write(value, out);
             }
-            object(fields, out);
+            out.append('}');
         } else if (v instanceof Map<?, ?> map) {
             Map<String, Object> sorted = new TreeMap<>();
             map.forEach((k, x) -> sorted.put(String.valueOf(k), x));
@@ -267,7 +278,9 @@ public final class CanonicalJson {
         if ((n instanceof Double d && !Double.isFinite(d)) || (n instanceof Float f && !Float.isFinite(f))) {
             throw new IllegalArgumentException("JSON has no number " + n);
         }
-        if (n instanceof BigDecimal d) {
+        if (n instanceof Long l) {
+            out.append(l.longValue());
+        } else if (n instanceof BigDecimal d) {
             out.append(d.toPlainString());
         } else {
             out.append(n); // Integer, Long, BigInteger, Double: as toString writes them
@@ -300,7 +313,16 @@ public final class CanonicalJson {
 
     private void quote(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && !escaped(s.charAt(plain))) {
+            plain++;
+        }
+        if (plain == s.length()) {
+            out.append(s).append('"'); // most text needs no escape: copied whole
+            return;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -320,5 +342,9 @@ public final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    private boolean escaped(char c) {
+        return c < 0x20 || c == '"' || c == '\\' || (jacksonEscapes && Character.isSurrogate(c));
     }
 }
