@@ -52,6 +52,15 @@ class StoredRecordBytesTest {
     }
 
     @Test
+    void loneSurrogatesInAVersionRecordAreEscapedAsTheyAlwaysWere() {
+        VersionRecord r = new VersionRecord("d", null, "a".repeat(64), 1, 2, "x\uD800y\uDC00z", "me", "t", List.of());
+        assertEquals("{\"author\":\"me\",\"dataset\":\"d\",\"files\":1,\"lineage\":[],\"manifest\":\"" + "a".repeat(64)
+                + "\",\"message\":\"x\\uD800y\\uDC00z\",\"parent\":null,\"size\":2,\"time\":\"t\"}",
+                new String(r.canonicalBytes(), StandardCharsets.UTF_8));
+        assertEquals("7488eecc9049cfaad571d4381a764d8faabf9a405c5f4e4c41eda18a7d15d192", r.id());
+    }
+
+    @Test
     void aVersionRecordReadBackGivesTheBytesItWasReadFrom() {
         VersionRecord r = new VersionRecord("pems", "b".repeat(64), "a".repeat(64), 2, 10, AWKWARD, "ana",
                 "2026-01-02T03:04:05Z", List.of(new Lineage("raw", "d".repeat(64), null)));
