@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -19,32 +18,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The one JSON form every id is the SHA-256 of: UTF-8, no whitespace, object keys sorted (Java
- * string order), records written as objects of their components. The same value always gives the
- * same bytes, so the same id.
- * <p>
- * Dataset records and environment snapshots were first hashed under rules that differ in three
- * places, and their ids are on remotes, in notebooks and in the sidecar already, so each kind keeps
- * its rules, named here: {@link #DATA} for version records and manifests, {@link #ENVIRONMENT} for
- * snapshots. Both escape {@code " \\} and {@code \b \f \n \r \t} with a backslash and no other
- * character below U+0080 but the other control characters.
- * <p>
- * Written by hand rather than by Jackson so that a snapshot in a fresh JVM does not pay for loading
- * Jackson; Jackson only reads JSON back ({@link #mapper()}).
+ * The one JSON form every id is the SHA-256 of: UTF-8, no whitespace, keys sorted (Java string
+ * order), records as objects of their components. Dataset records ({@link #DATA}) and snapshots
+ * ({@link #ENVIRONMENT}) were first hashed under rules that differ in three places, and their ids
+ * are on remotes and in notebooks already, so each keeps its own. Written by hand so that a
+ * snapshot in a fresh JVM need not load Jackson, which only reads JSON back ({@link #mapper()}).
  */
 public final class CanonicalJson {
 
     /**
      * Version records and manifests: a {@code null} is written ({@code "parent":null}), a control
-     * character as an upper-case u-escape ({@code \u001F}), and every UTF-16 surrogate as a u-escape
-     * of its own ({@code \uD83D\uDE80}), as Jackson 2.17 wrote them.
+     * character as a u-escape in upper-case hex (001F), and every UTF-16 surrogate as a u-escape of
+     * its own (D83D, DE80 for a rocket), as Jackson 2.17 wrote them.
      */
     public static final CanonicalJson DATA = new CanonicalJson(true, true);
 
     /**
      * Environment snapshots (and the lines of {@code runs.jsonl}): a {@code null} field or map entry
-     * is left out, a control character is a lower-case u-escape ({@code \u001f}), and a character
-     * beyond U+FFFF is written as its four UTF-8 bytes.
+     * is left out, a control character is a u-escape in lower-case hex (001f), and a character beyond
+     * U+FFFF is written as its four UTF-8 bytes.
      */
     public static final CanonicalJson ENVIRONMENT = new CanonicalJson(false, false);
 
@@ -56,7 +48,7 @@ public final class CanonicalJson {
         this.jacksonEscapes = jacksonEscapes;
     }
 
-    /** Jackson, loaded only when JSON is read back (class loading costs a fresh JVM ~100 ms). */
+    /** Jackson, loaded only when JSON is read back: a fresh JVM pays for loading it. */
     private static final class Jackson {
         static final ObjectMapper MAPPER = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -125,10 +117,6 @@ public final class CanonicalJson {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    public static <T> T read(byte[] json, Class<T> type) throws IOException {
-        return Jackson.MAPPER.readValue(json, type);
     }
 
     /** Records and Jackson trees become sorted maps and lists (for {@link #asMap} and {@link #pretty}); scalars stay. */
