@@ -158,7 +158,6 @@ final class AxisTicks {
         all.add(new Interval(Unit.DAY, 1, DAY));
         all.add(new Interval(Unit.DAY, 2, 2 * DAY));
         all.add(new Interval(Unit.WEEK, 1, 7 * DAY));
-        all.add(new Interval(Unit.WEEK, 2, 14 * DAY));
         for (long n : new long[] {1, 2, 3, 6}) {
             all.add(new Interval(Unit.MONTH, n, n * 30.44 * DAY));
         }
@@ -253,22 +252,26 @@ final class AxisTicks {
     }
 
     /**
-     * A tick's label: what changes at this interval, with the larger context (the year, the day)
-     * on the first tick and wherever it changes.
+     * A tick's label: what changes at this interval, the larger context on the first tick and
+     * where it changes. A new year's day reads as the year ({@code 2013}, then {@code Feb},
+     * {@code Mar}), midnight as the day ({@code Mar 6}, then {@code 06:00}).
      */
     static String label(Unit unit, LocalDateTime t, LocalDateTime previous) {
         String month = MONTHS[t.getMonthValue() - 1];
-        boolean newYear = previous == null || previous.getYear() != t.getYear();
+        boolean first = previous == null;
+        boolean newYear = first || previous.getYear() != t.getYear();
         boolean midnight = t.toLocalTime().toNanoOfDay() == 0;
+        boolean yearStart = midnight && t.getDayOfYear() == 1;
         String day = month + " " + t.getDayOfMonth();
+        String year = Integer.toString(t.getYear());
         return switch (unit) {
-            case YEAR -> Integer.toString(t.getYear());
-            case MONTH -> t.getMonthValue() == 1 || newYear ? month + " " + t.getYear() : month;
-            case WEEK, DAY -> newYear ? day + ", " + t.getYear() : day;
-            case HOUR, MINUTE -> midnight ? day : previous == null ? day + " " + hhmm(t) : hhmm(t);
+            case YEAR -> year;
+            case MONTH -> yearStart ? year : first ? month + " " + year : month;
+            case WEEK, DAY -> yearStart && !first ? year : newYear ? day + ", " + year : day;
+            case HOUR, MINUTE -> midnight ? (newYear ? day + ", " + year : day) : first ? day + " " + hhmm(t) : hhmm(t);
             case SECOND -> midnight ? day
-                    : (previous == null ? day + " " : "") + hhmm(t) + String.format(Locale.ROOT, ":%02d", t.getSecond());
-            case MILLISECOND -> (previous == null ? day + " " : "") + hhmm(t)
+                    : (first ? day + " " : "") + hhmm(t) + String.format(Locale.ROOT, ":%02d", t.getSecond());
+            case MILLISECOND -> (first ? day + " " : "") + hhmm(t)
                     + String.format(Locale.ROOT, ":%02d.%03d", t.getSecond(), t.getNano() / 1_000_000);
         };
     }

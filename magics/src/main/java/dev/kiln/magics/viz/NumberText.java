@@ -5,6 +5,9 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
 
@@ -77,14 +80,35 @@ public final class NumberText {
             return v -> v == 0 ? "0" : scientificWithDecimals(v, exponent, decimals);
         }
         int tier = magnitude >= 1e12 ? 2 : magnitude >= 1e9 ? 1 : magnitude >= 1e6 ? 0 : -1;
-        if (tier < 0) {
+        int shift = 3 * (tier + 2);
+        // a suffix where it shortens: not for ticks a few units apart on millions (1,000,000.5)
+        if (tier < 0 || decimals(step / Math.pow(10, shift)) > 2) {
             DecimalFormat f = grouped(decimals(step));
-            return v -> f.format(cleanZero(v));
+            return v -> f.format(new BigDecimal(cleanZero(v)));
         }
-        double divisor = Math.pow(10, 3 * (tier + 2));
-        DecimalFormat f = grouped(decimals(step / divisor));
+        DecimalFormat f = grouped(decimals(step / Math.pow(10, shift)));
         String suffix = " " + SUFFIXES[tier];
-        return v -> v == 0 ? "0" : f.format(v / divisor) + suffix;
+        return v -> v == 0 ? "0" : f.format(new BigDecimal(v).movePointLeft(shift)) + suffix;
+    }
+
+    /** {@link #readable} as a {@link NumberFormat}, for Tablesaw's print formatters (formatting only). */
+    static NumberFormat format() {
+        return new NumberFormat() {
+            @Override
+            public StringBuffer format(double number, StringBuffer to, FieldPosition pos) {
+                return to.append(readable(number));
+            }
+
+            @Override
+            public StringBuffer format(long number, StringBuffer to, FieldPosition pos) {
+                return to.append(count(number));
+            }
+
+            @Override
+            public Number parse(String source, ParsePosition pos) {
+                throw new UnsupportedOperationException("a format for showing numbers, not for reading them");
+            }
+        };
     }
 
     /** Decimals needed to write multiples of {@code step} exactly (steps of 1, 2, 2.5 or 5 × 10^k). */

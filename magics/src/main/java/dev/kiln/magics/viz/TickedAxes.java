@@ -25,7 +25,7 @@ final class TickedAxes {
 
     /** Smallest distance between ticks, in pixels: dates carry longer labels than numbers. */
     static final double X_SPACING_NUMBERS = 50;
-    static final double X_SPACING_DATES = 90;
+    static final double X_SPACING_DATES = 70;
     static final double Y_SPACING = 30;
     /** Space between two labels on the x axis. */
     static final double LABEL_GAP = 12;
