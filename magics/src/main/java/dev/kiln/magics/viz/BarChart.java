@@ -36,9 +36,13 @@ public class BarChart extends CategoryChart {
             public void paint(Graphics2D g) {
                 axes.paintUnder(g, axes.area(axisPair.getXAxis().getBounds(), chartTitle.getBounds().getHeight()));
                 super.paint(g);
-                axes.paintLabels(g);
+                axes.paintLabels(g, getBounds());
             }
         };
+    }
+
+    TickedAxes axes() {
+        return axes;
     }
 
     /** The value axis's ticks, as drawn at the chart's size. */

@@ -98,7 +98,7 @@ public class BoxPlotChart extends BoxChart implements DescribedChart {
                 g.setColor(ChartStyle.BORDER);
                 g.setStroke(new BasicStroke(1));
                 g.draw(area);
-                axes.paintLabels(g);
+                axes.paintLabels(g, getBounds());
             }
         };
     }

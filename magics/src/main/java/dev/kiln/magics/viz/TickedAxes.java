@@ -39,6 +39,7 @@ final class TickedAxes {
     private final Values.Kind yKind;
 
     private Rectangle2D area;
+    private Rectangle2D xchartArea;
     private List<Tick> xTicks = List.of();
     private List<Tick> yTicks = List.of();
     private DoubleUnaryOperator xPixel;
@@ -99,6 +100,12 @@ final class TickedAxes {
     Rectangle2D plotArea() {
         ensurePainted();
         return (Rectangle2D) area.clone();
+    }
+
+    /** The plot's rectangle as XChart computed it at the last paint (null if it did not). */
+    Rectangle2D xchartPlotArea() {
+        ensurePainted();
+        return xchartArea;
     }
 
     /** A value's position across the plot, in the chart's pixels, as drawn at the last paint. */
@@ -177,8 +184,13 @@ final class TickedAxes {
         }
     }
 
-    /** After XChart has drawn the plot: the labels of Kiln's ticks, where XChart kept room for its own. */
-    void paintLabels(Graphics2D g) {
+    /**
+     * After XChart has drawn the plot: the labels of Kiln's ticks, where XChart kept room for its
+     * own. {@code xchartArea}: the plot's rectangle as XChart computed it, kept to check
+     * {@link #area} against.
+     */
+    void paintLabels(Graphics2D g, Rectangle2D xchartArea) {
+        this.xchartArea = xchartArea == null ? null : (Rectangle2D) xchartArea.clone();
         Font font = styler.getAxisTickLabelsFont();
         g.setFont(font);
         g.setColor(ChartStyle.TICK_LABELS);

@@ -27,7 +27,7 @@ public class TickedXYChart extends XYChart {
             public void paint(Graphics2D g) {
                 axes.paintUnder(g, axes.area(axisPair.getXAxis().getBounds(), chartTitle.getBounds().getHeight()));
                 super.paint(g);
-                axes.paintLabels(g);
+                axes.paintLabels(g, getBounds());
             }
         };
     }
