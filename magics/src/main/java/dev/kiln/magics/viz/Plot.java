@@ -287,11 +287,13 @@ public final class Plot {
         for (String name : names) {
             Column<?> c = Values.find(table, name);
             if (!(c instanceof NumericColumn<?>)) {
+                String example = "Plot.box(table, \"" + firstNumeric(table) + "\", \""
+                        + (isCategory(c) ? name : firstCategory(table)) + "\")";
                 throw new UserError("Column '" + name + "' of table '" + table.name() + "' holds "
-                        + c.type().name().toLowerCase() + " values: a box plot needs numbers. "
-                        + (isCategory(c) ? "To draw one box per " + name + ", name it last, after one numeric column: "
-                                + "Plot.box(table, \"" + firstNumeric(table) + "\", \"" + name + "\")."
-                                : "Numeric columns: " + String.join(", ", Values.numericColumns(table)) + "."));
+                        + c.type().name().toLowerCase() + " values: a box plot draws one box per numeric column, or one box"
+                        + " per value of a text or boolean column named last, after one numeric column: " + example
+                        + ". Numeric columns: " + String.join(", ", Values.numericColumns(table))
+                        + "; text or boolean columns: " + String.join(", ", categoryColumns(table)) + ".");
             }
             values.add(Values.column(table, name));
         }
@@ -304,6 +306,15 @@ public final class Plot {
     /** Whether a column's values name categories: text or booleans. */
     private static boolean isCategory(Column<?> c) {
         return c instanceof StringColumn || c instanceof BooleanColumn;
+    }
+
+    private static List<String> categoryColumns(Relation table) {
+        List<String> names = table.columns().stream().filter(Plot::isCategory).map(Column::name).toList();
+        return names.isEmpty() ? List.of("none") : names;
+    }
+
+    private static String firstCategory(Relation table) {
+        return categoryColumns(table).get(0).equals("none") ? "category" : categoryColumns(table).get(0);
     }
 
     private static String firstNumeric(Relation table) {
