@@ -66,8 +66,9 @@ public final class NumberText {
     /**
      * Labels for the ticks of a numeric axis, {@code step} apart, the largest {@code largest} in
      * magnitude: each with the decimals the step needs (ticks 0.5 apart read {@code 165.5},
-     * {@code 166.0}), thousands separated below a million ({@code 250,000}), in millions, billions
-     * (G) or trillions from there ({@code 1.8 M}), in powers of ten for tiny steps.
+     * {@code 166.0}), four digits ungrouped ({@code 2015}, {@code 1500}), thousands separated from
+     * 10,000 to a million ({@code 250,000}), in millions, billions (G) or trillions from there
+     * ({@code 1.8 M}), in powers of ten for tiny steps.
      */
     public static DoubleFunction<String> axis(double step, double largest) {
         if (!(step > 0) || Double.isInfinite(step)) {
@@ -83,7 +84,8 @@ public final class NumberText {
         int shift = 3 * (tier + 2);
         // a suffix where it shortens: not for ticks a few units apart on millions (1,000,000.5)
         if (tier < 0 || decimals(step / Math.pow(10, shift)) > 2) {
-            DecimalFormat f = grouped(decimals(step));
+            // four digits stand ungrouped (years read 2015, not 2,015); from 10,000 on, grouped
+            DecimalFormat f = magnitude < 10_000 ? plain(decimals(step)) : grouped(decimals(step));
             return v -> f.format(new BigDecimal(cleanZero(v)));
         }
         DecimalFormat f = grouped(decimals(step / Math.pow(10, shift)));
@@ -124,6 +126,12 @@ public final class NumberText {
     private static DecimalFormat grouped(int decimals) {
         DecimalFormat f = new DecimalFormat(decimals == 0 ? "#,##0" : "#,##0." + "0".repeat(decimals), SYMBOLS);
         f.setRoundingMode(RoundingMode.HALF_EVEN);
+        return f;
+    }
+
+    private static DecimalFormat plain(int decimals) {
+        DecimalFormat f = grouped(decimals);
+        f.setGroupingUsed(false);
         return f;
     }
 

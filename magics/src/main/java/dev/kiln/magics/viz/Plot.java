@@ -271,7 +271,8 @@ public final class Plot {
      * per numeric column ({@code Plot.box(t, "temp_min", "temp_max")}; all numeric columns when
      * none are named), or, when the second of two columns holds text or booleans, one box per
      * category: {@code Plot.box(t, "temp_max", "weather")}. Categories are sorted (numbers as
-     * numbers, text ignoring case, false before true; missing last), at most {@value #MAX_BOXES}.
+     * numbers, text in natural order: ST-2 before ST-10, false before true; missing last), at most
+     * {@value #MAX_BOXES}.
      * To group by a column of numbers (a year), make it text first:
      * {@code t.addColumns(t.intColumn("year").asStringColumn().setName("year_text"))}.
      */
@@ -379,7 +380,10 @@ public final class Plot {
         return seen.size();
     }
 
-    /** Categories in order: numbers by value, then text ignoring case ("false" before "true"); missing last. */
+    /**
+     * Categories in order: numbers by value, then text in natural order (ignoring case, runs of
+     * digits by value: ST-2 before ST-10; "false" before "true"); missing last.
+     */
     static final Comparator<String> CATEGORY_ORDER = (a, b) -> {
         boolean ma = a.equals(MISSING);
         boolean mb = b.equals(MISSING);
@@ -395,9 +399,45 @@ public final class Plot {
         if (na != null || nb != null) {
             return na != null ? -1 : 1;
         }
-        int ignoringCase = String.CASE_INSENSITIVE_ORDER.compare(a, b);
-        return ignoringCase != 0 ? ignoringCase : a.compareTo(b);
+        int natural = natural(a, b);
+        return natural != 0 ? natural : a.compareTo(b);
     };
+
+    /** Text compared run by run: digits by their value, the rest ignoring case. */
+    private static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            boolean da = Character.isDigit(a.charAt(i));
+            boolean db = Character.isDigit(b.charAt(j));
+            int ei = run(a, i, da);
+            int ej = run(b, j, db);
+            String ra = a.substring(i, ei);
+            String rb = b.substring(j, ej);
+            int c;
+            if (da && db) {
+                String za = ra.replaceFirst("^0+(?=.)", "");
+                String zb = rb.replaceFirst("^0+(?=.)", "");
+                c = za.length() != zb.length() ? Integer.compare(za.length(), zb.length()) : za.compareTo(zb);
+            } else {
+                c = String.CASE_INSENSITIVE_ORDER.compare(ra, rb);
+            }
+            if (c != 0) {
+                return c;
+            }
+            i = ei;
+            j = ej;
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private static int run(String s, int from, boolean digits) {
+        int k = from;
+        while (k < s.length() && Character.isDigit(s.charAt(k)) == digits) {
+            k++;
+        }
+        return k;
+    }
 
     private static Double number(String s) {
         try {

@@ -207,8 +207,12 @@ class AxisTicksTest {
 
     @Test
     void thousandsAreSeparatedAndDecimalTicksAreExact() {
-        assertEquals(List.of("0", "500", "1,000", "1,500", "2,000", "2,500", "3,000", "3,500", "4,000", "4,500", "5,000"),
-                labels(AxisTicks.numbers(-100, 5_100, false, NUMBER_AXIS)));
+        assertEquals(List.of("0", "500", "1000", "1500", "2000", "2500", "3000", "3500", "4000", "4500", "5000"),
+                labels(AxisTicks.numbers(-100, 5_100, false, NUMBER_AXIS)), "four digits ungrouped");
+        assertEquals(List.of("0", "5,000", "10,000", "15,000", "20,000", "25,000", "30,000", "35,000", "40,000",
+                "45,000", "50,000"), labels(AxisTicks.numbers(-1_000, 51_000, false, NUMBER_AXIS)), "grouped from 10,000");
+        assertEquals(List.of("1995", "2000", "2005", "2010", "2015", "2020"),
+                labels(AxisTicks.numbers(1994.5, 2024.5, true, NUMBER_AXIS)), "years read as years");
         List<Tick> tenths = AxisTicks.numbers(0, 0.75, false, Y_AXIS);
         assertEquals(0.3, tenths.get(3).value(), "3 × 0.1 written as 0.3, not 0.30000000000000004");
         assertEquals("0.3", tenths.get(3).label());

@@ -30,6 +30,8 @@ class NumberTextTest {
         assertEquals("2.0 M", NumberText.axis(200_000, 2_000_000).apply(2_000_000));
         assertEquals("1.25 G", NumberText.axis(250_000_000, 2e9).apply(1.25e9));
         assertEquals("250,000", NumberText.axis(50_000, 250_000).apply(250_000));
+        assertEquals("2015", NumberText.axis(5, 2020).apply(2015));
+        assertEquals("12,000", NumberText.axis(2_000, 12_000).apply(12_000));
         assertEquals("165.5", NumberText.axis(0.5, 166.5).apply(165.5));
         assertEquals("166.0", NumberText.axis(0.5, 166.5).apply(166));
         assertEquals("0.05", NumberText.axis(0.05, 1).apply(0.05));

@@ -293,6 +293,12 @@ class PlotTest {
                 DoubleColumn.create("v", new double[] {1, 2, 3, 4, 5, 6, 7}));
         List<String> names = Plot.box(t, "v", "k").boxes().stream().map(BoxPlotChart.Box::name).toList();
         assertEquals(List.of("9", "10", "A", "a", "b", Plot.MISSING), names);
+        Table stations = Table.create("s",
+                StringColumn.create("station", IntStream.range(0, 12).mapToObj(i -> "ST-" + (11 - i)).toArray(String[]::new)),
+                DoubleColumn.create("v", IntStream.range(0, 12).mapToDouble(i -> i).toArray()));
+        assertEquals(IntStream.range(0, 12).mapToObj(i -> "ST-" + i).toList(),
+                Plot.box(stations, "v", "station").boxes().stream().map(BoxPlotChart.Box::name).toList(),
+                "digits by value: ST-2 before ST-10");
         Table flags = Table.create("f", tech.tablesaw.api.BooleanColumn.create("rainy", new boolean[] {true, false, true}),
                 DoubleColumn.create("v", new double[] {1, 2, 3}));
         assertEquals(List.of("false", "true"), Plot.box(flags, "v", "rainy").boxes().stream().map(BoxPlotChart.Box::name).toList());
