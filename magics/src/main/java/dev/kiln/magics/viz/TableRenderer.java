@@ -57,6 +57,9 @@ public final class TableRenderer implements DisplayRenderer {
      * statistics in a first column called "Summary", {@code Column.summary()} makes two columns,
      * "Measure" and "Value".
      */
+    /** The rows of Tablesaw's summaries that count something. */
+    private static final java.util.Set<String> COUNTS = java.util.Set.of("Count", "Missing", "Unique", "Top Freq.");
+
     static boolean isSummary(Relation table) {
         if (table.columnCount() < 2 || !(table.column(0) instanceof StringColumn first)) {
             return false;
@@ -71,10 +74,18 @@ public final class TableRenderer implements DisplayRenderer {
             return table;
         }
         Table shown = Table.create(t.name());
+        StringColumn measures = (StringColumn) t.column(0);
         for (Column<?> c : t.columns()) {
             Column<?> copy = c.copy();
             if (copy instanceof DoubleColumn d) {
                 d.setPrintFormatter(NumberText.format(), "");
+            } else if (copy instanceof StringColumn text && c != measures) {
+                // a text column's counts come as text ("1461"); its values ("Top") stay as they are
+                for (int r = 0; r < text.size(); r++) {
+                    if (COUNTS.contains(measures.get(r)) && text.get(r).matches("\\d+")) {
+                        text.set(r, NumberText.count(Long.parseLong(text.get(r))));
+                    }
+                }
             }
             shown.addColumns(copy);
         }

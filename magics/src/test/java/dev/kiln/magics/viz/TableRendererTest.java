@@ -132,7 +132,9 @@ class TableRendererTest {
                 + "<td style=\"text-align:right\">24,017</td>"), h);
         assertTrue(h.contains("<td>Mean</td><td></td><td style=\"text-align:right\">3.029</td>"
                 + "<td style=\"text-align:right\">16.44</td>"), h);
-        assertTrue(h.contains("<td>Count</td><td>1461</td><td style=\"text-align:right\">1,461</td>"), h);
+        assertTrue(h.contains("<td>Count</td><td>1,461</td><td style=\"text-align:right\">1,461</td>"), h);
+        assertTrue(h.contains("<td>Top</td><td></td><td style=\"text-align:right\"></td><td style=\"text-align:right\"></td>"
+                + "<td style=\"text-align:right\"></td><td style=\"text-align:right\"></td><td>rain</td>"), h);
         assertFalse(h.contains("4426.000000000008"), h);
         assertTrue(h.contains(">double</span>"), "columns keep their types");
         String text = (String) b.data().get("text/plain");
