@@ -45,6 +45,12 @@ public class BarChart extends CategoryChart {
         return axes;
     }
 
+    @Override
+    public void paint(Graphics2D g, int width, int height) {
+        axes.prepare();
+        super.paint(g, width, height);
+    }
+
     /** The value axis's ticks, as drawn at the chart's size. */
     public List<Tick> yTicks() {
         return axes.yTicks();

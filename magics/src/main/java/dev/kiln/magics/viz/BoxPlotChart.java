@@ -221,6 +221,12 @@ public class BoxPlotChart extends BoxChart implements DescribedChart {
         return List.copyOf(boxes);
     }
 
+    @Override
+    public void paint(Graphics2D g, int width, int height) {
+        axes.prepare();
+        super.paint(g, width, height);
+    }
+
     /** The value axis's ticks, as drawn at the chart's size. */
     public List<Tick> yTicks() {
         return axes.yTicks();

@@ -44,6 +44,9 @@ final class TickedAxes {
     private List<Tick> yTicks = List.of();
     private DoubleUnaryOperator xPixel;
     private DoubleUnaryOperator yPixel;
+    /** The labels XChart lays its invisible ticks out with. */
+    private final Function<Double, String> xLayout;
+    private final Function<Double, String> yLayout;
 
     /**
      * Takes over the ticks of the axes whose kind is given, for a chart styled by
@@ -58,16 +61,29 @@ final class TickedAxes {
         styler.setPlotBackgroundColor(INVISIBLE);
         styler.setAxisTicksMarksVisible(false);
         styler.setPlotGridVerticalLinesVisible(false);
+        // letters that reach up and down: the room kept is a full line of text
+        this.xLayout = v -> "Ag" + v;
+        // XChart keeps as much width as its widest label: make its labels as wide as Kiln's
+        this.yLayout = yKind == null ? null : layoutLabels(yKind, yRange, 0.8 * chart.getHeight() - 10);
+        prepare();
+    }
+
+    /**
+     * Before the chart paints: XChart's labels invisible (keeping their room) and its grid off
+     * where Kiln draws the ticks; XChart's own where Kiln does not (a logarithmic axis).
+     */
+    void prepare() {
         if (xKind != null) {
-            styler.setXAxisTickLabelsColor(INVISIBLE);
-            // letters that reach up and down: the room kept is a full line of text
-            styler.setxAxisTickLabelsFormattingFunction(v -> "Ag" + v);
+            boolean own = !styler.isXAxisLogarithmic();
+            styler.setXAxisTickLabelsColor(own ? INVISIBLE : ChartStyle.TICK_LABELS);
+            styler.setxAxisTickLabelsFormattingFunction(own ? xLayout : null);
+            styler.setPlotGridVerticalLinesVisible(!own);
         }
         if (yKind != null) {
-            styler.setPlotGridHorizontalLinesVisible(false);
-            styler.setYAxisTickLabelsColor(INVISIBLE);
-            // XChart keeps as much width as its widest label: make its labels as wide as Kiln's
-            styler.setyAxisTickLabelsFormattingFunction(layoutLabels(yKind, yRange, 0.8 * chart.getHeight() - 10));
+            boolean own = !styler.isYAxisLogarithmic();
+            styler.setYAxisTickLabelsColor(own ? INVISIBLE : ChartStyle.TICK_LABELS);
+            styler.setyAxisTickLabelsFormattingFunction(own ? yLayout : null);
+            styler.setPlotGridHorizontalLinesVisible(!own);
         }
     }
 
@@ -85,47 +101,45 @@ final class TickedAxes {
         return label::apply;
     }
 
-    /** The ticks drawn at the chart's size: the last paint's, after a paint to nowhere if there was none. */
+    /** The x axis's ticks at the chart's size, as the chart draws them now (it is laid out anew). */
     List<Tick> xTicks() {
-        ensurePainted();
+        layOut();
         return xTicks;
     }
 
     List<Tick> yTicks() {
-        ensurePainted();
+        layOut();
         return yTicks;
     }
 
-    /** The plot's rectangle at the last paint, in the chart's pixels. */
+    /** The plot's rectangle, in the chart's pixels. */
     Rectangle2D plotArea() {
-        ensurePainted();
+        layOut();
         return (Rectangle2D) area.clone();
     }
 
-    /** The plot's rectangle as XChart computed it at the last paint (null if it did not). */
+    /** The plot's rectangle as XChart computes it (null if it does not). */
     Rectangle2D xchartPlotArea() {
-        ensurePainted();
+        layOut();
         return xchartArea;
     }
 
-    /** A value's position across the plot, in the chart's pixels, as drawn at the last paint. */
-    double xPixel(double value) {
-        ensurePainted();
-        return xPixel.applyAsDouble(value);
+    /** The x axis's ticks as the last paint drew them (an SVG's layout may differ from a PNG's by a pixel). */
+    List<Tick> drawnXTicks() {
+        return xTicks;
     }
 
-    double yPixel(double value) {
-        ensurePainted();
-        return yPixel.applyAsDouble(value);
+    /** The plot's rectangle as the last paint drew it. */
+    Rectangle2D drawnArea() {
+        return (Rectangle2D) area.clone();
     }
 
-    private void ensurePainted() {
-        if (area == null) {
-            BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = scratch.createGraphics();
-            chart.paint(g, chart.getWidth(), chart.getHeight());
-            g.dispose();
-        }
+    /** Paints the chart to nowhere: what it would draw now, at its size. */
+    private void layOut() {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        chart.paint(g, chart.getWidth(), chart.getHeight());
+        g.dispose();
     }
 
     /**

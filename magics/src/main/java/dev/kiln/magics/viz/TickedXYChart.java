@@ -32,6 +32,12 @@ public class TickedXYChart extends XYChart {
         };
     }
 
+    @Override
+    public void paint(Graphics2D g, int width, int height) {
+        axes.prepare();
+        super.paint(g, width, height);
+    }
+
     /** The x axis's ticks, as drawn at the chart's size. */
     public List<Tick> xTicks() {
         return axes.xTicks();

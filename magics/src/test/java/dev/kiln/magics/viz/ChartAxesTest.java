@@ -111,11 +111,14 @@ class ChartAxesTest {
      * value, below the plot; and a vertical grid line stands there.
      */
     static void assertXTicksDrawnWhereTheirValuesAre(TickedXYChart chart) throws Exception {
+        List<String> laidOut = chart.xTicks().stream().map(Tick::label).toList();
         var doc = svg(chart);
         List<SvgText> texts = texts(doc);
         List<SvgLine> grid = gridLines(doc);
-        Rectangle2D plot = chart.axes().plotArea();
-        for (Tick t : chart.xTicks()) {
+        // the SVG's own layout (it may differ from a PNG's by a pixel): XChart's mapping and Kiln's ticks as drawn
+        Rectangle2D plot = chart.axes().drawnArea();
+        assertEquals(laidOut, chart.axes().drawnXTicks().stream().map(Tick::label).toList(), "the PNG's ticks and the SVG's");
+        for (Tick t : chart.axes().drawnXTicks()) {
             double x = chart.getScreenXFromChart(t.value());
             SvgText label = only(texts, t.label());
             assertEquals(x, label.centre(), 2.0, t + " centred on its value's pixel");
@@ -198,14 +201,14 @@ class ChartAxesTest {
         List<String> labels = chart.yTicks().stream().map(Tick::label).toList();
         assertTrue(labels.contains("1.8 M"), labels.toString());
         assertTrue(labels.stream().noneMatch(l -> l.contains("E")), labels.toString());
-        List<SvgText> texts = texts(svg(chart));
         Tick tick = chart.yTicks().get(labels.indexOf("1.8 M"));
         assertEquals(1_800_000, tick.value());
+        List<SvgText> texts = texts(svg(chart));
         SvgText drawn = only(texts, "1.8 M");
         double y = chart.getScreenYFromChart(1_800_000);
         // the label's digits are centred on its tick's line: baseline a little below it
         assertTrue(drawn.y() > y && drawn.y() < y + 8, drawn + " at the line of 1,800,000 (y " + y + ")");
-        assertTrue(drawn.x() + width("1.8 M") <= chart.axes().plotArea().getMinX(), "left of the plot");
+        assertTrue(drawn.x() + width("1.8 M") <= chart.axes().drawnArea().getMinX(), "left of the plot");
         // the x axis: 0 to 5,000 rows
         assertTrue(chart.xTicks().stream().map(Tick::label).toList().contains("5000"), chart.xTicks().toString());
         assertXTicksDrawnWhereTheirValuesAre(chart);
@@ -347,6 +350,20 @@ class ChartAxesTest {
 
     static double distance(Color a, Color b) {
         return Math.abs(a.getRed() - b.getRed()) + Math.abs(a.getGreen() - b.getGreen()) + Math.abs(a.getBlue() - b.getBlue());
+    }
+
+    @Test
+    void aLogarithmicAxisKeepsXChartsOwnTicks() {
+        double[] x = IntStream.range(1, 1000).mapToDouble(i -> i).toArray();
+        TickedXYChart chart = (TickedXYChart) Plot.line(x, Arrays.stream(x).map(v -> v * v).toArray());
+        chart.getStyler().setYAxisLogarithmic(true);
+        assertEquals(List.of(), chart.yTicks(), "Kiln places no ticks on a logarithmic axis");
+        assertEquals(ChartStyle.TICK_LABELS, chart.getStyler().getYAxisTickLabelsColor(), "XChart's labels show");
+        assertTrue(chart.getStyler().isPlotGridHorizontalLinesVisible(), "XChart's grid shows");
+        assertFalse(chart.xTicks().isEmpty(), "the linear x axis keeps Kiln's ticks");
+        assertEquals(new Color(0, 0, 0, 0), chart.getStyler().getXAxisTickLabelsColor());
+        chart.getStyler().setYAxisLogarithmic(false);
+        assertFalse(chart.yTicks().isEmpty(), "Kiln's ticks again once the axis is linear");
     }
 
     @Test
