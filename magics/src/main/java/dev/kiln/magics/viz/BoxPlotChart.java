@@ -202,9 +202,15 @@ public class BoxPlotChart extends BoxChart implements DescribedChart {
             g.setColor(ChartStyle.INK);
             g.setStroke(new BasicStroke(1f));
             double r = 2.5;
+            // one circle per half pixel (a device pixel at 2x): tails of many values overlap
+            java.util.BitSet drawn = new java.util.BitSet();
             for (double v : dots.get(i)) {
-                double y = getScreenYFromChart(v);
-                g.draw(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
+                double y = Math.round(getScreenYFromChart(v) * 2) / 2.0;
+                int at = (int) Math.max(0, Math.min(Integer.MAX_VALUE - 1, y * 2));
+                if (!drawn.get(at)) {
+                    drawn.set(at);
+                    g.draw(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
+                }
             }
         }
     }

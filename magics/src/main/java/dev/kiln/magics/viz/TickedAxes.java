@@ -44,8 +44,7 @@ final class TickedAxes {
     private List<Tick> yTicks = List.of();
     private DoubleUnaryOperator xPixel;
     private DoubleUnaryOperator yPixel;
-    /** The labels XChart lays its invisible ticks out with. */
-    private final Function<Double, String> xLayout;
+    /** The labels XChart lays its invisible y ticks out with. */
     private final Function<Double, String> yLayout;
 
     /**
@@ -61,8 +60,6 @@ final class TickedAxes {
         styler.setPlotBackgroundColor(INVISIBLE);
         styler.setAxisTicksMarksVisible(false);
         styler.setPlotGridVerticalLinesVisible(false);
-        // letters that reach up and down: the room kept is a full line of text
-        this.xLayout = v -> "Ag" + v;
         // XChart keeps as much width as its widest label: make its labels as wide as Kiln's
         this.yLayout = yKind == null ? null : layoutLabels(yKind, yRange, 0.8 * chart.getHeight() - 10);
         prepare();
@@ -75,8 +72,8 @@ final class TickedAxes {
     void prepare() {
         if (xKind != null) {
             boolean own = !styler.isXAxisLogarithmic();
+            // XChart's own x labels keep the room (a line of text): its default ticks cost least to lay out
             styler.setXAxisTickLabelsColor(own ? INVISIBLE : ChartStyle.TICK_LABELS);
-            styler.setxAxisTickLabelsFormattingFunction(own ? xLayout : null);
             styler.setPlotGridVerticalLinesVisible(!own);
         }
         if (yKind != null) {
