@@ -60,6 +60,19 @@ public class VizBench {
         Result xchartS1 = time(1, 3, () -> xchartScatter(xy1[0], xy1[1]));
         row("scatter 1M points", kilnS1, xchartS1, "XChart scatter of every point");
 
+        // a line of 1M points a minute apart (a date axis: Kiln's calendar ticks), and two box plots of 1M values
+        var start = java.time.LocalDateTime.of(2012, 1, 1, 0, 0);
+        java.time.LocalDateTime[] minutes = new java.time.LocalDateTime[n];
+        for (int i = 0; i < n; i++) {
+            minutes[i] = start.plusMinutes(i);
+        }
+        Table timed = Table.create("t", tech.tablesaw.api.DateTimeColumn.create("time", minutes),
+                DoubleColumn.create("tmax", values), DoubleColumn.create("tmin", Arrays.stream(values).map(v -> v - 8).toArray()));
+        Result line = time(warmups, runs, () -> bundleBytes(RENDERER.render(Plot.line(timed, "time", "tmax"))));
+        kilnOnly("line 1M timed points", line);
+        Result box = time(warmups, runs, () -> bundleBytes(RENDERER.render(Plot.box(timed, "tmax", "tmin"))));
+        kilnOnly("box plot 2 x 1M values", box);
+
         // scatter of 10M points (the anchor runs in its own JVM, capped: see run)
         double[][] xy10 = points(10_000_000);
         Table s10 = Table.create("s", DoubleColumn.create("x", xy10[0]), DoubleColumn.create("y", xy10[1]));
@@ -120,6 +133,10 @@ public class VizBench {
         }
         Arrays.sort(ms);
         return new Result(ms[runs / 2], ms[0], bytes);
+    }
+
+    static void kilnOnly(String name, Result kiln) {
+        System.out.printf(Locale.ROOT, "%-22s kiln %7.1f ms (min %6.1f)  output %,9d B%n", name, kiln.median, kiln.min, kiln.bytes);
     }
 
     static void row(String name, Result kiln, Result anchor, String anchorName) {

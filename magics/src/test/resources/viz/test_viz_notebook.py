@@ -134,7 +134,7 @@ def count_near(png, colours, tolerance=12):
 
 def test_every_output_has_the_expected_mime_types_and_image_sizes(executed):
     cells = display_cells(executed)
-    assert len(cells) == 7
+    assert len(cells) == 9
     for cell in cells:
         expect = cell.metadata["kiln_expect"]
         out = result(cell)

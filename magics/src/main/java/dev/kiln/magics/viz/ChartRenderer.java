@@ -96,12 +96,21 @@ public final class ChartRenderer implements DisplayRenderer {
         return ChartStyle.number(n) + " " + (n == 1 ? noun : plural);
     }
 
+    /** The XChart class a chart is made from: a Kiln chart says what kind of XChart chart it is. */
+    private static Class<?> xchartKind(Class<?> c) {
+        Class<?> k = c;
+        while (k.getSuperclass() != null && !k.getPackageName().equals("org.knowm.xchart")) {
+            k = k.getSuperclass();
+        }
+        return k.getPackageName().equals("org.knowm.xchart") ? k : c;
+    }
+
     /** A chart in words: what it is, its title and axes, and its series. */
     static String describe(Chart<?, ?> chart) {
         if (chart instanceof DescribedChart d) {
             return d.description();
         }
-        String kind = chart.getClass().getSimpleName().replace("Chart", " chart").trim();
+        String kind = xchartKind(chart.getClass()).getSimpleName().replace("Chart", " chart").trim();
         StringBuilder s = new StringBuilder(kind);
         if (chart.getTitle() != null && !chart.getTitle().isBlank()) {
             s.append(" \"").append(chart.getTitle()).append('"');

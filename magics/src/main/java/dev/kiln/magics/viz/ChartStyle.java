@@ -1,33 +1,49 @@
 package dev.kiln.magics.viz;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.text.DecimalFormat;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
-import java.util.TimeZone;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 
-/** The look shared by Kiln's charts: white, quiet grid, no legend for a single series. */
+/**
+ * The one look of Kiln's charts, whatever their kind: size, fonts, colours, grid. White, a quiet
+ * solid grid on the value axes only, series in one palette, no legend for a single series.
+ */
 final class ChartStyle {
 
     static final int WIDTH = 640;
     static final int HEIGHT = 400;
-    static final Color INK = new Color(31, 119, 180);
+
+    /** The series colours, in order (Tableau 10): the first is the colour of every single-series chart. */
+    static final Color[] PALETTE = {
+        new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+        new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
+        new Color(188, 189, 34), new Color(23, 190, 207)};
+    static final Color INK = PALETTE[0];
+    /** Areas: a histogram's bars, a box. */
     static final Color INK_FILL = new Color(31, 119, 180, 170);
-    private static final Color GRID = new Color(225, 225, 225);
+    static final Color INK_LIGHT = new Color(31, 119, 180, 60);
+    /** Lines drawn over an area in the ink's colour: a box's median. */
+    static final Color INK_DARK = new Color(8, 69, 148);
+
+    static final Color PLOT_BACKGROUND = Color.WHITE;
+    static final Color GRID = new Color(228, 228, 228);
+    static final BasicStroke GRID_STROKE = new BasicStroke(1f);
+    static final Color BORDER = new Color(180, 180, 180);
+    static final Color TEXT = new Color(40, 40, 40);
+    static final Color TICK_LABELS = new Color(70, 70, 70);
+
+    static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+    static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
     private ChartStyle() {
     }
@@ -36,8 +52,8 @@ final class ChartStyle {
         Headless.ensure();
         Styler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);
-        s.setPlotBackgroundColor(Color.WHITE);
-        s.setPlotBorderColor(new Color(180, 180, 180));
+        s.setPlotBackgroundColor(PLOT_BACKGROUND);
+        s.setPlotBorderColor(BORDER);
         s.setChartTitleBoxVisible(false);
         s.setLegendVisible(legend);
         if (!(s instanceof HeatMapStyler)) {
@@ -46,85 +62,34 @@ final class ChartStyle {
         s.setLegendBorderColor(new Color(200, 200, 200));
         s.setChartPadding(8);
         s.setAntiAlias(true);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        s.setChartFontColor(new Color(40, 40, 40));
+        s.setChartTitleFont(TITLE_FONT);
+        s.setLegendFont(LEGEND_FONT);
+        s.setChartFontColor(TEXT);
+        s.setSeriesColors(PALETTE);
         if (s instanceof AxesChartStyler a) {
-            a.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            a.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            a.setAxisTickLabelsColor(new Color(60, 60, 60));
+            a.setAxisTitleFont(AXIS_TITLE_FONT);
+            a.setAxisTickLabelsFont(TICK_FONT);
+            a.setAxisTickLabelsColor(TICK_LABELS);
             a.setPlotGridLinesColor(GRID);
+            a.setPlotGridLinesStroke(GRID_STROKE);
             a.setAxisTickMarksColor(new Color(140, 140, 140));
             a.setAxisTicksLineVisible(false);
             a.setPlotMargin(0);
         }
     }
 
-    /**
-     * Adds an invisible series spanning the given extent, with one point off any regular grid:
-     * XChart puts ticks only at the data's values when those are equally spaced (histogram edges,
-     * two corners), which gives odd labels; an irregular point makes it choose round ticks.
-     */
-    static void roundTicks(XYChart chart, Values.Kind xKind, double x0, double x1, double y0, double y1) {
-        double f = 0.3719;
-        XYSeries s = addSeries(chart, "(extent)", xKind, new double[] {x0, x0 + f * (x1 - x0), x1},
-                new double[] {y0, y0 + f * (y1 - y0), y1});
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineStyle(SeriesLines.NONE);
-        s.setShowInLegend(false);
-    }
-
-    /** A series whose x values are dates when {@code xKind} says so (XChart then picks date ticks). */
-    static XYSeries addSeries(XYChart chart, String name, Values.Kind xKind, double[] x, double[] y) {
-        if (xKind != Values.Kind.DATE && xKind != Values.Kind.DATE_TIME) {
-            return chart.addSeries(name, x, y);
-        }
-        List<Date> xs = new ArrayList<>(x.length);
-        List<Double> ys = new ArrayList<>(y.length);
-        for (int i = 0; i < x.length; i++) {
-            xs.add(new Date(Math.round(x[i])));
-            ys.add(y[i]);
-        }
-        return chart.addSeries(name, xs, ys);
-    }
-
-    /** Tick labels that suit the axes' values: dates in UTC, integers (years) ungrouped. */
-    static void axes(XYChart chart, Values.Kind x, Values.Kind y) {
-        var styler = chart.getStyler();
-        if (x == Values.Kind.DATE || x == Values.Kind.DATE_TIME) {
-            styler.setTimezone(TimeZone.getTimeZone("UTC"));
-        } else if (x == Values.Kind.INTEGER) {
-            styler.setXAxisDecimalPattern("0.##");
-        }
-        if (tickFormat(y) != null) {
-            styler.setyAxisTickLabelsFormattingFunction(tickFormat(y));
-        } else if (y == Values.Kind.INTEGER) {
-            styler.setYAxisDecimalPattern("0.##");
-        }
-    }
-
-    /** Tick labels for an axis of dates or times read as epoch milliseconds. */
-    static java.util.function.Function<Double, String> tickFormat(Values.Kind kind) {
+    /** A value of an axis of {@code kind}, for a description: a date, a time (UTC) or a number. */
+    static String value(Values.Kind kind, double v) {
         return switch (kind) {
-            case DATE -> ms -> LocalDate.ofEpochDay(Math.round(ms / 86_400_000d)).toString();
-            case DATE_TIME -> ms -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-                    .format(Instant.ofEpochMilli(Math.round(ms)).atOffset(ZoneOffset.UTC));
-            default -> null;
+            case DATE -> LocalDate.ofEpochDay(Math.floorDiv(Math.round(v), 86_400_000L)).toString();
+            case DATE_TIME -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                    .format(Instant.ofEpochMilli(Math.round(v)).atOffset(ZoneOffset.UTC));
+            default -> NumberText.readable(v);
         };
     }
 
-    /** A value of an axis of {@code kind}, for a description. */
-    static String value(Values.Kind kind, double v) {
-        var f = tickFormat(kind);
-        return f == null ? number(v) : f.apply(v);
-    }
-
-    /** A number for a description: thousands separated, at most 4 significant decimals. */
+    /** A number for a description: {@link NumberText#readable}. */
     static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format("%,d", (long) v);
-        }
-        return new DecimalFormat("#,##0.####").format(v);
+        return NumberText.readable(v);
     }
 }

@@ -8,7 +8,9 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.internal.chartpart.Annotation;
 
 /**
@@ -17,7 +19,7 @@ import org.knowm.xchart.internal.chartpart.Annotation;
  * log colour scale. The chart keeps the counts, not the points, so it is as small to hold and to
  * render for ten million points as for ten thousand.
  */
-public class DensityScatterChart extends XYChart implements DescribedChart {
+public class DensityScatterChart extends TickedXYChart implements DescribedChart {
 
     /** Light to dark blue (ColorBrewer "Blues" 4..9): a single point stays visible on white. */
     private static final int[] RAMP = {0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b};
@@ -42,46 +44,56 @@ public class DensityScatterChart extends XYChart implements DescribedChart {
     private final BufferedImage raster;
 
     DensityScatterChart(Values x, Values y) {
-        super(ChartStyle.WIDTH, ChartStyle.HEIGHT);
-        if (x.size() != y.size()) {
-            throw new UserError("A scatter plot needs as many x values as y values: '" + x.name + "' has "
-                    + x.size() + ", '" + y.name + "' has " + y.size() + ".");
+        this(x, y, Extent.of(x, y));
+    }
+
+    /** Where the points lie: the rows where both coordinates are known, and their extremes. */
+    private record Extent(double x0, double x1, double y0, double y1, long known) {
+
+        static Extent of(Values x, Values y) {
+            if (x.size() != y.size()) {
+                throw new UserError("A scatter plot needs as many x values as y values: '" + x.name + "' has "
+                        + x.size() + ", '" + y.name + "' has " + y.size() + ".");
+            }
+            int n = x.size();
+            double x0 = Double.POSITIVE_INFINITY;
+            double x1 = Double.NEGATIVE_INFINITY;
+            double y0 = Double.POSITIVE_INFINITY;
+            double y1 = Double.NEGATIVE_INFINITY;
+            long known = 0;
+            for (int i = 0; i < n; i++) {
+                double a = x.get(i);
+                double b = y.get(i);
+                if (!finite(a) || !finite(b)) {
+                    continue;
+                }
+                known++;
+                x0 = Math.min(x0, a);
+                x1 = Math.max(x1, a);
+                y0 = Math.min(y0, b);
+                y1 = Math.max(y1, b);
+            }
+            if (known == 0) {
+                throw new UserError("No row has both '" + x.name + "' and '" + y.name + "': nothing to plot.");
+            }
+            double[] xs = Plot.widened(x.kind, x0, x1);
+            double[] ys = Plot.widened(y.kind, y0, y1);
+            return new Extent(xs[0], xs[1], ys[0], ys[1], known);
         }
+    }
+
+    private DensityScatterChart(Values x, Values y, Extent e) {
+        super(y.name + " vs " + x.name, x.kind, new double[] {e.x0(), e.x1()}, y.kind, new double[] {e.y0(), e.y1()});
         this.xName = x.name;
         this.yName = y.name;
         this.xKind = x.kind;
         this.yKind = y.kind;
-
-        // pass 1: the extent of the points where both coordinates are known
         int n = x.size();
-        double x0 = Double.POSITIVE_INFINITY;
-        double x1 = Double.NEGATIVE_INFINITY;
-        double y0 = Double.POSITIVE_INFINITY;
-        double y1 = Double.NEGATIVE_INFINITY;
-        long known = 0;
-        for (int i = 0; i < n; i++) {
-            double a = x.get(i);
-            double b = y.get(i);
-            if (!finite(a) || !finite(b)) {
-                continue;
-            }
-            known++;
-            x0 = Math.min(x0, a);
-            x1 = Math.max(x1, a);
-            y0 = Math.min(y0, b);
-            y1 = Math.max(y1, b);
-        }
-        if (known == 0) {
-            throw new UserError("No row has both '" + x.name + "' and '" + y.name + "': nothing to plot.");
-        }
-        if (x0 == x1) {
-            x0 -= 0.5;
-            x1 += 0.5;
-        }
-        if (y0 == y1) {
-            y0 -= 0.5;
-            y1 += 0.5;
-        }
+        double x0 = e.x0();
+        double x1 = e.x1();
+        double y0 = e.y0();
+        double y1 = e.y1();
+        long known = e.known();
         this.xMin = x0;
         this.xMax = x1;
         this.yMin = y0;
@@ -89,13 +101,14 @@ public class DensityScatterChart extends XYChart implements DescribedChart {
         this.points = known;
         this.skipped = n - known;
 
-        setTitle(y.name + " vs " + x.name);
         setXAxisTitle(x.name);
         setYAxisTitle(y.name);
-        ChartStyle.apply(this, false);
-        ChartStyle.axes(this, x.kind, y.kind);
-        // invisible points give the axes their extent
-        ChartStyle.roundTicks(this, x.kind, x0, x1, y0, y1);
+        // two invisible points give the axes their extent: the points themselves are a raster
+        XYSeries extent = addSeries("(extent)", new double[] {x0, x1}, new double[] {y0, y1});
+        extent.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        extent.setMarker(SeriesMarkers.NONE);
+        extent.setLineStyle(SeriesLines.NONE);
+        extent.setShowInLegend(false);
 
         // lay the chart out once to learn the plot area's size in pixels: one cell per pixel
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);

@@ -1,31 +1,27 @@
 package dev.kiln.magics.viz;
 
-import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A histogram drawn from {@link Bins} (never from the values themselves): a filled step outline,
- * one step per bin. An {@link XYChart}, so XChart's styler still applies.
+ * one step per bin. An {@link org.knowm.xchart.XYChart}, so XChart's styler still applies.
  */
-public class HistogramChart extends XYChart implements DescribedChart {
+public class HistogramChart extends TickedXYChart implements DescribedChart {
 
     private final Bins bins;
     private final String column;
     private final Values.Kind kind;
 
     HistogramChart(String column, Values.Kind kind, Bins bins) {
-        super(ChartStyle.WIDTH, ChartStyle.HEIGHT);
+        super("Histogram of " + column, kind, new double[] {bins.edges()[0], bins.edges()[bins.size()]},
+                Values.Kind.INTEGER, new double[] {0, top(bins)});
         this.bins = bins;
         this.column = column;
         this.kind = kind;
-        setTitle("Histogram of " + column);
         setXAxisTitle(column);
         setYAxisTitle("count");
-        ChartStyle.apply(this, false);
-        getStyler().setXAxisTicksVisible(true);
-        ChartStyle.axes(this, kind, Values.Kind.REAL);
 
         // the outline: up the left edge, a step per bin, down the right edge
         int n = bins.size();
@@ -39,17 +35,20 @@ public class HistogramChart extends XYChart implements DescribedChart {
         x[n + 1] = bins.edges()[n];
         y[n + 1] = bins.counts()[n - 1];
         x[n + 2] = bins.edges()[n];
-        XYSeries s = ChartStyle.addSeries(this, column, kind, x, y);
-        long top = 0;
-        for (long c : bins.counts()) {
-            top = Math.max(top, c);
-        }
-        ChartStyle.roundTicks(this, kind, x[0], x[n + 2], 0, top);
+        XYSeries s = addSeries(column, x, y);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(ChartStyle.INK);
         s.setFillColor(ChartStyle.INK_FILL);
         s.setLineStyle(SeriesLines.SOLID);
+    }
+
+    private static long top(Bins bins) {
+        long top = 0;
+        for (long c : bins.counts()) {
+            top = Math.max(top, c);
+        }
+        return top;
     }
 
     /** The bins drawn: edges and counts. */
@@ -61,7 +60,7 @@ public class HistogramChart extends XYChart implements DescribedChart {
     public String description() {
         String s = "Histogram of " + column + ": " + ChartStyle.number(bins.total()) + " values in "
                 + bins.size() + " bins"
-                + (ChartStyle.tickFormat(kind) == null ? " of width " + ChartStyle.number(bins.width()) : "")
+                + (kind == Values.Kind.DATE || kind == Values.Kind.DATE_TIME ? "" : " of width " + ChartStyle.number(bins.width()))
                 + " from "
                 + ChartStyle.value(kind, bins.edges()[0]) + " to " + ChartStyle.value(kind, bins.edges()[bins.size()]);
         return bins.outside() > 0

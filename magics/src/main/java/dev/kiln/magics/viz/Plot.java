@@ -9,13 +9,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
 
@@ -96,9 +97,8 @@ public final class Plot {
         if (xy[0].length == 0) {
             throw new UserError("No row has both '" + x.name + "' and '" + y.name + "': nothing to plot.");
         }
-        XYChart chart = axes(new XYChart(ChartStyle.WIDTH, ChartStyle.HEIGHT), y.name + " vs " + x.name, x, y);
-        XYSeries s = ChartStyle.addSeries(chart, y.name, x.kind, xy[0], xy[1]);
-        ChartStyle.roundTicks(chart, x.kind, min(xy[0]), max(xy[0]), min(xy[1]), max(xy[1]));
+        XYChart chart = axes(y.name + " vs " + x.name, x, min(xy[0]), max(xy[0]), y, min(xy[1]), max(xy[1]));
+        XYSeries s = chart.addSeries(y.name, xy[0], xy[1]);
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         s.setMarker(SeriesMarkers.CIRCLE);
         // hard-edged opaque markers (text stays smooth): blended edges make PNGs three times larger
@@ -145,27 +145,34 @@ public final class Plot {
             throw new UserError("'" + x.name + "' has no values: nothing to plot.");
         }
         String title = ys.size() == 1 ? ys.get(0).name + " by " + x.name : "by " + x.name;
-        XYChart chart = axes(new XYChart(ChartStyle.WIDTH, ChartStyle.HEIGHT), title, x, ys.get(0));
+        List<double[][]> lines = new ArrayList<>();
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (Values y : ys) {
+            double[][] xy = LineReduction.reduce(x, y, order, LINE_BUCKETS);
+            lines.add(xy);
+            for (double v : xy[1]) {
+                if (v - v == 0) {
+                    yMin = Math.min(yMin, v);
+                    yMax = Math.max(yMax, v);
+                }
+            }
+        }
+        if (yMin > yMax) {
+            throw new UserError("No row has both '" + x.name + "' and " + (ys.size() == 1 ? "'" + ys.get(0).name + "'"
+                    : "any of the y columns") + ": nothing to plot.");
+        }
+        XYChart chart = axes(title, x, x.get(order[0]), x.get(order[order.length - 1]), ys.get(0), yMin, yMax);
         if (ys.size() > 1) {
             chart.setYAxisTitle("");
             chart.getStyler().setLegendVisible(true);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         }
-        double yMin = Double.POSITIVE_INFINITY;
-        double yMax = Double.NEGATIVE_INFINITY;
-        for (Values y : ys) {
-            double[][] xy = LineReduction.reduce(x, y, order, LINE_BUCKETS);
-            yMin = Math.min(yMin, min(xy[1]));
-            yMax = Math.max(yMax, max(xy[1]));
-            XYSeries s = ChartStyle.addSeries(chart, y.name, x.kind, xy[0], xy[1]);
+        for (int i = 0; i < ys.size(); i++) {
+            XYSeries s = chart.addSeries(ys.get(i).name, lines.get(i)[0], lines.get(i)[1]);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             s.setMarker(SeriesMarkers.NONE);
-            if (ys.size() == 1) {
-                s.setLineColor(ChartStyle.INK);
-            }
-        }
-        if (yMin <= yMax) {
-            ChartStyle.roundTicks(chart, x.kind, x.get(order[0]), x.get(order[order.length - 1]), yMin, yMax);
+            s.setLineColor(ChartStyle.PALETTE[i % ChartStyle.PALETTE.length]);
         }
         return chart;
     }
@@ -173,7 +180,7 @@ public final class Plot {
     // ---- bar -------------------------------------------------------------------------------
 
     /** Rows per value of {@code category}, most frequent first (at most {@value #MAX_BARS} bars). */
-    public static CategoryChart bar(Relation table, String category) {
+    public static BarChart bar(Relation table, String category) {
         Column<?> c = Values.find(table, category);
         Map<String, Long> counts = new HashMap<>();
         for (int r = 0; r < c.size(); r++) {
@@ -184,11 +191,11 @@ public final class Plot {
                 .thenComparing(Map.Entry.comparingByKey()));
         Map<String, Double> bars = new LinkedHashMap<>();
         sorted.forEach(e -> bars.put(e.getKey(), e.getValue().doubleValue()));
-        return bars("Rows by " + c.name(), c.name(), "rows", limit(bars));
+        return bars("Rows by " + c.name(), c.name(), "rows", Values.Kind.INTEGER, limit(bars));
     }
 
     /** Sum of {@code value} per value of {@code category}, in order of first appearance. */
-    public static CategoryChart bar(Relation table, String category, String value) {
+    public static BarChart bar(Relation table, String category, String value) {
         Column<?> c = Values.find(table, category);
         Values v = Values.column(table, value);
         Map<String, Double> sums = new LinkedHashMap<>();
@@ -207,11 +214,11 @@ public final class Plot {
             }
         }
         String title = sums.size() == c.size() ? v.name + " by " + c.name() : "Sum of " + v.name + " by " + c.name();
-        return bars(title, c.name(), v.name, limit(sums));
+        return bars(title, c.name(), v.name, v.kind == Values.Kind.INTEGER ? v.kind : Values.Kind.REAL, limit(sums));
     }
 
     /** One bar per label. */
-    public static CategoryChart bar(String[] labels, double[] values) {
+    public static BarChart bar(String[] labels, double[] values) {
         if (labels.length != values.length) {
             throw new UserError("A bar chart needs one value per label: " + labels.length + " labels, "
                     + values.length + " values.");
@@ -220,11 +227,14 @@ public final class Plot {
         for (int i = 0; i < labels.length; i++) {
             bars.merge(labels[i], values[i], Double::sum);
         }
-        return bars("", "", "", limit(bars));
+        return bars("", "", "", Values.Kind.REAL, limit(bars));
     }
 
+    /** The label of a missing category. */
+    static final String MISSING = "(missing)";
+
     private static String label(Column<?> c, int row) {
-        return c.isMissing(row) ? "(missing)" : c.getString(row);
+        return c.isMissing(row) ? MISSING : c.getString(row);
     }
 
     /** The first {@value #MAX_BARS} - 1 bars and one bar summing the rest. */
@@ -247,39 +257,194 @@ public final class Plot {
         return out;
     }
 
-    private static CategoryChart bars(String title, String xTitle, String yTitle, Map<String, Double> bars) {
+    private static BarChart bars(String title, String xTitle, String yTitle, Values.Kind kind, Map<String, Double> bars) {
         if (bars.isEmpty()) {
             throw new UserError("Nothing to draw: the bar chart \"" + title + "\" has no values.");
         }
-        CategoryChart chart = new CategoryChart(ChartStyle.WIDTH, ChartStyle.HEIGHT);
-        chart.setTitle(title);
-        chart.setXAxisTitle(xTitle);
-        chart.setYAxisTitle(yTitle);
-        ChartStyle.apply(chart, false);
-        int longest = bars.keySet().stream().mapToInt(String::length).max().orElse(0);
-        if (bars.size() > 8 || longest * bars.size() > 60) {
-            chart.getStyler().setXAxisLabelRotation(45);
-        }
-        chart.getStyler().setOverlapped(false);
-        CategorySeries s = chart.addSeries(yTitle.isEmpty() ? "value" : yTitle,
-                new ArrayList<>(bars.keySet()), new ArrayList<>(bars.values()));
-        s.setFillColor(ChartStyle.INK);
-        return chart;
+        return new BarChart(title, xTitle, yTitle, kind, bars);
     }
 
     // ---- box -------------------------------------------------------------------------------
 
-    /** One box per numeric column: quartiles, and whiskers at the furthest values within 1.5 IQR. */
+    /**
+     * Box plots: quartiles, whiskers at the furthest values within 1.5 IQR, dots beyond. One box
+     * per numeric column ({@code Plot.box(t, "temp_min", "temp_max")}; all numeric columns when
+     * none are named), or, when the second of two columns holds text or booleans, one box per
+     * category: {@code Plot.box(t, "temp_max", "weather")}. Categories are sorted (numbers as
+     * numbers, text in natural order: ST-2 before ST-10, false before true; missing last), at most
+     * {@value #MAX_BOXES}.
+     * To group by a column of numbers (a year), make it text first:
+     * {@code t.addColumns(t.intColumn("year").asStringColumn().setName("year_text"))}.
+     */
     public static BoxPlotChart box(Relation table, String... columns) {
+        if (columns.length == 2 && isCategory(Values.find(table, columns[1]))) {
+            return boxBy(table, columns[0], columns[1]);
+        }
         List<String> names = columns.length > 0 ? List.of(columns) : Values.numericColumns(table);
         if (names.isEmpty()) {
             throw new UserError("Table '" + table.name() + "' has no numeric column to draw a box plot of.");
         }
         List<Values> values = new ArrayList<>();
         for (String name : names) {
+            Column<?> c = Values.find(table, name);
+            if (!(c instanceof NumericColumn<?>)) {
+                String example = "Plot.box(table, \"" + firstNumeric(table) + "\", \""
+                        + (isCategory(c) ? name : firstCategory(table)) + "\")";
+                throw new UserError("Column '" + name + "' of table '" + table.name() + "' holds "
+                        + c.type().name().toLowerCase() + " values: a box plot draws one box per numeric column, or one box"
+                        + " per value of a text or boolean column named last, after one numeric column: " + example
+                        + ". Numeric columns: " + String.join(", ", Values.numericColumns(table))
+                        + "; text or boolean columns: " + String.join(", ", categoryColumns(table)) + ".");
+            }
             values.add(Values.column(table, name));
         }
         return new BoxPlotChart(values);
+    }
+
+    /** Categories a box plot groups by at most: each gets a box, labelled underneath. */
+    public static final int MAX_BOXES = 30;
+
+    /** Whether a column's values name categories: text or booleans. */
+    private static boolean isCategory(Column<?> c) {
+        return c instanceof StringColumn || c instanceof BooleanColumn;
+    }
+
+    private static List<String> categoryColumns(Relation table) {
+        List<String> names = table.columns().stream().filter(Plot::isCategory).map(Column::name).toList();
+        return names.isEmpty() ? List.of("none") : names;
+    }
+
+    private static String firstCategory(Relation table) {
+        return categoryColumns(table).get(0).equals("none") ? "category" : categoryColumns(table).get(0);
+    }
+
+    private static String firstNumeric(Relation table) {
+        List<String> numeric = Values.numericColumns(table);
+        return numeric.isEmpty() ? "value" : numeric.get(0);
+    }
+
+    /** One box of {@code value} per category of {@code by}. */
+    private static BoxPlotChart boxBy(Relation table, String value, String by) {
+        Column<?> categories = Values.find(table, by);
+        Column<?> valueColumn = Values.find(table, value);
+        if (!(valueColumn instanceof NumericColumn<?>)) {
+            throw new UserError("Column '" + value + "' of table '" + table.name() + "' holds "
+                    + valueColumn.type().name().toLowerCase() + " values: a box plot by " + by
+                    + " needs a numeric column first: Plot.box(table, \"" + firstNumeric(table)
+                    + "\", \"" + by + "\").");
+        }
+        Values v = Values.column(table, value);
+        // rows of each category, in row order
+        Map<String, it.unimi.dsi.fastutil.ints.IntArrayList> rows = new HashMap<>();
+        for (int r = 0; r < categories.size(); r++) {
+            rows.computeIfAbsent(label(categories, r), k -> new it.unimi.dsi.fastutil.ints.IntArrayList()).add(r);
+            if (rows.size() > MAX_BOXES) {
+                throw new UserError("Column '" + by + "' of table '" + table.name() + "' has more than " + MAX_BOXES
+                        + " different values (" + NumberText.count(distinct(categories)) + "): a box plot shows at most "
+                        + MAX_BOXES + " boxes, one per value. Group by a column with fewer values, or keep only the rows "
+                        + "of the categories to compare (table.where(...)) and plot those.");
+            }
+        }
+        List<String> order = new ArrayList<>(rows.keySet());
+        order.sort(CATEGORY_ORDER);
+        List<Values> groups = new ArrayList<>();
+        for (String category : order) {
+            int[] r = rows.get(category).toIntArray();
+            double[] xs = new double[r.length];
+            for (int i = 0; i < r.length; i++) {
+                xs[i] = v.get(r[i]);
+            }
+            groups.add(Values.of(category, xs));
+        }
+        List<Values> known = groups.stream().filter(Plot::hasKnownValue).toList();
+        if (known.isEmpty()) {
+            throw new UserError("'" + value + "' has no values to draw a box plot of.");
+        }
+        return new BoxPlotChart(value, by, known);
+    }
+
+    private static boolean hasKnownValue(Values v) {
+        for (int i = 0; i < v.size(); i++) {
+            if (v.get(i) - v.get(i) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int distinct(Column<?> c) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int r = 0; r < c.size(); r++) {
+            seen.add(label(c, r));
+        }
+        return seen.size();
+    }
+
+    /**
+     * Categories in order: numbers by value, then text in natural order (ignoring case, runs of
+     * digits by value: ST-2 before ST-10; "false" before "true"); missing last.
+     */
+    static final Comparator<String> CATEGORY_ORDER = (a, b) -> {
+        boolean ma = a.equals(MISSING);
+        boolean mb = b.equals(MISSING);
+        if (ma || mb) {
+            return Boolean.compare(ma, mb);
+        }
+        Double na = number(a);
+        Double nb = number(b);
+        if (na != null && nb != null) {
+            int byValue = Double.compare(na, nb);
+            return byValue != 0 ? byValue : a.compareTo(b);
+        }
+        if (na != null || nb != null) {
+            return na != null ? -1 : 1;
+        }
+        int natural = natural(a, b);
+        return natural != 0 ? natural : a.compareTo(b);
+    };
+
+    /** Text compared run by run: digits by their value, the rest ignoring case. */
+    private static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            boolean da = Character.isDigit(a.charAt(i));
+            boolean db = Character.isDigit(b.charAt(j));
+            int ei = run(a, i, da);
+            int ej = run(b, j, db);
+            String ra = a.substring(i, ei);
+            String rb = b.substring(j, ej);
+            int c;
+            if (da && db) {
+                String za = ra.replaceFirst("^0+(?=.)", "");
+                String zb = rb.replaceFirst("^0+(?=.)", "");
+                c = za.length() != zb.length() ? Integer.compare(za.length(), zb.length()) : za.compareTo(zb);
+            } else {
+                c = String.CASE_INSENSITIVE_ORDER.compare(ra, rb);
+            }
+            if (c != 0) {
+                return c;
+            }
+            i = ei;
+            j = ej;
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private static int run(String s, int from, boolean digits) {
+        int k = from;
+        while (k < s.length() && Character.isDigit(s.charAt(k)) == digits) {
+            k++;
+        }
+        return k;
+    }
+
+    private static Double number(String s) {
+        try {
+            return Double.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public static BoxPlotChart box(String name, double[] values) {
@@ -357,13 +522,37 @@ public final class Plot {
 
     // ---- shared ----------------------------------------------------------------------------
 
-    private static XYChart axes(XYChart chart, String title, Values x, Values y) {
-        chart.setTitle(title);
+    /** A chart in Kiln's style with Kiln's ticks, for x from x0 to x1 and y from y0 to y1. */
+    private static XYChart axes(String title, Values x, double x0, double x1, Values y, double y0, double y1) {
+        double[] xs = widened(x.kind, x0, x1);
+        double[] ys = widened(y.kind, y0, y1);
+        TickedXYChart chart = new TickedXYChart(title, x.kind, xs, y.kind, ys);
         chart.setXAxisTitle(x.name);
         chart.setYAxisTitle(y.name);
-        ChartStyle.apply(chart, false);
-        ChartStyle.axes(chart, x.kind, y.kind);
+        if (xs[0] != x0) {
+            chart.getStyler().setXAxisMin(xs[0]).setXAxisMax(xs[1]);
+        }
+        if (ys[0] != y0) {
+            chart.getStyler().setYAxisMin(ys[0]).setYAxisMax(ys[1]);
+        }
         return chart;
+    }
+
+    /**
+     * {lo, hi}, or a range around a single value: an axis needs two ends (a day around a date,
+     * an hour around a time, one around an integer, 5% around a number).
+     */
+    static double[] widened(Values.Kind kind, double lo, double hi) {
+        if (hi > lo) {
+            return new double[] {lo, hi};
+        }
+        double half = switch (kind) {
+            case DATE -> 86_400_000;
+            case DATE_TIME -> 3_600_000;
+            case INTEGER -> 1;
+            case REAL -> lo == 0 ? 0.5 : Math.abs(lo) * 0.05;
+        };
+        return new double[] {lo - half, lo + half};
     }
 
     private static double min(double[] v) {

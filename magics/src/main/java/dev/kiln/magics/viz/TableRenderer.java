@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 import tech.tablesaw.table.Relation;
 import tech.tablesaw.table.TableSlice;
@@ -16,6 +19,11 @@ import tech.tablesaw.table.TableSlice;
  * Shows a Tablesaw table (or a slice of one) as an HTML table: column types under the names, the
  * first and last rows with an ellipsis between them when the table is long, and its size; plus
  * Tablesaw's own text rendering as {@code text/plain}.
+ *
+ * <p>Values are shown as Tablesaw writes them (a cell holding 0.1 reads {@code 0.1}, one holding
+ * 4426.000000000008 reads so too: data is shown as it is), except in a summary
+ * ({@code table.summary()}, {@code column.summary()}), whose statistics are written for people
+ * ({@link NumberText#readable}: {@code 4,426}, {@code 16.44}): a summary is read, not reused.
  */
 public final class TableRenderer implements DisplayRenderer {
 
@@ -37,15 +45,55 @@ public final class TableRenderer implements DisplayRenderer {
 
     @Override
     public MimeBundle render(Object value) {
-        Relation table = (Relation) value;
+        Relation table = forPeople((Relation) value);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("text/html", html(table));
         data.put("text/plain", text(table));
         return MimeBundle.of(data);
     }
 
+    /**
+     * Whether a table is a summary made by Tablesaw: {@code Table.summary()} puts the names of the
+     * statistics in a first column called "Summary", {@code Column.summary()} makes two columns,
+     * "Measure" and "Value".
+     */
+    /** The rows of Tablesaw's summaries that count something. */
+    private static final java.util.Set<String> COUNTS = java.util.Set.of("Count", "Missing", "Unique", "Top Freq.");
+
+    static boolean isSummary(Relation table) {
+        if (table.columnCount() < 2 || !(table.column(0) instanceof StringColumn first)) {
+            return false;
+        }
+        return first.name().equals("Summary")
+                || first.name().equals("Measure") && table.columnCount() == 2 && table.column(1).name().equals("Value");
+    }
+
+    /** A summary with its numbers written for people (a copy: the user's table keeps its formats); any other table as it is. */
+    static Relation forPeople(Relation table) {
+        if (!(table instanceof Table t) || !isSummary(t)) {
+            return table;
+        }
+        Table shown = Table.create(t.name());
+        StringColumn measures = (StringColumn) t.column(0);
+        for (Column<?> c : t.columns()) {
+            Column<?> copy = c.copy();
+            if (copy instanceof DoubleColumn d) {
+                d.setPrintFormatter(NumberText.format(), "");
+            } else if (copy instanceof StringColumn text && c != measures) {
+                // a text column's counts come as text ("1461"); its values ("Top") stay as they are
+                for (int r = 0; r < text.size(); r++) {
+                    if (COUNTS.contains(measures.get(r)) && text.get(r).matches("\\d+")) {
+                        text.set(r, NumberText.count(Long.parseLong(text.get(r))));
+                    }
+                }
+            }
+            shown.addColumns(copy);
+        }
+        return shown;
+    }
+
     static String size(Relation table) {
-        return ChartStyle.number(table.rowCount()) + (table.rowCount() == 1 ? " row × " : " rows × ")
+        return NumberText.count(table.rowCount()) + (table.rowCount() == 1 ? " row × " : " rows × ")
                 + table.columnCount() + (table.columnCount() == 1 ? " column" : " columns");
     }
 

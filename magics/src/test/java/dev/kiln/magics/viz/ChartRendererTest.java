@@ -115,6 +115,14 @@ class ChartRendererTest {
     }
 
     @Test
+    void kilnsChartsSayWhichKindOfXChartChartTheyAre() {
+        String line = (String) renderer.render(Plot.line(new double[] {1, 2}, new double[] {3, 4})).data().get("text/plain");
+        assertTrue(line.startsWith("XY chart \"y by x\" (x: x, y: y): y (2 points)"), line);
+        String bar = (String) renderer.render(Plot.bar(new String[] {"a"}, new double[] {1})).data().get("text/plain");
+        assertTrue(bar.startsWith("Category chart"), bar);
+    }
+
+    @Test
     void everyPlotKindRendersToADecodablePng() throws Exception {
         var random = new SplittableRandom(11);
         int n = 2_000;

@@ -47,7 +47,7 @@ public class ChartsNotebookFixtureTest {
     @Test
     void everyCellRunsAndItsValueRendersAsTheFixtureExpects() throws Exception {
         executed();
-        assertEquals(7, checked, "display cells checked");
+        assertEquals(9, checked, "display cells checked");
     }
 
     /** Runs the fixture's cells once, checking each display cell; the notebook with its outputs. */

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.UserError;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -259,6 +261,89 @@ class PlotTest {
         assertEquals(9, box.high(), "whisker at the furthest value within 1.5 IQR");
         assertEquals(1, box.outliers());
         assertEquals(10, box.count());
+    }
+
+    @Test
+    void boxByACategoryDrawsOneSortedBoxPerCategory() throws Exception {
+        Table t = ChartAxesTest.seattle();
+        BoxPlotChart chart = Plot.box(t, "temp_max", "weather");
+        List<BoxPlotChart.Box> boxes = chart.boxes();
+        List<String> names = boxes.stream().map(BoxPlotChart.Box::name).toList();
+        assertEquals(List.of("drizzle", "fog", "rain", "snow", "sun"), names);
+        assertEquals(names, new ArrayList<>(chart.getSeriesMap().keySet()), "XChart's categories, in the same order");
+        assertEquals("temp_max by weather", chart.getTitle());
+        assertEquals("weather", chart.getXAxisTitle());
+        assertEquals("temp_max", chart.getYAxisTitle());
+        for (BoxPlotChart.Box b : boxes) {
+            double[] values = t.where(t.stringColumn("weather").isEqualTo(b.name())).doubleColumn("temp_max").asDoubleArray();
+            Arrays.sort(values);
+            assertEquals(values.length, b.count(), b.name());
+            assertEquals(BoxPlotChart.quantile(values, 0.5), b.median(), 1e-12, b.name());
+            assertEquals(BoxPlotChart.quantile(values, 0.25), b.q1(), 1e-12, b.name());
+        }
+        assertEquals(t.rowCount(), boxes.stream().mapToLong(BoxPlotChart.Box::count).sum());
+        String text = chart.description();
+        assertTrue(text.startsWith("Box plot of temp_max by weather"), text);
+    }
+
+    @Test
+    void categoriesAreSortedNumbersByValueTextIgnoringCaseMissingLast() {
+        Table t = Table.create("t",
+                StringColumn.create("k", new String[] {"b", "10", "", "A", "9", "b", "a"}),
+                DoubleColumn.create("v", new double[] {1, 2, 3, 4, 5, 6, 7}));
+        List<String> names = Plot.box(t, "v", "k").boxes().stream().map(BoxPlotChart.Box::name).toList();
+        assertEquals(List.of("9", "10", "A", "a", "b", Plot.MISSING), names);
+        Table stations = Table.create("s",
+                StringColumn.create("station", IntStream.range(0, 12).mapToObj(i -> "ST-" + (11 - i)).toArray(String[]::new)),
+                DoubleColumn.create("v", IntStream.range(0, 12).mapToDouble(i -> i).toArray()));
+        assertEquals(IntStream.range(0, 12).mapToObj(i -> "ST-" + i).toList(),
+                Plot.box(stations, "v", "station").boxes().stream().map(BoxPlotChart.Box::name).toList(),
+                "digits by value: ST-2 before ST-10");
+        Table flags = Table.create("f", tech.tablesaw.api.BooleanColumn.create("rainy", new boolean[] {true, false, true}),
+                DoubleColumn.create("v", new double[] {1, 2, 3}));
+        assertEquals(List.of("false", "true"), Plot.box(flags, "v", "rainy").boxes().stream().map(BoxPlotChart.Box::name).toList());
+    }
+
+    @Test
+    void boxByAColumnOfTooManyValuesIsAClearError() {
+        Table t = Table.create("readings",
+                StringColumn.create("station", IntStream.range(0, 400).mapToObj(i -> "st-" + i % 40).toArray(String[]::new)),
+                DoubleColumn.create("tmax", IntStream.range(0, 400).mapToDouble(i -> i).toArray()));
+        UserError e = assertThrows(UserError.class, () -> Plot.box(t, "tmax", "station"));
+        assertTrue(e.getMessage().startsWith("Column 'station' of table 'readings' has more than 30 different values (40)"),
+                e.getMessage());
+    }
+
+    @Test
+    void boxByAColumnThatIsNotACategoryIsAClearError() throws Exception {
+        Table t = ChartAxesTest.seattle();
+        UserError byDate = assertThrows(UserError.class, () -> Plot.box(t, "temp_max", "date"));
+        assertTrue(byDate.getMessage().startsWith("Column 'date' of table 'seattle' holds local_date values: "), byDate.getMessage());
+        assertTrue(byDate.getMessage().contains("Plot.box(table, \"precipitation\", \"weather\")"), byDate.getMessage());
+        UserError swapped = assertThrows(UserError.class, () -> Plot.box(t, "weather", "temp_max"));
+        assertTrue(swapped.getMessage().startsWith("Column 'weather' of table 'seattle' holds string values: "), swapped.getMessage());
+        UserError notNumbers = assertThrows(UserError.class, () -> Plot.box(t, "weather", "weather"));
+        assertTrue(notNumbers.getMessage().startsWith("Column 'weather' of table 'seattle' holds string values: "
+                + "a box plot by weather needs a numeric column first"), notNumbers.getMessage());
+    }
+
+    @Test
+    void valuesBeyondTheWhiskersAreDrawnAsDotsThinnedToACap() {
+        double[] v = IntStream.rangeClosed(1, 9).mapToDouble(i -> i).toArray();
+        double[] withOutlier = Arrays.copyOf(v, 10);
+        withOutlier[9] = 100;
+        assertArrayEquals(new double[] {100}, Plot.box("v", withOutlier).dots(0));
+        // 20,000 values beyond the whiskers: the cap, the extremes among them
+        double[] many = new double[100_000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = i < 10_000 ? -1e6 - i : i >= 90_000 ? 1e6 + i : i;
+        }
+        BoxPlotChart chart = Plot.box("many", many);
+        double[] dots = chart.dots(0);
+        assertEquals(20_000, chart.boxes().get(0).outliers());
+        assertEquals(BoxPlotChart.MAX_DOTS, dots.length);
+        assertEquals(Arrays.stream(many).min().getAsDouble(), Arrays.stream(dots).min().getAsDouble());
+        assertEquals(Arrays.stream(many).max().getAsDouble(), Arrays.stream(dots).max().getAsDouble());
     }
 
     @Test

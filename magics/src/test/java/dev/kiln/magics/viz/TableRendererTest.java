@@ -123,6 +123,45 @@ class TableRendererTest {
     }
 
     @Test
+    void aTablesSummaryShowsItsNumbersForPeople() throws Exception {
+        Table summary = ChartAxesTest.seattle().summary();
+        MimeBundle b = renderer.render(summary);
+        String h = html(b);
+        // Tablesaw's sum of the precipitation is 4426.000000000008, its mean 3.0294318959616673
+        assertTrue(h.contains("<tr><th>4</th><td>sum</td><td></td><td style=\"text-align:right\">4,426</td>"
+                + "<td style=\"text-align:right\">24,017</td>"), h);
+        assertTrue(h.contains("<td>Mean</td><td></td><td style=\"text-align:right\">3.029</td>"
+                + "<td style=\"text-align:right\">16.44</td>"), h);
+        assertTrue(h.contains("<td>Count</td><td>1,461</td><td style=\"text-align:right\">1,461</td>"), h);
+        assertTrue(h.contains("<td>Top</td><td></td><td style=\"text-align:right\"></td><td style=\"text-align:right\"></td>"
+                + "<td style=\"text-align:right\"></td><td style=\"text-align:right\"></td><td>rain</td>"), h);
+        assertFalse(h.contains("4426.000000000008"), h);
+        assertTrue(h.contains(">double</span>"), "columns keep their types");
+        String text = (String) b.data().get("text/plain");
+        assertTrue(text.contains("4,426") && !text.contains("4426.000000000008"), text);
+        // the user's table keeps Tablesaw's formats
+        assertEquals("4426.000000000008", summary.doubleColumn("precipitation").getString(4));
+    }
+
+    @Test
+    void aColumnsSummaryShowsItsNumbersForPeople() throws Exception {
+        String h = html(renderer.render(ChartAxesTest.seattle().doubleColumn("temp_max").summary()));
+        assertTrue(h.contains("<td>sum</td><td style=\"text-align:right\">24,017</td>"), h);
+        assertTrue(h.contains("<td>Std. Dev</td><td style=\"text-align:right\">7.35</td>"), h);
+    }
+
+    @Test
+    void anOrdinaryTableShowsItsValuesAsTheyAre() {
+        Table t = Table.create("data", StringColumn.create("Measure", new String[] {"a", "b", "c"}),
+                DoubleColumn.create("v", new double[] {0.1, 4426.000000000008, 1e-7}),
+                DoubleColumn.create("w", new double[] {1, 2, 3}));
+        String h = html(renderer.render(t));
+        assertTrue(h.contains(">0.1</td>"), h);
+        assertTrue(h.contains(">4426.000000000008</td>"), "data is shown as it is: " + h);
+        assertFalse(TableRenderer.isSummary(t), "a first column named Measure, but not Measure and Value alone");
+    }
+
+    @Test
     void sliceOfATableRendersToo() {
         Table t = numbered(100);
         MimeBundle b = renderer.render(new tech.tablesaw.table.TableSlice(t, t.intColumn("id").isGreaterThanOrEqualTo(95)));
