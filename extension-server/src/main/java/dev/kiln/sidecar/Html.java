@@ -6,33 +6,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The pieces every history page is made of: escaping, times and the page around the content. */
+/** The pieces every history page is made of, on the engine's one escape: times, ids and the page around the content. */
 final class Html {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    /**
-     * Text for a page: HTML-escaped, and control characters (a NUL in a recorded value, say) shown as
-     * six-character u-escapes rather than put raw into the page, where each browser reads them its own way.
-     */
+    /** Text for a page (see {@link dev.kiln.magics.core.Html#escape}). */
     static String esc(String s) {
-        String escaped = dev.kiln.magics.core.Html.escape(s);
-        StringBuilder b = null;
-        for (int i = 0; i < escaped.length(); i++) {
-            char c = escaped.charAt(i);
-            boolean control = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f;
-            if (control && b == null) {
-                b = new StringBuilder(escaped.length() + 16).append(escaped, 0, i);
-            }
-            if (b != null) {
-                if (control) {
-                    b.append(String.format("\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? escaped : b.toString();
+        return dev.kiln.magics.core.Html.escape(s);
     }
 
     static String url(String s) {

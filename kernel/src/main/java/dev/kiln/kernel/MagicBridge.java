@@ -9,6 +9,7 @@ import dev.kiln.magics.cli.CommandRunner;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.record.ProvenanceRecords;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -29,7 +30,8 @@ final class MagicBridge {
     /** @param kernel what the kernel's own magics ({@code %maven}, {@code %help}…) are built with */
     MagicBridge(Magics magics, Session session, KernelServices kernel, BooleanSupplier interrupted) {
         this.magics = magics;
-        this.runner = new CommandRunner(session, magics.commands(), List.of(kernel));
+        ProvenanceRecords records = new ProvenanceRecords(session);
+        this.runner = new CommandRunner(session, magics.commands(), List.of(kernel), result -> records.record(result.provenance()));
         this.interrupted = interrupted;
     }
 

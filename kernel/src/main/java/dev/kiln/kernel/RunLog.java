@@ -1,5 +1,7 @@
 package dev.kiln.kernel;
 
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.record.Recorder;
@@ -53,7 +55,7 @@ final class RunLog {
      * provenance the cell has; then records the run again. A cell without any changes nothing.
      */
     void cellFinished(int cell, List<Result> results) {
-        List<Map<String, Object>> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
+        List<Provenance> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
         if (provenance.isEmpty()) {
             return;
         }
@@ -64,19 +66,15 @@ final class RunLog {
         }
     }
 
-    private synchronized void noteAndRecord(int cell, List<Map<String, Object>> provenance) {
+    private synchronized void noteAndRecord(int cell, List<Provenance> provenance) {
         Set<String> kinds = new LinkedHashSet<>();
-        for (Map<String, Object> p : provenance) {
-            kinds.addAll(p.keySet());
-            if (p.get("snapshot") instanceof Map<?, ?> s && s.get("id") instanceof String sid) {
-                snapshot = sid;
+        for (Provenance p : provenance) {
+            kinds.addAll(ProvenanceJson.write(p).keySet());
+            if (p.snapshot() != null) {
+                snapshot = p.snapshot().id();
             }
-            if (p.get("data") instanceof Map<?, ?> data && data.get("datasets") instanceof List<?> list) {
-                for (Object o : list) {
-                    if (o instanceof Map<?, ?> m && m.get("dataset") != null && m.get("version") != null) {
-                        datasets.add(Map.of("dataset", String.valueOf(m.get("dataset")), "version", String.valueOf(m.get("version"))));
-                    }
-                }
+            for (Provenance.DatasetVersion d : p.datasets()) {
+                datasets.add(Map.of("dataset", d.dataset(), "version", d.version()));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.sidecar.SidecarServer;
@@ -42,8 +43,8 @@ class RunLogTest {
             RunLog log = RunLog.open(session, "session-1", QUIET);
 
             log.cellFinished(1, List.of(Result.ofText("a %help page: no provenance")));
-            log.cellFinished(2, List.of(pulled("climate", "v1"), Result.of("", null, Map.of("maven", List.of("a:b:1"))),
-                    pulled("rain", "v7"), Result.of("", null, Map.of("snapshot", Map.of("id", "env-1")))));
+            log.cellFinished(2, List.of(pulled("climate", "v1"), Result.of("", null, Provenance.of("maven").withReport(Map.of("maven", List.of("a:b:1")))),
+                    pulled("rain", "v7"), Result.of("", null, Provenance.of("env snapshot").withSnapshot(new Provenance.Snapshot("env-1", null)))));
             log.deliverBeforeShutdown();
 
             JsonNode runs = get(url + "/api/runs?notebook=analysis.ipynb");
@@ -65,7 +66,7 @@ class RunLogTest {
     /** What {@code %data pull DATASET@VERSION} returns, as far as the run log reads it. */
     private static Result pulled(String dataset, String version) {
         return Result.of("Pulled " + dataset + "@" + version, null,
-                Map.of("data", Map.of("datasets", List.of(Map.of("dataset", dataset, "version", version)))));
+                Provenance.of("data pull").withDatasets(List.of(Provenance.DatasetVersion.of(dataset, version))));
     }
 
     private static JsonNode get(String url) throws Exception {

@@ -2,6 +2,7 @@ package dev.kiln.kernel.display;
 
 import dev.kiln.magics.core.Html;
 import dev.kiln.magics.core.MimeBundle;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.UserError;
@@ -96,7 +97,7 @@ public final class CellProgress implements Progress {
                     + "<progress max=\"100\" value=\"" + pct + "\"></progress> "
                     + "<span>" + pct + "% " + Html.escape(amount) + " " + Html.escape(rate) + " " + Html.escape(note) + "</span></div>";
             // volatile: a progress bar's figures differ on every run (reproduce ignores them)
-            return new MimeBundle(Map.of("text/plain", text, "text/html", html), Map.of("kiln", Map.of("volatile", true)));
+            return MimeBundle.of(Map.of("text/plain", text, "text/html", html), Provenance.VOLATILE);
         }
     }
 }

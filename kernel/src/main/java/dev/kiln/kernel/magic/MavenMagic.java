@@ -1,5 +1,6 @@
 package dev.kiln.kernel.magic;
 
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,6 @@ public final class MavenMagic implements Callable<Result> {
             text.append("  ").append(j.coordinates()).append('\n');
             added.add(j.coordinates());
         }
-        return Result.of(text.toString().stripTrailing(), null, java.util.Map.of("maven", added));
+        return Result.of(text.toString().stripTrailing(), null, Provenance.of("maven").withReport(java.util.Map.of("maven", added)));
     }
 }

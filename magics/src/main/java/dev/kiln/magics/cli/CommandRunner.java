@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.util.List;
-import dev.kiln.magics.record.ProvenanceRecords;
 import picocli.CommandLine;
 
 /**
@@ -17,23 +16,37 @@ import picocli.CommandLine;
  */
 public final class CommandRunner {
 
+    /** Hears each result a command gives back: the CLI and the kernel record its provenance this way. */
+    @FunctionalInterface
+    public interface ResultListener {
+        void resultReady(Result result);
+    }
+
     private final Session session;
     private final List<Class<?>> commands;
     private final List<Object> services;
+    private final ResultListener listener;
 
-    /** A runner for every Kiln command. */
+    /** A runner for every Kiln command that tells no one of its results. */
     public CommandRunner(Session session) {
-        this(session, Commands.all(), List.of());
+        this(session, Commands.all(), List.of(), result -> { });
+    }
+
+    /** A runner for every Kiln command that tells {@code listener} of each result. */
+    public CommandRunner(Session session, ResultListener listener) {
+        this(session, Commands.all(), List.of(), listener);
     }
 
     /**
      * A runner for {@code commands} only, whose constructors may take the session or any of
-     * {@code services} (the kernel passes itself to its own magics this way).
+     * {@code services} (the kernel passes itself to its own magics this way), and that tells
+     * {@code listener} of each result.
      */
-    public CommandRunner(Session session, List<Class<?>> commands, List<Object> services) {
+    public CommandRunner(Session session, List<Class<?>> commands, List<Object> services, ResultListener listener) {
         this.session = session;
         this.commands = List.copyOf(commands);
         this.services = List.copyOf(services);
+        this.listener = listener;
     }
 
     /** The root command line with every subcommand, its commands built with this session. */
@@ -95,7 +108,7 @@ public final class CommandRunner {
         CommandLine.ParseResult parsed = cl.getParseResult();
         Object value = parsed == null ? null : leaf(cl, parsed).getExecutionResult();
         if (value instanceof Result r) {
-            ProvenanceRecords.send(session, r.provenance());
+            listener.resultReady(r);
             String printed = out.toString();
             return printed.isEmpty() ? r : combine(printed, r);
         }

@@ -1,23 +1,21 @@
 package dev.kiln.magics.cli;
 
-import dev.kiln.magics.core.AtomicFiles;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
-import dev.kiln.magics.env.CanonicalJson;
 import dev.kiln.magics.env.EnvResults;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.EnvironmentRecorder;
 import dev.kiln.magics.env.RestorePlan;
 import dev.kiln.magics.env.SnapshotDiff;
 import dev.kiln.magics.env.SnapshotStore;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.kiln.magics.share.SessionNotebook;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code kiln env} / {@code %env}: record, compare, check and restore the environment of a run. */
 @Command(name = "env",
@@ -30,6 +28,7 @@ import picocli.CommandLine.Parameters;
                 EnvCommand.Restore.class, EnvCommand.ListRuns.class})
 public final class EnvCommand implements Callable<Result> {
 
+    /** The session every subcommand runs in: they reach it through {@code @ParentCommand}. */
     private final Session session;
 
     public EnvCommand(Session session) {
@@ -38,7 +37,9 @@ public final class EnvCommand implements Callable<Result> {
 
     @Override
     public Result call() {
-        return new Snapshot(session).call();
+        Snapshot snapshot = new Snapshot();
+        snapshot.env = this;
+        return snapshot.call();
     }
 
     @Command(name = "snapshot", mixinStandardHelpOptions = true,
@@ -46,7 +47,8 @@ public final class EnvCommand implements Callable<Result> {
                     "The id is the SHA-256 of the snapshot's canonical JSON:",
                     "the same environment gives the same id."})
     static final class Snapshot implements Callable<Result> {
-        private final Session session;
+        @ParentCommand
+        EnvCommand env;
 
         @Option(names = "--all-jars", description = "List every jar, not only those added at run time.")
         boolean allJars;
@@ -57,25 +59,17 @@ public final class EnvCommand implements Callable<Result> {
         @Option(names = "--no-store", description = "Show the snapshot without storing it.")
         boolean noStore;
 
-        Snapshot(Session session) {
-            this.session = session;
-        }
 
         @Override
         public Result call() {
-            EnvSnapshot s = new EnvironmentRecorder(session).record();
+            EnvSnapshot s = new EnvironmentRecorder(env.session).record();
             String stored = null;
             if (!noStore) {
-                SnapshotStore store = new SnapshotStore(session.projectDir());
-                store.save(s, session.origin());
-                stored = session.projectDir().relativize(store.dir().resolve(s.id() + ".json")).toString();
+                SnapshotStore store = new SnapshotStore(env.session.projectDir());
+                store.save(s, env.session.origin());
+                stored = env.session.projectDir().relativize(store.dir().resolve(s.id() + ".json")).toString();
             }
-            Result r = EnvResults.snapshot(s, stored, allJars);
-            if (!json) {
-                return r;
-            }
-            String text = CanonicalJson.pretty(s);
-            return Result.of(text, r.html(), r.provenance());
+            return json ? EnvResults.snapshotJson(s, stored, allJars) : EnvResults.snapshot(s, stored, allJars);
         }
     }
 
@@ -84,7 +78,8 @@ public final class EnvCommand implements Callable<Result> {
                     "Jar versions and contents, jars added and removed, JVM, OS, image, git",
                     "and datasets. With one snapshot, compares it with this environment now."})
     static final class Diff implements Callable<Result> {
-        private final Session session;
+        @ParentCommand
+        EnvCommand env;
 
         @Parameters(index = "0", paramLabel = "FROM", description = "Snapshot id (or prefix, 4+ hex digits), snapshot .json or notebook .ipynb.")
         String from;
@@ -92,15 +87,12 @@ public final class EnvCommand implements Callable<Result> {
         @Parameters(index = "1", arity = "0..1", paramLabel = "TO", description = "The same; default: this environment now.")
         String to;
 
-        Diff(Session session) {
-            this.session = session;
-        }
 
         @Override
         public Result call() {
-            SnapshotStore store = new SnapshotStore(session.projectDir());
+            SnapshotStore store = new SnapshotStore(env.session.projectDir());
             EnvSnapshot a = store.load(from);
-            EnvSnapshot b = to == null ? new EnvironmentRecorder(session).record() : store.load(to);
+            EnvSnapshot b = to == null ? new EnvironmentRecorder(env.session).record() : store.load(to);
             return EnvResults.diff(SnapshotDiff.between(a, b));
         }
     }
@@ -110,7 +102,8 @@ public final class EnvCommand implements Callable<Result> {
                     "Answers identical, compatible (differences that should not change",
                     "results) or differs, with the reasons."})
     static final class Check implements Callable<Result> {
-        private final Session session;
+        @ParentCommand
+        EnvCommand env;
 
         @Option(names = "--against", paramLabel = "SNAPSHOT",
                 description = "Snapshot id or prefix, snapshot .json or notebook .ipynb. Default: the snapshot this notebook "
@@ -121,21 +114,18 @@ public final class EnvCommand implements Callable<Result> {
                 description = "Check against the snapshot saved in this notebook's file (the one Jupyter names in JPY_SESSION_NAME).")
         boolean notebook;
 
-        Check(Session session) {
-            this.session = session;
-        }
 
         @Override
         public Result call() {
-            SnapshotStore store = new SnapshotStore(session.projectDir());
-            EnvSnapshot current = new EnvironmentRecorder(session).record();
+            SnapshotStore store = new SnapshotStore(env.session.projectDir());
+            EnvSnapshot current = new EnvironmentRecorder(env.session).record();
             EnvSnapshot reference;
             String what;
             if (notebook) {
                 if (against != null) {
                     throw new UserError("Give --notebook or --against, not both.");
                 }
-                java.nio.file.Path nb = dev.kiln.magics.share.SessionNotebook.of(session);
+                Path nb = SessionNotebook.of(env.session);
                 reference = store.load(nb.toString());
                 what = "the snapshot saved in " + nb.getFileName();
             } else if (against != null) {
@@ -158,7 +148,8 @@ public final class EnvCommand implements Callable<Result> {
                     "The image reference, the %%maven lines, a pom.xml dependencies fragment,",
                     "the git commit and the dataset versions."})
     static final class Restore implements Callable<Result> {
-        private final Session session;
+        @ParentCommand
+        EnvCommand env;
 
         @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id or prefix, snapshot .json or notebook .ipynb.")
         String ref;
@@ -167,32 +158,15 @@ public final class EnvCommand implements Callable<Result> {
                 description = "Also write restore.txt, maven.txt, pom-dependencies.xml, image.txt and the snapshot's JSON to DIR.")
         Path write;
 
-        Restore(Session session) {
-            this.session = session;
-        }
-
         @Override
         public Result call() {
-            EnvSnapshot s = new SnapshotStore(session.projectDir()).load(ref);
+            EnvSnapshot s = new SnapshotStore(env.session.projectDir()).load(ref);
             RestorePlan plan = RestorePlan.of(s);
             String written = null;
             if (write != null) {
-                Path dir = session.projectDir().resolve(write);
-                try {
-                    Files.createDirectories(dir);
-                    AtomicFiles.writeString(dir.resolve("restore.txt"), plan.text());
-                    AtomicFiles.writeString(dir.resolve("maven.txt"), plan.mavenLines().isEmpty() ? "" : String.join("\n", plan.mavenLines()) + "\n");
-                    AtomicFiles.writeString(dir.resolve("pom-dependencies.xml"), plan.pomFragment());
-                    if (plan.imageReference() != null) {
-                        AtomicFiles.writeString(dir.resolve("image.txt"), plan.imageReference() + "\n");
-                    }
-                    Path json = dir.resolve(s.id() + ".json");
-                    AtomicFiles.write(json, s.canonicalBytes());
-                } catch (IOException e) {
-                    throw new UserError("Could not write the restore files to " + dir + ": " + e.getMessage()
-                            + ". Choose a writable directory with --write.", e);
-                }
-                written = session.projectDir().relativize(dir).toString();
+                Path dir = env.session.projectDir().resolve(write);
+                plan.writeTo(dir);
+                written = env.session.projectDir().relativize(dir).toString();
                 if (written.isEmpty()) {
                     written = ".";
                 }
@@ -203,15 +177,13 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the snapshots taken in this project, newest first.")
     static final class ListRuns implements Callable<Result> {
-        private final Session session;
+        @ParentCommand
+        EnvCommand env;
 
-        ListRuns(Session session) {
-            this.session = session;
-        }
 
         @Override
         public Result call() {
-            return EnvResults.list(new SnapshotStore(session.projectDir()).runs());
+            return EnvResults.list(new SnapshotStore(env.session.projectDir()).runs());
         }
     }
 }

@@ -2,15 +2,10 @@ package dev.kiln.magics.cli;
 
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
-import dev.kiln.magics.env.SecretDetector;
 import dev.kiln.magics.share.NotebookExporter;
-import dev.kiln.magics.share.NotebookSecrets;
+import dev.kiln.magics.share.ShareResults;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,42 +49,6 @@ public final class ExportCommand implements Callable<Result> {
         NotebookExporter.Format format = NotebookExporter.Format.parse(to);
         Path nb = session.projectDir().resolve(notebook);
         Path out = output == null ? NotebookExporter.defaultOutput(nb, format) : session.projectDir().resolve(output);
-        var e = new NotebookExporter(session.env()).export(nb, format, out, volatileTag, redact);
-        var p = e.provenance();
-        String snapshot = p.snapshot() == null ? "no environment snapshot" : "snapshot " + p.snapshot().path("id").asText().substring(0, 12);
-        String text = "Exported " + notebook + " to " + out + " (" + snapshot + ", " + p.lastVersions().size() + " dataset versions, "
-                + p.cellTimes().size() + " timed cells)." + secretsNote(e.secrets(), e.redacted());
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("notebook", notebook.toString());
-        prov.put("output", out.toString());
-        prov.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
-        prov.put("secretsFound", e.secrets().size());
-        prov.put("redacted", e.redacted());
-        return new Result() {
-            @Override
-            public String text() {
-                return text;
-            }
-
-            @Override
-            public Map<String, Object> provenance() {
-                return Map.of("export", prov);
-            }
-        };
-    }
-
-    /** What was found, by name and place only: a warning, or what --redact replaced. */
-    static String secretsNote(List<NotebookSecrets.Finding> found, boolean redacted) {
-        if (found.isEmpty()) {
-            return "";
-        }
-        String list = found.stream()
-                .map(f -> f.what() + " in " + f.where())
-                .collect(Collectors.joining("\n  "));
-        return redacted
-                ? "\nRedacted (replaced with " + SecretDetector.REDACTED + "):\n  " + list
-                : "\nWarning: the export shows secrets that anyone you share it with can read:\n  " + list
-                        + "\nExport again with --redact to replace them with " + SecretDetector.REDACTED
-                        + ", and consider rotating them.";
+        return ShareResults.exported(notebook.toString(), new NotebookExporter(session.env()).export(nb, format, out, volatileTag, redact));
     }
 }

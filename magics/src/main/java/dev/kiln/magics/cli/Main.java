@@ -3,6 +3,7 @@ package dev.kiln.magics.cli;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.record.ProvenanceRecords;
 import java.util.List;
 
 /** {@code kiln} from a shell: runs one command and prints its text. Exit 1 on a user error, 2 on bad usage. */
@@ -14,9 +15,11 @@ public final class Main {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         Session session = Session.forProcess(TerminalProgress.onStderr(), "cli");
-        CommandRunner runner = new CommandRunner(session);
+        ProvenanceRecords records = new ProvenanceRecords(session);
+        CommandRunner runner = new CommandRunner(session, result -> records.record(result.provenance()));
         try {
             Result r = runner.run(List.of(argv));
+            records.deliverBeforeExit(); // the process exits next, taking the background sender with it
             String text = r.text();
             if (!text.isEmpty()) {
                 System.out.println(text);

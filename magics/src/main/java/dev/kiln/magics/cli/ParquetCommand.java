@@ -1,7 +1,5 @@
 package dev.kiln.magics.cli;
 
-import dev.kiln.magics.core.Html;
-import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
@@ -13,6 +11,7 @@ import dev.kiln.magics.parquet.ConversionReport;
 import dev.kiln.magics.parquet.CsvEncoding;
 import dev.kiln.magics.parquet.CsvFormat;
 import dev.kiln.magics.parquet.CsvToParquet;
+import dev.kiln.magics.parquet.ParquetResults;
 import dev.kiln.magics.parquet.ParquetSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kiln parquet convert|show}: CSV to Parquet, and what a Parquet file holds. */
@@ -33,8 +33,15 @@ import picocli.CommandLine.Spec;
         subcommands = {ParquetCommand.Convert.class, ParquetCommand.Show.class})
 public final class ParquetCommand implements Callable<Result> {
 
+    /** The session both subcommands run in: they reach it through {@code @ParentCommand}. */
+    private final Session session;
+
     @Spec
     CommandSpec spec;
+
+    public ParquetCommand(Session session) {
+        this.session = session;
+    }
 
     @Override
     public Result call() {
@@ -46,7 +53,8 @@ public final class ParquetCommand implements Callable<Result> {
                     "Streams in bounded memory, in parallel; the output appears only when complete."})
     public static final class Convert implements Callable<Result> {
 
-        private final Session session;
+        @ParentCommand
+        ParquetCommand parquet;
 
         @Parameters(index = "0", paramLabel = "INPUT", description = "CSV file or directory of CSV files.")
         String input;
@@ -120,12 +128,9 @@ public final class ParquetCommand implements Callable<Result> {
         @Option(names = "--threads", description = "Worker threads (default: the number of processors).")
         Integer threads;
 
-        public Convert(Session session) {
-            this.session = session;
-        }
-
         @Override
         public Result call() throws Exception {
+            Session session = parquet.session;
             Path in = session.projectDir().resolve(input);
             boolean dirInput = java.nio.file.Files.isDirectory(in);
             Path out = to != null ? session.projectDir().resolve(to)
@@ -138,8 +143,7 @@ public final class ParquetCommand implements Callable<Result> {
                 throw new UserError("parquet convert: " + e.getMessage() + ".");
             }
             ConversionReport report = new CsvToParquet(o, session.progress()).convert(in, out);
-            Map<String, Object> extra = ConversionRecorder.find().recordConversion(report, session);
-            return new ConversionResult(report, session.origin(), extra);
+            return ParquetResults.converted(report, session.origin(), ConversionRecorder.find().recordConversion(report, session));
         }
 
         private ConversionOptions options() {
@@ -150,7 +154,7 @@ public final class ParquetCommand implements Callable<Result> {
                 case "skip" -> mode = ConversionOptions.BadRows.SKIP;
                 default -> {
                     mode = ConversionOptions.BadRows.FILE;
-                    badFile = session.projectDir().resolve(badRows);
+                    badFile = parquet.session.projectDir().resolve(badRows);
                 }
             }
             ConversionOptions.TypeMismatch mismatch = switch (onTypeMismatch.toLowerCase(Locale.ROOT)) {
@@ -182,7 +186,7 @@ public final class ParquetCommand implements Callable<Result> {
 
         private char defaultDelimiter() {
             try {
-                return CsvFormat.defaultDelimiter(session.projectDir().resolve(input));
+                return CsvFormat.defaultDelimiter(parquet.session.projectDir().resolve(input));
             } catch (java.io.IOException e) {
                 return ','; // the conversion reports the unreadable input itself
             }
@@ -224,157 +228,15 @@ public final class ParquetCommand implements Callable<Result> {
             description = "Show a Parquet file's or directory's schema, rows, row groups, bytes per column and compression ratio.")
     public static final class Show implements Callable<Result> {
 
-        private final Session session;
+        @ParentCommand
+        ParquetCommand parquet;
 
         @Parameters(index = "0", paramLabel = "PATH", description = "Parquet file or directory.")
         String path;
 
-        public Show(Session session) {
-            this.session = session;
-        }
-
         @Override
         public Result call() throws Exception {
-            ParquetSummary s = ParquetSummary.of(session.projectDir().resolve(path));
-            return new SummaryResult(s);
+            return ParquetResults.summary(ParquetSummary.of(parquet.session.projectDir().resolve(path)));
         }
     }
-
-    /** The convert command's result: summary text, an HTML table, and the conversion as provenance. */
-    record ConversionResult(ConversionReport r, String origin, Map<String, Object> recorded) implements Result {
-
-        @Override
-        public String text() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "Converted %s → %s%n", r.input().getFileName(), r.output()));
-            b.append(String.format(Locale.ROOT, "%,d rows in %d file%s; %s in, %s out (%.1f× smaller); %.2f s, %.1f MiB/s%n",
-                    r.rows(), r.files().size(), r.files().size() == 1 ? "" : "s", ProgressText.bytes(r.bytesIn()),
-                    ProgressText.bytes(r.bytesOut()), r.ratio(), r.seconds(), r.mibPerSecond()));
-            if (r.badRows() > 0) {
-                b.append(String.format(Locale.ROOT, "%,d bad row%s %s%n", r.badRows(), r.badRows() == 1 ? "" : "s",
-                        r.badRowsFile() != null ? "kept in " + r.badRowsFile() : "skipped"));
-            }
-            for (ConversionReport.FileReport f : r.files()) {
-                if (!f.encoding().equals("UTF-8")) {
-                    b.append("read ").append(f.input().getFileName()).append(" as ").append(f.encoding()).append('\n');
-                }
-            }
-            for (String w : r.widened()) {
-                b.append("widened ").append(w).append('\n');
-            }
-            b.append("schema: ");
-            List<String> cols = new ArrayList<>();
-            r.schema().forEach((k, v) -> cols.add(k + " " + v));
-            b.append(cols.size() > 30 ? String.join(", ", cols.subList(0, 30)) + ", … (" + cols.size() + " columns)"
-                    : String.join(", ", cols));
-            return b.toString();
-        }
-
-        @Override
-        public String html() {
-            StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-convert\"><table>");
-            row(b, "input", Html.escape(String.valueOf(r.input())));
-            row(b, "output", Html.escape(String.valueOf(r.output())));
-            row(b, "rows", String.format(Locale.ROOT, "%,d", r.rows()));
-            row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut())
-                    + String.format(Locale.ROOT, " (%.1f× smaller)", r.ratio()));
-            row(b, "time", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s", r.seconds(), r.mibPerSecond()));
-            for (ConversionReport.FileReport f : r.files()) {
-                if (!f.encoding().equals("UTF-8")) {
-                    row(b, "encoding", Html.escape(f.input().getFileName() + ": " + f.encoding()));
-                }
-            }
-            if (r.badRows() > 0) {
-                row(b, "bad rows", r.badRows() + (r.badRowsFile() != null ? " kept in " + Html.escape(r.badRowsFile().toString()) : " skipped"));
-            }
-            for (String w : r.widened()) {
-                row(b, "widened", Html.escape(w));
-            }
-            b.append("</table><table><tr><th>column</th><th>type</th></tr>");
-            r.schema().entrySet().stream().limit(200).forEach(e -> b.append("<tr><td>").append(Html.escape(e.getKey()))
-                    .append("</td><td>").append(Html.escape(e.getValue())).append("</td></tr>"));
-            return b.append("</table></div>").toString();
-        }
-
-        @Override
-        public Map<String, Object> provenance() {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("command", "parquet convert");
-            p.put("origin", origin);
-            p.put("input", r.input().toString());
-            p.put("output", r.output().toString());
-            p.put("settings", r.options().describe());
-            List<Map<String, Object>> files = new ArrayList<>();
-            for (ConversionReport.FileReport f : r.files()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("input", f.input().toString());
-                m.put("inputBytes", f.bytesIn());
-                m.put("output", f.output().toString());
-                m.put("outputBytes", f.bytesOut());
-                m.put("outputSha256", f.sha256());
-                m.put("rows", f.rows());
-                m.put("badRows", f.badRows());
-                m.put("encoding", f.encoding());
-                if (f.replacedBytes() > 0) {
-                    m.put("replacedBytes", f.replacedBytes());
-                }
-                files.add(m);
-            }
-            p.put("files", files);
-            p.put("schema", r.schema());
-            p.put("rows", r.rows());
-            p.put("seconds", r.seconds());
-            if (!r.widened().isEmpty()) {
-                p.put("widened", r.widened());
-            }
-            p.putAll(recorded);
-            return p;
-        }
-    }
-
-    record SummaryResult(ParquetSummary s) implements Result {
-        @Override
-        public String text() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "%s: %d file%s, %,d rows, %d row group%s, %s on disk (%.1f× compression)%n",
-                    s.path(), s.files(), s.files() == 1 ? "" : "s", s.rows(), s.rowGroups(), s.rowGroups() == 1 ? "" : "s",
-                    ProgressText.bytes(s.fileBytes()),
-                    s.compressedBytes() == 0 ? 0.0 : (double) s.uncompressedBytes() / s.compressedBytes()));
-            int w = Math.max(6, s.columns().stream().mapToInt(c -> c.name().length()).max().orElse(6));
-            int tw = Math.max(4, s.columns().stream().mapToInt(c -> c.type().length()).max().orElse(4));
-            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s %10s %12s %6s  %s%n", "column", "type", "stored",
-                    "uncompressed", "ratio", "codec"));
-            for (ParquetSummary.ColumnSummary c : s.columns()) {
-                b.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s %10s %12s %5.1f×  %s%n", c.name(), c.type(),
-                        ProgressText.bytes(c.compressedBytes()), ProgressText.bytes(c.uncompressedBytes()), c.ratio(), c.codecs()));
-            }
-            return b.toString().stripTrailing();
-        }
-
-        @Override
-        public String html() {
-            StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-show\"><p>");
-            b.append(Html.escape(String.valueOf(s.path()))).append(String.format(Locale.ROOT, ": %d file(s), %,d rows, %d row group(s), %s",
-                    s.files(), s.rows(), s.rowGroups(), ProgressText.bytes(s.fileBytes())));
-            b.append("</p><table><tr><th>column</th><th>type</th><th>stored</th><th>uncompressed</th><th>ratio</th><th>codec</th></tr>");
-            for (ParquetSummary.ColumnSummary c : s.columns()) {
-                b.append("<tr><td>").append(Html.escape(c.name())).append("</td><td>").append(Html.escape(c.type())).append("</td><td>")
-                        .append(ProgressText.bytes(c.compressedBytes())).append("</td><td>")
-                        .append(ProgressText.bytes(c.uncompressedBytes())).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%.1f×", c.ratio())).append("</td><td>").append(c.codecs())
-                        .append("</td></tr>");
-            }
-            return b.append("</table></div>").toString();
-        }
-
-        @Override
-        public Map<String, Object> provenance() {
-            return Map.of("command", "parquet show", "path", String.valueOf(s.path()), "rows", s.rows());
-        }
-    }
-
-    private static void row(StringBuilder b, String k, String v) {
-        b.append("<tr><th>").append(k).append("</th><td>").append(v).append("</td></tr>");
-    }
-
 }

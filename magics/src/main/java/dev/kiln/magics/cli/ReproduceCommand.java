@@ -5,8 +5,8 @@ import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.share.Reproducer;
 import dev.kiln.magics.share.Reproduction;
+import dev.kiln.magics.share.ShareResults;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,21 +65,6 @@ public final class ReproduceCommand implements Callable<Result> {
         if (!r.matches()) {
             throw new Differs(r);
         }
-        return new Result() {
-            @Override
-            public String text() {
-                return r.text();
-            }
-
-            @Override
-            public String html() {
-                return r.html();
-            }
-
-            @Override
-            public Map<String, Object> provenance() {
-                return r.provenance();
-            }
-        };
+        return ShareResults.reproduced(r);
     }
 }

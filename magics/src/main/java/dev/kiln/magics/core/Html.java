@@ -3,7 +3,11 @@ package dev.kiln.magics.core;
 /** Text placed in HTML: every result's HTML, the kernel's progress bars and the sidecar's pages escape with this. */
 public final class Html {
 
-    /** {@code s} with {@code < > & " '} escaped; {@code null} becomes the empty string. */
+    /**
+     * {@code s} with {@code < > & " '} escaped, and control characters (a NUL in a recorded value,
+     * say) shown as six-character u-escapes rather than put raw into the page, where each browser
+     * reads them its own way; line breaks and tabs stay. {@code null} becomes the empty string.
+     */
     public static String escape(String s) {
         if (s == null) {
             return "";
@@ -17,7 +21,14 @@ public final class Html {
                 case '&' -> b.append("&amp;");
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
-                default -> b.append(c);
+                case '\n', '\t', '\r' -> b.append(c);
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
             }
         }
         return b.toString();

@@ -26,9 +26,14 @@ public record MimeBundle(Map<String, Object> data, Map<String, Object> metadata)
         if (r.html() != null) {
             data.put("text/html", r.html());
         }
+        return of(data, r.provenance());
+    }
+
+    /** {@code data} with {@code provenance} as the output's {@code metadata.kiln} (none when it is empty). */
+    public static MimeBundle of(Map<String, Object> data, Provenance provenance) {
         Map<String, Object> meta = new LinkedHashMap<>();
-        if (!r.provenance().isEmpty()) {
-            meta.put("kiln", r.provenance());
+        if (!provenance.isEmpty()) {
+            meta.put("kiln", ProvenanceJson.write(provenance));
         }
         return new MimeBundle(data, meta);
     }

@@ -1,7 +1,5 @@
 package dev.kiln.magics.core;
 
-import java.util.Map;
-
 /**
  * What a command gives back: text for a terminal, HTML for a notebook cell, and the provenance
  * that the cell's output metadata ({@code metadata.kiln}) records. The kernel and the CLI render
@@ -17,9 +15,9 @@ public interface Result {
         return null;
     }
 
-    /** Provenance recorded in the output's {@code metadata.kiln}; empty when there is none. */
-    default Map<String, Object> provenance() {
-        return Map.of();
+    /** Where the result came from, recorded in the output's {@code metadata.kiln}; {@link Provenance#NONE} when nothing is. */
+    default Provenance provenance() {
+        return Provenance.NONE;
     }
 
     /** A result that is only text. */
@@ -28,11 +26,11 @@ public interface Result {
     }
 
     /** A result with text, HTML ({@code null}: none) and provenance. */
-    static Result of(String text, String html, Map<String, Object> provenance) {
+    static Result of(String text, String html, Provenance provenance) {
         return new Simple(text, html, provenance);
     }
 
     /** The plain carrier behind {@link #of}. */
-    record Simple(String text, String html, Map<String, Object> provenance) implements Result {
+    record Simple(String text, String html, Provenance provenance) implements Result {
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.VersionRecord;
+import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
@@ -218,7 +220,7 @@ public final class Cache {
         if (!RemoteLayout.isName(dataset) || !Sha256.isHex(id)) {
             return Optional.empty();
         }
-        return readVerified(RemoteLayout.version(dataset, id), id).map(VersionRecord::parse);
+        return readVerified(RemoteLayout.version(dataset, id), id).map(Metadata::parseVersion);
     }
 
     /** The ids of the versions of {@code dataset} in the cache that start with {@code prefix}. */

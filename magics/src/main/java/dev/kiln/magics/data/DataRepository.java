@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.remote.Remote;
@@ -71,18 +73,20 @@ public final class DataRepository implements AutoCloseable {
                           String file, String sha256) {
     }
 
+    /** @param record the version's record (of an unchanged directory: as the cache holds it, else null) */
     public record AddResult(String dataset, String path, String version, String parent, String manifest,
-                            long files, long size, long objectsAdded, boolean changed, List<Lineage> lineage) {
+                            long files, long size, long objectsAdded, boolean changed, List<Lineage> lineage,
+                            VersionRecord record) {
     }
 
     public record PushResult(String dataset, String version, int versionsSent, long objectsSent,
                              long objectsPresent, long bytesSent, String remote, String latestBefore,
-                             String tag, String note) {
+                             String tag, String note, VersionRecord record) {
     }
 
     public record PullResult(String dataset, String path, String version, String manifest, String subpath,
                              long objectsFetched, long bytesFetched, long filesWritten, long filesRemoved,
-                             long filesUnchanged, long files, long size, String remote) {
+                             long filesUnchanged, long files, long size, String remote, VersionRecord record) {
     }
 
     public record DatasetStatus(String dataset, String path, String version, String manifest,
@@ -107,7 +111,9 @@ public final class DataRepository implements AutoCloseable {
                              long bytesAdded, long bytesRemoved) {
     }
 
-    public record TagResult(String dataset, String tag, String version, String previous, String remote) {
+    /** @param record the tagged version's record when the cache holds it, else null */
+    public record TagResult(String dataset, String tag, String version, String previous, String remote,
+                            VersionRecord record) {
     }
 
     // ---------------------------------------------------------------- the verbs

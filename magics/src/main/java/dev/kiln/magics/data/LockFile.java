@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Sha256;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -53,7 +55,7 @@ public final class LockFile {
     /** Streaming read of {@code {"format":1,"datasets":{name:{path,version,manifest,size,files}}}}. */
     private static Map<String, Entry> parse(byte[] json) throws IOException {
         Map<String, Entry> m = new TreeMap<>();
-        try (JsonParser p = CanonicalJson.FACTORY.createParser(json)) {
+        try (JsonParser p = CanonicalJson.factory().createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("expected a JSON object");
             }
@@ -125,7 +127,7 @@ public final class LockFile {
     /** Writes the file atomically (temporary file, then rename). */
     public void write() {
         try {
-            byte[] json = CanonicalJson.PRETTY.writeValueAsBytes(new Content(1, datasets));
+            byte[] json = CanonicalJson.DATA.prettyBytes(new Content(1, datasets));
             AtomicFiles.write(file, null, out -> {
                 out.write(json);
                 out.write('\n');

@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Sha256;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -23,7 +25,7 @@ public record Manifest(List<ManifestEntry> files) {
     }
 
     public byte[] canonicalBytes() {
-        return CanonicalJson.bytes(this);
+        return CanonicalJson.DATA.bytes(this);
     }
 
     public String hash() {
@@ -67,7 +69,7 @@ public record Manifest(List<ManifestEntry> files) {
      */
     public static Manifest parse(byte[] json) {
         List<ManifestEntry> files = new ArrayList<>();
-        try (JsonParser p = CanonicalJson.FACTORY.createParser(json)) {
+        try (JsonParser p = CanonicalJson.factory().createParser(json)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();

@@ -1,7 +1,13 @@
 package dev.kiln.magics.data;
 
+import com.fasterxml.jackson.core.JacksonException;
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.Sha256;
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.remote.Remote;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,7 +38,7 @@ final class Metadata {
      */
     VersionRecord version(String dataset, String id, String remoteName) {
         String key = RemoteLayout.version(dataset, id);
-        return read(key, id, dataset, id, remoteName, () -> cache.version(dataset, id), VersionRecord::parse)
+        return read(key, id, dataset, id, remoteName, () -> cache.version(dataset, id), Metadata::parseVersion)
                 .orElseThrow(() -> new UserError("Unknown version " + id + " of dataset '" + dataset + "': it is neither in "
                         + "the cache nor on the remote. Run 'kiln data version " + dataset + "' to list its versions."));
     }
@@ -72,6 +78,46 @@ final class Metadata {
                 throw e.on(r, key, dataset, version);
             }
         });
+    }
+
+    /**
+     * Reads a version record and checks the ids it leads to (its manifest, its parent, what it was
+     * derived from): they become paths in the cache and keys on the remote.
+     *
+     * @throws MalformedMetadataException naming what is wrong (the caller adds whose record it is)
+     */
+    static VersionRecord parseVersion(byte[] json) {
+        VersionRecord r;
+        try {
+            r = CanonicalJson.mapper().readValue(json, VersionRecord.class);
+        } catch (JacksonException e) {
+            String why = e.getOriginalMessage();
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_JSON,
+                    why == null ? "unreadable" : why.lines().findFirst().orElse("unreadable"));
+        } catch (IOException e) {
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_JSON, String.valueOf(e.getMessage()));
+        }
+        if (r == null || r.manifest() == null) {
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.MISSING_FIELD, "manifest");
+        }
+        checkId(r.manifest(), "manifest");
+        if (r.parent() != null) {
+            checkId(r.parent(), "parent");
+        }
+        for (Lineage l : r.lineage()) {
+            if (l == null || l.version() == null) {
+                throw new MalformedMetadataException(MalformedMetadataException.Defect.MISSING_FIELD, "lineage version");
+            }
+            checkId(l.version(), "lineage");
+        }
+        return r;
+    }
+
+    private static void checkId(String id, String field) {
+        if (!Sha256.isHex(id)) {
+            throw new MalformedMetadataException(MalformedMetadataException.Defect.NOT_AN_ID,
+                    MalformedMetadataException.quoted(id) + " (its " + field + ")");
+        }
     }
 
     /**

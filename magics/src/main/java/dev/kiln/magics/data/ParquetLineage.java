@@ -1,14 +1,15 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.Provenance.DatasetVersion;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.parquet.ConversionRecorder;
 import dev.kiln.magics.parquet.ConversionReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,34 +19,29 @@ import java.util.Optional;
  */
 public final class ParquetLineage implements ConversionRecorder {
 
+    private static final String COMMAND = "parquet convert";
+
     @Override
-    public Map<String, Object> recordConversion(ConversionReport report, Session session) {
+    public Provenance recordConversion(ConversionReport report, Session session) {
         try (DataRepository repo = DataRepository.open(session.projectDir(), session.env())) {
             Optional<DataRepository.Tracked> input = repo.tracking(report.input());
             if (input.isEmpty()) {
-                return Map.of();
+                return Provenance.NONE;
             }
             Path dir = Files.isDirectory(report.output()) ? report.output() : report.output().getParent();
             String name = repo.tracking(dir).map(DataRepository.Tracked::dataset)
                     .orElseGet(() -> freeName(repo, dir.getFileName().toString()));
             DataRepository.Tracked in = input.get();
-            String via = "parquet convert " + report.options().describe();
+            String via = COMMAND + " " + report.options().describe();
             DataRepository.AddResult r = repo.recordVersion(name, dir,
-                    "parquet convert of " + in.dataset() + "@" + in.version().substring(0, 12),
+                    COMMAND + " of " + in.dataset() + "@" + in.version().substring(0, 12),
                     List.of(new Lineage(in.dataset(), in.version(), via)));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("dataset", r.dataset());
-            out.put("version", r.version());
-            out.put("manifest", r.manifest());
-            out.put("path", r.path());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("command", "parquet convert");
-            data.put("datasets", List.of(out));
-            data.put("lineage", List.of(Map.of("dataset", in.dataset(), "version", in.version())));
-            return Map.of("data", data);
+            return Provenance.of(COMMAND)
+                    .withDatasets(List.of(new DatasetVersion(r.dataset(), r.version(), r.manifest(), r.path(), null, r.record())))
+                    .withLineage(List.of(DatasetVersion.of(in.dataset(), in.version())));
         } catch (UserError e) {
             // the Parquet output is in place; only its versioning failed, and the user should know why
-            return Map.of("data", Map.of("command", "parquet convert", "warning", e.getMessage()));
+            return Provenance.of(COMMAND).withWarning(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.remote.DirectoryRemote;
@@ -57,6 +58,7 @@ final class Publisher {
                     + project.datasetNames() + ".");
         }
         Metadata metadata = project.metadata();
+        VersionRecord pushed = metadata.version(ds, pinned.version(), remoteName);
         String latestKey = RemoteLayout.ref(ds, VersionSpecs.LATEST);
         Optional<Remote.Ref> head = r.readRef(latestKey);
         String headId = head.map(h -> Metadata.refId(r, ds, VersionSpecs.LATEST, h)).orElse(null);
@@ -108,7 +110,7 @@ final class Publisher {
             tagOnRemote(r, ds, tag, id, false);
         }
         return new DataRepository.PushResult(ds, id, chain.size(), sent.objects(), candidates.size() - toSend.size(),
-                sent.bytes(), r.name(), headId, tag, note);
+                sent.bytes(), r.name(), headId, tag, note, pushed);
     }
 
     /** Objects first, then each version's manifest and record, oldest first: what names content comes after it. */
@@ -177,7 +179,7 @@ final class Publisher {
                     + " yet. Run 'kiln data push " + ds + "' first.");
         }
         String previous = tagOnRemote(r, ds, tag, id, force);
-        return new DataRepository.TagResult(ds, tag, id, previous, r.name());
+        return new DataRepository.TagResult(ds, tag, id, previous, r.name(), project.cache().version(ds, id).orElse(null));
     }
 
     private String tagOnRemote(Remote r, String ds, String tag, String id, boolean force) {

@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Sha256;
 import java.util.regex.Pattern;
 
 /**

@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.data.remote.Remote;
 import java.io.UncheckedIOException;

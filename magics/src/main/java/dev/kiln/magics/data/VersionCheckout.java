@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
@@ -108,7 +109,7 @@ final class VersionCheckout {
         tx.finish();
         return new DataRepository.PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchBytes,
                 plan.writes().size(), plan.deletes().size(), plan.unchanged(), target.files().size(), target.totalSize(),
-                remoteUsed);
+                remoteUsed, record);
     }
 
     /** The objects the plan writes that the cache lacks, or holds damaged (checked again, and removed, here). */

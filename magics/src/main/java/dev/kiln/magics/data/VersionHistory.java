@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.VersionRecord;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.remote.Remote;
 import java.nio.charset.StandardCharsets;

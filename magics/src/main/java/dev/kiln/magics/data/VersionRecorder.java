@@ -1,5 +1,8 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.VersionRecord;
+import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.UserError;
 import java.io.UncheckedIOException;
@@ -61,7 +64,7 @@ final class VersionRecorder {
                         .fault(e, workspace.projectDir());
             }
             return new DataRepository.AddResult(dataset, rel, existing.version(), null, mhash, entries.size(),
-                    manifest.totalSize(), 0, false, List.of());
+                    manifest.totalSize(), 0, false, List.of(), cache.version(dataset, existing.version()).orElse(null));
         }
         Map<String, ManifestEntry> toCache = new LinkedHashMap<>();
         for (ManifestEntry e : entries) {
@@ -97,7 +100,7 @@ final class VersionRecorder {
             throw space.fault(e, workspace.projectDir());
         }
         return new DataRepository.AddResult(dataset, rel, id, record.parent(), mhash, entries.size(),
-                manifest.totalSize(), toCache.size(), true, record.lineage());
+                manifest.totalSize(), toCache.size(), true, record.lineage(), record);
     }
 
     /** A dataset keeps its directory, and a file belongs to one dataset only. */

@@ -1,7 +1,9 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.core.Html;
 import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +59,13 @@ public final class EnvResults {
                     .append(Html.escape(ProgressText.bytes(j.size()))).append("</td><td>").append(Html.escape(j.source())).append("</td></tr>");
         }
         h.append("</table></details></div>");
-        return Result.of(t.toString().stripTrailing(), h.toString(), Map.of("snapshot", s.provenance()));
+        return Result.of(t.toString().stripTrailing(), h.toString(), Provenance.of("env snapshot").withSnapshot(s.provenance()));
+    }
+
+    /** {@code %env snapshot --json}: the snapshot's JSON ({@code {"id", "environment"}}) as its text; HTML and provenance as {@link #snapshot}. */
+    public static Result snapshotJson(EnvSnapshot s, String storedAs, boolean allJars) {
+        Result r = snapshot(s, storedAs, allJars);
+        return Result.of(CanonicalJson.ENVIRONMENT.pretty(s), r.html(), r.provenance());
     }
 
     /** {@code %env diff A B}: the changes that matter first. */
@@ -68,7 +76,7 @@ public final class EnvResults {
         prov.put("to", d.to().id());
         prov.put("level", d.level().word());
         return Result.of(head + changesText(d), "<div class=\"kiln-env-diff\"><b>" + Html.escape(head) + "</b>" + changesHtml(d) + "</div>",
-                Map.of("envDiff", prov));
+                Provenance.of("env diff").withReport(Map.of("envDiff", prov)));
     }
 
     /** {@code %env check}: this environment against the one the notebook last ran with. */
@@ -93,7 +101,8 @@ public final class EnvResults {
         };
         String html = "<div class=\"kiln-env-check\"><b style=\"color:" + color + "\">" + Html.escape(level.word()) + "</b> "
                 + Html.escape(head.substring(head.indexOf(':') + 1).strip()) + changesHtml(d) + "</div>";
-        return Result.of("Environment check: " + head + changesText(d), html, Map.of("envCheck", prov));
+        return Result.of("Environment check: " + head + changesText(d), html,
+                Provenance.of("env check").withReport(Map.of("envCheck", prov)));
     }
 
     /** {@code %env restore ID}. */
@@ -124,13 +133,14 @@ public final class EnvResults {
             h.append("<p>Written to <code>").append(Html.escape(writtenTo)).append("</code></p>");
         }
         h.append("</div>");
-        return Result.of(text.stripTrailing(), h.toString(), Map.of("envRestore", plan.snapshot().id()));
+        return Result.of(text.stripTrailing(), h.toString(),
+                Provenance.of("env restore").withReport(Map.of("envRestore", plan.snapshot().id())));
     }
 
     /** {@code %env list}: the runs recorded here, newest first. */
     public static Result list(List<SnapshotStore.Run> runs) {
         if (runs.isEmpty()) {
-            return Result.of("No snapshots yet. Run '%env snapshot' (or 'kiln env snapshot') to take one.", null, Map.of());
+            return Result.of("No snapshots yet. Run '%env snapshot' (or 'kiln env snapshot') to take one.", null, Provenance.NONE);
         }
         StringBuilder t = new StringBuilder();
         StringBuilder h = new StringBuilder("<table><tr><th>id</th><th>time</th><th>notebook</th><th>from</th></tr>");
@@ -141,7 +151,7 @@ public final class EnvResults {
             h.append("<tr><td><code>").append(Html.escape(id)).append("</code></td><td>").append(Html.escape(r.time())).append("</td><td>")
                     .append(Html.escape(r.notebook() == null ? "" : r.notebook())).append("</td><td>").append(Html.escape(r.origin())).append("</td></tr>");
         }
-        return Result.of(t.toString().stripTrailing(), h.append("</table>").toString(), Map.of());
+        return Result.of(t.toString().stripTrailing(), h.append("</table>").toString(), Provenance.NONE);
     }
 
     private static String summary(SnapshotDiff d) {

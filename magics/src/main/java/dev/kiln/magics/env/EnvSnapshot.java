@@ -1,7 +1,7 @@
 package dev.kiln.magics.env;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Provenance;
 
 /**
  * A recorded environment and its id, the SHA-256 of the environment's canonical JSON. This is the
@@ -14,7 +14,7 @@ public record EnvSnapshot(String id, Environment environment) {
     public static final int SHORT = 12;
 
     public static EnvSnapshot of(Environment environment) {
-        return new EnvSnapshot(CanonicalJson.sha256(CanonicalJson.bytes(environment)), environment);
+        return new EnvSnapshot(CanonicalJson.ENVIRONMENT.id(environment), environment);
     }
 
     public String shortId() {
@@ -23,19 +23,24 @@ public record EnvSnapshot(String id, Environment environment) {
 
     /** The canonical bytes the id is the hash of (what {@code .kiln/snapshots/<id>.json} holds). */
     public byte[] canonicalBytes() {
-        return CanonicalJson.bytes(environment);
+        return CanonicalJson.ENVIRONMENT.bytes(environment);
     }
 
     /** {@code {"id": …, "environment": {…}}} as one JSON document. */
     public String toJson() {
-        return CanonicalJson.string(this);
+        return CanonicalJson.ENVIRONMENT.string(this);
     }
 
-    /** What goes under {@code metadata.kiln.snapshot} of a cell's output. */
-    public Map<String, Object> provenance() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", id);
-        p.put("environment", CanonicalJson.asMap(environment));
-        return p;
+    /** This snapshot as a result's provenance carries it (under {@code metadata.kiln.snapshot} of a cell's output). */
+    public Provenance.Snapshot provenance() {
+        return new Provenance.Snapshot(id, CanonicalJson.ENVIRONMENT.asMap(environment));
+    }
+
+    /** The snapshot a result's provenance carries; null when it carries none or without its environment. */
+    public static EnvSnapshot of(Provenance.Snapshot s) {
+        if (s == null || s.environment() == null) {
+            return null;
+        }
+        return of(CanonicalJson.mapper().convertValue(s.environment(), Environment.class));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.CanonicalJson;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;

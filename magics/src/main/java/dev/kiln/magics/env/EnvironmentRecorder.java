@@ -1,5 +1,7 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.Sha256;
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.Session;
 import java.io.File;
@@ -234,11 +236,11 @@ public final class EnvironmentRecorder {
                 secrets.add(value);
             }
         }
-        byte[] json = CanonicalJson.bytes(environment);
+        byte[] json = CanonicalJson.ENVIRONMENT.bytes(environment);
         String text = new String(json, StandardCharsets.UTF_8);
         // the record is rebuilt only when a secret is actually in it (rare); the JSON holds every string
-        if (secrets.stream().noneMatch(x -> text.contains(x) || text.contains(CanonicalJson.string(x).replaceAll("^\"|\"$", "")))) {
-            return new EnvSnapshot(CanonicalJson.sha256(json), environment);
+        if (secrets.stream().noneMatch(x -> text.contains(x) || text.contains(CanonicalJson.ENVIRONMENT.string(x).replaceAll("^\"|\"$", "")))) {
+            return new EnvSnapshot(Sha256.hex(json), environment);
         }
         return EnvSnapshot.of((Environment) scrub(environment, secrets));
     }

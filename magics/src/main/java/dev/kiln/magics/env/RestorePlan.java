@@ -1,5 +1,10 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.AtomicFiles;
+import dev.kiln.magics.core.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,6 +101,26 @@ public record RestorePlan(EnvSnapshot snapshot, String imageReference, String jv
         s.append("\npom.xml fragment (every jar with coordinates, Kiln's own excepted):\n");
         s.append(pomFragment);
         return s.toString();
+    }
+
+    /**
+     * Writes restore.txt, maven.txt, pom-dependencies.xml, image.txt (when an image was recorded) and
+     * the snapshot's JSON into {@code dir}, each file whole.
+     */
+    public void writeTo(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve("restore.txt"), text());
+            AtomicFiles.writeString(dir.resolve("maven.txt"), mavenLines.isEmpty() ? "" : String.join("\n", mavenLines) + "\n");
+            AtomicFiles.writeString(dir.resolve("pom-dependencies.xml"), pomFragment);
+            if (imageReference != null) {
+                AtomicFiles.writeString(dir.resolve("image.txt"), imageReference + "\n");
+            }
+            AtomicFiles.write(dir.resolve(snapshot.id() + ".json"), snapshot.canonicalBytes());
+        } catch (IOException e) {
+            throw new UserError("Could not write the restore files to " + dir + ": " + e.getMessage()
+                    + ". Choose a writable directory with --write.", e);
+        }
     }
 
     private String kilnVersion() {

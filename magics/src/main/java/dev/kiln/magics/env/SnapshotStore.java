@@ -1,5 +1,8 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.magics.core.UserError;
@@ -12,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,7 +58,7 @@ public final class SnapshotStore {
                 AtomicFiles.write(file, snapshot.canonicalBytes());
             }
             List<String> lines = new ArrayList<>(readRunLines());
-            lines.add(CanonicalJson.string(new Run(snapshot.id(), Instant.now().toString(),
+            lines.add(CanonicalJson.ENVIRONMENT.string(new Run(snapshot.id(), Instant.now().toString(),
                     snapshot.environment().notebook(), origin)));
             if (lines.size() > MAX_RUNS) {
                 lines = lines.subList(lines.size() - MAX_RUNS, lines.size());
@@ -166,7 +170,7 @@ public final class SnapshotStore {
             throw new UserError(file + " is not a Kiln environment snapshot (no 'jvm' and 'jars').");
         }
         Environment environment = CanonicalJson.fromTree(envNode, Environment.class);
-        String id = CanonicalJson.sha256(CanonicalJson.bytes(envNode));
+        String id = CanonicalJson.ENVIRONMENT.id(envNode);
         String claimed = root.has("id") ? root.get("id").asText() : stripJson(file.getFileName().toString());
         if (ID.matcher(claimed).matches() && !claimed.equals(id)) {
             throw new UserError("Snapshot " + file + " was changed after it was recorded: its content hashes to "
@@ -177,11 +181,11 @@ public final class SnapshotStore {
     }
 
     private static EnvSnapshot fromNotebook(Path file, JsonNode nb) {
-        JsonNode found = null;
+        Provenance.Snapshot found = null;
         for (JsonNode cell : nb.path("cells")) {
             for (JsonNode output : cell.path("outputs")) {
-                JsonNode s = output.path("metadata").path("kiln").path("snapshot");
-                if (s.isObject() && s.has("environment")) {
+                Provenance.Snapshot s = ProvenanceJson.read(output.path("metadata").path("kiln")).snapshot();
+                if (s != null && s.environment() != null) {
                     found = s;
                 }
             }
@@ -190,7 +194,7 @@ public final class SnapshotStore {
             throw new UserError("Notebook " + file + " carries no environment snapshot: none of its outputs has "
                     + "metadata.kiln.snapshot. Run '%env snapshot' in it and save it.");
         }
-        return fromNode(file, found);
+        return fromNode(file, CanonicalJson.mapper().valueToTree(Map.of("id", found.id(), "environment", found.environment())));
     }
 
     private static String stripJson(String name) {

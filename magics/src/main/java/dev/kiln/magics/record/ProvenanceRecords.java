@@ -1,21 +1,19 @@
 package dev.kiln.magics.record;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Session;
-import dev.kiln.magics.data.Cache;
-import dev.kiln.magics.data.Lineage;
-import dev.kiln.magics.data.VersionRecord;
+import dev.kiln.magics.core.VersionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Sends to the sidecar what a command's provenance names: the environment snapshot it took and
- * the dataset versions it created, published or materialized. Every command comes through here
- * (see {@code CommandRunner}), so the CLI and the kernel record the same things.
+ * Sends to the sidecar what a result's provenance names: the environment snapshot it took and the
+ * dataset versions it created, published or materialized, with the version records the command
+ * held. The CLI and the kernel give one to the command runner, so both record the same things.
  */
 public final class ProvenanceRecords {
 
@@ -26,49 +24,47 @@ public final class ProvenanceRecords {
     /** How long a CLI command waits, before it exits, for a busy sidecar to take its records. */
     public static final Duration CLI_DELIVERY_WAIT = Duration.ofSeconds(2);
 
-    /**
-     * Records what {@code provenance} names. A CLI command's process exits as soon as it returns,
-     * taking the background sender with it, so there the records are delivered before this returns
-     * (at most {@link #CLI_DELIVERY_WAIT}, nothing when no sidecar is up) or stay spooled for the next
-     * delivery.
-     */
-    public static void send(Session session, Map<String, Object> provenance) {
-        if (record(session, provenance) && "cli".equals(session.origin())) {
-            Recorder.of(session).deliverBeforeExit(CLI_DELIVERY_WAIT);
-        }
+    private final Session session;
+    private volatile boolean recorded;
+
+    public ProvenanceRecords(Session session) {
+        this.session = session;
     }
 
-    /** Spools the records; true when there was something to record. */
-    private static boolean record(Session session, Map<String, Object> provenance) {
-        boolean recorded = false;
-        if (provenance.isEmpty()) {
-            return false;
-        }
-        if (provenance.get("snapshot") instanceof Map<?, ?> snapshot && snapshot.get("id") instanceof String) {
+    /** Keeps the records {@code provenance} names in the project's spool; they go out in the background. */
+    public void record(Provenance provenance) {
+        if (provenance.snapshot() != null) {
+            Provenance.Snapshot snapshot = provenance.snapshot();
             Map<String, Object> record = new LinkedHashMap<>();
-            snapshot.forEach((k, v) -> record.put(String.valueOf(k), v));
+            record.put("id", snapshot.id());
+            record.put("environment", snapshot.environment());
             // the notebook as the snapshot recorded it, with anything secret-looking already cut out
-            if (snapshot.get("environment") instanceof Map<?, ?> env && env.get("notebook") instanceof String notebook) {
+            if (snapshot.environment() != null && snapshot.environment().get("notebook") instanceof String notebook) {
                 record.put("notebook", notebook);
             }
             record.put("time", Instant.now().toString()); // when it was seen: not part of what the snapshot is (its id)
             Recorder.of(session).recordSnapshot(record);
             recorded = true;
         }
-        if (provenance.get("data") instanceof Map<?, ?> data && VERSION_COMMANDS.contains(data.get("command"))
-                && data.get("datasets") instanceof List<?> datasets && !datasets.isEmpty()) {
-            Cache cache = Cache.forEnvironment(session.env());
-            for (Object o : datasets) {
-                if (o instanceof Map<?, ?> d && d.get("dataset") instanceof String name && d.get("version") instanceof String id) {
-                    Optional<VersionRecord> v = cache.version(name, id);
-                    if (v.isPresent()) {
-                        Recorder.of(session).recordVersion(version(id, v.get()));
-                        recorded = true;
-                    }
+        if (VERSION_COMMANDS.contains(String.valueOf(provenance.command()))) {
+            for (Provenance.DatasetVersion d : provenance.datasets()) {
+                if (d.record() != null) {
+                    Recorder.of(session).recordVersion(version(d.version(), d.record()));
+                    recorded = true;
                 }
             }
         }
-        return recorded;
+    }
+
+    /**
+     * For a process about to exit (a CLI command), which would take the background sender with it:
+     * delivers what this recorded, waiting at most {@link #CLI_DELIVERY_WAIT} (not at all when no
+     * sidecar is up); what is not delivered stays spooled for the next delivery.
+     */
+    public void deliverBeforeExit() {
+        if (recorded) {
+            Recorder.of(session).deliverBeforeExit(CLI_DELIVERY_WAIT);
+        }
     }
 
     private static Map<String, Object> version(String id, VersionRecord v) {
@@ -90,8 +86,5 @@ public final class ProvenanceRecords {
 
     private static Map<String, Object> lineage(Lineage l) {
         return Map.of("dataset", l.dataset(), "version", l.version(), "via", l.via() == null ? "" : l.via());
-    }
-
-    private ProvenanceRecords() {
     }
 }

@@ -53,9 +53,8 @@ public final class SidecarClient {
 
     /**
      * Posts {@code json} to {@code /api/<kind>} and says how it went; never throws for a network failure.
-     * With {@link HttpURLConnection}, not the JDK's HttpClient: a CLI command sends its records before
-     * it exits, and building an HttpClient (its selector thread, the TLS trust store) took a cold JVM
-     * 0.25-0.35 s, a plain-HTTP send by HttpURLConnection 0.04-0.15 s in all.
+     * With {@link HttpURLConnection}, not the JDK's HttpClient, whose selector thread and trust store a
+     * CLI command sending its records before it exits would pay for on every start.
      */
     public Delivery send(String kind, byte[] json) {
         Optional<SidecarEndpoint> found = endpoints.get();

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.KilnVersion;
-import dev.kiln.magics.env.CanonicalJson;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.Provenance.DatasetVersion;
+import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.env.EnvSnapshot;
-import dev.kiln.magics.env.Environment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,26 +16,50 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What produced a notebook, gathered from its outputs' {@code metadata.kiln}: the environment
  * snapshot, the dataset versions each cell used, the image, Kiln's version and the cells' run times
  * (from the {@code execution} timestamps Jupyter keeps in cell metadata).
  *
- * @param snapshot   the last snapshot an output recorded ({@code {"id", "environment"}}); null when none
+ * @param snapshot   the last snapshot an output recorded (with its environment); null when none
  * @param datasets   every dataset version used, in the order cells used them
  * @param cellTimes  run times of the cells that have them
  * @param volatileCells indexes of cells whose outputs are declared volatile
  */
-public record NotebookProvenance(JsonNode snapshot, List<DatasetUse> datasets, List<CellTime> cellTimes,
+public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> datasets, List<CellTime> cellTimes,
                                  List<Integer> volatileCells) {
 
     public static final String DEFAULT_VOLATILE_TAG = "volatile";
 
+    /** The commands whose datasets a cell used; push, status, version … name versions without using them. */
+    private static final Set<String> USING_COMMANDS = Set.of("data pull", "data checkout", "data add");
+
     /** A dataset version a cell used (as {@code %data} recorded it). */
-    public record DatasetUse(int cell, String dataset, String version, String manifest, String path, String subpath) {
+    public record DatasetUse(int cell, DatasetVersion used) {
+        public String dataset() {
+            return used.dataset();
+        }
+
+        public String version() {
+            return used.version();
+        }
+
+        public String manifest() {
+            return used.manifest();
+        }
+
+        public String path() {
+            return used.path();
+        }
+
+        public String subpath() {
+            return used.subpath();
+        }
+
         public String spec() {
-            return dataset + "@" + version;
+            return used.spec();
         }
     }
 
@@ -44,7 +69,7 @@ public record NotebookProvenance(JsonNode snapshot, List<DatasetUse> datasets, L
 
     /** Gathers the provenance of {@code nb}; falls back to its notebook-level {@code metadata.kiln} (an export). */
     public static NotebookProvenance of(JsonNode nb, String volatileTag) {
-        JsonNode snapshot = null;
+        Provenance.Snapshot snapshot = null;
         List<DatasetUse> datasets = new ArrayList<>();
         List<CellTime> times = new ArrayList<>();
         List<Integer> volatileCells = new ArrayList<>();
@@ -59,40 +84,33 @@ public record NotebookProvenance(JsonNode snapshot, List<DatasetUse> datasets, L
                 times.add(t);
             }
             for (JsonNode out : cell.path("outputs")) {
-                JsonNode kiln = out.path("metadata").path("kiln");
-                if (kiln.path("snapshot").has("environment")) {
-                    snapshot = kiln.path("snapshot");
+                Provenance p = ProvenanceJson.read(out.path("metadata").path("kiln"));
+                if (p.snapshot() != null && p.snapshot().environment() != null) {
+                    snapshot = p.snapshot();
                 }
-                datasets.addAll(datasetsOf(i, kiln));
+                datasets.addAll(datasetsOf(i, p));
             }
         }
         JsonNode saved = nb.path("metadata").path("kiln");
-        if (snapshot == null && saved.path("snapshot").has("environment")) {
-            snapshot = saved.path("snapshot");
+        Provenance.Snapshot exported = ProvenanceJson.read(saved).snapshot();
+        if (snapshot == null && exported != null && exported.environment() != null) {
+            snapshot = exported;
         }
         if (datasets.isEmpty()) {
-            for (JsonNode d : saved.path("datasets")) {
-                datasets.add(new DatasetUse(d.path("cells").path(0).asInt(-1), d.path("dataset").asText(), d.path("version").asText(),
-                        str(d, "manifest"), str(d, "path"), str(d, "subpath")));
+            List<DatasetVersion> versions = ProvenanceJson.datasets(saved.path("datasets"));
+            for (int i = 0; i < versions.size(); i++) {
+                datasets.add(new DatasetUse(saved.path("datasets").path(i).path("cells").path(0).asInt(-1), versions.get(i)));
             }
         }
         return new NotebookProvenance(snapshot, List.copyOf(datasets), List.copyOf(times), List.copyOf(volatileCells));
     }
 
-    /** The dataset versions one output's {@code metadata.kiln} records ({@code data.datasets}). */
-    static List<DatasetUse> datasetsOf(int cell, JsonNode kiln) {
-        List<DatasetUse> out = new ArrayList<>();
-        String command = kiln.path("data").path("command").asText("");
-        if (!(command.equals("data pull") || command.equals("data checkout") || command.equals("data add"))) {
-            return out; // push, status, version … name versions without using them
+    /** The dataset versions one output's provenance says its cell used. */
+    static List<DatasetUse> datasetsOf(int cell, Provenance p) {
+        if (!USING_COMMANDS.contains(String.valueOf(p.command()))) {
+            return List.of();
         }
-        for (JsonNode d : kiln.path("data").path("datasets")) {
-            if (d.hasNonNull("dataset") && d.hasNonNull("version")) {
-                out.add(new DatasetUse(cell, d.get("dataset").asText(), d.get("version").asText(), str(d, "manifest"),
-                        str(d, "path"), str(d, "subpath")));
-            }
-        }
-        return out;
+        return p.datasets().stream().map(d -> new DatasetUse(cell, d)).toList();
     }
 
     /** The last version of each dataset the notebook used, by name. */
@@ -104,10 +122,7 @@ public record NotebookProvenance(JsonNode snapshot, List<DatasetUse> datasets, L
 
     /** The recorded snapshot as env's record; null when the notebook recorded none. */
     public EnvSnapshot envSnapshot() {
-        if (snapshot == null) {
-            return null;
-        }
-        return EnvSnapshot.of(CanonicalJson.fromTree(snapshot.get("environment"), Environment.class));
+        return EnvSnapshot.of(snapshot);
     }
 
     static boolean isVolatile(JsonNode cell, String tag) {
@@ -136,11 +151,6 @@ public record NotebookProvenance(JsonNode snapshot, List<DatasetUse> datasets, L
         }
     }
 
-    private static String str(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
-    }
-
     /**
      * The notebook-level {@code metadata.kiln} an export writes.
      *
@@ -153,17 +163,17 @@ public record NotebookProvenance(JsonNode snapshot, List<DatasetUse> datasets, L
         exported.put("from", source);
         exported.put("time", Instant.now().toString());
         exported.put("kiln", KilnVersion.get());
-        JsonNode env = snapshot == null ? null : snapshot.path("environment");
-        if (env != null && env.has("kiln")) {
-            m.set("kiln", env.get("kiln"));
+        Map<String, Object> env = snapshot == null ? null : snapshot.environment();
+        if (env != null && env.containsKey("kiln")) {
+            m.set("kiln", NotebookFile.JSON.valueToTree(env.get("kiln")));
         } else {
             m.putObject("kiln").put("version", KilnVersion.get());
         }
-        if (env != null && env.has("image")) {
-            m.set("image", env.get("image"));
+        if (env != null && env.containsKey("image")) {
+            m.set("image", NotebookFile.JSON.valueToTree(env.get("image")));
         }
         if (snapshot != null) {
-            m.set("snapshot", snapshot);
+            m.set("snapshot", NotebookFile.JSON.valueToTree(ProvenanceJson.write(snapshot)));
         }
         ArrayNode ds = m.putArray("datasets");
         Map<String, ObjectNode> byVersion = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package dev.kiln.magics.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.ProvenanceJson;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +29,7 @@ final class OutputComparison {
         StringBuilder stream = null;
         String streamName = null;
         for (JsonNode o : outputs) {
-            if (o.path("metadata").path("kiln").path("volatile").asBoolean(false) || isProgress(o)) {
+            if (ProvenanceJson.read(o.path("metadata").path("kiln")).isVolatile() || isProgress(o)) {
                 continue;
             }
             String type = o.path("output_type").asText();
@@ -71,12 +73,13 @@ final class OutputComparison {
 
     private static Comparable data(JsonNode o) {
         JsonNode kiln = o.path("metadata").path("kiln");
+        Provenance p = ProvenanceJson.read(kiln);
         String plain = NotebookFile.text(o.path("data").get("text/plain"));
-        if (kiln.isObject() && kiln.size() > 0) {
-            if (kiln.has("snapshot")) {
+        if (!p.isEmpty()) {
+            if (p.snapshot() != null) {
                 return new Comparable("snapshot", "environment snapshot");
             }
-            List<NotebookProvenance.DatasetUse> used = NotebookProvenance.datasetsOf(0, kiln);
+            List<NotebookProvenance.DatasetUse> used = NotebookProvenance.datasetsOf(0, p);
             if (!used.isEmpty()) {
                 StringBuilder k = new StringBuilder("datasets:");
                 StringBuilder shown = new StringBuilder();

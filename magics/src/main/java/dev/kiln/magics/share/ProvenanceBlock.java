@@ -1,6 +1,7 @@
 package dev.kiln.magics.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.magics.core.Html;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,23 +71,23 @@ final class ProvenanceBlock {
         StringBuilder h = new StringBuilder("<section class=\"kiln-provenance\" style=\"border:1px solid #ccc;padding:0.5em 1em;"
                 + "margin:1em;font-family:sans-serif;font-size:13px\">\n<h2 style=\"font-size:16px\">Provenance</h2>\n<table>\n");
         for (String[] f : r.facts()) {
-            h.append("<tr><th style=\"text-align:left;padding-right:1em\">").append(esc(f[0])).append("</th><td><code>")
-                    .append(esc(f[1])).append("</code></td></tr>\n");
+            h.append("<tr><th style=\"text-align:left;padding-right:1em\">").append(Html.escape(f[0])).append("</th><td><code>")
+                    .append(Html.escape(f[1])).append("</code></td></tr>\n");
         }
         h.append("</table>\n");
         if (!r.datasets().isEmpty()) {
             h.append("<h3 style=\"font-size:14px\">Datasets</h3>\n<table>\n<tr><th>dataset</th><th>version</th><th>path</th><th>cells</th></tr>\n");
             for (String[] d : r.datasets()) {
-                h.append("<tr><td>").append(esc(d[0])).append("</td><td><code>").append(esc(d[1])).append("</code></td><td>")
-                        .append(esc(d[2])).append("</td><td>").append(esc(d[3])).append("</td></tr>\n");
+                h.append("<tr><td>").append(Html.escape(d[0])).append("</td><td><code>").append(Html.escape(d[1])).append("</code></td><td>")
+                        .append(Html.escape(d[2])).append("</td><td>").append(Html.escape(d[3])).append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
         if (!r.jars().isEmpty()) {
             h.append("<h3 style=\"font-size:14px\">Jars added in the notebook</h3>\n<table>\n<tr><th>jar</th><th>coordinates</th><th>sha256</th></tr>\n");
             for (String[] j : r.jars()) {
-                h.append("<tr><td>").append(esc(j[0])).append("</td><td>").append(esc(j[1])).append("</td><td><code>")
-                        .append(esc(j[2])).append("</code></td></tr>\n");
+                h.append("<tr><td>").append(Html.escape(j[0])).append("</td><td>").append(Html.escape(j[1])).append("</td><td><code>")
+                        .append(Html.escape(j[2])).append("</code></td></tr>\n");
             }
             h.append("</table>\n");
         }
@@ -117,10 +118,6 @@ final class ProvenanceBlock {
 
     private static String cell(String s) {
         return s.replace("|", "\\|").replace("\n", " ");
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private ProvenanceBlock() {

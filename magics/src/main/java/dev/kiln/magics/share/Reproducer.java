@@ -1,7 +1,10 @@
 package dev.kiln.magics.share;
 
+import dev.kiln.magics.core.Html;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.DataRepository;
@@ -71,12 +74,13 @@ public final class Reproducer {
         ObjectNode rerunNb = NotebookFile.read(executed);
         com.fasterxml.jackson.databind.node.ArrayNode rerunCells = (com.fasterxml.jackson.databind.node.ArrayNode) rerunNb.get("cells");
         JsonNode probed = rerunCells.size() > 0 ? rerunCells.get(rerunCells.size() - 1) : null;
-        JsonNode kernelSnapshot = null;
+        Provenance.Snapshot kernelSnapshot = null;
         if (probed != null && probed.path("metadata").path("kiln").path("reproduceProbe").asBoolean(false)) {
             rerunCells.remove(rerunCells.size() - 1);
             for (JsonNode out : probed.path("outputs")) {
-                if (out.path("metadata").path("kiln").path("snapshot").has("environment")) {
-                    kernelSnapshot = out.path("metadata").path("kiln").path("snapshot");
+                Provenance.Snapshot s = ProvenanceJson.read(out.path("metadata").path("kiln")).snapshot();
+                if (s != null && s.environment() != null) {
+                    kernelSnapshot = s;
                 }
             }
             NotebookFile.write(executed, rerunNb);
@@ -133,7 +137,7 @@ public final class Reproducer {
         Reproduction r = new Reproduction(notebook.toString(), executed.toString(), environment, List.copyOf(differences),
                 List.copyOf(notes), cells);
         NotebookFile.writeString(reportFile(notebook), "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Reproduce "
-                + ProvenanceBlock.esc(notebook.getFileName().toString()) + "</title></head><body style=\"font-family:sans-serif\">\n"
+                + Html.escape(notebook.getFileName().toString()) + "</title></head><body style=\"font-family:sans-serif\">\n"
                 + r.html() + "\n</body></html>\n");
         return r;
     }

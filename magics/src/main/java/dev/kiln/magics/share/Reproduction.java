@@ -1,5 +1,7 @@
 package dev.kiln.magics.share;
 
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.Provenance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,19 +73,19 @@ public record Reproduction(String notebook, String executed, String environment,
     public String html() {
         StringBuilder h = new StringBuilder("<div class=\"kiln-reproduce\"><p><b style=\"color:")
                 .append(matches() ? "#1a7f37" : "#cf222e").append("\">").append(matches() ? "reproduced" : "differs")
-                .append("</b> ").append(esc(text().lines().findFirst().orElse(""))).append("</p>");
-        h.append("<p>Environment: ").append(esc(environment)).append("</p>");
+                .append("</b> ").append(Html.escape(text().lines().findFirst().orElse(""))).append("</p>");
+        h.append("<p>Environment: ").append(Html.escape(environment)).append("</p>");
         if (!differences.isEmpty()) {
             h.append("<table><tr><th>area</th><th>what</th><th>recorded</th><th>now</th></tr>");
             for (Difference d : differences) {
-                h.append("<tr><td>").append(esc(d.area())).append("</td><td>").append(esc(d.name())).append("</td><td>")
-                        .append(esc(String.valueOf(d.before()))).append("</td><td>").append(esc(String.valueOf(d.after())))
+                h.append("<tr><td>").append(Html.escape(d.area())).append("</td><td>").append(Html.escape(d.name())).append("</td><td>")
+                        .append(Html.escape(String.valueOf(d.before()))).append("</td><td>").append(Html.escape(String.valueOf(d.after())))
                         .append("</td></tr>");
             }
             h.append("</table>");
         }
         for (String n : notes) {
-            h.append("<p><i>").append(esc(n)).append("</i></p>");
+            h.append("<p><i>").append(Html.escape(n)).append("</i></p>");
         }
         h.append("<table><tr><th>cell</th><th>verdict</th><th>source</th><th>detail</th></tr>");
         for (Cell c : cells) {
@@ -96,14 +98,14 @@ public record Reproduction(String notebook, String executed, String environment,
                 default -> "#6e7781";
             };
             h.append("<tr><td>").append(c.index()).append("</td><td style=\"color:").append(color).append("\">")
-                    .append(word(c.verdict())).append("</td><td><code>").append(esc(OutputComparison.clip(c.source())))
-                    .append("</code></td><td>").append(c.detail() == null ? "" : esc(c.detail())).append("</td></tr>");
+                    .append(word(c.verdict())).append("</td><td><code>").append(Html.escape(OutputComparison.clip(c.source())))
+                    .append("</code></td><td>").append(c.detail() == null ? "" : Html.escape(c.detail())).append("</td></tr>");
         }
         return h.append("</table></div>").toString();
     }
 
     /** What a sidecar or a notebook output would keep. */
-    public Map<String, Object> provenance() {
+    public Provenance provenance() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("notebook", notebook);
         p.put("matches", matches());
@@ -112,7 +114,7 @@ public record Reproduction(String notebook, String executed, String environment,
         differences.forEach(d -> ds.add(d.describe()));
         p.put("differences", ds);
         p.put("cellsDiffering", differing().stream().map(Cell::index).toList());
-        return Map.of("reproduce", p);
+        return Provenance.of("reproduce").withReport(Map.of("reproduce", p));
     }
 
     static String word(Verdict v) {
@@ -122,9 +124,5 @@ public record Reproduction(String notebook, String executed, String environment,
             case VOLATILE -> "volatile";
             case NOT_CODE -> "";
         };
-    }
-
-    private static String esc(String s) {
-        return ProvenanceBlock.esc(s);
     }
 }

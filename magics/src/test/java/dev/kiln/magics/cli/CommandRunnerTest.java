@@ -82,12 +82,13 @@ class CommandRunnerTest {
     @TempDir
     Path tmp;
     CommandRunner runner;
+    final List<Result> heard = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         BUILT.clear();
         Session session = new Session(tmp, System.out, System.err, Progress.NONE, Map.of(), "cli");
-        runner = new CommandRunner(session, List.of(Greet.class, Count.class), List.of());
+        runner = new CommandRunner(session, List.of(Greet.class, Count.class), List.of(), heard::add);
     }
 
     @Test
@@ -97,6 +98,15 @@ class CommandRunnerTest {
         BUILT.clear();
         assertEquals("hello world", runner.run(List.of("hi")).text(), "an alias names its command too");
         assertEquals(List.of("greet"), BUILT);
+    }
+
+    @Test
+    void theListenerHearsEachResultAndNotAFailedCommand() throws Exception {
+        Result hello = runner.run(List.of("greet", "kiln"));
+        Result counted = runner.run(List.of("count", "--to", "5"));
+        assertEquals(List.of(hello, counted), heard);
+        assertThrows(UserError.class, () -> runner.run(List.of("count", "--to", "many")));
+        assertEquals(2, heard.size(), "a command that did not run gave no result to hear");
     }
 
     @Test

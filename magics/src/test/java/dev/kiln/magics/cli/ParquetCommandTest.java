@@ -1,6 +1,7 @@
 package dev.kiln.magics.cli;
 
 import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
@@ -48,14 +49,13 @@ class ParquetCommandTest {
         assertTrue(r.text().contains("MiB/s"), r.text());
         assertTrue(r.text().contains("smaller"), r.text());
         assertNotNull(r.html());
-        Map<String, Object> p = r.provenance();
-        assertEquals("parquet convert", p.get("command"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> settings = (Map<String, Object>) p.get("settings");
+        Provenance p = r.provenance();
+        assertEquals("parquet convert", p.command());
+        Map<String, Object> settings = p.settings();
         assertEquals("snappy", settings.get("codec"));
         assertEquals(List.of("station", "date", "tmax"), settings.get("columns"));
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> files = (List<Map<String, Object>>) p.get("files");
+        List<Map<String, Object>> files = (List<Map<String, Object>>) p.report().get("files");
         assertEquals(64, ((String) files.get(0).get("outputSha256")).length());
 
         Table t = Parquet.read(dir.resolve("data/parquet/climate.parquet").toString(), "station", "max_temp");

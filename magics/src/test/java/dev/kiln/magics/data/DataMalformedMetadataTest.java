@@ -1,5 +1,7 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,7 +157,7 @@ class DataMalformedMetadataTest {
         record.put("time", "2024-01-01T00:00:00Z");
         record.put("lineage", List.of());
         byte[] recordBytes = tampering == Tampering.RECORD_NOT_JSON ? "{\"dataset\": \"pems\", oops".getBytes(StandardCharsets.UTF_8)
-                : CanonicalJson.bytes(record);
+                : CanonicalJson.DATA.bytes(record);
         String id = Sha256.hex(recordBytes);
         remote.putBytesIfAbsent(RemoteLayout.version("pems", id), recordBytes);
         String latest = RemoteLayout.ref("pems", "latest");
@@ -177,6 +179,6 @@ class DataMalformedMetadataTest {
         for (String p : paths) {
             files.add(Map.of("path", p, "sha256", sha, "size", size));
         }
-        return CanonicalJson.bytes(Map.of("files", files));
+        return CanonicalJson.DATA.bytes(Map.of("files", files));
     }
 }

@@ -1,5 +1,8 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.Lineage;
+import dev.kiln.magics.core.VersionRecord;
+import dev.kiln.magics.core.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +57,7 @@ class DataRoundTripTest {
         Result added = alice.run("data add data/raw/pems -m \"PeMS detector, Jan-Feb\"");
         assertTrue(added.text().startsWith("Added pems@"), added.text());
         assertNotNull(added.html());
-        Map<?, ?> prov = (Map<?, ?>) added.provenance().get("data");
-        String v1 = (String) ((Map<?, ?>) ((List<?>) prov.get("datasets")).get(0)).get("version");
+        String v1 = added.provenance().datasets().get(0).version();
         assertEquals(64, v1.length());
 
         Result pushed = alice.run("data push");
@@ -70,10 +70,10 @@ class DataRoundTripTest {
         Result pulled = bob.run("data pull");
         assertTrue(pulled.text().contains("3 fetched"), pulled.text());
         assertEquals(alice.files("data/raw/pems"), bob.files("data/raw/pems"));
-        Map<?, ?> pulledProv = (Map<?, ?>) ((List<?>) ((Map<?, ?>) pulled.provenance().get("data")).get("datasets")).get(0);
-        assertEquals(v1, pulledProv.get("version"));
-        assertEquals("pems", pulledProv.get("dataset"));
-        assertNotNull(pulledProv.get("manifest"));
+        Provenance.DatasetVersion pulledProv = pulled.provenance().datasets().get(0);
+        assertEquals(v1, pulledProv.version());
+        assertEquals("pems", pulledProv.dataset());
+        assertNotNull(pulledProv.manifest());
 
         Result noop = bob.run("data pull");
         assertTrue(noop.text().contains("0 fetched") && noop.text().contains("0 written") && noop.text().contains("3 unchanged"),

@@ -1,5 +1,8 @@
 package dev.kiln.magics.env;
 
+import dev.kiln.magics.core.Sha256;
+import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.MimeBundle;
 import static dev.kiln.magics.env.EnvTestSupport.everything;
 import static dev.kiln.magics.env.EnvTestSupport.git;
 import static dev.kiln.magics.env.EnvTestSupport.run;
@@ -46,7 +49,7 @@ class EnvSnapshotTest {
 
         assertEquals(first, second);
         Path stored = project.resolve(".kiln/snapshots/" + first + ".json");
-        assertEquals(first, CanonicalJson.sha256(Files.readAllBytes(stored)));
+        assertEquals(first, Sha256.hex(Files.readAllBytes(stored)));
         EnvSnapshot loaded = new SnapshotStore(project).load(first); // parsed back and re-hashed: same id
         assertEquals("quote \" backslash \\ tab \t line\n é 漢 \u0001 😀", loaded.environment().variables().values().get("KILN_NOTE"));
         assertEquals(2, new SnapshotStore(project).runs().size());
@@ -77,19 +80,17 @@ class EnvSnapshotTest {
         Result r = run(s, "env", "snapshot");
         String id = snapshotId(r);
 
-        @SuppressWarnings("unchecked")
-        Map<String, Object> snap = (Map<String, Object>) r.provenance().get("snapshot");
-        byte[] env = CanonicalJson.bytes(snap.get("environment"));
-        assertEquals(id, CanonicalJson.sha256(env), "provenance holds exactly the hashed environment");
+        byte[] env = CanonicalJson.ENVIRONMENT.bytes(r.provenance().snapshot().environment());
+        assertEquals(id, Sha256.hex(env), "provenance holds exactly the hashed environment");
         JsonNode posted = EnvTestSupport.JSON.readTree(new SnapshotStore(project).load(id).toJson()); // what the sidecar gets
         assertEquals(id, posted.get("id").asText());
-        assertEquals(id, CanonicalJson.sha256(CanonicalJson.bytes(posted.get("environment"))));
+        assertEquals(id, CanonicalJson.ENVIRONMENT.id(posted.get("environment")));
 
         // a notebook as Jupyter saves it: the output's metadata.kiln is the result's provenance
         ObjectNode nb = EnvTestSupport.JSON.createObjectNode();
         ObjectNode output = EnvTestSupport.JSON.createObjectNode();
         output.put("output_type", "display_data");
-        output.set("metadata", EnvTestSupport.JSON.createObjectNode().set("kiln", EnvTestSupport.JSON.valueToTree(r.provenance())));
+        output.set("metadata", EnvTestSupport.JSON.valueToTree(MimeBundle.of(r).metadata()));
         ObjectNode cell = EnvTestSupport.JSON.createObjectNode();
         cell.set("outputs", EnvTestSupport.JSON.createArrayNode().add(output));
         nb.set("cells", EnvTestSupport.JSON.createArrayNode().add(cell));
@@ -99,7 +100,7 @@ class EnvSnapshotTest {
 
         Result check = run(s, "env", "check", "--against", "export/analysis.ipynb");
         assertTrue(check.text().startsWith("Environment check: identical"), check.text());
-        assertEquals("identical", ((Map<?, ?>) check.provenance().get("envCheck")).get("level"));
+        assertEquals("identical", ((Map<?, ?>) check.provenance().report().get("envCheck")).get("level"));
     }
 
     @Test
@@ -134,7 +135,7 @@ class EnvSnapshotTest {
         Result differs = run(session(project, env), "env", "check");
         assertTrue(differs.text().startsWith("Environment check: differs"), differs.text());
         assertTrue(differs.text().contains("~ climate version v3 → v4"), differs.text());
-        assertEquals("differs", ((Map<?, ?>) differs.provenance().get("envCheck")).get("level"));
+        assertEquals("differs", ((Map<?, ?>) differs.provenance().report().get("envCheck")).get("level"));
         assertTrue(differs.html().contains("differs"));
     }
 
@@ -154,7 +155,7 @@ class EnvSnapshotTest {
 
         Result check = run(a, "env", "check");
         assertTrue(check.text().startsWith("Environment check: identical"), check.text());
-        assertEquals(idA, ((Map<?, ?>) check.provenance().get("envCheck")).get("against"));
+        assertEquals(idA, ((Map<?, ?>) check.provenance().report().get("envCheck")).get("against"));
         Result fresh = run(session(project, Map.of("JPY_SESSION_NAME", "c.ipynb", "TZ", "Asia/Tokyo")), "env", "check");
         assertTrue(fresh.text().contains("~ path b.ipynb → c.ipynb"), "a notebook without snapshots gets the latest: " + fresh.text());
     }
@@ -234,7 +235,7 @@ class EnvSnapshotTest {
                 Files.readString(project.resolve("rebuild/maven.txt")));
         assertTrue(Files.readString(project.resolve("rebuild/pom-dependencies.xml")).contains("<groupId>org.example</groupId>"));
         assertEquals("ghcr.io/kiln/kiln@sha256:" + "ab".repeat(32) + "\n", Files.readString(project.resolve("rebuild/image.txt")));
-        assertEquals(id, CanonicalJson.sha256(Files.readAllBytes(project.resolve("rebuild/" + id + ".json"))));
+        assertEquals(id, Sha256.hex(Files.readAllBytes(project.resolve("rebuild/" + id + ".json"))));
 
         RuntimeClasspath.clear();
         Result diff = run(s, "env", "diff", id);

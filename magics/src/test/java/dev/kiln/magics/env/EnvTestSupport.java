@@ -3,8 +3,10 @@ package dev.kiln.magics.env;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.cli.CommandRunner;
 import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
+import dev.kiln.magics.record.ProvenanceRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -38,18 +40,19 @@ final class EnvTestSupport {
         return new Session(projectDir, quiet, quiet, Progress.NONE, e, "cli");
     }
 
+    /** Runs a command as the CLI does, its provenance recorded for the sidecar (spooled: no sidecar runs). */
     static Result run(Session session, String... args) throws Exception {
-        return new CommandRunner(session).run(List.of(args));
+        ProvenanceRecords records = new ProvenanceRecords(session);
+        return new CommandRunner(session, r -> records.record(r.provenance())).run(List.of(args));
     }
 
     /** Everything a result shows or records, as one string: text, HTML and provenance JSON. */
     static String everything(Result r) throws IOException {
-        return r.text() + "\n" + r.html() + "\n" + JSON.writeValueAsString(r.provenance());
+        return r.text() + "\n" + r.html() + "\n" + JSON.writeValueAsString(ProvenanceJson.write(r.provenance()));
     }
 
-    @SuppressWarnings("unchecked")
     static String snapshotId(Result r) {
-        return (String) ((Map<String, Object>) r.provenance().get("snapshot")).get("id");
+        return r.provenance().snapshot().id();
     }
 
     /** A jar with Maven metadata ({@code pom.properties}) and one class-like payload entry. */

@@ -2,9 +2,11 @@ package dev.kiln.magics.env;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
+import dev.kiln.magics.record.ProvenanceRecords;
 import java.util.List;
 
 /**
@@ -14,10 +16,12 @@ import java.util.List;
 public final class ResultDump {
 
     public static void main(String[] args) throws Exception {
-        Result r = new CommandRunner(Session.forProcess(Progress.NONE, "kernel")).run(List.of(args));
+        Session session = Session.forProcess(Progress.NONE, "kernel");
+        ProvenanceRecords records = new ProvenanceRecords(session); // as the kernel records what its magics did
+        Result r = new CommandRunner(session, result -> records.record(result.provenance())).run(List.of(args));
         System.out.println("TEXT:\n" + r.text());
         System.out.println("HTML:\n" + r.html());
-        System.out.println("PROVENANCE:\n" + new ObjectMapper().writeValueAsString(r.provenance()));
+        System.out.println("PROVENANCE:\n" + new ObjectMapper().writeValueAsString(MimeBundle.of(r).metadata().get("kiln")));
     }
 
     private ResultDump() {

@@ -59,7 +59,7 @@ class CsvEncodingTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> fileProvenance(Result r) {
-        return ((List<Map<String, Object>>) r.provenance().get("files")).get(0);
+        return ((List<Map<String, Object>>) r.provenance().report().get("files")).get(0);
     }
 
     private static final String CITIES = "città,n\nMontréal,1\nZürich,2\nKøbenhavn,3\nSão Paulo,4\nÅrhus ß ¿¡ ÿ,5\n";
@@ -72,7 +72,7 @@ class CsvEncodingTest {
         assertEquals(List.of("città", "n"), t.columnNames());
         assertEquals(List.of("Montréal", "Zürich", "København", "São Paulo", "Århus ß ¿¡ ÿ"), t.stringColumn("città").asList());
         assertEquals("ISO-8859-1", fileProvenance(r).get("encoding"));
-        assertEquals("ISO-8859-1", ((Map<?, ?>) r.provenance().get("settings")).get("encoding"));
+        assertEquals("ISO-8859-1", r.provenance().settings().get("encoding"));
     }
 
     @Test
@@ -171,7 +171,7 @@ class CsvEncodingTest {
         Result r = kiln("parquet", "convert", "mixed.csv", "--encoding", "utf-8:replace");
         assertEquals(List.of("Zoë", "Ren\uFFFD\uFFFD"), Parquet.read(dir.resolve("mixed.parquet")).stringColumn("name").asList());
         assertEquals(2L, fileProvenance(r).get("replacedBytes"));
-        assertEquals("UTF-8:replace", ((Map<?, ?>) r.provenance().get("settings")).get("encoding"));
+        assertEquals("UTF-8:replace", r.provenance().settings().get("encoding"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
@@ -56,7 +57,7 @@ class ShareNotebookTest {
         run("data", "push");
         Result pulled = run("data", "pull", "sales");
         Result snapshot = run("env", "snapshot", "--no-store");
-        v1 = ((Map<?, ?>) ((List<?>) ((Map<?, ?>) pulled.provenance().get("data")).get("datasets")).get(0)).get("version").toString();
+        v1 = pulled.provenance().datasets().get(0).version();
 
         ObjectNode nb = JSON.createObjectNode();
         ArrayNode cells = nb.putArray("cells");
@@ -120,13 +121,13 @@ class ShareNotebookTest {
                 found.stream().sorted(java.util.Comparator.comparing(NotebookSecrets.Finding::what)).toList());
 
         Result warned = run("export", "analysis.ipynb", "--to", "ipynb", "-o", "plain.ipynb");
-        assertEquals(2, ((Map<?, ?>) warned.provenance().get("export")).get("secretsFound"));
-        assertEquals(false, ((Map<?, ?>) warned.provenance().get("export")).get("redacted"));
+        assertEquals(2, ((Map<?, ?>) warned.provenance().report().get("export")).get("secretsFound"));
+        assertEquals(false, ((Map<?, ?>) warned.provenance().report().get("export")).get("redacted"));
         assertTrue(Files.readString(project.resolve("plain.ipynb")).contains(keyId), "without --redact the export is as it was");
         assertTrue(!warned.text().contains(password) && !warned.text().contains(keyId), "a warning never shows the value");
 
         Result redacted = run("export", "analysis.ipynb", "--to", "ipynb", "-o", "shared.ipynb", "--redact");
-        assertEquals(true, ((Map<?, ?>) redacted.provenance().get("export")).get("redacted"));
+        assertEquals(true, ((Map<?, ?>) redacted.provenance().report().get("export")).get("redacted"));
         String shared = Files.readString(project.resolve("shared.ipynb"));
         assertTrue(!shared.contains("hunter2") && !shared.contains("horse-battery") && !shared.contains("<td>" + keyId), shared);
         JsonNode out = JSON.readTree(shared).path("cells").get(3).path("outputs");
@@ -217,7 +218,7 @@ class ShareNotebookTest {
         out.putObject("data").put("text/plain", r.text());
         ObjectNode om = out.putObject("metadata");
         if (!r.provenance().isEmpty()) {
-            om.set("kiln", JSON.valueToTree(r.provenance()));
+            om.set("kiln", JSON.valueToTree(MimeBundle.of(r).metadata().get("kiln")));
         }
         return c;
     }

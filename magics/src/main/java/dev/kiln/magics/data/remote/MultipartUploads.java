@@ -1,7 +1,7 @@
 package dev.kiln.magics.data.remote;
 
 import dev.kiln.magics.core.TempFiles;
-import dev.kiln.magics.data.Sha256;
+import dev.kiln.magics.core.Sha256;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

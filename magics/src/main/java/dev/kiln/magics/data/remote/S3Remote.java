@@ -2,7 +2,7 @@ package dev.kiln.magics.data.remote;
 
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.RemoteConfig;
-import dev.kiln.magics.data.Sha256;
+import dev.kiln.magics.core.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

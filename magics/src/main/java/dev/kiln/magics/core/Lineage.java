@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.core;
 
 /**
  * Where a version came from: another dataset's version and how it was derived

@@ -1,4 +1,4 @@
-package dev.kiln.magics.data;
+package dev.kiln.magics.core;
 
 import java.io.IOException;
 import java.io.InputStream;

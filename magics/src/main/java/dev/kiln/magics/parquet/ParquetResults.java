@@ -1,0 +1,156 @@
+package dev.kiln.magics.parquet;
+
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.Result;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** How {@code %parquet} shows its work: text for a terminal, HTML for a cell, provenance for the output's metadata. */
+public final class ParquetResults {
+
+    /**
+     * {@code kiln parquet convert}: a summary, a table of the schema, and the conversion as
+     * provenance (where it ran, its settings, each file's bytes and hash).
+     *
+     * @param origin    where it ran, {@code cli} or {@code kernel}
+     * @param versioned what dataset versioning added (the output's version and its lineage), or {@link Provenance#NONE}
+     */
+    public static Result converted(ConversionReport r, String origin, Provenance versioned) {
+        return Result.of(convertedText(r), convertedHtml(r), conversion(r, origin).with(versioned));
+    }
+
+    private static String convertedText(ConversionReport r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Converted %s → %s%n", r.input().getFileName(), r.output()));
+        b.append(String.format(Locale.ROOT, "%,d rows in %d file%s; %s in, %s out (%.1f× smaller); %.2f s, %.1f MiB/s%n",
+                r.rows(), r.files().size(), r.files().size() == 1 ? "" : "s", ProgressText.bytes(r.bytesIn()),
+                ProgressText.bytes(r.bytesOut()), r.ratio(), r.seconds(), r.mibPerSecond()));
+        if (r.badRows() > 0) {
+            b.append(String.format(Locale.ROOT, "%,d bad row%s %s%n", r.badRows(), r.badRows() == 1 ? "" : "s",
+                    r.badRowsFile() != null ? "kept in " + r.badRowsFile() : "skipped"));
+        }
+        for (ConversionReport.FileReport f : r.files()) {
+            if (!f.encoding().equals("UTF-8")) {
+                b.append("read ").append(f.input().getFileName()).append(" as ").append(f.encoding()).append('\n');
+            }
+        }
+        for (String w : r.widened()) {
+            b.append("widened ").append(w).append('\n');
+        }
+        b.append("schema: ");
+        List<String> cols = new ArrayList<>();
+        r.schema().forEach((k, v) -> cols.add(k + " " + v));
+        b.append(cols.size() > 30 ? String.join(", ", cols.subList(0, 30)) + ", … (" + cols.size() + " columns)"
+                : String.join(", ", cols));
+        return b.toString();
+    }
+
+    private static String convertedHtml(ConversionReport r) {
+        StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-convert\"><table>");
+        row(b, "input", Html.escape(String.valueOf(r.input())));
+        row(b, "output", Html.escape(String.valueOf(r.output())));
+        row(b, "rows", String.format(Locale.ROOT, "%,d", r.rows()));
+        row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut())
+                + String.format(Locale.ROOT, " (%.1f× smaller)", r.ratio()));
+        row(b, "time", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s", r.seconds(), r.mibPerSecond()));
+        for (ConversionReport.FileReport f : r.files()) {
+            if (!f.encoding().equals("UTF-8")) {
+                row(b, "encoding", Html.escape(f.input().getFileName() + ": " + f.encoding()));
+            }
+        }
+        if (r.badRows() > 0) {
+            row(b, "bad rows", r.badRows() + (r.badRowsFile() != null ? " kept in " + Html.escape(r.badRowsFile().toString()) : " skipped"));
+        }
+        for (String w : r.widened()) {
+            row(b, "widened", Html.escape(w));
+        }
+        b.append("</table><table><tr><th>column</th><th>type</th></tr>");
+        r.schema().entrySet().stream().limit(200).forEach(e -> b.append("<tr><td>").append(Html.escape(e.getKey()))
+                .append("</td><td>").append(Html.escape(e.getValue())).append("</td></tr>"));
+        return b.append("</table></div>").toString();
+    }
+
+    /** The conversion's own provenance: where it ran, its settings, and what it wrote. */
+    private static Provenance conversion(ConversionReport r, String origin) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("origin", origin);
+        report.put("input", r.input().toString());
+        report.put("output", r.output().toString());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (ConversionReport.FileReport f : r.files()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("input", f.input().toString());
+            m.put("inputBytes", f.bytesIn());
+            m.put("output", f.output().toString());
+            m.put("outputBytes", f.bytesOut());
+            m.put("outputSha256", f.sha256());
+            m.put("rows", f.rows());
+            m.put("badRows", f.badRows());
+            m.put("encoding", f.encoding());
+            if (f.replacedBytes() > 0) {
+                m.put("replacedBytes", f.replacedBytes());
+            }
+            files.add(m);
+        }
+        report.put("files", files);
+        report.put("schema", r.schema());
+        report.put("rows", r.rows());
+        report.put("seconds", r.seconds());
+        if (!r.widened().isEmpty()) {
+            report.put("widened", r.widened());
+        }
+        return Provenance.of("parquet convert").withSettings(r.options().describe()).withReport(report);
+    }
+
+    /** {@code kiln parquet show}: files, rows, row groups, and bytes and codecs per column. */
+    public static Result summary(ParquetSummary s) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("path", String.valueOf(s.path()));
+        report.put("rows", s.rows());
+        return Result.of(summaryText(s), summaryHtml(s), Provenance.of("parquet show").withReport(report));
+    }
+
+    private static String summaryText(ParquetSummary s) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%s: %d file%s, %,d rows, %d row group%s, %s on disk (%.1f× compression)%n",
+                s.path(), s.files(), s.files() == 1 ? "" : "s", s.rows(), s.rowGroups(), s.rowGroups() == 1 ? "" : "s",
+                ProgressText.bytes(s.fileBytes()),
+                s.compressedBytes() == 0 ? 0.0 : (double) s.uncompressedBytes() / s.compressedBytes()));
+        int w = Math.max(6, s.columns().stream().mapToInt(c -> c.name().length()).max().orElse(6));
+        int tw = Math.max(4, s.columns().stream().mapToInt(c -> c.type().length()).max().orElse(4));
+        b.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s %10s %12s %6s  %s%n", "column", "type", "stored",
+                "uncompressed", "ratio", "codec"));
+        for (ParquetSummary.ColumnSummary c : s.columns()) {
+            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + tw + "s %10s %12s %5.1f×  %s%n", c.name(), c.type(),
+                    ProgressText.bytes(c.compressedBytes()), ProgressText.bytes(c.uncompressedBytes()), c.ratio(), c.codecs()));
+        }
+        return b.toString().stripTrailing();
+    }
+
+    private static String summaryHtml(ParquetSummary s) {
+        StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-show\"><p>");
+        b.append(Html.escape(String.valueOf(s.path()))).append(String.format(Locale.ROOT, ": %d file(s), %,d rows, %d row group(s), %s",
+                s.files(), s.rows(), s.rowGroups(), ProgressText.bytes(s.fileBytes())));
+        b.append("</p><table><tr><th>column</th><th>type</th><th>stored</th><th>uncompressed</th><th>ratio</th><th>codec</th></tr>");
+        for (ParquetSummary.ColumnSummary c : s.columns()) {
+            b.append("<tr><td>").append(Html.escape(c.name())).append("</td><td>").append(Html.escape(c.type())).append("</td><td>")
+                    .append(ProgressText.bytes(c.compressedBytes())).append("</td><td>")
+                    .append(ProgressText.bytes(c.uncompressedBytes())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.1f×", c.ratio())).append("</td><td>").append(c.codecs())
+                    .append("</td></tr>");
+        }
+        return b.append("</table></div>").toString();
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+        b.append("<tr><th>").append(k).append("</th><td>").append(v).append("</td></tr>");
+    }
+
+    private ParquetResults() {
+    }
+}
