@@ -60,14 +60,14 @@ final class HtmlPage {
             h1{font-size:20px;font-weight:600;margin:14px 0 6px;overflow-wrap:anywhere}
             h2{font-size:16px;font-weight:600;margin:26px 0 8px} h3{font-size:14px;font-weight:600;margin:18px 0 6px}
             a{color:#0d47a1} p{margin:6px 0 10px}
-            table{border-collapse:collapse;border-spacing:0;border:none;font-size:13px;margin:0 0 1em;width:100%}
-            table.facts{width:auto;min-width:50%}
+            table{border-collapse:collapse;border-spacing:0;border:none;font-size:13px;margin:0 0 1em}
+            table#runs,table#versions,table#jar-list{width:100%} table.facts{min-width:50%}
             thead{border-bottom:1px solid #bdbdbd;vertical-align:bottom}
             th,td{padding:.5em;border:none;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-            th{font-weight:bold} table.facts tbody th{font-weight:normal;color:rgba(0,0,0,.54);white-space:nowrap;width:11em}
+            th{font-weight:bold;white-space:nowrap} table.facts tbody th{font-weight:normal;color:rgba(0,0,0,.54);width:11em}
             tbody tr:nth-child(odd){background:#fff} tbody tr:nth-child(even){background:#f5f5f5} tbody tr:hover{background:#e1f5fe}
             td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-            td.nowrap{white-space:nowrap}
+            .nowrap,time,code.hash{white-space:nowrap;overflow-wrap:normal}
             code{font-family:menlo,consolas,'DejaVu Sans Mono',monospace;font-size:12px;overflow-wrap:anywhere}
             .muted{color:#777}
             .tag{display:inline-block;padding:0 5px;border:1px solid #ccc;border-radius:3px;font-size:11px;white-space:nowrap}
@@ -79,7 +79,7 @@ final class HtmlPage {
             nav.pages .count{color:#777}
             form{margin:6px 0 10px} form.note{display:flex;gap:6px;margin:6px 0 0}
             input[type=text]{font:inherit;padding:2px 4px;border:1px solid #bdbdbd;border-radius:2px;min-width:0}
-            form.note input[type=text]{flex:1}
+            form.note input[type=text]{flex:1;width:6em}
             #compare-form input[type=text]{width:18em;max-width:40vw}
             button{font:inherit;padding:2px 10px}
             img.chart{border:1px solid #e0e0e0;max-width:100%;height:auto;display:block;margin:8px 0 16px}
@@ -114,8 +114,8 @@ final class HtmlPage {
             return "";
         }
         String shown = Html.shortId(id);
-        return shown.length() == id.length() ? "<code>" + esc(id) + "</code>"
-                : "<code title=\"" + esc(id) + "\">" + esc(shown) + "</code>";
+        return shown.length() == id.length() ? "<code class=\"hash\">" + esc(id) + "</code>"
+                : "<code class=\"hash\" title=\"" + esc(id) + "\">" + esc(shown) + "</code>";
     }
 
     private static String sha256Base64(String s) {

@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -86,7 +85,7 @@ final class Pages {
         } else {
             List<RecordStore.SnapshotSummary> recent = store.snapshotSummaries(0, Paging.ROWS);
             b.append(compareForm(base, recent, recent.size() > 1 ? recent.get(1).id() : recent.get(0).id(), recent.get(0).id()));
-            b.append(snapshotTable(base, recent.subList(0, Math.min(RECENT_SNAPSHOTS, recent.size()))));
+            b.append(snapshotTable(base, recent, RECENT_SNAPSHOTS));
             b.append("<p><a id=\"all-snapshots\" href=\"").append(esc(base)).append("/snapshots\">")
                     .append(total == 1 ? "The one snapshot" : "All " + total + " snapshots").append(" →</a></p>");
         }
@@ -97,13 +96,14 @@ final class Pages {
     void snapshots(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         Paging paging = Paging.of(ctx, store.snapshotCount(), "snapshots");
-        List<RecordStore.SnapshotSummary> page = store.snapshotSummaries(paging.offset(), Paging.ROWS);
+        // one more than the page shows: the last row's "changes from the one before" needs it
+        List<RecordStore.SnapshotSummary> page = store.snapshotSummaries(paging.offset(), Paging.ROWS + 1);
         StringBuilder b = new StringBuilder();
         if (page.isEmpty()) {
             b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
         } else {
             b.append(compareForm(base, store.snapshotSummaries(0, Paging.ROWS), page.get(0).id(), ""));
-            b.append(paging.nav(ctx, base, "snapshots")).append(snapshotTable(base, page)).append(paging.nav(ctx, base, "snapshots"));
+            b.append(paging.nav(ctx, base, "snapshots")).append(snapshotTable(base, page, Paging.ROWS)).append(paging.nav(ctx, base, "snapshots"));
         }
         ctx.html(HtmlPage.page(base, "Environment snapshots", b.toString()));
     }
@@ -190,10 +190,7 @@ final class Pages {
             b.append("<td>").append(esc(v.path("author").asText(""))).append("</td>")
                     .append("<td>").append(esc(v.path("message").asText(""))).append("</td><td>");
             for (JsonNode l : v.path("lineage")) {
-                String src = l.path("dataset").asText();
-                String ver = l.path("version").asText();
-                b.append("<a href=\"").append(esc(base)).append("/datasets/").append(esc(url(src))).append("?version=").append(esc(url(ver)))
-                        .append("#v-").append(esc(url(ver))).append("\">").append(esc(src)).append("@").append(esc(Html.shortId(ver))).append("</a><br>");
+                b.append(versionRef(base, l.path("dataset").asText(), l.path("version").asText())).append("<br>");
             }
             b.append("</td><td>");
             List<RecordStore.VersionUse> used = uses.getOrDefault(id, List.of());
@@ -254,7 +251,7 @@ final class Pages {
                 }
             }
             String status = r.path("status").isTextual() ? r.get("status").asText() : end == null ? "running" : "ended";
-            b.append("</td><td class=\"status\"><span class=\"").append(esc(status)).append("\" title=\"kernel session ")
+            b.append("</td><td class=\"status nowrap\"><span class=\"").append(esc(status)).append("\" title=\"kernel session ")
                     .append(esc(r.path("session").asText("not recorded"))).append("\">").append(esc(status)).append("</span></td><td class=\"env\">");
             String snap = r.path("snapshot").asText(null);
             if (snap != null) {
@@ -271,11 +268,7 @@ final class Pages {
             }
             b.append("</td><td class=\"data\">");
             for (JsonNode d : r.path("datasets")) {
-                String ds = d.path("dataset").asText();
-                String ver = d.path("version").asText();
-                b.append("<a href=\"").append(esc(base)).append("/datasets/").append(esc(url(ds))).append("?version=").append(esc(url(ver)))
-                        .append("#v-").append(esc(url(ver))).append("\">").append(esc(ds)).append("@").append(esc(Html.shortId(ver)))
-                        .append("</a><br>");
+                b.append(versionRef(base, d.path("dataset").asText(), d.path("version").asText())).append("<br>");
             }
             b.append("</td><td class=\"cells\">").append(cells(r.path("outputs"))).append("</td><td class=\"notes\">");
             for (RecordStore.Note n : store.notes(id)) {
@@ -340,10 +333,11 @@ final class Pages {
         return b.toString();
     }
 
-    private static String snapshotTable(String base, List<RecordStore.SnapshotSummary> snaps) {
+    /** The first {@code shown} of {@code snaps} (newest first), each linked to the changes from the one after it in the list. */
+    private static String snapshotTable(String base, List<RecordStore.SnapshotSummary> snaps, int shown) {
         StringBuilder b = new StringBuilder("<table id=\"snapshots\"><thead><tr><th>snapshot</th><th>notebook</th><th>first seen</th>"
                 + "<th></th></tr></thead><tbody>");
-        for (int i = 0; i < snaps.size(); i++) {
+        for (int i = 0; i < Math.min(shown, snaps.size()); i++) {
             RecordStore.SnapshotSummary s = snaps.get(i);
             b.append("<tr><td><a href=\"").append(esc(base)).append("/snapshots/").append(esc(url(s.id()))).append("\">")
                     .append(hash(s.id())).append("</a></td><td>").append(s.notebook() == null ? "" : notebookLink(base, s.notebook()))
@@ -376,6 +370,17 @@ final class Pages {
 
     private static String notebookLink(String base, String notebook) {
         return "<a href=\"" + esc(base) + "/notebook?path=" + esc(url(notebook)) + "\">" + esc(notebook) + "</a>";
+    }
+
+    /**
+     * {@code climate@c5a1b2c3d4e5}, linked to that version's row on the dataset's page; on one line
+     * unless the dataset's name is so long that the line would push the page wider than the window.
+     */
+    private static String versionRef(String base, String dataset, String version) {
+        String text = dataset + "@" + Html.shortId(version);
+        return "<a" + (text.length() <= 40 ? " class=\"nowrap\"" : "") + " title=\"" + esc(dataset + "@" + version) + "\" href=\""
+                + esc(base) + "/datasets/" + esc(url(dataset)) + "?version=" + esc(url(version)) + "#v-" + esc(url(version)) + "\">"
+                + esc(text) + "</a>";
     }
 
     private static String timeOf(JsonNode iso) {

@@ -41,6 +41,9 @@ final class SnapshotChanges {
     private static final Map<String, String> TITLES = Map.of("runtime", "Runtime", "jars", "Jars", "datasets", "Datasets",
             "image", "Image", "git", "Git", "notebook", "Notebook", "variables", "Variables", "other", "Other");
 
+    /** Runtime changes name their part: the diff's "version" is the JVM's in one area and the OS's in another. */
+    private static final Map<String, String> AREA_NAMES = Map.of("jvm", "Java", "os", "OS", "kiln", "Kiln");
+
     private final String base;
 
     SnapshotChanges(String base) {
@@ -147,7 +150,7 @@ final class SnapshotChanges {
                 case CHANGED -> "~";
             };
             b.append("<tr class=\"").append(kind).append("\"><td class=\"mark\">").append(mark).append("</td><td>")
-                    .append(esc(c.name())).append("</td><td>").append(value(c.before())).append("</td><td>").append(value(c.after()))
+                    .append(esc(AREA_NAMES.containsKey(c.area()) ? AREA_NAMES.get(c.area()) + " " + c.name() : c.name())).append("</td><td>").append(value(c.before())).append("</td><td>").append(value(c.after()))
                     .append("</td><td class=\"nowrap ").append(c.level().word()).append("\">")
                     .append(c.level() == SnapshotDiff.Level.DIFFERS ? "can change results" : "compatible").append("</td></tr>");
         }

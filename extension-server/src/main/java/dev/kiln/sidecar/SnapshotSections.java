@@ -213,7 +213,7 @@ final class SnapshotSections {
         return "<td><code>" + esc(j.name()) + "</code></td><td>"
                 + (j.coordinates() == null ? "" : "<code>" + esc(j.coordinates()) + "</code>") + "</td><td>"
                 + (j.sha256() == null ? muted("missing") : hash(j.sha256())) + "</td><td class=\"num\">"
-                + esc(ProgressText.bytes(j.size())) + "</td><td>" + source(j) + "</td>";
+                + esc(ProgressText.bytes(j.size())) + "</td><td class=\"nowrap\">" + source(j) + "</td>";
     }
 
     static String source(Environment.Jar j) {

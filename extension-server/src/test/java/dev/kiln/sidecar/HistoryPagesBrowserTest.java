@@ -433,7 +433,7 @@ class HistoryPagesBrowserTest {
             page.eval("[...document.querySelectorAll('main section')].map(s => s.id)").forEach(s -> sections.add(s.asText()));
             assertEquals(List.of("changes-runtime", "changes-jars", "changes-datasets"), sections, "runtime, jars, datasets, in that order");
 
-            assertEquals(List.of(List.of("~", "version", real.at("/environment/jvm/version").asText(), "21.0.4", "can change results")),
+            assertEquals(List.of(List.of("~", "Java version", real.at("/environment/jvm/version").asText(), "21.0.4", "can change results")),
                     rows(page, "#changes-runtime table"));
             List<String> added = rows(page, "#jars-added").stream().map(r -> r.get(1)).toList();
             assertEquals(List.of("commons-text-1.12.0.jar", "lib-2.jar", "lib-10.jar", "Zeta-1.0.jar"), added);
