@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Which slice of a long list a page shows ({@code ?page=N}, {@value #ROWS} rows each, newest
  * first) and the links to its neighbours. The links keep every other query parameter of the
- * request, so a filter added to a page (a project, say) survives paging.
+ * request (but {@code version}, a jump to the page holding one version), so a filter added to a
+ * page (a project, say) survives paging.
  *
  * @param page  1 for the newest rows
  * @param total how many rows the whole list has

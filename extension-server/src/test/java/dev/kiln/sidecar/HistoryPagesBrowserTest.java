@@ -297,6 +297,7 @@ class HistoryPagesBrowserTest {
         pages.put("snapshot", url("/snapshots/" + realId));
         pages.put("snapshot-derived", url("/snapshots/derived-1"));
         pages.put("snapshot-diff", url("/snapshots/compare?a=" + realId + "&b=derived-1"));
+        pages.put("snapshot-diff-fields", url("/snapshots/compare?a=page-snap-01&b=" + realId));
         pages.put("notebook-runs", notebookUrl(NOTEBOOK));
         pages.put("notebook-paging", notebookUrl("paging.ipynb"));
         pages.put("notebook-xss", notebookUrl(XSS_NOTEBOOK));
@@ -449,6 +450,17 @@ class HistoryPagesBrowserTest {
             int shown = page.eval("document.querySelectorAll('main section tbody tr').length").asInt();
             assertEquals(expected.changes().size(), shown, "every change %env diff finds, once");
             page.screenshot(SHOTS.resolve("snapshot-diff.png"));
+        }
+    }
+
+    @Test
+    void aRecordOutsideKilnsLayoutIsComparedFieldByFieldInNaturalOrder() throws Exception {
+        try (Chromium.Page page = chromium.open(WIDTH, 900).go(url("/snapshots/compare?a=page-snap-01&b=" + realId))) {
+            List<String> fields = rows(page, "#fields-table").stream().map(r -> r.get(1)).toList();
+            assertEquals(List.of("−", "java", "17", "—"), rows(page, "#fields-table").get(fields.indexOf("java")));
+            assertTrue(fields.indexOf("environment.jars[2].name") < fields.indexOf("environment.jars[10].name"), "2 before 10: " + fields);
+            assertTrue(fields.indexOf("environment.jars[10].name") < fields.indexOf("environment.jars[100].name"), "10 before 100");
+            assertTrue(text(page, "#level").endsWith("fields differ."), text(page, "#level"));
         }
     }
 
