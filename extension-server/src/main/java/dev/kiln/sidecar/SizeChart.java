@@ -25,6 +25,10 @@ final class SizeChart {
     }
 
     static byte[] png(String dataset, List<Point> points) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart(dataset, points), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static XYChart chart(String dataset, List<Point> points) {
         boolean anyRows = points.stream().anyMatch(p -> p.rows() != null);
         XYChart chart = new XYChartBuilder().width(820).height(320).title(title(dataset, anyRows))
                 .xAxisTitle("when the version was made (UTC)").build();
@@ -69,6 +73,7 @@ final class SizeChart {
         size.setMarker(SeriesMarkers.CIRCLE);
         size.setLineColor(new java.awt.Color(31, 119, 180));
         size.setMarkerColor(new java.awt.Color(31, 119, 180));
+        roundTicks(chart, 0, times, sizes);
         if (!rows.isEmpty()) {
             XYSeries r = chart.addSeries("rows", rowTimes, rows);
             r.setYAxisGroup(1);
@@ -76,8 +81,30 @@ final class SizeChart {
             r.setLineColor(new java.awt.Color(255, 127, 14));
             r.setMarkerColor(new java.awt.Color(255, 127, 14));
             chart.setYAxisGroupTitle(1, "rows");
+            roundTicks(chart, 1, rowTimes, rows);
         }
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return chart;
+    }
+
+    /**
+     * Adds an invisible series over a y axis's extent with one point off any regular grid: XChart
+     * puts a tick at every value when values are equally spaced (sizes growing by the same bytes
+     * each version), which prints labels such as 1.0244140625; an irregular point makes it choose
+     * round ticks (the same remedy as the notebook's charts).
+     */
+    private static void roundTicks(XYChart chart, int group, List<Date> times, List<Double> ys) {
+        long t0 = times.stream().mapToLong(Date::getTime).min().orElse(0);
+        long t1 = times.stream().mapToLong(Date::getTime).max().orElse(0);
+        double y0 = ys.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double y1 = ys.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double f = 0.3719;
+        XYSeries extent = chart.addSeries("(extent " + group + ")",
+                List.of(new Date(t0), new Date(t0 + Math.round(f * (t1 - t0))), new Date(t1)), List.of(y0, y0 + f * (y1 - y0), y1));
+        extent.setYAxisGroup(group);
+        extent.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        extent.setMarker(SeriesMarkers.NONE);
+        extent.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+        extent.setShowInLegend(false);
     }
 
     private SizeChart() {
