@@ -74,7 +74,7 @@ final class HtmlPage {
             .tag.maven{border-color:#1f77b4;color:#1f77b4}
             .identical,.added .mark,.ended{color:#1a7f37} .compatible,.changed .mark,.running{color:#9a6700} .differs,.removed .mark,.lost{color:#cf222e}
             .mark{font-family:menlo,consolas,'DejaVu Sans Mono',monospace;font-weight:bold;width:1.5em}
-            p.level{font-size:14px} p.level b{text-transform:none}
+            p.level{font-size:14px}
             nav.pages{margin:8px 0;display:flex;gap:16px;align-items:baseline;flex-wrap:wrap}
             nav.pages .count{color:#777}
             form{margin:6px 0 10px} form.note{display:flex;gap:6px;margin:6px 0 0}
