@@ -47,8 +47,9 @@ final class Access {
 
     /** Before every request: lets it through, redirects a token login, or refuses it (401/403). */
     void check(Context ctx) {
-        // pages load nothing from elsewhere, run no script, and never hand a URL with a token onwards
+        // pages load nothing from elsewhere, run only their own time script, and never hand a URL with a token onwards
         ctx.header("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline';"
+                + " script-src " + HtmlPage.SCRIPT_SOURCE + ";"
                 + " form-action 'self'; frame-ancestors 'self'; base-uri 'none'");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");

@@ -2,26 +2,36 @@ package dev.kiln.sidecar;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
-/** The pieces every history page is made of, on the engine's one escape: times, ids and the page around the content. */
+/** Text made safe for a history page: escaped, or encoded for a URL; ids cut to what people read. */
 final class Html {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
-
-    /** Text for a page (see {@link dev.kiln.magics.core.Html#escape}). */
+    /**
+     * Text for a page: HTML-escaped, and control characters (a NUL in a recorded value, say) shown as
+     * six-character u-escapes rather than put raw into the page, where each browser reads them its own way.
+     */
     static String esc(String s) {
-        return dev.kiln.magics.core.Html.escape(s);
+        String escaped = dev.kiln.magics.core.Html.escape(s);
+        StringBuilder b = null;
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            boolean control = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f;
+            if (control && b == null) {
+                b = new StringBuilder(escaped.length() + 16).append(escaped, 0, i);
+            }
+            if (b != null) {
+                if (control) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? escaped : b.toString();
     }
 
     static String url(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static String time(long ms) {
-        return TIME.format(Instant.ofEpochMilli(ms));
     }
 
     static String shortId(String id) {
@@ -31,27 +41,6 @@ final class Html {
         String s = id.startsWith("sha256:") ? id.substring(7) : id;
         return s.length() > 12 ? s.substring(0, 12) : s;
     }
-
-    /** A whole page: title, navigation back to the start, the content. No script, no external resource. */
-    static String page(String base, String title, String content) {
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>" + esc(title) + " · Kiln</title><style>" + CSS + "</style></head><body>"
-                + "<nav><a href=\"" + esc(base) + "/\">Kiln history</a></nav>"
-                + "<h1>" + esc(title) + "</h1>\n" + content + "\n</body></html>\n";
-    }
-
-    private static final String CSS = """
-            body{font-family:'DejaVu Sans',sans-serif;margin:1.5em;color:#222;font-size:14px}
-            nav a{color:#555;text-decoration:none;font-size:13px}
-            h1{font-size:20px;margin:.4em 0 .8em} h2{font-size:16px;margin-top:1.6em}
-            table{border-collapse:collapse;margin:.5em 0} th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-            th{background:#f4f4f4} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-            code{font-family:'DejaVu Sans Mono',monospace;font-size:12px}
-            tr.changed td{background:#fff4d6} tr.added td{background:#e3f6e3} tr.removed td{background:#fbe3e3}
-            .muted{color:#777} img.chart{border:1px solid #ddd;max-width:100%}
-            input[type=text]{width:16em}
-            """;
 
     private Html() {
     }

@@ -1,9 +1,9 @@
 package dev.kiln.sidecar;
 
 import static dev.kiln.sidecar.Html.esc;
-import static dev.kiln.sidecar.Html.shortId;
-import static dev.kiln.sidecar.Html.time;
 import static dev.kiln.sidecar.Html.url;
+import static dev.kiln.sidecar.HtmlPage.hash;
+import static dev.kiln.sidecar.HtmlPage.time;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,22 +14,26 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.OptionalInt;
 
-/** The history pages: what was recorded, over time, rendered on the server. */
+/**
+ * The history pages: what was recorded, over time, rendered on the server for people. Long lists
+ * come {@value Paging#ROWS} rows a page ({@link Paging}); times are to the second in the viewer's
+ * own time zone ({@link HtmlPage#time}).
+ */
 final class Pages {
 
-    /** How much one page shows: pages stay fast however long the history grows. */
-    static final int PAGE_VERSIONS = 200;
+    /** The newest versions a dataset's chart draws: it stays fast however long the history grows. */
     static final int CHART_VERSIONS = 2_000;
-    static final int PAGE_RUNS = 100;
+    /** Snapshots the start page lists before linking to all of them. */
+    static final int RECENT_SNAPSHOTS = 10;
+    /** Runs named beside each version on a dataset's page before "and N more". */
+    static final int USES_SHOWN = 5;
 
     private final RecordStore store;
     private final Access access;
@@ -39,7 +43,7 @@ final class Pages {
         this.access = access;
     }
 
-    /** Every dataset, notebook and recent snapshot, with a form to compare two snapshots. */
+    /** Every dataset and notebook, the latest snapshots, and a form to compare two of them. */
     void index(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         StringBuilder b = new StringBuilder();
@@ -48,181 +52,75 @@ final class Pages {
         if (datasets.isEmpty()) {
             b.append("<p class=\"muted\">No dataset version has been recorded yet.</p>");
         } else {
-            b.append("<table id=\"datasets\"><tr><th>dataset</th><th>versions</th><th>latest</th><th>size</th><th>rows</th></tr>");
+            boolean rows = datasets.stream().anyMatch(d -> d.latestRows() != null);
+            b.append("<table id=\"datasets\"><thead><tr><th>dataset</th><th class=\"num\">versions</th><th>latest</th>"
+                    + "<th class=\"num\">size</th>").append(rows ? "<th class=\"num\">rows</th>" : "").append("</tr></thead><tbody>");
             for (RecordStore.DatasetSummary d : datasets) {
-                b.append("<tr><td><a href=\"").append(esc(base)).append("/datasets/").append(esc(url(d.dataset()))).append("\">")
-                        .append(esc(d.dataset())).append("</a></td><td class=\"num\">").append(d.versions())
-                        .append("</td><td>").append(time(d.latestMs())).append("</td><td class=\"num\">")
-                        .append(ProgressText.bytes(d.latestSize())).append("</td><td class=\"num\">")
-                        .append(d.latestRows() == null ? "" : d.latestRows()).append("</td></tr>");
+                b.append("<tr><td>").append(datasetLink(base, d.dataset())).append("</td><td class=\"num\">").append(d.versions())
+                        .append("</td><td class=\"nowrap\">").append(time(d.latestMs())).append("</td><td class=\"num\">")
+                        .append(esc(ProgressText.bytes(d.latestSize()))).append("</td>");
+                if (rows) {
+                    b.append("<td class=\"num\">").append(d.latestRows() == null ? "—" : number(d.latestRows())).append("</td>");
+                }
+                b.append("</tr>");
             }
-            b.append("</table>");
+            b.append("</tbody></table>");
         }
         b.append("<h2>Notebooks</h2>");
         List<RecordStore.NotebookSummary> notebooks = store.notebooks();
         if (notebooks.isEmpty()) {
             b.append("<p class=\"muted\">No run has been recorded yet.</p>");
         } else {
-            b.append("<table id=\"notebooks\"><tr><th>notebook</th><th>runs</th><th>last run</th></tr>");
+            b.append("<table id=\"notebooks\"><thead><tr><th>notebook</th><th class=\"num\">runs</th><th>last run</th></tr></thead><tbody>");
             for (RecordStore.NotebookSummary n : notebooks) {
-                b.append("<tr><td><a href=\"").append(esc(base)).append("/notebook?path=").append(esc(url(n.notebook()))).append("\">")
-                        .append(esc(n.notebook())).append("</a></td><td class=\"num\">").append(n.runs())
-                        .append("</td><td>").append(time(n.lastStartMs())).append("</td></tr>");
+                b.append("<tr><td>").append(notebookLink(base, n.notebook())).append("</td><td class=\"num\">").append(n.runs())
+                        .append("</td><td class=\"nowrap\">").append(time(n.lastStartMs())).append("</td></tr>");
             }
-            b.append("</table>");
+            b.append("</tbody></table>");
         }
         b.append("<h2>Environment snapshots</h2>");
-        List<RecordStore.SnapshotSummary> snaps = store.snapshotSummaries(200);
-        if (snaps.isEmpty()) {
+        int total = store.snapshotCount();
+        if (total == 0) {
             b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
         } else {
-            b.append(compareForm(base, snaps, snaps.size() > 1 ? snaps.get(1).id() : snaps.get(0).id(), snaps.get(0).id()));
-            b.append("<table id=\"snapshots\"><tr><th>snapshot</th><th>notebook</th><th>time</th></tr>");
-            for (RecordStore.SnapshotSummary s : snaps) {
-                b.append("<tr><td><a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(s.id()))).append("\"><code>")
-                        .append(esc(shortId(s.id()))).append("</code></a></td><td>").append(esc(s.notebook()))
-                        .append("</td><td>").append(time(s.timeMs())).append("</td></tr>");
-            }
-            b.append("</table>");
+            List<RecordStore.SnapshotSummary> recent = store.snapshotSummaries(0, Paging.ROWS);
+            b.append(compareForm(base, recent, recent.size() > 1 ? recent.get(1).id() : recent.get(0).id(), recent.get(0).id()));
+            b.append(snapshotTable(base, recent, RECENT_SNAPSHOTS));
+            b.append("<p><a id=\"all-snapshots\" href=\"").append(esc(base)).append("/snapshots\">")
+                    .append(total == 1 ? "The one snapshot" : "All " + total + " snapshots").append(" →</a></p>");
         }
-        ctx.html(Html.page(base, "Kiln history", b.toString()));
+        ctx.html(HtmlPage.page(base, "Kiln history", b.toString()));
     }
 
-    /** A dataset's versions over time: the chart, then every version with its lineage and its users. */
-    void dataset(Context ctx) throws SQLException {
+    /** Every snapshot, newest first, a page at a time. */
+    void snapshots(Context ctx) throws SQLException {
         String base = Access.base(ctx);
-        String name = Records.name("dataset name", ctx.pathParam("name"));
-        List<JsonNode> versions = parse(store.versions(name, PAGE_VERSIONS));
-        if (versions.isEmpty()) {
-            throw new NotFoundResponse("No version of dataset " + name + " has been recorded");
-        }
-        Map<String, List<RecordStore.VersionUse>> uses = new HashMap<>();
-        for (RecordStore.VersionUse u : store.uses(name)) {
-            uses.computeIfAbsent(u.version(), k -> new ArrayList<>()).add(u);
-        }
+        Paging paging = Paging.of(ctx, store.snapshotCount(), "snapshots");
+        // one more than the page shows: the last row's "changes from the one before" needs it
+        List<RecordStore.SnapshotSummary> page = store.snapshotSummaries(paging.offset(), Paging.ROWS + 1);
         StringBuilder b = new StringBuilder();
-        b.append("<p>").append(versions.size()).append(versions.size() == 1 ? " version" : " versions")
-                .append(versions.size() == PAGE_VERSIONS ? " (the newest; the API has them all)" : "").append(", newest first.</p>");
-        b.append("<img class=\"chart\" id=\"chart\" alt=\"Size and rows of ").append(esc(name)).append(" over time\" src=\"")
-                .append(esc(base)).append("/datasets/").append(esc(url(name))).append("/chart.png\">");
-        b.append("<table id=\"versions\"><tr><th>time</th><th>version</th><th>parent</th><th>size</th><th>files</th><th>rows</th>"
-                + "<th>author</th><th>message</th><th>lineage</th><th>used by</th></tr>");
-        for (int i = versions.size() - 1; i >= 0; i--) {
-            JsonNode v = versions.get(i);
-            String id = v.path("id").asText();
-            b.append("<tr><td>").append(time(millis(v.path("time").asText()))).append("</td>")
-                    .append("<td><code title=\"").append(esc(id)).append("\">").append(esc(shortId(id))).append("</code></td>")
-                    .append("<td><code title=\"").append(esc(v.path("parent").asText(""))).append("\">")
-                    .append(esc(shortId(v.path("parent").asText(null)))).append("</code></td>")
-                    .append("<td class=\"num\">").append(ProgressText.bytes(v.path("size").asLong())).append("</td>")
-                    .append("<td class=\"num\">").append(v.path("files").asLong()).append("</td>")
-                    .append("<td class=\"num\">").append(v.hasNonNull("rows") ? v.get("rows").asLong() : "").append("</td>")
-                    .append("<td>").append(esc(v.path("author").asText(""))).append("</td>")
-                    .append("<td>").append(esc(v.path("message").asText(""))).append("</td><td>");
-            for (JsonNode l : v.path("lineage")) {
-                String src = l.path("dataset").asText();
-                b.append("<a href=\"").append(esc(base)).append("/datasets/").append(esc(url(src))).append("\">")
-                        .append(esc(src)).append("@").append(esc(shortId(l.path("version").asText()))).append("</a> ");
-            }
-            b.append("</td><td>");
-            for (RecordStore.VersionUse u : uses.getOrDefault(id, List.of())) {
-                b.append("<a href=\"").append(esc(base)).append("/notebook?path=").append(esc(url(u.notebook()))).append("\">")
-                        .append(esc(u.notebook())).append("</a> <span class=\"muted\">").append(time(u.startMs())).append("</span><br>");
-            }
-            b.append("</td></tr>");
+        if (page.isEmpty()) {
+            b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
+        } else {
+            b.append(compareForm(base, store.snapshotSummaries(0, Paging.ROWS), page.get(0).id(), ""));
+            b.append(paging.nav(ctx, base, "snapshots")).append(snapshotTable(base, page, Paging.ROWS)).append(paging.nav(ctx, base, "snapshots"));
         }
-        b.append("</table>");
-        ctx.html(Html.page(base, "Dataset " + name, b.toString()));
+        ctx.html(HtmlPage.page(base, "Environment snapshots", b.toString()));
     }
 
-    void chart(Context ctx) throws SQLException, IOException {
-        String name = Records.name("dataset name", ctx.pathParam("name"));
-        List<SizeChart.Point> points = new ArrayList<>();
-        for (JsonNode v : parse(store.versions(name, CHART_VERSIONS))) {
-            points.add(new SizeChart.Point(millis(v.path("time").asText()), v.path("size").asLong(),
-                    v.hasNonNull("rows") ? v.get("rows").asLong() : null));
-        }
-        if (points.isEmpty()) {
-            throw new NotFoundResponse("No version of dataset " + name + " has been recorded");
-        }
-        ctx.contentType("image/png").header("Cache-Control", "no-cache").result(SizeChart.png(name, points));
-    }
-
-    /** A notebook's runs: when, in which environment, with which data, what came out; notes. */
-    void notebook(Context ctx) throws SQLException {
+    /** One snapshot, section by section. */
+    void snapshot(Context ctx) throws SQLException {
         String base = Access.base(ctx);
-        String path = Records.notebook(ctx.queryParam("path"));
-        List<JsonNode> runs = parse(store.runs(path, PAGE_RUNS));
-        if (runs.isEmpty()) {
-            throw new NotFoundResponse("No run of notebook " + path + " has been recorded");
-        }
-        boolean forms = base.isEmpty(); // through a read-only proxy there is nothing to post to
-        StringBuilder b = new StringBuilder();
-        b.append("<p>").append(runs.size()).append(runs.size() == 1 ? " run" : " runs")
-                .append(runs.size() == PAGE_RUNS ? " (the newest; the API has them all)" : "").append(", newest first.</p>");
-        Map<String, JsonNode> snapshots = new HashMap<>();
-        b.append("<table id=\"runs\"><tr><th>started</th><th>took</th><th>session</th><th>environment</th>"
-                + "<th>data</th><th>outputs</th><th>notes</th></tr>");
-        for (int i = 0; i < runs.size(); i++) {
-            JsonNode r = runs.get(i);
-            String id = r.path("id").asText();
-            long start = millis(r.path("start").asText());
-            b.append("<tr id=\"run-").append(esc(id)).append("\"><td>").append(time(start)).append("</td><td class=\"num\">");
-            if (r.hasNonNull("end")) {
-                b.append(String.format(java.util.Locale.ROOT, "%.1f s", (millis(r.get("end").asText()) - start) / 1000.0));
-            } else {
-                b.append("<span class=\"muted\">running</span>");
-            }
-            b.append("</td><td><code>").append(esc(shortId(r.path("session").asText(null)))).append("</code></td><td>");
-            String snap = r.path("snapshot").asText(null);
-            if (snap != null) {
-                b.append("<a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(snap))).append("\"><code>")
-                        .append(esc(shortId(snap))).append("</code></a>");
-                JsonNode s = snapshots.computeIfAbsent(snap, k -> {
-                    try {
-                        return store.snapshot(k).map(Pages::parseOne).orElse(null);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                if (s != null) {
-                    b.append("<br><span class=\"muted\">").append(esc(summary(s))).append("</span>");
-                }
-                String previous = i + 1 < runs.size() ? runs.get(i + 1).path("snapshot").asText(null) : null;
-                if (previous != null && !previous.equals(snap)) {
-                    b.append("<br><a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(previous)))
-                            .append("&amp;b=").append(esc(url(snap))).append("&amp;diff=1\">changes since the run before</a>");
-                }
-            }
-            b.append("</td><td>");
-            for (JsonNode d : r.path("datasets")) {
-                String ds = d.path("dataset").asText();
-                b.append("<a href=\"").append(esc(base)).append("/datasets/").append(esc(url(ds))).append("\">")
-                        .append(esc(ds)).append("@").append(esc(shortId(d.path("version").asText()))).append("</a><br>");
-            }
-            b.append("</td><td>");
-            if (r.has("outputs")) {
-                String out = r.get("outputs").toString();
-                b.append("<code>").append(esc(out.length() > 300 ? out.substring(0, 300) + "…" : out)).append("</code>");
-            }
-            b.append("</td><td>");
-            for (RecordStore.Note n : store.notes(id)) {
-                b.append("<div class=\"note\">").append(esc(n.note())).append(" <span class=\"muted\">")
-                        .append(time(n.timeMs())).append("</span></div>");
-            }
-            if (forms) {
-                b.append("<form method=\"post\" action=\"/runs/").append(esc(url(id))).append("/notes\">")
-                        .append("<input type=\"hidden\" name=\"").append(Access.CSRF_FIELD).append("\" value=\"").append(access.csrf()).append("\">")
-                        .append("<input type=\"text\" name=\"note\" maxlength=\"2000\" placeholder=\"add a note\">")
-                        .append("<button type=\"submit\">add</button></form>");
-            }
-            b.append("</td></tr>");
-        }
-        b.append("</table>");
-        ctx.html(Html.page(base, "Notebook " + path, b.toString()));
+        String id = Records.name("snapshot id", ctx.pathParam("id"));
+        snapshotPage(ctx, base, load(id));
     }
 
-    /** Two snapshots side by side, entry by entry; {@code diff=1} shows only what differs. */
+    private void snapshotPage(Context ctx, String base, StoredSnapshot s) throws SQLException {
+        String others = compareForm(base, store.snapshotSummaries(0, Paging.ROWS), s.id(), "");
+        ctx.html(HtmlPage.page(base, "Snapshot " + Html.shortId(s.id()), others + new SnapshotSections(base).render(s)));
+    }
+
+    /** Two snapshots: what changed from {@code a} to {@code b}, as {@code %env diff} shows it; one snapshot when only {@code a} is given. */
     void compare(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         String a = ctx.queryParam("a");
@@ -231,51 +129,170 @@ final class Pages {
             throw new BadRequestResponse("Give the snapshots to compare as ?a=ID&b=ID");
         }
         Records.name("a", a);
-        if (bId != null && bId.isEmpty()) {
-            bId = null;
+        if (bId == null || bId.isEmpty()) {
+            snapshotPage(ctx, base, load(a));
+            return;
         }
-        if (bId != null) {
-            Records.name("b", bId);
+        Records.name("b", bId);
+        StoredSnapshot from = load(a);
+        StoredSnapshot to = load(bId);
+        String content = compareForm(base, store.snapshotSummaries(0, Paging.ROWS), a, bId) + new SnapshotChanges(base).render(from, to);
+        ctx.html(HtmlPage.page(base, "Snapshots " + Html.shortId(a) + " → " + Html.shortId(bId), content));
+    }
+
+    private StoredSnapshot load(String id) throws SQLException {
+        return StoredSnapshot.parse(store.snapshot(id).orElseThrow(() -> new NotFoundResponse("No snapshot " + id + " has been recorded")));
+    }
+
+    /** A dataset's versions over time: the chart, then its versions with their lineage and the runs that used them. */
+    void dataset(Context ctx) throws SQLException {
+        String base = Access.base(ctx);
+        String name = Records.name("dataset name", ctx.pathParam("name"));
+        int total = store.versionCount(name);
+        if (total == 0) {
+            throw new NotFoundResponse("No version of dataset " + name + " has been recorded");
         }
-        boolean onlyDiff = "1".equals(ctx.queryParam("diff"));
-        Map<String, String> left = flatten(parseOne(store.snapshot(a).orElseThrow(() -> new NotFoundResponse("No snapshot " + a + " has been recorded"))));
-        String bFinal = bId;
-        Map<String, String> right = bId == null ? null
-                : flatten(parseOne(store.snapshot(bId).orElseThrow(() -> new NotFoundResponse("No snapshot " + bFinal + " has been recorded"))));
+        String version = ctx.queryParam("version");
+        Paging paging;
+        if (version != null && ctx.queryParam("page") == null) {
+            // a link to one version (from a run or a snapshot) opens the page that holds it
+            OptionalInt newer = store.versionsNewerThan(name, Records.name("version", version));
+            if (newer.isEmpty()) {
+                throw new NotFoundResponse("No version " + version + " of dataset " + name + " has been recorded");
+            }
+            paging = Paging.at(ctx, Paging.pageOf(newer.getAsInt()), total, "versions of " + name);
+        } else {
+            paging = Paging.of(ctx, total, "versions of " + name);
+        }
+        List<JsonNode> versions = parse(store.versionsNewestFirst(name, paging.offset(), Paging.ROWS));
+        Map<String, List<RecordStore.VersionUse>> uses = new HashMap<>();
+        for (RecordStore.VersionUse u : store.uses(name, versions.stream().map(v -> v.path("id").asText()).toList())) {
+            uses.computeIfAbsent(u.version(), k -> new ArrayList<>()).add(u);
+        }
+        boolean rows = store.anyRows(name);
         StringBuilder b = new StringBuilder();
-        b.append(compareForm(base, store.snapshotSummaries(200), a, bId == null ? "" : bId));
-        TreeSet<String> keys = new TreeSet<>(left.keySet());
-        if (right != null) {
-            keys.addAll(right.keySet());
-        }
-        int differ = 0;
-        StringBuilder rows = new StringBuilder();
-        for (String k : keys) {
-            String l = left.get(k);
-            String r = right == null ? l : right.get(k);
-            String cls = l == null ? "added" : r == null ? "removed" : l.equals(r) ? "" : "changed";
-            if (!cls.isEmpty()) {
-                differ++;
+        b.append("<img class=\"chart\" id=\"chart\" width=\"820\" height=\"320\" alt=\"").append(esc(SizeChart.title(name, rows)))
+                .append("\" src=\"").append(esc(base)).append("/datasets/").append(esc(url(name))).append("/chart.png\">");
+        b.append(paging.nav(ctx, base, "versions, newest first,"));
+        b.append("<table id=\"versions\"><thead><tr><th>made</th><th>version</th><th>parent</th><th class=\"num\">size</th>"
+                + "<th class=\"num\">files</th>").append(rows ? "<th class=\"num\">rows</th>" : "")
+                .append("<th>author</th><th>message</th><th>made from</th><th>used by</th></tr></thead><tbody>");
+        for (JsonNode v : versions) {
+            String id = v.path("id").asText();
+            b.append("<tr id=\"v-").append(esc(id)).append("\"><td class=\"nowrap\">").append(timeOf(v.path("time"))).append("</td>")
+                    .append("<td>").append(hash(id)).append("</td><td>").append(hash(v.path("parent").asText(null))).append("</td>")
+                    .append("<td class=\"num\">").append(esc(ProgressText.bytes(v.path("size").asLong()))).append("</td>")
+                    .append("<td class=\"num\">").append(number(v.path("files").asLong())).append("</td>");
+            if (rows) {
+                b.append("<td class=\"num\">").append(v.hasNonNull("rows") ? number(v.get("rows").asLong()) : "<span class=\"muted\">—</span>")
+                        .append("</td>");
             }
-            if (onlyDiff && cls.isEmpty()) {
-                continue;
+            b.append("<td>").append(esc(v.path("author").asText(""))).append("</td>")
+                    .append("<td>").append(esc(v.path("message").asText(""))).append("</td><td>");
+            for (JsonNode l : v.path("lineage")) {
+                b.append(versionRef(base, l.path("dataset").asText(), l.path("version").asText())).append("<br>");
             }
-            rows.append("<tr").append(cls.isEmpty() ? "" : " class=\"" + cls + "\"").append("><td><code>").append(esc(k))
-                    .append("</code></td><td>").append(esc(l == null ? "—" : l)).append("</td>");
-            if (right != null) {
-                rows.append("<td>").append(esc(r == null ? "—" : r)).append("</td>");
+            b.append("</td><td>");
+            List<RecordStore.VersionUse> used = uses.getOrDefault(id, List.of());
+            for (RecordStore.VersionUse u : used.subList(0, Math.min(USES_SHOWN, used.size()))) {
+                b.append(notebookLink(base, u.notebook())).append(" <span class=\"muted\">").append(time(u.startMs())).append("</span><br>");
             }
-            rows.append("</tr>");
+            if (used.size() > USES_SHOWN) {
+                b.append("<span class=\"muted\">and ").append(used.size() - USES_SHOWN).append(" more runs</span>");
+            }
+            b.append("</td></tr>");
         }
-        if (right != null) {
-            b.append("<p id=\"summary\">").append(differ).append(" of ").append(keys.size()).append(" entries differ.</p>");
+        b.append("</tbody></table>").append(paging.nav(ctx, base, "versions, newest first,"));
+        ctx.html(HtmlPage.page(base, "Dataset " + name, b.toString()));
+    }
+
+    /** The size (and rows, where recorded) of a dataset's newest versions over time, as a PNG. */
+    void chart(Context ctx) throws SQLException, IOException {
+        String name = Records.name("dataset name", ctx.pathParam("name"));
+        List<SizeChart.Point> points = new ArrayList<>();
+        for (JsonNode v : parse(store.versions(name, CHART_VERSIONS))) {
+            Long t = StoredSnapshot.millis(v.path("time").asText(null));
+            points.add(new SizeChart.Point(t == null ? 0 : t, v.path("size").asLong(), v.hasNonNull("rows") ? v.get("rows").asLong() : null));
         }
-        b.append("<table id=\"compare\"><tr><th>entry</th><th><code>").append(esc(shortId(a))).append("</code></th>");
-        if (right != null) {
-            b.append("<th><code>").append(esc(shortId(bId))).append("</code></th>");
+        if (points.isEmpty()) {
+            throw new NotFoundResponse("No version of dataset " + name + " has been recorded");
         }
-        b.append("</tr>").append(rows).append("</table>");
-        ctx.html(Html.page(base, right == null ? "Snapshot " + shortId(a) : "Snapshots " + shortId(a) + " and " + shortId(bId), b.toString()));
+        ctx.contentType("image/png").header("Cache-Control", "no-cache").result(SizeChart.png(name, points));
+    }
+
+    /** A notebook's runs, newest first: when, how it ended, in which environment, with which data, which cells; notes. */
+    void notebook(Context ctx) throws SQLException {
+        String base = Access.base(ctx);
+        String path = Records.notebook(ctx.queryParam("path"));
+        int total = store.runCount(path);
+        if (total == 0) {
+            throw new NotFoundResponse("No run of notebook " + path + " has been recorded");
+        }
+        Paging paging = Paging.of(ctx, total, "runs of " + path);
+        // one run more than the page shows: the last row's "changes since the run before" needs it
+        List<JsonNode> runs = parse(store.runs(path, paging.offset(), Paging.ROWS + 1));
+        boolean forms = base.isEmpty(); // through a read-only proxy there is nothing to post to
+        Map<String, StoredSnapshot> snapshots = new HashMap<>();
+        StringBuilder b = new StringBuilder();
+        b.append(paging.nav(ctx, base, "runs, newest first,"));
+        b.append("<table id=\"runs\"><thead><tr><th>started</th><th>ended</th><th>status</th><th>environment</th>"
+                + "<th>datasets</th><th>cells</th><th>notes</th></tr></thead><tbody>");
+        for (int i = 0; i < Math.min(runs.size(), Paging.ROWS); i++) {
+            JsonNode r = runs.get(i);
+            String id = r.path("id").asText();
+            Long start = StoredSnapshot.millis(r.path("start").asText(null));
+            Long end = StoredSnapshot.millis(r.path("end").asText(null));
+            b.append("<tr id=\"run-").append(esc(id)).append("\"><td class=\"nowrap start\">").append(start == null ? "" : time(start))
+                    .append("</td><td class=\"nowrap end\">");
+            if (end != null) {
+                b.append(time(end));
+                if (start != null) {
+                    b.append("<br><span class=\"muted\">").append(duration(end - start)).append("</span>");
+                }
+            }
+            String status = r.path("status").isTextual() ? r.get("status").asText() : end == null ? "running" : "ended";
+            b.append("</td><td class=\"status nowrap\"><span class=\"").append(esc(status)).append("\" title=\"kernel session ")
+                    .append(esc(r.path("session").asText("not recorded"))).append("\">").append(esc(status)).append("</span></td><td class=\"env\">");
+            String snap = r.path("snapshot").asText(null);
+            if (snap != null) {
+                b.append("<a href=\"").append(esc(base)).append("/snapshots/").append(esc(url(snap))).append("\">").append(hash(snap)).append("</a>");
+                StoredSnapshot s = snapshots.computeIfAbsent(snap, this::findSnapshot);
+                b.append("<br><span class=\"muted\">").append(s == null ? "not recorded here" : esc(s.summary())).append("</span>");
+                String previous = i + 1 < runs.size() ? runs.get(i + 1).path("snapshot").asText(null) : null;
+                if (previous != null && !previous.equals(snap)) {
+                    b.append("<br><a class=\"changes\" href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(previous)))
+                            .append("&amp;b=").append(esc(url(snap))).append("\">changes since the run before</a>");
+                }
+            } else {
+                b.append("<span class=\"muted\">no snapshot</span>");
+            }
+            b.append("</td><td class=\"data\">");
+            for (JsonNode d : r.path("datasets")) {
+                b.append(versionRef(base, d.path("dataset").asText(), d.path("version").asText())).append("<br>");
+            }
+            b.append("</td><td class=\"cells\">").append(cells(r.path("outputs"))).append("</td><td class=\"notes\">");
+            for (RecordStore.Note n : store.notes(id)) {
+                b.append("<div class=\"note\">").append(esc(n.note())).append(" <span class=\"muted\">").append(time(n.timeMs()))
+                        .append("</span></div>");
+            }
+            if (forms) {
+                b.append("<form class=\"note\" method=\"post\" action=\"/runs/").append(esc(url(id))).append("/notes\">")
+                        .append("<input type=\"hidden\" name=\"").append(Access.CSRF_FIELD).append("\" value=\"").append(access.csrf()).append("\">")
+                        .append("<input type=\"text\" name=\"note\" maxlength=\"2000\" placeholder=\"add a note\" aria-label=\"note\">")
+                        .append("<button type=\"submit\">add</button></form>");
+            }
+            b.append("</td></tr>");
+        }
+        b.append("</tbody></table>").append(paging.nav(ctx, base, "runs, newest first,"));
+        ctx.html(HtmlPage.page(base, "Notebook " + path, b.toString()));
+    }
+
+    private StoredSnapshot findSnapshot(String id) {
+        try {
+            return store.snapshot(id).map(StoredSnapshot::parse).orElse(null);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The note form of a notebook page (cookie login; CSRF checked by {@link Access}). */
@@ -288,67 +305,106 @@ final class Pages {
         ctx.redirect("/notebook?path=" + url(notebook) + "#run-" + url(id), HttpStatus.SEE_OTHER);
     }
 
+    /**
+     * The cells of a run that produced provenance, by execution count with what they recorded
+     * ({@code In [11] data}); an older record's outputs as its fields.
+     */
+    private static String cells(JsonNode outputs) {
+        StringBuilder b = new StringBuilder();
+        if (outputs.isArray()) {
+            for (JsonNode o : outputs) {
+                if (o.path("cell").isIntegralNumber()) {
+                    List<String> kinds = new ArrayList<>();
+                    o.path("kiln").forEach(k -> kinds.add(k.asText()));
+                    b.append("<span class=\"cell\"><code>In [").append(o.get("cell").asLong()).append("]</code> ")
+                            .append(esc(String.join(", ", kinds))).append("</span><br>");
+                } else {
+                    b.append(esc(o.toString())).append("<br>");
+                }
+            }
+        } else if (outputs.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = outputs.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> f = it.next();
+                b.append(esc(f.getKey())).append(": ").append(esc(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()))
+                        .append("<br>");
+            }
+        }
+        return b.toString();
+    }
+
+    /** The first {@code shown} of {@code snaps} (newest first), each linked to the changes from the one after it in the list. */
+    private static String snapshotTable(String base, List<RecordStore.SnapshotSummary> snaps, int shown) {
+        StringBuilder b = new StringBuilder("<table id=\"snapshots\"><thead><tr><th>snapshot</th><th>notebook</th><th>first seen</th>"
+                + "<th></th></tr></thead><tbody>");
+        for (int i = 0; i < Math.min(shown, snaps.size()); i++) {
+            RecordStore.SnapshotSummary s = snaps.get(i);
+            b.append("<tr><td><a href=\"").append(esc(base)).append("/snapshots/").append(esc(url(s.id()))).append("\">")
+                    .append(hash(s.id())).append("</a></td><td>").append(s.notebook() == null ? "" : notebookLink(base, s.notebook()))
+                    .append("</td><td class=\"nowrap\">").append(time(s.timeMs())).append("</td><td>");
+            if (i + 1 < snaps.size()) {
+                b.append("<a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(snaps.get(i + 1).id())))
+                        .append("&amp;b=").append(esc(url(s.id()))).append("\">changes from the one before</a>");
+            }
+            b.append("</td></tr>");
+        }
+        return b.append("</tbody></table>").toString();
+    }
+
     private static String compareForm(String base, List<RecordStore.SnapshotSummary> snaps, String a, String b) {
         StringBuilder f = new StringBuilder();
         f.append("<form method=\"get\" action=\"").append(esc(base)).append("/snapshots/compare\" id=\"compare-form\">")
-                .append("compare <input type=\"text\" name=\"a\" list=\"snapshot-ids\" value=\"").append(esc(a)).append("\">")
-                .append(" with <input type=\"text\" name=\"b\" list=\"snapshot-ids\" value=\"").append(esc(b)).append("\">")
-                .append(" <label><input type=\"checkbox\" name=\"diff\" value=\"1\"> only differences</label>")
-                .append(" <button type=\"submit\">compare</button><datalist id=\"snapshot-ids\">");
+                .append("compare <input type=\"text\" name=\"a\" list=\"snapshot-ids\" aria-label=\"from snapshot\" value=\"").append(esc(a))
+                .append("\"> with <input type=\"text\" name=\"b\" list=\"snapshot-ids\" aria-label=\"to snapshot\" value=\"").append(esc(b))
+                .append("\"> <button type=\"submit\">compare</button><datalist id=\"snapshot-ids\">");
         for (RecordStore.SnapshotSummary s : snaps) {
             f.append("<option value=\"").append(esc(s.id())).append("\">").append(esc(s.notebook() == null ? "" : s.notebook()))
-                    .append(" ").append(time(s.timeMs())).append("</option>");
+                    .append(" ").append(HtmlPage.utc(s.timeMs())).append("</option>");
         }
         return f.append("</datalist></form>").toString();
     }
 
-    /** A few entries of a snapshot to recognise it by. */
-    private static String summary(JsonNode snapshot) {
-        Map<String, String> flat = flatten(snapshot);
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, String> e : flat.entrySet()) {
-            if (e.getKey().equals("id") || e.getKey().equals("notebook") || e.getKey().equals("time")) {
-                continue;
-            }
-            parts.add(e.getKey() + "=" + e.getValue());
-            if (parts.size() == 4) {
-                break;
-            }
-        }
-        String s = String.join(", ", parts);
-        return flat.size() > parts.size() + 3 ? s + ", … (" + flat.size() + " entries)" : s;
+    private static String datasetLink(String base, String name) {
+        return "<a href=\"" + esc(base) + "/datasets/" + esc(url(name)) + "\">" + esc(name) + "</a>";
     }
 
-    /** A JSON tree as path → value ({@code java.version}, {@code jars[2].name}). */
-    static Map<String, String> flatten(JsonNode n) {
-        Map<String, String> out = new LinkedHashMap<>();
-        flatten("", n, out);
-        return out;
+    private static String notebookLink(String base, String notebook) {
+        return "<a href=\"" + esc(base) + "/notebook?path=" + esc(url(notebook)) + "\">" + esc(notebook) + "</a>";
     }
 
-    private static void flatten(String prefix, JsonNode n, Map<String, String> out) {
-        if (out.size() > 20_000) {
-            return;
+    /**
+     * {@code climate@c5a1b2c3d4e5}, linked to that version's row on the dataset's page; on one line
+     * unless the dataset's name is so long that the line would push the page wider than the window.
+     */
+    private static String versionRef(String base, String dataset, String version) {
+        String text = dataset + "@" + Html.shortId(version);
+        return "<a" + (text.length() <= 40 ? " class=\"nowrap\"" : "") + " title=\"" + esc(dataset + "@" + version) + "\" href=\""
+                + esc(base) + "/datasets/" + esc(url(dataset)) + "?version=" + esc(url(version)) + "#v-" + esc(url(version)) + "\">"
+                + esc(text) + "</a>";
+    }
+
+    private static String timeOf(JsonNode iso) {
+        Long ms = StoredSnapshot.millis(iso.asText(null));
+        return ms == null ? esc(iso.asText("")) : time(ms);
+    }
+
+    /** {@code 4,426}: digits grouped for people. */
+    static String number(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
+    /** {@code 42 s}, {@code 1 min 30 s}, {@code 2 h 5 min}. */
+    static String duration(long ms) {
+        long s = Math.max(0, ms) / 1000;
+        if (s < 60) {
+            return s + " s";
         }
-        if (n.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            if (!it.hasNext() && !prefix.isEmpty()) {
-                out.put(prefix, "{}");
-            }
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
-            }
-        } else if (n.isArray()) {
-            if (n.isEmpty()) {
-                out.put(prefix, "[]");
-            }
-            for (int i = 0; i < n.size(); i++) {
-                flatten(prefix + "[" + i + "]", n.get(i), out);
-            }
-        } else {
-            out.put(prefix, n.isTextual() ? n.asText() : n.toString());
+        if (s < 3600) {
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
         }
+        long days = s / 86_400;
+        long h = s % 86_400 / 3600;
+        return (days > 0 ? days + " d " : "") + h + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
     }
 
     private static List<JsonNode> parse(List<String> bodies) {
@@ -364,14 +420,6 @@ final class Pages {
             return Records.JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A stored record is not JSON", e);
-        }
-    }
-
-    private static long millis(String iso) {
-        try {
-            return Instant.parse(iso).toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(iso).toInstant().toEpochMilli();
         }
     }
 }

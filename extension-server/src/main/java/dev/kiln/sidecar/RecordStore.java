@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -203,12 +204,14 @@ final class RecordStore {
                 : bodies("SELECT body FROM snapshots WHERE notebook = ? ORDER BY time_ms DESC, id DESC LIMIT ?", notebook, limit);
     }
 
-    List<SnapshotSummary> snapshotSummaries(int limit) throws SQLException {
+    /** Snapshots' index columns, newest first, {@code limit} from {@code offset}. */
+    List<SnapshotSummary> snapshotSummaries(int offset, int limit) throws SQLException {
         return db.read(c -> {
             List<SnapshotSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, notebook, time_ms FROM snapshots ORDER BY time_ms DESC, id DESC LIMIT ?")) {
+                    "SELECT id, notebook, time_ms FROM snapshots ORDER BY time_ms DESC, id DESC LIMIT ? OFFSET ?")) {
                 ps.setInt(1, limit);
+                ps.setInt(2, offset);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new SnapshotSummary(rs.getString(1), rs.getString(2), rs.getLong(3)));
@@ -226,6 +229,43 @@ final class RecordStore {
         List<String> out = new ArrayList<>(newestFirst);
         java.util.Collections.reverse(out);
         return out;
+    }
+
+    int snapshotCount() throws SQLException {
+        return count("SELECT COUNT(*) FROM snapshots");
+    }
+
+    /** Versions of a dataset, newest first, {@code limit} from {@code offset}. */
+    List<String> versionsNewestFirst(String dataset, int offset, int limit) throws SQLException {
+        return bodies("SELECT body FROM dataset_versions WHERE dataset = ? ORDER BY time_ms DESC, id DESC LIMIT ? OFFSET ?",
+                dataset, limit, offset);
+    }
+
+    int versionCount(String dataset) throws SQLException {
+        return count("SELECT COUNT(*) FROM dataset_versions WHERE dataset = ?", dataset);
+    }
+
+    /** How many versions of the dataset are newer than version {@code id}; empty when there is no such version. */
+    OptionalInt versionsNewerThan(String dataset, String id) throws SQLException {
+        int n = count("SELECT COUNT(*) FROM dataset_versions v JOIN dataset_versions t ON t.dataset = v.dataset AND t.id = ?"
+                + " WHERE v.dataset = ? AND (v.time_ms > t.time_ms OR (v.time_ms = t.time_ms AND v.id > t.id))", id, dataset);
+        return n == 0 && count("SELECT COUNT(*) FROM dataset_versions WHERE dataset = ? AND id = ?", dataset, id) == 0
+                ? OptionalInt.empty() : OptionalInt.of(n);
+    }
+
+    /** Whether any version of the dataset recorded its rows (the pages show a rows column only then). */
+    boolean anyRows(String dataset) throws SQLException {
+        return count("SELECT COUNT(*) FROM dataset_versions WHERE dataset = ? AND row_count IS NOT NULL", dataset) > 0;
+    }
+
+    /** Runs of one notebook, newest first, {@code limit} from {@code offset}. */
+    List<String> runs(String notebook, int offset, int limit) throws SQLException {
+        return bodies("SELECT body FROM runs WHERE notebook = ? ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?",
+                notebook, limit, offset);
+    }
+
+    int runCount(String notebook) throws SQLException {
+        return count("SELECT COUNT(*) FROM runs WHERE notebook = ?", notebook);
     }
 
     /** Runs, newest first; of one notebook when {@code notebook} is given. */
@@ -281,14 +321,23 @@ final class RecordStore {
         });
     }
 
-    /** The runs that used versions of a dataset. */
-    List<VersionUse> uses(String dataset) throws SQLException {
+    /** The runs that used the given versions of a dataset, newest first (at most 2,000). */
+    List<VersionUse> uses(String dataset, List<String> versions) throws SQLException {
+        if (versions.isEmpty()) {
+            return List.of();
+        }
+        Object[] params = new Object[versions.size() + 1];
+        params[0] = dataset;
+        for (int i = 0; i < versions.size(); i++) {
+            params[i + 1] = versions.get(i);
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(versions.size(), "?"));
         return db.read(c -> {
             List<VersionUse> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT d.version, r.id, r.notebook, r.start_ms FROM run_datasets d JOIN runs r ON r.id = d.run_id"
-                            + " WHERE d.dataset = ? ORDER BY r.start_ms DESC LIMIT 1000")) {
-                ps.setString(1, dataset);
+                            + " WHERE d.dataset = ? AND d.version IN (" + in + ") ORDER BY r.start_ms DESC, r.id DESC LIMIT 2000")) {
+                bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new VersionUse(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
@@ -296,6 +345,17 @@ final class RecordStore {
                 }
             }
             return out;
+        });
+    }
+
+    private int count(String sql, Object... params) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
         });
     }
 

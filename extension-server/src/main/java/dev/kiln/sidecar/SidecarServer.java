@@ -73,10 +73,12 @@ public final class SidecarServer implements AutoCloseable {
         app.get("/api/runs/{id}", api::run);
         // history pages
         app.get("/", pages::index);
-        app.get("/datasets/{name}", pages::dataset);
+        app.get("/datasets/{name}", pages::dataset);                 // ?page= or ?version=
         app.get("/datasets/{name}/chart.png", pages::chart);
-        app.get("/notebook", pages::notebook);                       // ?path=
-        app.get("/snapshots/compare", pages::compare);               // ?a=&b=&diff=1
+        app.get("/notebook", pages::notebook);                       // ?path=&page=
+        app.get("/snapshots", pages::snapshots);                     // ?page=
+        app.get("/snapshots/compare", pages::compare);               // ?a=&b=
+        app.get("/snapshots/{id}", pages::snapshot);
         app.post("/runs/{id}/notes", pages::addNote);                // browser form
         app.exception(HttpResponseException.class, SidecarServer::failure);
         app.exception(Exception.class, SidecarServer::failure);
@@ -104,7 +106,7 @@ public final class SidecarServer implements AutoCloseable {
             n.put("error", message);
             ctx.contentType("application/json").result(n.toString());
         } else {
-            ctx.html(Html.page(Access.base(ctx), "Error " + status, "<p id=\"error\">" + Html.esc(message) + "</p>"));
+            ctx.html(HtmlPage.page(Access.base(ctx), "Error " + status, "<p id=\"error\">" + Html.esc(message) + "</p>"));
         }
     }
 

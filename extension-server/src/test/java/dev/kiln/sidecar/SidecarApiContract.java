@@ -192,6 +192,44 @@ abstract class SidecarApiContract {
     }
 
     @Test
+    void historyPagesComeFiftyRowsAPageAndAVersionLinkOpensThePageHoldingIt() throws Exception {
+        String nb = unique("paged") + ".ipynb";
+        String ds = unique("paged");
+        for (int i = 1; i <= 51; i++) {
+            String time = String.format("2024-06-01T00:%02d:00Z", i);
+            assertEquals(201, http.post("/api/runs", run(String.format("%s-r%02d", ds, i), nb, time, null)).status());
+            assertEquals(201, http.post("/api/versions", version(ds, String.format("%s-v%02d", ds, i), null, i, i == 51 ? 510L : null,
+                    time, List.of())).status());
+        }
+        assertEquals(201, http.post("/api/runs", "{\"id\":\"" + ds + "-user\",\"notebook\":\"user.ipynb\",\"start\":\"2024-06-02T00:00:00Z\","
+                + "\"datasets\":[{\"dataset\":\"" + ds + "\",\"version\":\"" + ds + "-v01\"}]}").status());
+
+        String newest = http.get("/notebook?path=" + nb).body();
+        assertEquals(50, count(newest, "<tr id=\"run-"), "fifty runs a page");
+        assertTrue(newest.contains("<tr id=\"run-" + ds + "-r51\""), "newest first");
+        assertTrue(newest.contains("rel=\"next\" href=\"/notebook?path=" + nb + "&amp;page=2\""), newest);
+        String older = http.get("/notebook?path=" + nb + "&page=2").body();
+        assertEquals(1, count(older, "<tr id=\"run-"));
+        assertTrue(older.contains("<tr id=\"run-" + ds + "-r01\""), "the 51st run on page 2");
+
+        Http.Response jump = http.get("/datasets/" + ds + "?version=" + ds + "-v01");
+        assertEquals(200, jump.status(), jump.body());
+        assertTrue(jump.body().contains("<tr id=\"v-" + ds + "-v01\"") && jump.body().contains("page 2 of 2"), "the page holding it");
+        assertTrue(jump.body().contains("href=\"/notebook?path=user.ipynb\">user.ipynb</a>"), "and the run that used it");
+        assertTrue(jump.body().contains("<th class=\"num\">rows</th>"), "one version recorded rows");
+        assertEquals(404, http.get("/datasets/" + ds + "?version=" + ds + "-v99").status());
+        assertEquals(200, http.get("/snapshots").status());
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
     void recordsAndSchemaSurviveARestartAndMigrationsRunOnce() throws Exception {
         String id = unique("snap");
         assertEquals(201, http.post("/api/snapshots", "{\"id\":\"" + id + "\"}").status());
