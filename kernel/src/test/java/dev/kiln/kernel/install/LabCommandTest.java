@@ -1,6 +1,7 @@
 package dev.kiln.kernel.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,35 +54,50 @@ class LabCommandTest {
 
     @BeforeAll
     static void startKilnLab() throws Exception {
-        Path venv = LabVenvScript.sharedVenv();
-        Path notebooks = Files.createDirectories(tmp.resolve("notebooks"));
         Path config = Files.createDirectories(tmp.resolve("config"));
         // window.jupyterapp, for the browser test to reach Lab's commands
         Files.writeString(config.resolve("jupyter_server_config.json"), "{\"LabApp\": {\"expose_app_in_browser\": true}}");
+        lab = kilnLab(tmp, List.of());
+        BufferedReader out = new BufferedReader(new InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8));
+        Matcher m = awaitPrinted(out, PRINTED);
+        base = m.group(1);
+        token = m.group(3);
+        assertTrue(Files.isRegularFile(tmp.resolve("xdg/jupyter/kernels/kiln/kernel.json")), "kernelspec installed for the user");
+        awaitListening(lab, base + "api/status");
+    }
+
+    /** {@code kiln lab ARGS} in its own folders under {@code home}, on Kiln's JupyterLab environment. */
+    static Process kilnLab(Path home, List<String> args) throws Exception {
+        Path venv = LabVenvScript.sharedVenv();
+        Path notebooks = Files.createDirectories(home.resolve("notebooks"));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        List<String> argv = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-cp", System.getProperty("java.class.path"), "dev.kiln.magics.cli.Main",
-                "lab", "--port", String.valueOf(port), "--notebook-dir", notebooks.toString()))
-                .redirectErrorStream(true);
+                "lab", "--port", String.valueOf(port), "--notebook-dir", notebooks.toString()));
+        argv.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         pb.environment().put("KILN_LAB_VENV", venv.toString());
-        pb.environment().put("XDG_DATA_HOME", tmp.resolve("xdg").toString());
-        pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
-        pb.environment().put("JUPYTER_CONFIG_DIR", config.toString());
-        pb.environment().put("KILN_SIDECAR_FILE", tmp.resolve("sidecar.json").toString());
+        pb.environment().put("XDG_DATA_HOME", home.resolve("xdg").toString());
+        pb.environment().put("JUPYTER_RUNTIME_DIR", home.resolve("runtime").toString());
+        pb.environment().put("JUPYTER_CONFIG_DIR", home.resolve("config").toString());
+        pb.environment().put("KILN_SIDECAR_FILE", home.resolve("sidecar.json").toString());
         pb.environment().remove("JUPYTER_DATA_DIR");
         pb.environment().remove("KILN_SIDECAR_URL");
         pb.environment().remove("KILN_SIDECAR_TOKEN");
-        lab = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8));
+        return pb.start();
+    }
+
+    /** The first line of kiln lab's output that matches; what follows is read and dropped. */
+    static Matcher awaitPrinted(BufferedReader out, Pattern pattern) throws Exception {
         CompletableFuture<Matcher> printed = CompletableFuture.supplyAsync(() -> {
             StringBuilder seen = new StringBuilder();
             try {
                 for (String line; (line = out.readLine()) != null; ) {
                     seen.append(line).append('\n');
-                    Matcher m = PRINTED.matcher(line);
+                    Matcher m = pattern.matcher(line);
                     if (m.find()) {
                         return m;
                     }
@@ -89,28 +105,68 @@ class LabCommandTest {
             } catch (IOException e) {
                 seen.append(e);
             }
-            throw new AssertionError("kiln lab printed no URL:\n" + seen);
+            throw new AssertionError("kiln lab printed no line like " + pattern + ":\n" + seen);
         });
         Matcher m = printed.get(5, TimeUnit.MINUTES);
-        base = m.group(1);
-        token = m.group(3);
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // Jupyter's log: read so that it never blocks on a full pipe
+                }
+            } catch (IOException ended) {
+                // the process was stopped
+            }
+        });
         drain.setDaemon(true);
         drain.start();
-        assertTrue(Files.isRegularFile(tmp.resolve("xdg/jupyter/kernels/kiln/kernel.json")), "kernelspec installed for the user");
-        awaitListening(base + "api/status");
+        return m;
     }
 
     @AfterAll
     static void stopKilnLab() throws Exception {
-        if (lab != null) {
-            List<ProcessHandle> started = lab.descendants().toList();
-            lab.destroy(); // SIGTERM, as Ctrl-C would; Jupyter ends its kernels and the sidecar
-            if (!lab.waitFor(60, TimeUnit.SECONDS)) {
-                lab.destroyForcibly();
+        stop(lab);
+    }
+
+    static void stop(Process kilnLab) throws Exception {
+        if (kilnLab != null) {
+            List<ProcessHandle> started = kilnLab.descendants().toList();
+            kilnLab.destroy(); // SIGTERM, as Ctrl-C would; Jupyter ends its kernels and the sidecar
+            if (!kilnLab.waitFor(60, TimeUnit.SECONDS)) {
+                kilnLab.destroyForcibly();
             }
             started.forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @Test
+    void theClassicNotebookRunsOnlyWhenAskedFor(@TempDir Path home) throws Exception {
+        Process notebook = kilnLab(home, List.of("--jupyter", "jupyter-notebook"));
+        try {
+            Matcher m = awaitPrinted(new BufferedReader(new InputStreamReader(notebook.getInputStream(), StandardCharsets.UTF_8)),
+                    Pattern.compile("Kiln Lab: (http://127\\.0\\.0\\.1:(\\d+)/)\\?token=([0-9a-f]{48})"));
+            String notebookBase = m.group(1);
+            awaitListening(notebook, notebookBase + "api");
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(notebookBase + "api"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(JSON.readTree(api.body()).get("version").asText().startsWith("6."), "Debian's classic Notebook: " + api.body());
+            HttpResponse<String> specs = http.send(HttpRequest.newBuilder(URI.create(notebookBase + "api/kernelspecs"))
+                    .header("Authorization", "token " + m.group(3)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, specs.statusCode(), "the printed token is the classic Notebook's");
+            assertNotNull(JSON.readTree(specs.body()).get("kernelspecs").get("kiln"), specs.body());
+        } finally {
+            stop(notebook);
+        }
+    }
+
+    @Test
+    void aJupyterThatIsNotThereIsNamedWithWhatToDo(@TempDir Path home) throws Exception {
+        Process missing = kilnLab(home, List.of("--jupyter", "jupyter-nosuch"));
+        String said = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(missing.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, missing.exitValue(), said);
+        assertTrue(said.contains("--jupyter jupyter-nosuch: no such program on PATH"), said);
+        assertFalse(said.contains("\tat "), "no stack trace: " + said);
+        assertFalse(Files.exists(home.resolve("xdg/jupyter/kernels/kiln")), "nothing installed");
     }
 
     @Test
@@ -307,11 +363,11 @@ class LabCommandTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitListening(String url) throws Exception {
+    private static void awaitListening(Process kilnLab, String url) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
-            if (!lab.isAlive()) {
-                throw new AssertionError("kiln lab exited with " + lab.exitValue());
+            if (!kilnLab.isAlive()) {
+                throw new AssertionError("kiln lab exited with " + kilnLab.exitValue());
             }
             try {
                 http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
