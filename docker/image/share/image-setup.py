@@ -2,15 +2,13 @@
 
   image-setup.py classpath KERNEL_DIR KILN_HOME   list the kernel's class path jar by jar
   image-setup.py train KERNEL_DIR ARCHIVE         write a class-data-sharing archive from a short kernel workload
-  image-setup.py jupyter PYTHON_DIR               Jupyter settings: token from a file, the sidecar extension
+  image-setup.py jupyter                          Jupyter's token from a file; checks Kiln's extensions are installed
 """
 import glob
 import json
 import os
 import shutil
-import site
 import sys
-import sysconfig
 import tempfile
 import time
 
@@ -110,32 +108,35 @@ import os
 _token_file = os.environ.get("JUPYTER_TOKEN_FILE")
 if _token_file:
     with open(_token_file, encoding="utf-8") as _f:
-        c.{app}.token = _f.read().strip()
+        c.IdentityProvider.token = _f.read().strip()
 '''
 
 
-def jupyter(python_dir):
-    """Token from a file for Notebook and Jupyter Server; the sidecar's extension when it exists."""
-    for name, app in (("jupyter_notebook_config.py", "NotebookApp"), ("jupyter_server_config.py", "ServerApp")):
-        path = os.path.join("/usr/local/etc/jupyter", name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(TOKEN_CONFIG.format(app=app))
-    # The sidecar hook: the kiln_jupyter server extension (extension-server/src/main/python) starts
-    # `kiln sidecar` with Jupyter and serves its pages under <jupyter>/kiln/.
-    if not os.path.isdir(os.path.join(python_dir, "kiln_jupyter")):
-        print("no kiln_jupyter extension in this build: Jupyter runs without the sidecar")
-        return
-    purelib = sysconfig.get_paths()["purelib"]
-    target = purelib if purelib in sys.path else site.getsitepackages()[0]
-    os.makedirs(target, exist_ok=True)
-    with open(os.path.join(target, "kiln.pth"), "w", encoding="utf-8") as f:
-        f.write(python_dir + "\n")
-    write_json("/etc/jupyter/jupyter_notebook_config.d/kiln.json",
-               {"NotebookApp": {"nbserver_extensions": {"kiln_jupyter": True}}})
-    write_json("/etc/jupyter/jupyter_server_config.d/kiln.json",
-               {"ServerApp": {"jpserver_extensions": {"kiln_jupyter": True}}})
-    print("kiln_jupyter extension enabled (%s on the path of %s)" % (python_dir, sys.executable))
+def jupyter():
+    """The token from a file (Jupyter Server 2's IdentityProvider); Kiln's wheel in this Python, or the build stops."""
+    write_text("/usr/local/etc/jupyter/jupyter_server_config.py", TOKEN_CONFIG)
+    # the kiln-jupyter wheel: the server extension starts `kiln sidecar` with Jupyter and serves it
+    # under <jupyter>/kiln/; its switch and the prebuilt Lab extension lie under this environment
+    from importlib.metadata import version
+    switch = os.path.join(sys.prefix, "etc", "jupyter", "jupyter_server_config.d", "kiln_jupyter.json")
+    lab_extension = os.path.join(sys.prefix, "share", "jupyter", "labextensions", "kiln-jupyter", "package.json")
+    for path in (switch, lab_extension):
+        if not os.path.isfile(path):
+            sys.exit("kiln-jupyter is not installed in %s: no %s" % (sys.prefix, path))
+    with open(switch, encoding="utf-8") as f:
+        enabled = json.load(f)["ServerApp"]["jpserver_extensions"].get("kiln_jupyter")
+    if enabled is not True:
+        sys.exit("%s does not enable kiln_jupyter" % switch)
+    print("kiln_jupyter %s: server extension enabled, Lab extension kiln-jupyter installed (in %s)"
+          % (version("kiln-jupyter"), sys.prefix))
+
+
+def write_text(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

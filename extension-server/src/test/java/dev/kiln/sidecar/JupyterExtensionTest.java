@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.magics.record.Recorder;
 import dev.kiln.magics.record.SidecarClient;
 import dev.kiln.magics.record.SidecarEndpoint;
-import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,15 +19,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Jupyter (Debian's Notebook 6.4, and Jupyter Server 1.x) with the kiln_jupyter server extension: it starts the sidecar,
- * kernels find it through KILN_SIDECAR_FILE, and its pages appear under Jupyter's URL and login.
+ * Jupyter (Debian's Notebook 6.4 and Jupyter Server 1.x, and Jupyter Server 2 from Kiln's JupyterLab
+ * environment) with the kiln_jupyter server extension: it starts the sidecar, kernels find it
+ * through KILN_SIDECAR_FILE, and its pages appear under Jupyter's URL and login.
  */
 class JupyterExtensionTest {
 
@@ -38,59 +37,17 @@ class JupyterExtensionTest {
     @TempDir
     Path dir;
 
-    /** Debian's two Jupyter servers: Notebook 6.4 and Jupyter Server 1.x (what JupyterLab runs on). */
-    enum Flavour {
-        NOTEBOOK("notebook", "NotebookApp", "jupyter_notebook_config.json", "{\"NotebookApp\": {\"nbserver_extensions\": {\"kiln_jupyter\": true}}}"),
-        JUPYTER_SERVER("jupyter_server", "ServerApp", "jupyter_server_config.json", "{\"ServerApp\": {\"jpserver_extensions\": {\"kiln_jupyter\": true}}}");
-
-        final String module;
-        final String app;
-        final String configFile;
-        final String config;
-
-        Flavour(String module, String app, String configFile, String config) {
-            this.module = module;
-            this.app = app;
-            this.configFile = configFile;
-            this.config = config;
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Flavour.class)
-    void jupyterStartsTheSidecarAndServesItsHistoryUnderItsOwnUrlAndLogin(Flavour flavour) throws Exception {
-        Path config = dir.resolve("config");
-        Files.createDirectories(config);
-        Files.writeString(config.resolve(flavour.configFile), flavour.config);
-        Path info = dir.resolve("runtime/kiln/sidecar.json");
-        String jupyterToken = "jt-" + UUID.randomUUID();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        List<String> sidecar = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-cp", SidecarProcess.classPath(), "dev.kiln.magics.cli.Main", "sidecar",
-                "--db", dir.resolve("records.db").toString());
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-m", flavour.module, "--no-browser", "--ip=127.0.0.1",
-                "--port=" + port, "--" + flavour.app + ".port_retries=0", "--" + flavour.app + ".token=" + jupyterToken,
-                "--allow-root", "--" + flavour.app + (flavour == Flavour.NOTEBOOK ? ".notebook_dir=" : ".root_dir=") + dir)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("jupyter.log").toFile());
-        Map<String, String> env = pb.environment();
-        env.put("JUPYTER_CONFIG_DIR", config.toString());
-        env.put("JUPYTER_DATA_DIR", dir.resolve("data").toString());
-        env.put("JUPYTER_RUNTIME_DIR", dir.resolve("jupyter-runtime").toString());
-        env.put("HOME", dir.toString());
-        env.put("PYTHONPATH", System.getProperty("kiln.python.dir"));
-        env.put("KILN_SIDECAR_COMMAND", JSON.writeValueAsString(sidecar));
-        env.put("KILN_SIDECAR_FILE", info.toString());
-        env.remove("KILN_SIDECAR_URL");
-        env.remove("KILN_SIDECAR_TOKEN");
-        Process jupyter = pb.start();
-        try {
-            URI base = URI.create("http://127.0.0.1:" + port + "/");
+    @EnumSource(JupyterWithKiln.Flavour.class)
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void jupyterStartsTheSidecarAndServesItsHistoryUnderItsOwnUrlAndLogin(JupyterWithKiln.Flavour flavour) throws Exception {
+        try (JupyterWithKiln jupyter = JupyterWithKiln.start(flavour, dir)) {
+            URI base = jupyter.base;
+            String jupyterToken = jupyter.token;
+            Path info = jupyter.info;
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             // the history page through Jupyter, with Jupyter's token; the first request waits for the sidecar
-            HttpResponse<String> empty = awaitJupyter(client, base.resolve("kiln/?token=" + jupyterToken), jupyter);
+            HttpResponse<String> empty = jupyter.awaitGet(client, base.resolve("kiln/?token=" + jupyterToken));
             assertEquals(200, empty.statusCode(), empty.body());
             assertTrue(empty.body().contains("<h1>Kiln history</h1>"), empty.body());
 
@@ -136,32 +93,13 @@ class JupyterExtensionTest {
 
             long sidecarPid = JSON.readTree(Files.readString(info)).get("pid").asLong();
             ProcessHandle sidecarProcess = ProcessHandle.of(sidecarPid).orElseThrow();
-            jupyter.destroy(); // SIGTERM, as Ctrl-C would
-            assertTrue(jupyter.waitFor(60, TimeUnit.SECONDS), "Jupyter stops");
+            jupyter.process.destroy(); // SIGTERM, as Ctrl-C would
+            assertTrue(jupyter.process.waitFor(60, TimeUnit.SECONDS), "Jupyter stops");
             sidecarProcess.onExit().get(60, TimeUnit.SECONDS);
             assertFalse(sidecarProcess.isAlive(), "the sidecar Jupyter started stops with it");
-            String log = Files.readString(dir.resolve("jupyter.log"));
+            String log = jupyter.log();
             assertTrue(log.contains("Kiln: started the sidecar"), log);
             assertFalse(log.contains(endpoint.token()), "the sidecar's token is in no log");
-        } finally {
-            if (jupyter.isAlive()) {
-                jupyter.destroyForcibly();
-            }
         }
-    }
-
-    private HttpResponse<String> awaitJupyter(HttpClient client, URI uri, Process jupyter) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!jupyter.isAlive()) {
-                throw new AssertionError("Jupyter exited:\n" + Files.readString(dir.resolve("jupyter.log")));
-            }
-            try {
-                return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(80)).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (ConnectException e) {
-                Thread.sleep(200); // Jupyter is not listening yet
-            }
-        }
-        throw new AssertionError("Jupyter did not answer within 90 s:\n" + Files.readString(dir.resolve("jupyter.log")));
     }
 }

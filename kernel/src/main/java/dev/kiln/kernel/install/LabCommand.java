@@ -19,11 +19,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kiln lab}: Jupyter on 127.0.0.1 with the Kiln kernel installed, in the current folder.
- * (The {@code ./kiln} launcher installs Debian's Jupyter first when it is missing.)
+ * {@code kiln lab}: JupyterLab on 127.0.0.1 with the Kiln kernel installed, in the current folder.
+ * ({@code ./kiln lab} first makes Kiln's JupyterLab environment, {@code scripts/lab-venv}, and names
+ * it in {@code KILN_LAB_VENV}.)
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Start Jupyter with the Kiln kernel on 127.0.0.1, serving the current folder.",
+        description = {"Start JupyterLab with the Kiln kernel on 127.0.0.1, serving the current folder.",
                 "Installs the 'kiln' kernelspec for the current user first; prints the URL with its token."})
 public final class LabCommand implements Callable<Result> {
 
@@ -33,7 +34,9 @@ public final class LabCommand implements Callable<Result> {
     @Option(names = "--notebook-dir", paramLabel = "DIR", description = "Folder to serve (default: the current folder)")
     Path notebookDir;
 
-    @Option(names = "--jupyter", paramLabel = "PROGRAM", description = "Jupyter front end to run (default: jupyter-lab if installed, else jupyter-notebook)")
+    @Option(names = "--jupyter", paramLabel = "PROGRAM", description = {
+            "Jupyter program to run instead of Kiln's JupyterLab (a name on PATH or a path),",
+            "e.g. jupyter-notebook for Debian's classic Notebook"})
     String jupyter;
 
     @Option(names = "--no-sidecar", description = "Do not start the sidecar that records environments and dataset versions")
@@ -47,47 +50,47 @@ public final class LabCommand implements Callable<Result> {
 
     @Override
     public Result call() throws Exception {
+        JupyterFrontEnd frontEnd = jupyter != null ? JupyterFrontEnd.named(jupyter, session.env())
+                : JupyterFrontEnd.standard(session.env());
         KernelSpec spec = KernelSpec.current(List.of());
         Path kernelDir = spec.installWithSharedArchive(KernelSpec.userDataDir(session.env()), session.err());
         session.err().println("kiln: kernelspec installed in " + kernelDir);
-        String program = jupyter != null ? jupyter : findFrontEnd().orElseThrow(() -> new UserError(
-                "Jupyter is not installed. Run it through ./kiln (which installs Debian's jupyter-notebook), "
-                        + "or install it: sudo apt-get install jupyter-notebook"));
         int free = freePort(port);
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String token = HexFormat.of().formatHex(secret);
         Path dir = notebookDir != null ? notebookDir : session.projectDir();
-        boolean lab = Path.of(program).getFileName().toString().contains("lab");
-        String app = lab ? "ServerApp" : "NotebookApp";
-        List<String> cmd = new ArrayList<>(List.of(program, "--no-browser", "--ip=127.0.0.1", "--port=" + free,
-                "--" + app + ".port_retries=0", "--" + app + ".token=" + token,
-                (lab ? "--ServerApp.root_dir=" : "--notebook-dir=") + dir.toAbsolutePath()));
+        // the server extension comes with Kiln's package; a Jupyter without it gets the bare package on PYTHONPATH
+        Optional<Path> barePackage = frontEnd.kilnPackage() ? Optional.empty()
+                : KernelSpec.kilnHome().map(h -> h.resolve("python")).filter(p -> Files.isDirectory(p.resolve("kiln_jupyter")));
+        boolean sidecar = !noSidecar && (frontEnd.kilnPackage() || barePackage.isPresent());
+        List<String> cmd = new ArrayList<>(frontEnd.command(free, token, dir, sidecar));
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.add("--allow-root"); // containers and CI run as root; Jupyter refuses it otherwise
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-        Optional<Path> python = KernelSpec.kilnHome().map(h -> h.resolve("python")).filter(Files::isDirectory);
-        if (python.isPresent() && !noSidecar) {
+        if (sidecar) {
             // Jupyter starts the sidecar through Kiln's server extension and serves it under /kiln/
-            cmd.add("--" + app + (lab ? ".jpserver_extensions" : ".nbserver_extensions") + "=kiln_jupyter=True");
-            String pythonPath = pb.environment().get("PYTHONPATH");
-            pb.environment().put("PYTHONPATH", python.get() + (pythonPath == null ? "" : File.pathSeparator + pythonPath));
+            barePackage.ifPresent(python -> {
+                String pythonPath = pb.environment().get("PYTHONPATH");
+                pb.environment().put("PYTHONPATH", python + (pythonPath == null ? "" : File.pathSeparator + pythonPath));
+            });
             pb.environment().put("KILN_SIDECAR_COMMAND", toJson(spec.cli("sidecar")));
         }
+        String base = "http://127.0.0.1:" + free + "/";
         session.out().println();
-        session.out().println("Kiln Lab: http://127.0.0.1:" + free + "/?token=" + token);
-        if (python.isPresent() && !noSidecar) {
-            session.out().println("History (sidecar): http://127.0.0.1:" + free + "/kiln/");
+        session.out().println("Kiln Lab: " + base + frontEnd.landingPath() + "?token=" + token);
+        if (sidecar) {
+            session.out().println("History (sidecar): " + base + "kiln/");
         }
-        session.out().println("(serving " + dir.toAbsolutePath() + "; Ctrl-C stops it)");
+        session.out().println("(serving " + dir.toAbsolutePath() + " with " + frontEnd.program() + "; Ctrl-C stops it)");
         session.out().println();
         session.out().flush();
         Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         int code = p.waitFor();
         if (code != 0 && code != 130 && code != 143) {
-            throw new UserError("Jupyter (" + program + ") exited with code " + code + "; its log is above.");
+            throw new UserError("Jupyter (" + frontEnd.program() + ") exited with code " + code + "; its log is above.");
         }
         return Result.ofText("Jupyter stopped.");
     }
@@ -98,18 +101,6 @@ public final class LabCommand implements Callable<Result> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Optional<String> findFrontEnd() {
-        for (String name : List.of("jupyter-lab", "jupyter-notebook")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) {
-                    return Optional.of(p.toString());
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static int freePort(int from) {
