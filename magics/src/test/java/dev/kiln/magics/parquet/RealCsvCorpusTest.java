@@ -65,7 +65,7 @@ class RealCsvCorpusTest {
         Comparison c = compare(csv, r.output(), name.endsWith(".tsv") ? "\t" : ",");
         System.out.println(name + ": " + c.rows + " rows, " + r.schema() + (r.typeChoices().isEmpty() ? "" : "; " + r.typeChoices()));
         assertTrue(c.rows > 0, name + " has rows");
-        assertEquals(List.of(), c.differences, name + ": " + c.differences.size() + " changed values of " + c.values);
+        assertEquals(List.of(), c.differences, name + ": " + c.changed + " changed values of " + c.values);
         assertEquals(r.rows(), c.rows);
     }
 
@@ -96,7 +96,7 @@ class RealCsvCorpusTest {
         }
         ConversionReport r = convert(csv);
         Comparison c = compare(csv, r.output(), ",");
-        assertEquals(List.of(), c.differences, c.differences.size() + " changed values of " + c.values);
+        assertEquals(List.of(), c.differences, c.changed + " changed values of " + c.values);
         assertTrue(c.rows >= 2_900_000, c.rows + " rows");
         assertEquals(r.rows(), c.rows);
         Files.delete(csv);
@@ -106,6 +106,8 @@ class RealCsvCorpusTest {
     static final class Comparison {
         long rows;
         long values;
+        long changed;
+        /** The first 20 changed values. */
         final List<String> differences = new ArrayList<>();
     }
 
@@ -141,6 +143,9 @@ class RealCsvCorpusTest {
                         c.values++;
                         String field = text.getString(i);
                         String problem = differs(types.get(i), kiln, i, field);
+                        if (problem != null) {
+                            c.changed++;
+                        }
                         if (problem != null && c.differences.size() < 20) {
                             c.differences.add("row " + c.rows + ", column " + km.getColumnName(i) + " (" + types.get(i) + "): "
                                     + problem);
