@@ -116,6 +116,7 @@ public final class Parquet {
     private static Table readFile(Path file, List<String> wanted) throws IOException {
         try (ParquetFileReader reader = open(file)) {
             ParquetMetadata footer = reader.getFooter();
+            refuseUnreadableCodecs(file, footer);
             MessageType schema = footer.getFileMetaData().getSchema();
             List<String> names = new ArrayList<>();
             for (Type t : schema.getFields()) {
@@ -164,6 +165,19 @@ public final class Parquet {
                 cols.add(sink instanceof ExactNumbers x ? x.column() : (Column<?>) sink);
             }
             return Table.create(file.getFileName().toString(), cols);
+        }
+    }
+
+    /** A codec Kiln has no decompressor for stops the read before any page, naming it and the way out. */
+    private static void refuseUnreadableCodecs(Path file, ParquetMetadata footer) {
+        for (org.apache.parquet.hadoop.metadata.BlockMetaData b : footer.getBlocks()) {
+            for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
+                if (!Codecs.readable(c.getCodec())) {
+                    throw new UserError(file + " is compressed with " + Codecs.name(c.getCodec()) + ", which Kiln does not read"
+                            + " (it reads zstd, snappy, gzip, lz4_raw and uncompressed). Rewrite it with one of those, e.g. in DuckDB:"
+                            + " COPY (FROM '" + file.getFileName() + "') TO 'out.parquet' (FORMAT parquet, COMPRESSION zstd).");
+                }
+            }
         }
     }
 
