@@ -102,6 +102,41 @@ class RealCsvCorpusTest {
         Files.delete(csv);
     }
 
+    /** The package's Parquet file, written by another tool, reads back in Kiln as DuckDB reads it, value by value. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void theFlightsParquetThePackageShipsReadsBackAsDuckDbReadsIt() throws Exception {
+        Path file = RealDataCorpus.dataDir().resolve("flights-3m.parquet");
+        tech.tablesaw.api.Table t = Parquet.read(file);
+        long checked = 0;
+        try (Connection con = DriverManager.getConnection("jdbc:duckdb:"); Statement st = con.createStatement()) {
+            st.execute("SET threads = 1");
+            try (ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + file + "')")) {
+                int n = rs.getMetaData().getColumnCount();
+                assertEquals(n, t.columnCount());
+                int row = 0;
+                while (rs.next()) {
+                    for (int i = 1; i <= n; i++) {
+                        tech.tablesaw.columns.Column<?> col = t.column(i - 1);
+                        Object expected = rs.getObject(i);
+                        Object got = col.isMissing(row) ? null : col.get(row);
+                        if (expected instanceof java.sql.Timestamp ts) {
+                            expected = ts.toLocalDateTime();
+                        } else if (expected instanceof Number num && got instanceof Number) {
+                            expected = got instanceof Double ? (Object) num.doubleValue() : got instanceof Long ? (Object) num.longValue()
+                                    : (Object) num.intValue();
+                        }
+                        assertEquals(expected, got, "row " + row + ", column " + col.name());
+                        checked++;
+                    }
+                    row++;
+                }
+                assertEquals(t.rowCount(), row);
+            }
+        }
+        assertTrue(checked > 10_000_000, checked + " values");
+    }
+
     /** What the comparison found: rows and values compared, and the first differences. */
     static final class Comparison {
         long rows;
