@@ -54,11 +54,15 @@ final class CsvSchema {
     CsvSchema widen(Map<Integer, ColumnType> widened, Map<Integer, TypeChoice.Reason> reasons) {
         ColumnType[] t = types.clone();
         widened.forEach((i, ty) -> t[i] = ty);
-        List<TypeChoice> c = new ArrayList<>(choices);
-        reasons.forEach((i, why) -> {
-            c.removeIf(old -> old.column().equals(names[i]));
-            c.add(new TypeChoice(names[i], t[i], List.of(why)));
-        });
+        List<TypeChoice> c = new ArrayList<>();
+        for (TypeChoice old : choices) {
+            // a column inferred as a decimal that widened on: the choice stands, with the type it now has
+            int i = List.of(names).indexOf(old.column());
+            if (!reasons.containsKey(i)) {
+                c.add(widened.containsKey(i) ? new TypeChoice(old.column(), t[i], old.reasons()) : old);
+            }
+        }
+        reasons.forEach((i, why) -> c.add(new TypeChoice(names[i], t[i], List.of(why))));
         return new CsvSchema(sourceNames, source, names, t, fixed, zoned, dictionary, c);
     }
 

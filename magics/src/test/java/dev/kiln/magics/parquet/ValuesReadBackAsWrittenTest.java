@@ -128,6 +128,21 @@ class ValuesReadBackAsWrittenTest {
     }
 
     @Test
+    void aDecimalColumnThatMeetsAWiderValueAfterTheSampleBecomesTextAndTheReportSaysSo() throws Exception {
+        StringBuilder sb = new StringBuilder("amount\n");
+        for (int i = 0; i < 5000; i++) {
+            sb.append("123456789012.").append(100000 + i).append('\n');
+        }
+        sb.append("1234567890123456789012345.123456\n");
+        ConversionReport r = convert(sb.toString(), opts().withTypes(Map.of(), 100, ConversionOptions.TypeMismatch.WIDEN));
+        assertEquals("VARCHAR", duckTypes(r.output()).get("amount"));
+        assertEquals("1234567890123456789012345.123456", values(r.output(), "amount").get(5000));
+        assertEquals("123456789012.100000", values(r.output(), "amount").get(0));
+        assertEquals(List.of(new TypeChoice("amount", ColumnType.STRING, List.of(TypeChoice.Reason.DIGITS_BEYOND_DOUBLE))),
+                r.typeChoices());
+    }
+
+    @Test
     void numbersADoubleCannotReachStayText() throws Exception {
         ConversionReport r = convert("huge,tiny\n1e400,1e-400\n1,2\n", opts());
         assertEquals(Map.of("huge", "VARCHAR", "tiny", "VARCHAR"), duckTypes(r.output()));
