@@ -295,10 +295,10 @@ public final class Parquet {
                 continue;
             }
             // the common types straight from the reader; the others through their logical type
-            if (sink instanceof IntColumn c && t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
-                    && t.getLogicalTypeAnnotation() == null) {
+            if (sink instanceof IntColumn c && t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32 && plainInteger(t)) {
                 c.append(r.getInteger());
-            } else if (sink instanceof LongColumn c && t.getLogicalTypeAnnotation() == null) {
+            } else if (sink instanceof LongColumn c && t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+                    && plainInteger(t)) {
                 c.append(r.getLong());
             } else if (sink instanceof DoubleColumn c) {
                 c.append(r.getDouble());
@@ -313,6 +313,12 @@ public final class Parquet {
             }
             r.consume();
         }
+    }
+
+    /** A signed integer stored as it reads: no logical type, or a signed int one (DuckDB writes those). */
+    private static boolean plainInteger(PrimitiveType t) {
+        LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
+        return a == null || a instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.isSigned();
     }
 
     private static void appendValue(Column<?> c, Object v) {
