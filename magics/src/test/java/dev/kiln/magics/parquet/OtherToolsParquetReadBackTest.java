@@ -68,6 +68,7 @@ class OtherToolsParquetReadBackTest {
               {'a': i, 'b': 'x' || i, 'c': [i]} AS struct,
               MAP {'k': i} AS m,
               '\\xAA\\xBB'::BLOB AS blob,
+              to_days((i % 30)::INTEGER) + to_milliseconds(1500) AS span,
               CASE WHEN i % 7 = 0 THEN NULL ELSE i::INTEGER END AS maybe
             FROM range(ROWS) r(i)
             """.replace("ROWS", String.valueOf(ROWS));
@@ -110,6 +111,7 @@ class OtherToolsParquetReadBackTest {
             assertEquals("{\"a\": " + i + ", \"b\": \"x" + i + "\", \"c\": [" + i + "]}", t.stringColumn("struct").get(i), row);
             assertEquals("{\"k\": " + i + "}", t.stringColumn("m").get(i), row);
             assertEquals("\\xAA\\xBB", t.stringColumn("blob").get(i), row);
+            assertEquals("P0M" + i % 30 + "DT1.5S", t.stringColumn("span").get(i), row);
             if (i % 7 == 0) {
                 assertTrue(t.intColumn("maybe").isMissing(i), row);
             } else {
@@ -139,6 +141,7 @@ class OtherToolsParquetReadBackTest {
         assertEquals("uint64", types.get("ubig"));
         assertEquals("decimal(38,2)", types.get("dec38"));
         assertEquals("uuid", types.get("id"));
+        assertEquals("interval", types.get("span"));
         assertEquals("time", types.get("tm"));
         assertEquals("timestamp (UTC)", types.get("tstz"));
         assertEquals("list<int64>", types.get("list"));
