@@ -70,7 +70,10 @@ public final class ParquetCommand implements Callable<Result> {
         Map<String, String> rename = new LinkedHashMap<>();
 
         @Option(names = "--type", paramLabel = "NAME=TYPE",
-                description = "Column type instead of inference: int32, int64, double, boolean, date, timestamp, string, decimal(p,s) (repeatable).")
+                description = {"Column type instead of inference: int32, int64, double, boolean, date, timestamp, string, decimal(p,s) (repeatable).",
+                        "Inference keeps a column as text where a typed value would not give back the field as written (leading zeros as in"
+                                + " 00501, integers beyond 64 bits, dates in more than one format) and as a decimal where a double cannot hold"
+                                + " its digits; the summary names each such column. --type NAME=int64 converts it anyway."})
         Map<String, String> types = new LinkedHashMap<>();
 
         @Option(names = "--sample-rows", defaultValue = "10000", description = "Rows read to infer types (default: ${DEFAULT-VALUE}).")
@@ -163,7 +166,13 @@ public final class ParquetCommand implements Callable<Result> {
                 default -> throw new IllegalArgumentException("--on-type-mismatch takes widen or fail, not '" + onTypeMismatch + "'");
             };
             Map<String, ColumnType> t = new LinkedHashMap<>();
-            types.forEach((k, v) -> t.put(k, ColumnType.parse(v)));
+            types.forEach((k, v) -> {
+                try {
+                    t.put(k, ColumnType.parse(v));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--type " + k + "=" + v + ": " + e.getMessage(), e);
+                }
+            });
             char sep = delimiter != null ? oneChar("--delimiter", delimiter.equalsIgnoreCase("tab") ? "\t" : delimiter)
                     : defaultDelimiter();
             CsvFormat format = new CsvFormat(sep, oneChar("--quote", quote), nulls.isEmpty() ? List.of("") : nulls, !noHeader,

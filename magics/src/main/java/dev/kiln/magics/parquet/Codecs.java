@@ -112,6 +112,14 @@ public final class Codecs implements CompressionCodecFactory {
         };
     }
 
+    /** Whether pages compressed with {@code codec} can be read. */
+    static boolean readable(CompressionCodecName codec) {
+        return switch (codec) {
+            case UNCOMPRESSED, ZSTD, SNAPPY, LZ4_RAW, GZIP -> true;
+            default -> false;
+        };
+    }
+
     @Override
     public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
         return new Decompressor(codec);

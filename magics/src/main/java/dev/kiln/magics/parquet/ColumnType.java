@@ -5,10 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Parquet type a CSV column becomes. Inference picks among all but {@link Kind#DECIMAL}, which
- * a user asks for ({@code --type price=decimal(12,2)}).
+ * The Parquet type a CSV column becomes. Inference picks {@link Kind#DECIMAL} only for numbers
+ * whose digits a double cannot hold; a user asks for it with {@code --type price=decimal(12,2)}.
  *
- * @param precision decimal digits in all (DECIMAL only; at most 18)
+ * @param precision decimal digits in all (DECIMAL only; at most 38, stored in an int64 up to 18)
  * @param scale     digits after the point (DECIMAL only)
  */
 public record ColumnType(Kind kind, int precision, int scale) {
@@ -25,14 +25,23 @@ public record ColumnType(Kind kind, int precision, int scale) {
 
     private static final Pattern DECIMAL_SPEC = Pattern.compile("decimal\\((\\d+)\\s*,\\s*(\\d+)\\)");
 
+    public static final int MAX_PRECISION = 38;
+    /** The most digits an int64 decimal holds; wider ones are 16-byte fixed-length arrays. */
+    static final int LONG_PRECISION = 18;
+
+    /** A decimal too wide for an int64. */
+    boolean wide() {
+        return kind == Kind.DECIMAL && precision > LONG_PRECISION;
+    }
+
     static ColumnType of(Kind k) {
         return new ColumnType(k, 0, 0);
     }
 
     public static ColumnType decimal(int precision, int scale) {
-        if (precision < 1 || precision > 18 || scale < 0 || scale > precision) {
+        if (precision < 1 || precision > MAX_PRECISION || scale < 0 || scale > precision) {
             throw new IllegalArgumentException("decimal(" + precision + "," + scale
-                    + "): precision must be 1..18 and scale 0..precision");
+                    + "): precision must be 1.." + MAX_PRECISION + " and scale 0..precision");
         }
         return new ColumnType(Kind.DECIMAL, precision, scale);
     }
@@ -57,13 +66,15 @@ public record ColumnType(Kind kind, int precision, int scale) {
         };
     }
 
-    /** The next wider type a value that does not fit may widen to, or {@code null} from STRING. */
+    /**
+     * The next wider type an inferred column widens to when a value does not fit, or {@code null}
+     * from STRING. A date column meeting a timestamp becomes text: dates in two formats.
+     */
     ColumnType wider() {
         return switch (kind) {
-            case BOOLEAN, DOUBLE, DECIMAL, TIMESTAMP -> STRING;
+            case BOOLEAN, DOUBLE, DECIMAL, TIMESTAMP, DATE -> STRING;
             case INT32 -> INT64;
             case INT64 -> DOUBLE;
-            case DATE -> TIMESTAMP;
             case STRING -> null;
         };
     }

@@ -12,10 +12,12 @@ import java.util.Map;
  * @param output      the Parquet file or directory written
  * @param schema      output column name to type
  * @param widened     columns whose inferred type was widened, with the value that needed it
+ * @param typeChoices columns typed otherwise than their values first suggest, so every value reads back as written
  * @param badRowsFile where bad rows were kept, or {@code null}
  */
 public record ConversionReport(Path input, Path output, List<FileReport> files, Map<String, String> schema,
-                               ConversionOptions options, List<String> widened, Path badRowsFile, double seconds) {
+                               ConversionOptions options, List<String> widened, List<TypeChoice> typeChoices,
+                               Path badRowsFile, double seconds) {
 
     /**
      * One input file's conversion; {@code sha256} is of the output file.

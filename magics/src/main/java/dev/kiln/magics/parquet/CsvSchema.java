@@ -28,9 +28,11 @@ final class CsvSchema {
     final boolean[] zoned;
     /** Dictionary-encode this column: the sample showed repeated values. */
     final boolean[] dictionary;
+    /** Columns typed otherwise than their values first suggest, so that every value reads back as written. */
+    final List<TypeChoice> choices;
 
     CsvSchema(List<String> sourceNames, int[] source, String[] names, ColumnType[] types, boolean[] fixed, boolean[] zoned,
-              boolean[] dictionary) {
+              boolean[] dictionary, List<TypeChoice> choices) {
         this.sourceNames = List.copyOf(sourceNames);
         this.source = source;
         this.names = names;
@@ -38,17 +40,30 @@ final class CsvSchema {
         this.fixed = fixed;
         this.zoned = zoned;
         this.dictionary = dictionary;
+        this.choices = List.copyOf(choices);
     }
 
     int width() {
         return sourceNames.size();
     }
 
-    /** A copy with some columns widened (output index to new type). */
-    CsvSchema widen(Map<Integer, ColumnType> widened) {
+    /**
+     * A copy with some columns widened (output index to new type), and the reasons that made some
+     * of them text rather than the type their values first suggested.
+     */
+    CsvSchema widen(Map<Integer, ColumnType> widened, Map<Integer, TypeChoice.Reason> reasons) {
         ColumnType[] t = types.clone();
         widened.forEach((i, ty) -> t[i] = ty);
-        return new CsvSchema(sourceNames, source, names, t, fixed, zoned, dictionary);
+        List<TypeChoice> c = new ArrayList<>();
+        for (TypeChoice old : choices) {
+            // a column inferred as a decimal that widened on: the choice stands, with the type it now has
+            int i = List.of(names).indexOf(old.column());
+            if (!reasons.containsKey(i)) {
+                c.add(widened.containsKey(i) ? new TypeChoice(old.column(), t[i], old.reasons()) : old);
+            }
+        }
+        reasons.forEach((i, why) -> c.add(new TypeChoice(names[i], t[i], List.of(why))));
+        return new CsvSchema(sourceNames, source, names, t, fixed, zoned, dictionary, c);
     }
 
     MessageType messageType() {
@@ -60,7 +75,8 @@ final class CsvSchema {
                 case INT32 -> Types.optional(PrimitiveTypeName.INT32);
                 case INT64 -> Types.optional(PrimitiveTypeName.INT64);
                 case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE);
-                case DECIMAL -> Types.optional(PrimitiveTypeName.INT64)
+                case DECIMAL -> (t.wide() ? Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(16)
+                        : Types.optional(PrimitiveTypeName.INT64))
                         .as(LogicalTypeAnnotation.decimalType(t.scale(), t.precision()));
                 case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType());
                 case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)

@@ -123,7 +123,7 @@ public final class CsvToParquet {
                     place(staging, target, dir);
                     done = true;
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    return new ConversionReport(input, target, reports, schema.describe(), options, widened,
+                    return new ConversionReport(input, target, reports, schema.describe(), options, widened, schema.choices,
                             badStaging == null ? null : options.badRowsFile(), secs);
                 } catch (Widening w) {
                     if (sink != null) {
@@ -133,7 +133,7 @@ public final class CsvToParquet {
                         widened.add(schema.names[en.getKey()] + ": " + schema.types[en.getKey()] + " → " + en.getValue()
                                 + " (" + w.where + ")");
                     }
-                    schema = schema.widen(w.widen);
+                    schema = schema.widen(w.widen, w.reasons);
                 } finally {
                     if (sink != null) {
                         sink.close();
@@ -507,7 +507,7 @@ public final class CsvToParquet {
                     throw new UserError(e.invalidText.describe(input, line));
                 }
                 if (!e.widen.isEmpty()) {
-                    throw new Widening(e.widen, input.getFileName() + " line " + (line + e.firstWidening.line())
+                    throw new Widening(e.widen, e.widenReasons, input.getFileName() + " line " + (line + e.firstWidening.line())
                             + ": '" + e.firstWidening.value() + "'");
                 }
                 if (sink != null) {
@@ -546,11 +546,13 @@ public final class CsvToParquet {
     /** An inferred type was too narrow: rerun with these output columns widened. */
     private static final class Widening extends RuntimeException {
         final Map<Integer, ColumnType> widen;
+        final Map<Integer, TypeChoice.Reason> reasons;
         final String where;
 
-        Widening(Map<Integer, ColumnType> widen, String where) {
+        Widening(Map<Integer, ColumnType> widen, Map<Integer, TypeChoice.Reason> reasons, String where) {
             super(null, null, false, false);
             this.widen = widen;
+            this.reasons = reasons;
             this.where = where;
         }
     }

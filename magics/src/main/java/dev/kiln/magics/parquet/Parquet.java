@@ -3,6 +3,7 @@ package dev.kiln.magics.parquet;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,6 +24,11 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -38,14 +44,17 @@ import tech.tablesaw.api.FloatColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.TimeColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 /**
- * Reads Parquet written by Kiln (or any flat Parquet file) into Tablesaw tables:
+ * Reads Parquet written by Kiln or any other tool into Tablesaw tables:
  * {@code Table t = Parquet.read("data/parquet/climate", "station", "tmax");}. A directory reads as
  * the rows of its .parquet files in name order. Timestamps become local date-times (UTC for
- * zone-adjusted ones); decimals become doubles.
+ * zone-adjusted ones); decimals become doubles where a double gives back every value, else text;
+ * UUIDs, intervals and unsigned integers beyond a long read as text; lists, structs and maps as
+ * JSON-like text (see {@link ParquetValues}).
  *
  * <p>Reading uses parquet-hadoop's {@link ParquetFileReader}, which refers to Hadoop classes, so
  * {@code hadoop-client-api} must be on the class path (Kiln ships it); decompression uses
@@ -107,127 +116,230 @@ public final class Parquet {
     private static Table readFile(Path file, List<String> wanted) throws IOException {
         try (ParquetFileReader reader = open(file)) {
             ParquetMetadata footer = reader.getFooter();
+            refuseUnreadableCodecs(file, footer);
             MessageType schema = footer.getFileMetaData().getSchema();
             List<String> names = new ArrayList<>();
             for (Type t : schema.getFields()) {
                 names.add(t.getName());
             }
             List<String> chosen = wanted.isEmpty() ? names : wanted;
-            Map<String, ColumnDescriptor> byName = new LinkedHashMap<>();
-            for (ColumnDescriptor d : schema.getColumns()) {
-                if (d.getPath().length == 1) {
-                    byName.put(d.getPath()[0], d);
-                }
-            }
             List<ColumnDescriptor> descs = new ArrayList<>();
-            List<Column<?>> cols = new ArrayList<>();
+            List<Type> nested = new ArrayList<>();
+            List<Object> sinks = new ArrayList<>();
             for (String c : chosen) {
-                ColumnDescriptor d = byName.get(c);
-                if (d == null) {
+                if (!names.contains(c)) {
                     throw new UserError("No column '" + c + "' in " + file + ". Its columns are: " + String.join(", ", names) + ".");
                 }
-                descs.add(d);
-                cols.add(newColumn(c, d.getPrimitiveType()));
+                Type t = schema.getType(c);
+                if (t.isPrimitive() && !t.isRepetition(Type.Repetition.REPEATED)) {
+                    ColumnDescriptor d = schema.getColumnDescription(new String[] {c});
+                    descs.add(d);
+                    sinks.add(newColumn(c, d.getPrimitiveType()));
+                } else {
+                    // lists, structs and maps: read whole, shown as JSON-like text
+                    nested.add(t);
+                    sinks.add(StringColumn.create(c));
+                }
             }
-            MessageType projection = new MessageType(schema.getName(),
-                    chosen.stream().map(c -> (Type) schema.getType(c)).toList());
+            MessageType projection = new MessageType(schema.getName(), chosen.stream().map(c -> (Type) schema.getType(c)).toList());
+            MessageType nestedProjection = new MessageType(schema.getName(), nested);
             reader.setRequestedSchema(projection);
+            String createdBy = footer.getFileMetaData().getCreatedBy();
             PageReadStore rowGroup;
             while ((rowGroup = reader.readNextRowGroup()) != null) {
-                ColumnReadStoreImpl store = new ColumnReadStoreImpl(rowGroup, new NoConverter(), projection,
-                        footer.getFileMetaData().getCreatedBy());
-                for (int i = 0; i < descs.size(); i++) {
-                    ColumnReader r = store.getColumnReader(descs.get(i));
-                    readColumn(r, descs.get(i), cols.get(i), rowGroup.getRowCount());
+                ColumnReadStoreImpl store = new ColumnReadStoreImpl(rowGroup, new NoConverter(), projection, createdBy);
+                int flat = 0;
+                for (Object sink : sinks) {
+                    if (sink instanceof StringColumn sc && nested.stream().anyMatch(t -> t.getName().equals(sc.name()))) {
+                        continue;
+                    }
+                    ColumnDescriptor d = descs.get(flat++);
+                    readColumn(store.getColumnReader(d), d, sink, rowGroup.getRowCount());
                 }
+                if (!nested.isEmpty()) {
+                    readNested(rowGroup, nestedProjection, sinks, createdBy);
+                }
+            }
+            List<Column<?>> cols = new ArrayList<>();
+            for (Object sink : sinks) {
+                cols.add(sink instanceof ExactNumbers x ? x.column() : (Column<?>) sink);
             }
             return Table.create(file.getFileName().toString(), cols);
         }
     }
 
-    private static Column<?> newColumn(String name, PrimitiveType t) {
+    /** A codec Kiln has no decompressor for stops the read before any page, naming it and the way out. */
+    private static void refuseUnreadableCodecs(Path file, ParquetMetadata footer) {
+        for (org.apache.parquet.hadoop.metadata.BlockMetaData b : footer.getBlocks()) {
+            for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
+                if (!Codecs.readable(c.getCodec())) {
+                    throw new UserError(file + " is compressed with " + Codecs.name(c.getCodec()) + ", which Kiln does not read"
+                            + " (it reads zstd, snappy, gzip, lz4_raw and uncompressed). Rewrite it with one of those, e.g. in DuckDB:"
+                            + " COPY (FROM '" + file.getFileName() + "') TO 'out.parquet' (FORMAT parquet, COMPRESSION zstd).");
+                }
+            }
+        }
+    }
+
+    /** The nested columns of one row group, record by record, as text. */
+    private static void readNested(PageReadStore rowGroup, MessageType nestedProjection, List<Object> sinks, String createdBy) {
+        MessageColumnIO io = new ColumnIOFactory(createdBy).getColumnIO(nestedProjection);
+        RecordReader<Group> records = io.getRecordReader(rowGroup, new GroupRecordConverter(nestedProjection));
+        List<StringColumn> targets = new ArrayList<>();
+        for (Type t : nestedProjection.getFields()) {
+            for (Object sink : sinks) {
+                if (sink instanceof StringColumn sc && sc.name().equals(t.getName())) {
+                    targets.add(sc);
+                }
+            }
+        }
+        for (long i = 0; i < rowGroup.getRowCount(); i++) {
+            Group g = records.read();
+            for (int f = 0; f < targets.size(); f++) {
+                String v = ParquetValues.text(g, f, nestedProjection.getType(f));
+                if (v == null) {
+                    targets.get(f).appendMissing();
+                } else {
+                    targets.get(f).append(v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Decimals and unsigned 64-bit integers, kept exact until all are read: then a double column when
+     * a double gives back every value (at most 15 significant digits), a long column when every value
+     * fits one, else text.
+     */
+    private static final class ExactNumbers {
+        final String name;
+        final List<Object> values = new ArrayList<>();
+
+        ExactNumbers(String name) {
+            this.name = name;
+        }
+
+        Column<?> column() {
+            boolean decimals = values.stream().anyMatch(v -> v instanceof BigDecimal);
+            boolean fits = values.stream().allMatch(v -> v == null || (v instanceof BigDecimal d
+                    ? d.stripTrailingZeros().precision() <= 15 : v instanceof Long));
+            if (fits && decimals) {
+                DoubleColumn c = DoubleColumn.create(name);
+                values.forEach(v -> {
+                    if (v == null) {
+                        c.appendMissing();
+                    } else {
+                        c.append(((BigDecimal) v).doubleValue());
+                    }
+                });
+                return c;
+            }
+            if (fits) {
+                LongColumn c = LongColumn.create(name);
+                values.forEach(v -> {
+                    if (v == null) {
+                        c.appendMissing();
+                    } else {
+                        c.append((Long) v);
+                    }
+                });
+                return c;
+            }
+            StringColumn c = StringColumn.create(name);
+            values.forEach(v -> {
+                if (v == null) {
+                    c.appendMissing();
+                } else {
+                    c.append(v instanceof BigDecimal d ? d.toPlainString() : v.toString());
+                }
+            });
+            return c;
+        }
+    }
+
+    private static Object newColumn(String name, PrimitiveType t) {
         LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
+        if (a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
+                || t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+                && a instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && !i.isSigned()) {
+            return new ExactNumbers(name);
+        }
+        if (a instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+            return TimeColumn.create(name);
+        }
         return switch (t.getPrimitiveTypeName()) {
             case BOOLEAN -> BooleanColumn.create(name);
             case INT32 -> a instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? DateColumn.create(name)
-                    : a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation ? DoubleColumn.create(name)
-                    : IntColumn.create(name);
+                    : a instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && !i.isSigned() && i.getBitWidth() == 32
+                    ? LongColumn.create(name) : IntColumn.create(name);
             case INT64 -> a instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ? DateTimeColumn.create(name)
-                    : a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation ? DoubleColumn.create(name)
                     : LongColumn.create(name);
+            case INT96 -> DateTimeColumn.create(name);
             case FLOAT -> FloatColumn.create(name);
             case DOUBLE -> DoubleColumn.create(name);
-            default -> a instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation ? DoubleColumn.create(name)
-                    : StringColumn.create(name);
+            default -> StringColumn.create(name);
         };
     }
 
-    private static void readColumn(ColumnReader r, ColumnDescriptor d, Column<?> col, long rows) {
+    private static void readColumn(ColumnReader r, ColumnDescriptor d, Object sink, long rows) {
         int maxDef = d.getMaxDefinitionLevel();
         PrimitiveType t = d.getPrimitiveType();
-        LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
         for (long i = 0; i < rows; i++) {
             if (r.getCurrentDefinitionLevel() < maxDef) {
-                col.appendMissing();
+                if (sink instanceof ExactNumbers x) {
+                    x.values.add(null);
+                } else {
+                    ((Column<?>) sink).appendMissing();
+                }
                 r.consume();
                 continue;
             }
-            switch (t.getPrimitiveTypeName()) {
-                case BOOLEAN -> ((BooleanColumn) col).append(r.getBoolean());
-                case INT32 -> {
-                    int v = r.getInteger();
-                    if (col instanceof DateColumn dc) {
-                        dc.append(LocalDate.ofEpochDay(v));
-                    } else if (col instanceof DoubleColumn dd) {
-                        dd.append(v / Math.pow(10, ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) a).getScale()));
-                    } else {
-                        ((IntColumn) col).append(v);
-                    }
-                }
-                case INT64 -> {
-                    long v = r.getLong();
-                    if (col instanceof DateTimeColumn dt) {
-                        dt.append(timestamp(v, (LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) a));
-                    } else if (col instanceof DoubleColumn dd) {
-                        dd.append(new java.math.BigDecimal(java.math.BigInteger.valueOf(v),
-                                ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) a).getScale()).doubleValue());
-                    } else {
-                        ((LongColumn) col).append(v);
-                    }
-                }
-                case FLOAT -> ((FloatColumn) col).append(r.getFloat());
-                case DOUBLE -> ((DoubleColumn) col).append(r.getDouble());
-                default -> {
-                    if (col instanceof DoubleColumn dd) {
-                        dd.append(new java.math.BigDecimal(new java.math.BigInteger(r.getBinary().getBytes()),
-                                ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) a).getScale()).doubleValue());
-                    } else {
-                        ((StringColumn) col).append(r.getBinary().toStringUsingUTF8());
-                    }
-                }
+            // the common types straight from the reader; the others through their logical type
+            if (sink instanceof IntColumn c && t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32 && plainInteger(t)) {
+                c.append(r.getInteger());
+            } else if (sink instanceof LongColumn c && t.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+                    && plainInteger(t)) {
+                c.append(r.getLong());
+            } else if (sink instanceof DoubleColumn c) {
+                c.append(r.getDouble());
+            } else if (sink instanceof FloatColumn c) {
+                c.append(r.getFloat());
+            } else if (sink instanceof BooleanColumn c) {
+                c.append(r.getBoolean());
+            } else if (sink instanceof ExactNumbers x) {
+                x.values.add(ParquetValues.of(t, raw(r, t)));
+            } else {
+                appendValue((Column<?>) sink, ParquetValues.of(t, raw(r, t)));
             }
             r.consume();
         }
     }
 
-    private static LocalDateTime timestamp(long v, LogicalTypeAnnotation.TimestampLogicalTypeAnnotation a) {
-        long secs;
-        long nanos;
-        switch (a.getUnit()) {
-            case MILLIS -> {
-                secs = Math.floorDiv(v, 1000L);
-                nanos = Math.floorMod(v, 1000L) * 1_000_000L;
-            }
-            case MICROS -> {
-                secs = Math.floorDiv(v, 1_000_000L);
-                nanos = Math.floorMod(v, 1_000_000L) * 1000L;
-            }
-            default -> {
-                secs = Math.floorDiv(v, 1_000_000_000L);
-                nanos = Math.floorMod(v, 1_000_000_000L);
-            }
+    /** A signed integer stored as it reads: no logical type, or a signed int one (DuckDB writes those). */
+    private static boolean plainInteger(PrimitiveType t) {
+        LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
+        return a == null || a instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.isSigned();
+    }
+
+    private static void appendValue(Column<?> c, Object v) {
+        if (c instanceof IntColumn ic) {
+            ic.append(((Number) v).intValue());
+        } else if (c instanceof LongColumn lc) {
+            lc.append(((Number) v).longValue());
+        } else {
+            c.appendObj(v);
         }
-        return LocalDateTime.ofInstant(Instant.ofEpochSecond(secs, nanos), ZoneOffset.UTC);
+    }
+
+    private static Object raw(ColumnReader r, PrimitiveType t) {
+        return switch (t.getPrimitiveTypeName()) {
+            case INT32 -> r.getInteger();
+            case INT64 -> r.getLong();
+            case FLOAT -> r.getFloat();
+            case DOUBLE -> r.getDouble();
+            case BOOLEAN -> r.getBoolean();
+            default -> r.getBinary();
+        };
     }
 
     /** Values are read straight from the column readers; the converter API is not used. */

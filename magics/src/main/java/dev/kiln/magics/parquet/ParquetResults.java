@@ -42,6 +42,9 @@ public final class ParquetResults {
         for (String w : r.widened()) {
             b.append("widened ").append(w).append('\n');
         }
+        for (TypeChoice c : r.typeChoices()) {
+            b.append(c).append('\n');
+        }
         b.append("schema: ");
         List<String> cols = new ArrayList<>();
         r.schema().forEach((k, v) -> cols.add(k + " " + v));
@@ -68,6 +71,9 @@ public final class ParquetResults {
         }
         for (String w : r.widened()) {
             row(b, "widened", Html.escape(w));
+        }
+        for (TypeChoice c : r.typeChoices()) {
+            row(b, "kept exact", Html.escape(c.toString()));
         }
         b.append("</table><table><tr><th>column</th><th>type</th></tr>");
         r.schema().entrySet().stream().limit(200).forEach(e -> b.append("<tr><td>").append(Html.escape(e.getKey()))
@@ -103,6 +109,9 @@ public final class ParquetResults {
         report.put("seconds", r.seconds());
         if (!r.widened().isEmpty()) {
             report.put("widened", r.widened());
+        }
+        if (!r.typeChoices().isEmpty()) {
+            report.put("keptExact", r.typeChoices().stream().map(TypeChoice::toString).toList());
         }
         return Provenance.of("parquet convert").withSettings(r.options().describe()).withReport(report);
     }

@@ -55,7 +55,8 @@ public record ParquetSummary(Path path, int files, long rows, int rowGroups, lon
                     rows += b.getRowCount();
                     groups++;
                     for (ColumnChunkMetaData c : b.getColumns()) {
-                        String name = c.getPath().toDotString();
+                        // a nested column's leaves add up under its top-level name
+                        String name = c.getPath().toArray()[0];
                         long[] s = sizes.computeIfAbsent(name, k -> new long[2]);
                         s[0] += c.getTotalSize();
                         s[1] += c.getTotalUncompressedSize();
@@ -72,28 +73,54 @@ public record ParquetSummary(Path path, int files, long rows, int rowGroups, lon
         return new ParquetSummary(path, files.size(), rows, groups, bytes, cols);
     }
 
-    private static String typeName(Type t) {
+    /** A column's type as a reader knows it: {@code string}, {@code decimal(38,2)}, {@code list<int32>}, {@code struct<a int32, b string>}. */
+    static String typeName(Type t) {
         if (!t.isPrimitive()) {
-            return "group";
+            org.apache.parquet.schema.GroupType g = t.asGroupType();
+            org.apache.parquet.schema.LogicalTypeAnnotation a = g.getLogicalTypeAnnotation();
+            if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.ListLogicalTypeAnnotation && g.getFieldCount() == 1) {
+                Type repeated = g.getType(0);
+                Type element = !repeated.isPrimitive() && repeated.asGroupType().getFieldCount() == 1
+                        ? repeated.asGroupType().getType(0) : repeated;
+                return "list<" + typeName(element) + ">";
+            }
+            if ((a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.MapLogicalTypeAnnotation
+                    || a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.MapKeyValueTypeAnnotation)
+                    && g.getFieldCount() == 1 && !g.getType(0).isPrimitive() && g.getType(0).asGroupType().getFieldCount() == 2) {
+                org.apache.parquet.schema.GroupType kv = g.getType(0).asGroupType();
+                return "map<" + typeName(kv.getType(0)) + ", " + typeName(kv.getType(1)) + ">";
+            }
+            List<String> fields = new ArrayList<>();
+            for (Type f : g.getFields()) {
+                fields.add(f.getName() + " " + typeName(f));
+            }
+            return (t.isRepetition(Type.Repetition.REPEATED) ? "repeated " : "") + "struct<" + String.join(", ", fields) + ">";
         }
         PrimitiveType p = t.asPrimitiveType();
         String base = p.getPrimitiveTypeName().name().toLowerCase(java.util.Locale.ROOT);
         org.apache.parquet.schema.LogicalTypeAnnotation a = p.getLogicalTypeAnnotation();
+        String name;
         if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation) {
-            return "string";
+            name = "string";
+        } else if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+            name = "date";
+        } else if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+            name = "timestamp" + (ts.isAdjustedToUTC() ? " (UTC)" : "");
+        } else if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+            name = "time";
+        } else if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+            name = "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
+        } else if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation i) {
+            name = (i.isSigned() ? "int" : "uint") + i.getBitWidth();
+        } else if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.UUIDLogicalTypeAnnotation) {
+            name = "uuid";
+        } else if (a == null && p.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT96) {
+            name = "timestamp (int96)";
+        } else if (a == null) {
+            name = base;
+        } else {
+            name = a.toString().toLowerCase(java.util.Locale.ROOT);
         }
-        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
-            return "date";
-        }
-        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
-            return "timestamp" + (ts.isAdjustedToUTC() ? " (UTC)" : "");
-        }
-        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
-            return "decimal(" + d.getPrecision() + "," + d.getScale() + ")";
-        }
-        if (a instanceof org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation i) {
-            return (i.isSigned() ? "int" : "uint") + i.getBitWidth();
-        }
-        return a == null ? base : base + " (" + a + ")";
+        return (t.isRepetition(Type.Repetition.REPEATED) ? "repeated " : "") + name;
     }
 }

@@ -83,6 +83,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         InvalidText invalidText;
         /** Output column to the type its values need (only when inferred types widen). */
         final Map<Integer, ColumnType> widen = new HashMap<>();
+        /** Output column to why it became text rather than the type of its other values. */
+        final Map<Integer, TypeChoice.Reason> widenReasons = new HashMap<>();
         BadRow firstWidening;
         /** The row group's bytes as encoded (its pages, less dictionaries). */
         long encodedBytes;
@@ -133,6 +135,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private int width;
     private int[] src;
     private boolean[] fixed;
+    private boolean[] zoned;
     private ColumnWriter[] writers;
     private long[] longs;
     private double[] doubles;
@@ -166,6 +169,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         width = schema.width();
         src = schema.source;
         fixed = schema.fixed;
+        zoned = schema.zoned;
 
         out.pages = new ColumnChunkPageWriteStore(Codecs.compressor(options.codec()), messageType,
                 props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
@@ -246,7 +250,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 continue;
             }
             isNull[i] = false;
-            if (convert(kinds[i], types[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+            if (convert(kinds[i], types[i], !fixed[i], zoned[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
                 if (kinds[i] == ColumnType.Kind.STRING && !validText(f, s, e, recLine, recStart)) {
                     return false;
                 }
@@ -286,9 +290,17 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             return false;
         }
         // an inferred type is too narrow: find the type this value needs, finish scanning for others
+        TypeChoice.Reason why = vp.refusal(kinds[i], buf, s, e, zoned[i]);
         ColumnType t = types[i].wider();
-        while (t != null && !convert(t.kind(), t, buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+        while (t != null && !convert(t.kind(), t, true, zoned[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles,
+                binaries)) {
+            if (why == null) {
+                why = vp.refusal(t.kind(), buf, s, e, zoned[i]);
+            }
             t = t.wider();
+        }
+        if (why != null && t.kind() == ColumnType.Kind.STRING) {
+            out.widenReasons.put(i, why);
         }
         types[i] = t;
         kinds[i] = t.kind();
@@ -319,7 +331,14 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             switch (kinds[i]) {
                 case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
                 case INT32, DATE -> w.write((int) longs[i], 0, 1);
-                case INT64, TIMESTAMP, DECIMAL -> w.write(longs[i], 0, 1);
+                case INT64, TIMESTAMP -> w.write(longs[i], 0, 1);
+                case DECIMAL -> {
+                    if (types[i].wide()) {
+                        w.write(binaries[i], 0, 1);
+                    } else {
+                        w.write(longs[i], 0, 1);
+                    }
+                }
                 case DOUBLE -> w.write(doubles[i], 0, 1);
                 case STRING -> w.write(binaries[i], 0, 1);
             }
@@ -328,8 +347,12 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         rows++;
     }
 
-    private static boolean convert(ColumnType.Kind kind, ColumnType type, byte[] buf, int s, int e, boolean escaped,
-                                   CsvScanner sc, int field, ValueParser vp, int i,
+    /**
+     * Parses one value into the arrays at {@code i}; false when it is no value of {@code kind}.
+     * An {@code exact} (inferred) column takes only values that read back as their text.
+     */
+    private static boolean convert(ColumnType.Kind kind, ColumnType type, boolean exact, boolean zoned, byte[] buf, int s,
+                                   int e, boolean escaped, CsvScanner sc, int field, ValueParser vp, int i,
                                    long[] longs, double[] doubles, Binary[] binaries) {
         switch (kind) {
             case STRING -> {
@@ -343,22 +366,26 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 return true;
             }
             case INT64 -> {
-                if (vp.parseLong(buf, s, e)) {
+                if (vp.parseLong(buf, s, e) && !(exact && ValueParser.leadingZero(buf, s, e))) {
                     longs[i] = vp.longValue;
                     return true;
                 }
                 return false;
             }
             case INT32 -> {
-                if (vp.parseInt(buf, s, e)) {
+                if (vp.parseInt(buf, s, e) && !(exact && ValueParser.leadingZero(buf, s, e))) {
                     longs[i] = vp.longValue;
                     return true;
                 }
                 return false;
             }
             case DOUBLE -> {
-                if (vp.parseDouble(buf, s, e)) {
-                    doubles[i] = vp.doubleValue;
+                if (vp.parseDouble(buf, s, e) && (!exact || vp.held && !ValueParser.leadingZero(buf, s, e))) {
+                    double d = vp.doubleValue;
+                    if (exact && vp.integerBeyondLong(buf, s, e)) {
+                        return false;
+                    }
+                    doubles[i] = d;
                     return true;
                 }
                 return false;
@@ -379,16 +406,27 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
             case TIMESTAMP -> {
                 if (vp.parseTimestamp(buf, s, e)) {
+                    if (exact && (vp.beyondMicros || vp.zoned != zoned)) {
+                        return false;
+                    }
                     longs[i] = vp.longValue;
                     return true;
                 }
-                if (vp.parseDate(buf, s, e)) {
+                if (!exact && vp.parseDate(buf, s, e)) {
                     longs[i] = vp.longValue * 86_400_000_000L;
                     return true;
                 }
                 return false;
             }
             case DECIMAL -> {
+                if (type.wide()) {
+                    byte[] unscaled = ValueParser.parseWideDecimal(buf, s, e, type.precision(), type.scale());
+                    if (unscaled == null) {
+                        return false;
+                    }
+                    binaries[i] = Binary.fromConstantByteArray(unscaled);
+                    return true;
+                }
                 if (vp.parseDecimal(buf, s, e, type.precision(), type.scale())) {
                     longs[i] = vp.longValue;
                     return true;

@@ -13,8 +13,11 @@ import java.util.Set;
 
 /**
  * Decides each column's type from the first rows of every input file: the narrowest of boolean,
- * int32, int64, double, date and timestamp that takes every sampled value, else string. The
- * user's {@code --type} overrides win; selection and renaming apply here too.
+ * int32, int64, double, date and timestamp that takes every sampled value and gives back its text,
+ * else string. Codes with leading zeros, integers beyond 64 bits, dates in two formats stay text;
+ * numbers with more digits than a double holds become decimals where their scale is fixed. Each
+ * such choice is kept as a {@link TypeChoice}. The user's {@code --type} overrides win; selection
+ * and renaming apply here too.
  */
 final class SchemaInference {
 
@@ -31,8 +34,12 @@ final class SchemaInference {
         List<String> names = null;
         Path firstFile = null;
         int[] masks = null;
+        int[] lenient = null;
+        int[] why = null;
+        int[] forms = null;
+        int[] scale = null;
+        int[] precision = null;
         boolean[] seen = null;
-        boolean[] zoned = null;
         List<Set<Long>> distinct = null;
         long[] nonNull = null;
         CsvFormat format = o.format();
@@ -80,8 +87,13 @@ final class SchemaInference {
                 firstFile = file;
                 masks = new int[names.size()];
                 java.util.Arrays.fill(masks, ALL);
+                lenient = masks.clone();
+                why = new int[names.size()];
+                forms = new int[names.size()];
+                scale = new int[names.size()];
+                java.util.Arrays.fill(scale, NO_SCALE);
+                precision = new int[names.size()];
                 seen = new boolean[names.size()];
-                zoned = new boolean[names.size()];
                 distinct = new ArrayList<>();
                 for (int i = 0; i < names.size(); i++) {
                     distinct.add(new HashSet<>());
@@ -109,36 +121,65 @@ final class SchemaInference {
                             d.add(hash(buf, s, e));
                         }
                         int m = masks[f];
-                        if (m == 0) {
+                        int lm = lenient[f];
+                        if (lm == 0) {
                             continue;
                         }
                         if (sc.escaped[f]) {
                             masks[f] = 0;
+                            lenient[f] = 0;
                             continue;
                         }
-                        if ((m & BOOL) != 0 && !vp.parseBoolean(buf, s, e)) {
-                            m &= ~BOOL;
+                        if ((lm & BOOL) != 0 && !vp.parseBoolean(buf, s, e)) {
+                            lm &= ~BOOL;
                         }
-                        if ((m & INT32) != 0 && !vp.parseInt(buf, s, e)) {
-                            m &= ~INT32;
-                        }
-                        if ((m & INT64) != 0 && !vp.parseLong(buf, s, e)) {
-                            m &= ~INT64;
-                        }
-                        if ((m & DOUBLE) != 0 && !vp.parseDouble(buf, s, e)) {
-                            m &= ~DOUBLE;
-                        }
-                        if ((m & DATE) != 0 && !vp.parseDate(buf, s, e)) {
-                            m &= ~DATE;
-                        }
-                        if ((m & TIMESTAMP) != 0) {
-                            if (vp.parseTimestamp(buf, s, e)) {
-                                zoned[f] |= vp.zoned;
-                            } else if (!vp.parseDate(buf, s, e)) {
-                                m &= ~TIMESTAMP;
+                        boolean leadingZero = ValueParser.leadingZero(buf, s, e);
+                        if ((lm & (INT32 | INT64)) != 0) {
+                            if (!vp.parseLong(buf, s, e)) {
+                                lm &= ~(INT32 | INT64);
+                            } else if (vp.longValue < Integer.MIN_VALUE || vp.longValue > Integer.MAX_VALUE) {
+                                lm &= ~INT32;
+                            }
+                            if (leadingZero && (lm & (INT32 | INT64)) != 0) {
+                                m &= ~(INT32 | INT64);
+                                why[f] |= TypeChoice.Reason.LEADING_ZEROS.bit();
                             }
                         }
-                        masks[f] = m;
+                        if ((lm & DOUBLE) != 0) {
+                            if (!vp.parseDouble(buf, s, e)) {
+                                lm &= ~DOUBLE;
+                            } else {
+                                int refused = leadingZero ? TypeChoice.Reason.LEADING_ZEROS.bit()
+                                        : vp.integerBeyondLong(buf, s, e) ? TypeChoice.Reason.BEYOND_64_BITS.bit()
+                                        : vp.held ? 0 : TypeChoice.Reason.DIGITS_BEYOND_DOUBLE.bit();
+                                if (refused != 0) {
+                                    m &= ~DOUBLE;
+                                    why[f] |= refused;
+                                }
+                                // what a decimal would need, should no double hold the digits
+                                int fd = vp.fractionDigits;
+                                scale[f] = fd < 0 || scale[f] != NO_SCALE && scale[f] != fd ? MIXED_SCALE : fd;
+                                precision[f] = Math.max(precision[f], vp.integerDigits + Math.max(fd, 0));
+                            }
+                        }
+                        if ((lm & DATE) != 0 && !vp.parseDate(buf, s, e)) {
+                            lm &= ~DATE;
+                        }
+                        if ((lm & TIMESTAMP) != 0) {
+                            if (vp.parseTimestamp(buf, s, e)) {
+                                forms[f] |= vp.zoned ? ZONED : LOCAL;
+                                if (vp.beyondMicros) {
+                                    m &= ~TIMESTAMP;
+                                    why[f] |= TypeChoice.Reason.BEYOND_MICROSECONDS.bit();
+                                }
+                            } else if (vp.parseDate(buf, s, e)) {
+                                forms[f] |= DAY;
+                            } else {
+                                lm &= ~TIMESTAMP;
+                            }
+                        }
+                        masks[f] = m & lm;
+                        lenient[f] = lm;
                     }
                 }
                 pos = next;
@@ -151,7 +192,56 @@ final class SchemaInference {
         for (int f = 0; f < distinctCount.length; f++) {
             distinctCount[f] = distinct.get(f).size();
         }
-        return select(names, masks, seen, zoned, distinctCount, nonNull, o);
+        ColumnType[] inferred = new ColumnType[names.size()];
+        List<TypeChoice> choices = new ArrayList<>();
+        for (int f = 0; f < inferred.length; f++) {
+            inferred[f] = exactType(names.get(f), masks[f], lenient[f], why[f], forms[f], scale[f], precision[f], seen[f],
+                    choices);
+        }
+        boolean[] zoned = new boolean[names.size()];
+        for (int f = 0; f < zoned.length; f++) {
+            zoned[f] = (forms[f] & ZONED) != 0;
+        }
+        return select(names, inferred, zoned, distinctCount, nonNull, choices, o);
+    }
+
+    /** Forms of a column's dates and timestamps: a date alone, with a zone, without one. */
+    private static final int DAY = 1;
+    private static final int ZONED = 2;
+    private static final int LOCAL = 4;
+    private static final int NO_SCALE = -2;
+    private static final int MIXED_SCALE = -1;
+
+    /**
+     * The narrowest type that gives back every sampled value's text; where that is not the type
+     * the values first suggest ({@code lenient}), the choice and its reasons go to {@code choices}.
+     */
+    private static ColumnType exactType(String name, int exact, int lenient, int why, int forms, int scale, int precision,
+                                        boolean seen, List<TypeChoice> choices) {
+        if ((forms & DAY) != 0 && (forms & (ZONED | LOCAL)) != 0) {
+            exact &= ~TIMESTAMP;
+            why |= TypeChoice.Reason.DATE_FORMATS.bit();
+        }
+        if ((forms & ZONED) != 0 && (forms & LOCAL) != 0) {
+            exact &= ~TIMESTAMP;
+            why |= TypeChoice.Reason.ZONES.bit();
+        }
+        ColumnType first = pick(lenient, seen);
+        ColumnType type = pick(exact, seen);
+        if (type.equals(first)) {
+            return type;
+        }
+        if (first.kind() == ColumnType.Kind.DOUBLE && why == TypeChoice.Reason.DIGITS_BEYOND_DOUBLE.bit() && scale >= 0
+                && precision <= ColumnType.MAX_PRECISION) {
+            // room for wider values than the sample's at no cost: an int64, or 16 bytes, either way
+            type = ColumnType.decimal(precision <= ColumnType.LONG_PRECISION ? ColumnType.LONG_PRECISION
+                    : ColumnType.MAX_PRECISION, scale);
+        }
+        List<TypeChoice.Reason> reasons = TypeChoice.Reason.of(why);
+        if (!reasons.isEmpty()) {
+            choices.add(new TypeChoice(name, type, reasons));
+        }
+        return type;
     }
 
     private static final int DISTINCT_MAX = 20_000;
@@ -168,8 +258,8 @@ final class SchemaInference {
         return (int) Math.min(SAMPLE_BYTES_MAX, Math.max(1 << 20, (long) o.sampleRows() * 512));
     }
 
-    private static CsvSchema select(List<String> names, int[] masks, boolean[] seen, boolean[] zoned, int[] distinct,
-                                    long[] nonNull, ConversionOptions o) {
+    private static CsvSchema select(List<String> names, ColumnType[] inferred, boolean[] zoned, int[] distinct,
+                                    long[] nonNull, List<TypeChoice> choices, ConversionOptions o) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);
@@ -208,11 +298,21 @@ final class SchemaInference {
             }
             ColumnType given = o.types().get(wanted.get(i));
             fixed[i] = given != null;
-            types[i] = given != null ? given : pick(masks[f], seen[f]);
+            types[i] = given != null ? given : inferred[f];
             z[i] = zoned[f];
             dict[i] = dictionary(types[i], distinct[f], nonNull[f]);
         }
-        return new CsvSchema(names, source, out, types, fixed, z, dict);
+        // a choice is reported under the column's output name, and not at all when --type decided
+        List<TypeChoice> kept = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String sourceName = names.get(source[i]);
+            for (TypeChoice c : choices) {
+                if (c.column().equals(sourceName) && !fixed[i]) {
+                    kept.add(new TypeChoice(out[i], c.type(), c.reasons()));
+                }
+            }
+        }
+        return new CsvSchema(names, source, out, types, fixed, z, dict, kept);
     }
 
     /**

@@ -13,6 +13,16 @@ final class ValueParser {
     double doubleValue;
     /** A parsed timestamp carried an explicit zone (Z or an offset). */
     boolean zoned;
+    /** A parsed timestamp's fraction of a second had non-zero digits beyond the sixth, which are dropped. */
+    boolean beyondMicros;
+    /** The last double parsed reads back as its text: a reader's shortest form of it is the same number. */
+    boolean held;
+    /** The last double parsed was written as an integer: no point, no exponent. */
+    boolean integral;
+    /** The last double's digits after the point, or -1 when it had an exponent. */
+    int fractionDigits;
+    /** The last double's digits before the point, leading zeros left out. */
+    int integerDigits;
 
     private static final double[] POW10 = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -95,8 +105,13 @@ final class ValueParser {
                 exp10++;
             }
         }
+        integerDigits = digits + exp10;
+        integral = true;
+        fractionDigits = 0;
         if (i < e && b[i] == '.') {
+            integral = false;
             i++;
+            int fracStart = i;
             for (; i < e; i++) {
                 int d = b[i] - '0';
                 if (d < 0 || d > 9) {
@@ -113,11 +128,14 @@ final class ValueParser {
                     exact = false;
                 }
             }
+            fractionDigits = i - fracStart;
         }
         if (!any) {
             return slowDouble(b, s, e);
         }
         if (i < e && (b[i] == 'e' || b[i] == 'E')) {
+            integral = false;
+            fractionDigits = -1;
             i++;
             boolean eneg = false;
             if (i < e && (b[i] == '-' || b[i] == '+')) {
@@ -147,9 +165,79 @@ final class ValueParser {
             double v = mant;
             v = exp10 < 0 ? v / POW10[-exp10] : v * POW10[exp10];
             doubleValue = neg ? -v : v;
+            // up to 15 significant digits every double in range reads back as written (DBL_DIG)
+            held = digits <= 15 || readsBack(b, s, e, doubleValue);
             return true;
         }
         return slowDouble(b, s, e);
+    }
+
+    /**
+     * Whether {@code d}, as a reader prints it (the shortest text that parses back to it), is the
+     * number the text {@code b[s, e)} says; not so for 0.10000000000000001, 1e400 or 1e-400.
+     */
+    private static boolean readsBack(byte[] b, int s, int e, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return false;
+        }
+        try {
+            return new java.math.BigDecimal(new String(b, s, e - s, StandardCharsets.ISO_8859_1))
+                    .compareTo(new java.math.BigDecimal(Double.toString(d))) == 0;
+        } catch (NumberFormatException ex) {
+            return false;
+        }
+    }
+
+    /** The last double parsed was an integer that no long holds. */
+    boolean integerBeyondLong(byte[] b, int s, int e) {
+        return integral && integerDigits > 18 && !parseLong(b, s, e);
+    }
+
+    /**
+     * Why a value that parses as {@code kind} would not read back as its text, in a column of that
+     * kind ({@code zonedColumn}: whose timestamps carry a zone); {@code null} when it would, or when
+     * it is no value of that kind at all.
+     */
+    TypeChoice.Reason refusal(ColumnType.Kind kind, byte[] b, int s, int e, boolean zonedColumn) {
+        switch (kind) {
+            case INT32, INT64 -> {
+                return parseLong(b, s, e) && leadingZero(b, s, e) ? TypeChoice.Reason.LEADING_ZEROS : null;
+            }
+            case DOUBLE -> {
+                if (!parseDouble(b, s, e)) {
+                    return null;
+                }
+                if (leadingZero(b, s, e)) {
+                    return TypeChoice.Reason.LEADING_ZEROS;
+                }
+                if (integerBeyondLong(b, s, e)) {
+                    return TypeChoice.Reason.BEYOND_64_BITS;
+                }
+                return held ? null : TypeChoice.Reason.DIGITS_BEYOND_DOUBLE;
+            }
+            case DATE -> {
+                return parseTimestamp(b, s, e) ? TypeChoice.Reason.DATE_FORMATS : null;
+            }
+            case TIMESTAMP -> {
+                if (parseTimestamp(b, s, e)) {
+                    return beyondMicros ? TypeChoice.Reason.BEYOND_MICROSECONDS
+                            : zoned != zonedColumn ? TypeChoice.Reason.ZONES : null;
+                }
+                return parseDate(b, s, e) ? TypeChoice.Reason.DATE_FORMATS : null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** A number written with a zero before another digit, as codes are ({@code 007}, {@code 00501}); not {@code 0} or {@code 0.5}. */
+    static boolean leadingZero(byte[] b, int s, int e) {
+        int i = s;
+        if (i < e && (b[i] == '-' || b[i] == '+')) {
+            i++;
+        }
+        return i + 1 < e && b[i] == '0' && b[i + 1] >= '0' && b[i + 1] <= '9';
     }
 
     private boolean slowDouble(byte[] b, int s, int e) {
@@ -157,12 +245,15 @@ final class ValueParser {
         switch (text) {
             case "NaN":
                 doubleValue = Double.NaN;
+                held = true;
                 return true;
             case "inf", "Infinity", "+Infinity":
                 doubleValue = Double.POSITIVE_INFINITY;
+                held = true;
                 return true;
             case "-inf", "-Infinity":
                 doubleValue = Double.NEGATIVE_INFINITY;
+                held = true;
                 return true;
             default:
                 break;
@@ -176,6 +267,7 @@ final class ValueParser {
         }
         try {
             doubleValue = Double.parseDouble(text);
+            held = readsBack(b, s, e, doubleValue);
             return true;
         } catch (NumberFormatException ex) {
             return false;
@@ -236,6 +328,43 @@ final class ValueParser {
         }
         longValue = neg ? -v : v;
         return true;
+    }
+
+    /**
+     * A decimal of up to 38 digits as its unscaled value in 16 bytes, big-endian two's complement
+     * (Parquet's FIXED_LEN_BYTE_ARRAY(16) decimal), or {@code null} when it is none or does not fit.
+     */
+    static byte[] parseWideDecimal(byte[] b, int s, int e, int precision, int scale) {
+        int i = s < e && (b[s] == '-' || b[s] == '+') ? s + 1 : s;
+        boolean point = false;
+        boolean any = false;
+        for (; i < e; i++) {
+            if (b[i] == '.' && !point) {
+                point = true;
+            } else if (b[i] >= '0' && b[i] <= '9') {
+                any = true;
+            } else {
+                return null;
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        java.math.BigDecimal v;
+        try {
+            v = new java.math.BigDecimal(new String(b, s, e - s, StandardCharsets.ISO_8859_1))
+                    .setScale(scale, java.math.RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException | NumberFormatException ex) {
+            return null;
+        }
+        if (v.precision() > precision) {
+            return null;
+        }
+        byte[] raw = v.unscaledValue().toByteArray();
+        byte[] out = new byte[16];
+        java.util.Arrays.fill(out, 0, 16 - raw.length, (byte) (v.signum() < 0 ? -1 : 0));
+        System.arraycopy(raw, 0, out, 16 - raw.length, raw.length);
+        return out;
     }
 
     boolean parseBoolean(byte[] b, int s, int e) {
@@ -304,6 +433,7 @@ final class ValueParser {
         if (b[i] != 'T' && b[i] != ' ') {
             return false;
         }
+        beyondMicros = false;
         int hh = digits(b, i + 1, 2);
         if (b[i + 3] != ':') {
             return false;
@@ -325,6 +455,8 @@ final class ValueParser {
                 while (i < e && b[i] >= '0' && b[i] <= '9') {
                     if (n < 6) {
                         frac = frac * 10 + (b[i] - '0');
+                    } else if (b[i] != '0') {
+                        beyondMicros = true;
                     }
                     n++;
                     i++;

@@ -106,6 +106,28 @@ class ParquetCommandTest {
     }
 
     @Test
+    void codesKeptAsTextAreNamedInTheSummaryAndTypeOverridesThem() throws Exception {
+        Files.writeString(dir.resolve("zips.csv"), "zip_code,city\n00501,Holtsville\n01001,Agawam\n");
+        Result r = runner().run(List.of("parquet", "convert", "zips.csv"));
+        assertTrue(r.text().lines().anyMatch(l -> l.equals("zip_code kept as string: leading zeros")), r.text());
+        assertEquals(List.of("zip_code kept as string: leading zeros"), r.provenance().report().get("keptExact"));
+        assertEquals("00501", Parquet.read(dir.resolve("zips.parquet")).stringColumn("zip_code").get(0));
+
+        Result typed = runner().run(List.of("parquet", "convert", "zips.csv", "--type", "zip_code=int32"));
+        assertEquals(501, Parquet.read(dir.resolve("zips.parquet")).intColumn("zip_code").get(0));
+        assertFalse(typed.text().contains("kept as"), typed.text());
+
+        UserError unknownType = assertThrows(UserError.class,
+                () -> runner().run(List.of("parquet", "convert", "zips.csv", "--type", "zip_code=zipcode")));
+        assertTrue(unknownType.getMessage().startsWith("parquet convert: --type zip_code=zipcode: unknown type 'zipcode': use int32,"),
+                unknownType.getMessage());
+        UserError unknownColumn = assertThrows(UserError.class,
+                () -> runner().run(List.of("parquet", "convert", "zips.csv", "--type", "zip=int32")));
+        assertTrue(unknownColumn.getMessage().startsWith("Cannot set the type of 'zip': the CSV has no such column. Its columns are:"
+                + " zip_code, city."), unknownColumn.getMessage());
+    }
+
+    @Test
     void badLimitsAndEncodingsAreUserErrors() {
         Map<List<String>, String> said = Map.of(
                 List.of("--max-line", "2GiB"), "parquet convert: --max-line is at most 1GiB",
