@@ -95,5 +95,6 @@ def handlers(app, classic_notebook):
             return "api/" + path
 
     base_url = app.web_app.settings.get("base_url", "/").rstrip("/")
-    return [(base_url + "/kiln/api/(.*)", KilnApiHandler),
-            (base_url + "/kiln/(.*)", _forwarding(page_base))]
+    from .commands import handlers as command_handlers
+    return command_handlers(base_url, api_base) + [(base_url + "/kiln/api/(.*)", KilnApiHandler),
+                                                   (base_url + "/kiln/(.*)", _forwarding(page_base))]
