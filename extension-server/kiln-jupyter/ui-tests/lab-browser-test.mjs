@@ -1,0 +1,234 @@
+// Kiln's JupyterLab extension in a real browser: Debian's Chromium, driven by playwright-core, on a
+// JupyterLab that `kiln lab` started (LabExtensionBrowserTest in the kernel module starts it and runs
+// this). A Kiln notebook runs %data and %env snapshot cells against a directory remote; the panel,
+// the status bar and a provenance badge must show what they did; then the sidecar is stopped and the
+// panel must say so. Screenshots go to KILN_SCREENSHOTS. Exits 0 when every check held, 1 with the
+// failed check otherwise.
+//
+// Environment: KILN_LAB_URL (http://127.0.0.1:PORT/), KILN_LAB_TOKEN, KILN_REMOTE (a directory),
+// KILN_SIDECAR_PID (stopped at the end), KILN_SCREENSHOTS, CHROMIUM (default /usr/bin/chromium).
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const base = need('KILN_LAB_URL');
+const token = need('KILN_LAB_TOKEN');
+const remote = need('KILN_REMOTE');
+const sidecarPid = Number(need('KILN_SIDECAR_PID'));
+const shots = need('KILN_SCREENSHOTS');
+fs.mkdirSync(shots, { recursive: true });
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`lab-browser-test: ${name} is not set`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const step = (what) => console.log(`lab-browser-test: ${what}`);
+
+/** Jupyter's REST API, with the token. */
+async function api(method, p, body) {
+  const r = await fetch(new URL(p, base), {
+    method,
+    headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+  if (!r.ok) {
+    throw new Error(`${method} ${p}: ${r.status} ${await r.text()}`);
+  }
+  return r.status === 204 ? null : r.json();
+}
+
+async function putFile(p, content) {
+  await api('PUT', `api/contents/${p}`, { type: 'file', format: 'text', content });
+}
+
+function notebook(cells) {
+  return {
+    type: 'notebook',
+    content: {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'kiln', display_name: 'Java (Kiln)', language: 'java' } },
+      cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, source, metadata: {}, outputs: [], execution_count: null }))
+    }
+  };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
+});
+let page;
+let failed = false;
+try {
+  // the project: a folder of data, a notebook that versions it and snapshots its environment
+  await api('PUT', 'api/contents/project', { type: 'directory' });
+  await api('PUT', 'api/contents/project/data', { type: 'directory' });
+  await api('PUT', 'api/contents/project/data/trips', { type: 'directory' });
+  await putFile('project/data/trips/january.csv', 'id,km\n1,3.5\n2,7.25\n3,12\n');
+  await putFile('project/data/trips/february.csv', 'id,km\n4,1.5\n5,9\n');
+  await api('PUT', 'api/contents/project/analysis.ipynb', notebook([
+    `%data remote add origin ${remote}`,
+    '%data add data/trips -m "January and February"',
+    '%data push',
+    '%env snapshot'
+  ]));
+  await api('PUT', 'api/contents/elsewhere', { type: 'directory' });
+  await api('PUT', 'api/contents/elsewhere/scratch.ipynb', notebook(['1 + 1']));
+
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(120_000);
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(new URL(`lab/tree/project/analysis.ipynb?token=${token}`, base).href);
+  await page.waitForFunction(() => !!(window.jupyterapp && window.jupyterapp.commands.hasCommand('kiln:snapshot-env')));
+
+  step('commands have labels in the palette and on the toolbar');
+  const labels = await page.evaluate(() => ['kiln:snapshot-env', 'kiln:pull-notebook-data', 'kiln:export', 'kiln:reproduce']
+    .map(c => [window.jupyterapp.commands.label(c), window.jupyterapp.commands.label(c, { toolbar: true })]));
+  assert.deepEqual(labels, [
+    ['Kiln: snapshot the environment', 'Snapshot'],
+    ["Kiln: pull the notebook's data", 'Pull data'],
+    ['Kiln: export with provenance (HTML)', 'Export'],
+    ['Kiln: reproduce this notebook', 'Reproduce']
+  ]);
+  await page.waitForSelector('.jp-NotebookPanel-toolbar [data-jp-item-name="kiln-snapshot"]');
+
+  step('the Kiln kernel starts; the panel opens on the notebook');
+  await page.waitForFunction(() => {
+    const nb = window.jupyterapp.shell.currentWidget;
+    return nb && nb.sessionContext && nb.sessionContext.session?.kernel && nb.sessionContext.kernelDisplayStatus === 'idle';
+  });
+  await page.evaluate(() => window.jupyterapp.commands.execute('kiln:open-panel'));
+  await page.waitForSelector('#kiln-panel .kiln-sidecar[data-state="up"]');
+  await page.waitForSelector('#kiln-panel .kiln-notebook');
+
+  step('run the %data and %env snapshot cells');
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  await page.waitForFunction(() => {
+    const nb = window.jupyterapp.shell.currentWidget;
+    const cells = nb.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+      if (cells.get(i).executionCount === null) {
+        return false;
+      }
+    }
+    return nb.sessionContext.kernelDisplayStatus === 'idle';
+  });
+  const outputs = await page.evaluate(() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    const out = [];
+    for (let i = 0; i < cells.length; i++) {
+      const o = cells.get(i).outputs;
+      const types = [];
+      for (let j = 0; j < o.length; j++) {
+        types.push(o.get(j).type);
+      }
+      out.push(types);
+    }
+    return out;
+  });
+  assert.ok(outputs.every(types => types.length > 0 && !types.includes('error')), `every cell ran without error: ${JSON.stringify(outputs)}`);
+  const lock = JSON.parse((await api('GET', 'api/contents/project/kiln.lock?content=1&format=text&type=file')).content);
+  const version = lock.datasets.trips.version;
+  assert.match(version, /^[0-9a-f]{64}$/);
+
+  step('the panel shows the pinned version, the workspace matching it, the history and the snapshot');
+  const row = '#kiln-panel tr.kiln-dataset[data-dataset="trips"]';
+  await page.waitForSelector(`${row} [data-workspace="matches"]`);
+  assert.equal(await page.textContent(`${row} .kiln-pinned code`), version.slice(0, 12));
+  await page.waitForFunction(sel => document.querySelector(sel)?.querySelector('.kiln-number')?.textContent === '1', row);
+  await page.waitForSelector('#kiln-panel .kiln-snapshots li[data-snapshot]');
+  const snapshotId = await page.getAttribute('#kiln-panel .kiln-snapshots li[data-snapshot]', 'data-snapshot');
+  assert.match(snapshotId, /^[0-9a-f]{64}$/);
+  await page.waitForSelector('#kiln-panel .kiln-runs li[data-run]');
+
+  step('the status bar says the sidecar runs and the environment is the snapshot just taken');
+  await page.waitForSelector('.kiln-status [data-sidecar="up"]');
+  await page.waitForSelector('.kiln-status [data-env="identical"]');
+  await page.click('.kiln-status-button');
+  await page.waitForSelector('.jp-Dialog .kiln-env-level[data-level="identical"]');
+  assert.ok((await page.textContent('.jp-Dialog .kiln-env-level')).includes(snapshotId.slice(0, 12)));
+  await page.screenshot({ path: path.join(shots, 'kiln-status-details.png') });
+  await page.click('.jp-Dialog .jp-mod-reject');
+
+  step("a dataset's versions, with pull, check out and diff");
+  await page.click(`${row} button.kiln-link`);
+  await page.waitForSelector(`#kiln-panel .kiln-version[data-version="${version}"]`);
+  assert.equal(await page.textContent(`#kiln-panel .kiln-version[data-version="${version}"] .kiln-message`), 'January and February');
+  assert.ok((await page.textContent(`#kiln-panel .kiln-version[data-version="${version}"] .kiln-facts`)).includes('2 files'));
+  assert.equal(await page.textContent('#kiln-panel .kiln-version-pinned code'), version.slice(0, 12));
+  await page.screenshot({ path: path.join(shots, 'kiln-panel.png') });
+  await page.locator('#kiln-panel').screenshot({ path: path.join(shots, 'kiln-panel-only.png') });
+
+  step('a provenance badge on the %data add output opens the version it made');
+  const badge = page.locator('.jp-Cell').nth(1).locator('.kiln-badge');
+  await badge.click();
+  await page.waitForSelector(`.jp-Dialog .kiln-provenance-datasets li[data-dataset="trips"][data-version="${version}"]`);
+  await page.screenshot({ path: path.join(shots, 'kiln-provenance.png') });
+  await page.click('.jp-Dialog .jp-mod-reject');
+  const snapshotBadge = page.locator('.jp-Cell').nth(3).locator('.kiln-badge');
+  await snapshotBadge.click();
+  await page.waitForSelector(`.jp-Dialog .kiln-provenance-snapshot[data-snapshot="${snapshotId}"]`);
+  await page.click('.jp-Dialog .kiln-provenance-snapshot button');
+  await page.waitForFunction(id => {
+    const frame = document.querySelector('.kiln-history iframe');
+    return frame && frame.src.endsWith(`/kiln/snapshots/${id}`) && frame.contentDocument?.readyState === 'complete'
+      && frame.contentDocument.location.pathname.endsWith(`/kiln/snapshots/${id}`);
+  }, snapshotId);
+
+  step('a changed file: the workspace no longer matches; the panel offers to pull the pinned version');
+  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'project/analysis.ipynb' }));
+  await putFile('project/data/trips/february.csv', 'id,km\n4,1.5\n5,9\n6,2\n');
+  await page.evaluate(() => window.jupyterapp.commands.execute('kiln:refresh'));
+  await page.waitForSelector(`${row} [data-workspace="changed"]`);
+  assert.ok((await page.getAttribute(`${row} [data-workspace="changed"]`, 'title')).includes('1 modified'));
+
+  step('the dark theme');
+  await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false');
+  await page.waitForTimeout(500);
+  const panelColors = await page.evaluate(() => {
+    const s = getComputedStyle(document.querySelector('#kiln-panel'));
+    return { background: s.backgroundColor, color: s.color };
+  });
+  assert.notEqual(panelColors.background, 'rgb(255, 255, 255)', 'the panel follows the dark theme');
+  await page.screenshot({ path: path.join(shots, 'kiln-panel-dark.png') });
+  await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Light' }));
+
+  step('a notebook outside any project: the panel says how to start one');
+  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'elsewhere/scratch.ipynb', kernel: { name: 'kiln' } }));
+  await page.waitForSelector('#kiln-panel .kiln-no-project');
+  assert.ok((await page.textContent('#kiln-panel .kiln-no-project pre')).startsWith('%data remote add origin'));
+  await page.screenshot({ path: path.join(shots, 'kiln-no-project.png') });
+
+  step('the sidecar stops: the panel and the status bar say so, and offer no history actions');
+  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'project/analysis.ipynb' }));
+  process.kill(sidecarPid, 'SIGKILL');
+  await page.evaluate(() => window.jupyterapp.commands.execute('kiln:refresh'));
+  await page.waitForSelector('#kiln-panel .kiln-sidecar-down-note');
+  await page.waitForSelector('.kiln-status [data-sidecar="down"]');
+  assert.equal(await page.locator('#kiln-panel .kiln-version-list').count(), 0, 'no versions without the sidecar');
+  assert.equal(await page.locator('#kiln-panel tr.kiln-dataset button.kiln-link').count(), 0, 'no dataset links without the sidecar');
+  // what does not need the sidecar stays: the pinned version from kiln.lock
+  assert.equal(await page.textContent(`${row} .kiln-pinned code`), version.slice(0, 12));
+  await page.screenshot({ path: path.join(shots, 'kiln-sidecar-down.png') });
+
+  assert.deepEqual(errors, [], 'no uncaught errors in the page');
+  step('every check held');
+} catch (e) {
+  failed = true;
+  console.error(`lab-browser-test: FAILED: ${e.stack || e}`);
+  if (page) {
+    await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => undefined);
+  }
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
