@@ -139,7 +139,6 @@ function Datasets({ state, actions, down }: { state: KilnState; actions: PanelAc
               <th>dataset</th>
               <th>pinned</th>
               <th>workspace</th>
-              <th>versions</th>
             </tr>
           </thead>
           <tbody>
@@ -170,6 +169,9 @@ function DatasetLine({ row, state, actions, down }: { row: DatasetRow; state: Ki
             {row.dataset}
           </button>
         )}
+        <div className="kiln-facts kiln-version-count" data-versions={row.history?.versions ?? ''}>
+          {row.history ? `${wholeNumber(row.history.versions)} version${row.history.versions === 1 ? '' : 's'}` : down ? '' : 'no history'}
+        </div>
       </td>
       <td className="kiln-pinned">{row.pinned ? <code title={row.pinned.version}>{shortId(row.pinned.version)}</code> : '—'}</td>
       <td>
@@ -186,7 +188,6 @@ function DatasetLine({ row, state, actions, down }: { row: DatasetRow; state: Ki
           </button>
         )}
       </td>
-      <td className="kiln-number">{row.history ? wholeNumber(row.history.versions) : down ? '?' : '0'}</td>
     </tr>
   );
 }
@@ -262,11 +263,11 @@ function VersionLine(props: { v: VersionRecord; pinned: boolean; picked: boolean
         <input type="checkbox" checked={picked} onChange={() => state.pick(v.id)} />
         <code>{shortId(v.id)}</code>
         {pinned && <span className="kiln-tag">pinned</span>}
-        <span className="kiln-time">{localTime(v.time)}</span>
       </label>
       <div className="kiln-message">{v.message || <i>no message</i>}</div>
       <div className="kiln-facts">
-        {v.author ?? 'unknown author'} · {bytes(v.size)} · {wholeNumber(v.files)} files
+        <span className="kiln-time">{localTime(v.time)}</span> · {v.author ?? 'unknown author'} · {bytes(v.size)} ·{' '}
+        {wholeNumber(v.files)} files
         {v.rows !== undefined && v.rows !== null ? ` · ${wholeNumber(v.rows)} rows` : ''}
       </div>
       <div className="kiln-version-actions">

@@ -43,6 +43,22 @@ async function api(method, p, body) {
   return r.status === 204 ? null : r.json();
 }
 
+/** A JupyterLab command, run in the page; its result stays there. */
+async function command(id, args = {}) {
+  await page.evaluate(([id, args]) => window.jupyterapp.commands.execute(id, args).then(() => null), [id, args]);
+}
+
+/** Changes one of JupyterLab's settings on the server (read by the next page load). */
+async function setting(plugin, values) {
+  await api('PUT', `lab/api/settings/${plugin}`, { raw: JSON.stringify(values) });
+}
+
+/** Loads JupyterLab on a path and waits until Kiln's extension is there. */
+async function openLab(at) {
+  await page.goto(new URL(`${at}?token=${token}`, base).href);
+  await page.waitForFunction(() => !!(window.jupyterapp && window.jupyterapp.commands.hasCommand('kiln:snapshot-env')));
+}
+
 async function putFile(p, content) {
   await api('PUT', `api/contents/${p}`, { type: 'file', format: 'text', content });
 }
@@ -86,8 +102,8 @@ try {
   page.setDefaultTimeout(120_000);
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
-  await page.goto(new URL(`lab/tree/project/analysis.ipynb?token=${token}`, base).href);
-  await page.waitForFunction(() => !!(window.jupyterapp && window.jupyterapp.commands.hasCommand('kiln:snapshot-env')));
+  await setting('@jupyterlab/apputils-extension:notification', { fetchNews: 'false' }); // no news toast in the screenshots
+  await openLab('lab/tree/project/analysis.ipynb');
 
   step('commands have labels in the palette and on the toolbar');
   const labels = await page.evaluate(() => ['kiln:snapshot-env', 'kiln:pull-notebook-data', 'kiln:export', 'kiln:reproduce']
@@ -105,12 +121,14 @@ try {
     const nb = window.jupyterapp.shell.currentWidget;
     return nb && nb.sessionContext && nb.sessionContext.session?.kernel && nb.sessionContext.kernelDisplayStatus === 'idle';
   });
-  await page.evaluate(() => window.jupyterapp.commands.execute('kiln:open-panel'));
+  await command('kiln:open-panel');
   await page.waitForSelector('#kiln-panel .kiln-sidecar[data-state="up"]');
-  await page.waitForSelector('#kiln-panel .kiln-notebook');
+  step('before its first %data cell the folder is no project: the panel says how to start one');
+  await page.waitForSelector('#kiln-panel .kiln-no-project');
+  assert.ok((await page.textContent('#kiln-panel .kiln-no-project pre')).startsWith('%data remote add origin'));
 
   step('run the %data and %env snapshot cells');
-  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  await command('notebook:run-all-cells');
   await page.waitForFunction(() => {
     const nb = window.jupyterapp.shell.currentWidget;
     const cells = nb.content.model.cells;
@@ -135,6 +153,7 @@ try {
     return out;
   });
   assert.ok(outputs.every(types => types.length > 0 && !types.includes('error')), `every cell ran without error: ${JSON.stringify(outputs)}`);
+  await command('docmanager:save');
   const lock = JSON.parse((await api('GET', 'api/contents/project/kiln.lock?content=1&format=text&type=file')).content);
   const version = lock.datasets.trips.version;
   assert.match(version, /^[0-9a-f]{64}$/);
@@ -143,7 +162,9 @@ try {
   const row = '#kiln-panel tr.kiln-dataset[data-dataset="trips"]';
   await page.waitForSelector(`${row} [data-workspace="matches"]`);
   assert.equal(await page.textContent(`${row} .kiln-pinned code`), version.slice(0, 12));
-  await page.waitForFunction(sel => document.querySelector(sel)?.querySelector('.kiln-number')?.textContent === '1', row);
+  const recorded = (await api('GET', 'kiln/api/datasets')).find(d => d.dataset === 'trips');
+  assert.ok(recorded && recorded.versions >= 1, 'the kernel recorded the version in the sidecar');
+  await page.waitForSelector(`${row} .kiln-version-count[data-versions="${recorded.versions}"]`);
   await page.waitForSelector('#kiln-panel .kiln-snapshots li[data-snapshot]');
   const snapshotId = await page.getAttribute('#kiln-panel .kiln-snapshots li[data-snapshot]', 'data-snapshot');
   assert.match(snapshotId, /^[0-9a-f]{64}$/);
@@ -184,34 +205,44 @@ try {
   }, snapshotId);
 
   step('a changed file: the workspace no longer matches; the panel offers to pull the pinned version');
-  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'project/analysis.ipynb' }));
+  await command('docmanager:open', { path: 'project/analysis.ipynb' });
   await putFile('project/data/trips/february.csv', 'id,km\n4,1.5\n5,9\n6,2\n');
-  await page.evaluate(() => window.jupyterapp.commands.execute('kiln:refresh'));
+  await command('kiln:refresh');
   await page.waitForSelector(`${row} [data-workspace="changed"]`);
   assert.ok((await page.getAttribute(`${row} [data-workspace="changed"]`, 'title')).includes('1 modified'));
 
   step('the dark theme');
-  await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
+  await setting('@jupyterlab/apputils-extension:themes', { theme: 'JupyterLab Dark' });
+  await openLab('lab/tree/project/analysis.ipynb');
   await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false');
-  await page.waitForTimeout(500);
+  await command('kiln:open-panel');
+  await page.waitForSelector(`${row} [data-workspace="changed"]`);
+  await page.click(`${row} button.kiln-link`);
+  await page.waitForSelector(`#kiln-panel .kiln-version[data-version="${version}"]`);
   const panelColors = await page.evaluate(() => {
     const s = getComputedStyle(document.querySelector('#kiln-panel'));
     return { background: s.backgroundColor, color: s.color };
   });
-  assert.notEqual(panelColors.background, 'rgb(255, 255, 255)', 'the panel follows the dark theme');
+  const light = (rgb) => rgb.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+  assert.ok(light(panelColors.background) < 100, `a dark panel in the dark theme: ${JSON.stringify(panelColors)}`);
+  assert.ok(light(panelColors.color) > 150, `light text in the dark theme: ${JSON.stringify(panelColors)}`);
   await page.screenshot({ path: path.join(shots, 'kiln-panel-dark.png') });
-  await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Light' }));
+  await setting('@jupyterlab/apputils-extension:themes', { theme: 'JupyterLab Light' });
+  await openLab('lab/tree/project/analysis.ipynb');
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'true');
+  await command('kiln:open-panel');
 
-  step('a notebook outside any project: the panel says how to start one');
-  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'elsewhere/scratch.ipynb', kernel: { name: 'kiln' } }));
+  step('a notebook in a folder without kiln.yaml: the panel says how to start a project');
+  await command('docmanager:open', { path: 'elsewhere/scratch.ipynb', kernel: { name: 'kiln' } });
   await page.waitForSelector('#kiln-panel .kiln-no-project');
   assert.ok((await page.textContent('#kiln-panel .kiln-no-project pre')).startsWith('%data remote add origin'));
+  assert.equal(await page.locator('#kiln-panel .kiln-datasets').count(), 0, 'no datasets offered outside a project');
   await page.screenshot({ path: path.join(shots, 'kiln-no-project.png') });
 
   step('the sidecar stops: the panel and the status bar say so, and offer no history actions');
-  await page.evaluate(() => window.jupyterapp.commands.execute('docmanager:open', { path: 'project/analysis.ipynb' }));
+  await command('docmanager:open', { path: 'project/analysis.ipynb' });
   process.kill(sidecarPid, 'SIGKILL');
-  await page.evaluate(() => window.jupyterapp.commands.execute('kiln:refresh'));
+  await command('kiln:refresh');
   await page.waitForSelector('#kiln-panel .kiln-sidecar-down-note');
   await page.waitForSelector('.kiln-status [data-sidecar="down"]');
   assert.equal(await page.locator('#kiln-panel .kiln-version-list').count(), 0, 'no versions without the sidecar');
