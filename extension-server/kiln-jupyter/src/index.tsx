@@ -372,6 +372,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const wasUp = state.sidecar.kind === 'up';
         if ((await state.checkSidecar()) && !wasUp) {
           void state.refresh(); // back: read what it has
+        } else if (panel.isVisible) {
+          void state.refreshHistory();
         }
       }, settings.sidecarCheckSeconds * 1000);
     };

@@ -202,6 +202,15 @@ export class KilnState {
     }
   }
 
+  /** The sidecar's records again, without asking the kernel: the kernel sends them as it goes, some after the cell ended. */
+  async refreshHistory(): Promise<void> {
+    if (this.refreshing || this.sidecar.kind !== 'up' || this.notebook === null) {
+      return;
+    }
+    await this.readHistory();
+    this.changed();
+  }
+
   private async readHistory(): Promise<void> {
     const nb = this.notebook;
     try {

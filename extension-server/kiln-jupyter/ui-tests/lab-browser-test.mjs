@@ -103,6 +103,7 @@ try {
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
   await setting('@jupyterlab/apputils-extension:notification', { fetchNews: 'false' }); // no news toast in the screenshots
+  await setting('kiln-jupyter:plugin', { sidecarCheckSeconds: 5 }); // Kiln's own setting: records that arrive late show sooner
   await openLab('lab/tree/project/analysis.ipynb');
 
   step('commands have labels in the palette and on the toolbar');
