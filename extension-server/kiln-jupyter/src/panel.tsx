@@ -71,10 +71,9 @@ function Body({ state, actions }: { state: KilnState; actions: PanelActions }): 
   return (
     <>
       {down && (
-        <section className="kiln-fault kiln-sidecar-down-note">
+        <section className="kiln-fault kiln-sidecar-down-note" title={state.sidecar.kind === 'down' ? state.sidecar.message : ''}>
           <p>
-            <b>The Kiln sidecar is not answering</b>{' '}
-            ({state.sidecar.kind === 'down' ? state.sidecar.message : ''}).
+            <b>The Kiln sidecar is not answering.</b>
           </p>
           <p>
             Dataset history, versions and runs show again when it runs; Jupyter's log says why it stopped. Your

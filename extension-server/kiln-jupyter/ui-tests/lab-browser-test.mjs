@@ -233,6 +233,29 @@ try {
   await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'true');
   await command('kiln:open-panel');
 
+  step('Export on the toolbar: kiln export writes the notebook as HTML with what produced it');
+  await page.click('.jp-NotebookPanel-toolbar [data-jp-item-name="kiln-export"] button');
+  await page.waitForSelector('.jp-Dialog .kiln-command-output', { timeout: 300_000 });
+  assert.equal((await page.textContent('.jp-Dialog .jp-Dialog-header')).trim(), 'Exported with provenance');
+  await page.screenshot({ path: path.join(shots, 'kiln-export.png') });
+  await page.click('.jp-Dialog .jp-mod-reject');
+  const exported = (await api('GET', 'api/contents/project/analysis.html?content=1&format=text&type=file')).content;
+  assert.ok(exported.includes(snapshotId.slice(0, 12)), 'the export names the snapshot');
+  assert.ok(exported.includes(version.slice(0, 12)), 'the export names the dataset version');
+
+  step('the command endpoint refuses what is not an export or reproduction of a notebook it serves');
+  const run = async (body, auth = true) => {
+    const r = await fetch(new URL('kiln/lab/run', base), {
+      method: 'POST', body: JSON.stringify(body), headers: auth ? { Authorization: `token ${token}` } : {}
+    });
+    return r.status;
+  };
+  assert.equal(await run({ command: 'sh', notebook: 'project/analysis.ipynb' }), 400);
+  assert.equal(await run({ command: 'export', notebook: 'project/analysis.ipynb', format: 'pdf' }), 400);
+  assert.equal(await run({ command: 'export', notebook: '../../etc/outside.ipynb' }), 403);
+  assert.equal(await run({ command: 'export', notebook: 'project/nosuch.ipynb' }), 404);
+  assert.equal(await run({ command: 'export', notebook: 'project/analysis.ipynb' }, false), 403, 'no login, no command');
+
   step('a notebook in a folder without kiln.yaml: the panel says how to start a project');
   await command('docmanager:open', { path: 'elsewhere/scratch.ipynb', kernel: { name: 'kiln' } });
   await page.waitForSelector('#kiln-panel .kiln-no-project');
@@ -247,7 +270,9 @@ try {
   await page.waitForSelector('#kiln-panel .kiln-sidecar-down-note');
   await page.waitForSelector('.kiln-status [data-sidecar="down"]');
   assert.equal(await page.locator('#kiln-panel .kiln-version-list').count(), 0, 'no versions without the sidecar');
-  assert.equal(await page.locator('#kiln-panel tr.kiln-dataset button.kiln-link').count(), 0, 'no dataset links without the sidecar');
+  assert.equal(await page.locator('#kiln-panel tr.kiln-dataset td:first-child button').count(), 0, 'no versions to open without the sidecar');
+  assert.deepEqual(await api('GET', 'kiln/api/health').catch(e => e.message.slice(0, 'GET kiln/api/health: 502'.length)),
+    'GET kiln/api/health: 502', 'Jupyter answers 502 for a sidecar that is gone');
   // what does not need the sidecar stays: the pinned version from kiln.lock
   assert.equal(await page.textContent(`${row} .kiln-pinned code`), version.slice(0, 12));
   await page.screenshot({ path: path.join(shots, 'kiln-sidecar-down.png') });
