@@ -234,7 +234,7 @@ try {
   await command('kiln:open-panel');
 
   step('Export on the toolbar: kiln export writes the notebook as HTML with what produced it');
-  await page.click('.jp-NotebookPanel-toolbar [data-jp-item-name="kiln-export"] button');
+  await page.click('.jp-NotebookPanel-toolbar [data-jp-item-name="kiln-export"] .jp-ToolbarButtonComponent-label');
   await page.waitForSelector('.jp-Dialog .kiln-command-output', { timeout: 300_000 });
   assert.equal((await page.textContent('.jp-Dialog .jp-Dialog-header')).trim(), 'Exported with provenance');
   await page.screenshot({ path: path.join(shots, 'kiln-export.png') });
