@@ -1,5 +1,4 @@
 import {
-  ILabShell,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -149,7 +148,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: "Kiln inside JupyterLab: datasets and their versions, environments, runs and the provenance of outputs.",
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ICommandPalette, IStatusBar, ISettingRegistry, ILabShell],
+  optional: [ICommandPalette, IStatusBar, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,

@@ -274,6 +274,29 @@ try {
   assert.equal(await page.locator('#kiln-panel .kiln-datasets').count(), 0, 'no datasets offered outside a project');
   await page.screenshot({ path: path.join(shots, 'kiln-no-project.png') });
 
+  step('a dataset with many versions arrives a page at a time as the list scrolls');
+  await command('docmanager:open', { path: 'project/analysis.ipynb' });
+  const many = 250;
+  for (let i = 0; i < many; i++) {
+    await api('POST', 'kiln/api/versions', {
+      dataset: 'sensors', id: `s${String(i).padStart(4, '0')}`, size: 1000 + i, files: 1, rows: 10 * i,
+      message: `reading ${i}`, author: 'ada', time: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()
+    });
+  }
+  await command('kiln:refresh');
+  const sensors = '#kiln-panel tr.kiln-dataset[data-dataset="sensors"]';
+  await page.waitForSelector(`${sensors} .kiln-version-count[data-versions="${many}"]`);
+  await page.click(`${sensors} td:first-child button`);
+  const loaded = () => page.locator('#kiln-panel .kiln-versions[data-dataset="sensors"] .kiln-version').count();
+  await page.waitForFunction(() => document.querySelectorAll('#kiln-panel .kiln-versions[data-dataset="sensors"] .kiln-version').length === 50);
+  assert.equal(await page.textContent('#kiln-panel .kiln-versions[data-dataset="sensors"] .kiln-version .kiln-message'), `reading ${many - 1}`, 'newest first');
+  for (const expected of [100, 150]) {
+    await page.$eval('#kiln-panel .kiln-version-list', el => { el.scrollTop = el.scrollHeight; });
+    await page.waitForFunction(n => document.querySelectorAll('#kiln-panel .kiln-versions[data-dataset="sensors"] .kiln-version').length === n, expected);
+  }
+  assert.equal(await loaded(), 150, 'two more pages, no more: the rest waits for the user');
+  assert.equal((await page.textContent('#kiln-panel .kiln-versions .kiln-count')).trim(), `150 of ${many}`);
+
   step('the sidecar stops: the panel and the status bar say so, and offer no history actions');
   await command('docmanager:open', { path: 'project/analysis.ipynb' });
   process.kill(sidecarPid, 'SIGKILL');

@@ -72,12 +72,12 @@ class LabExtensionBrowserTest {
             String said = Files.readString(log);
             assertEquals(0, browser.exitValue(), said);
             assertTrue(said.contains("lab-browser-test: every check held"), said);
-            for (String shot : List.of("kiln-panel.png", "kiln-panel-only.png", "kiln-status-details.png", "kiln-provenance.png",
+            // (the stopped sidecar stays a zombie until Jupyter reaps it; the script checked that /kiln/api/ answers 502)
+            for (String shot : List.of("kiln-export.png", "kiln-panel.png", "kiln-panel-only.png", "kiln-status-details.png", "kiln-provenance.png",
                     "kiln-panel-dark.png", "kiln-no-project.png", "kiln-sidecar-down.png")) {
                 byte[] head = Arrays.copyOf(Files.readAllBytes(screenshots.resolve(shot)), PNG.length);
                 assertArrayEquals(PNG, head, shot + " is a PNG");
             }
-            assertTrue(ProcessHandle.of(sidecar).map(h -> !h.isAlive()).orElse(true), "the test stopped the sidecar");
         } finally {
             LabCommandTest.stop(lab);
         }
