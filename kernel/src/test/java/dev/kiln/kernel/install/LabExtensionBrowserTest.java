@@ -55,6 +55,13 @@ class LabExtensionBrowserTest {
             long sidecar = awaitSidecar(home, base, token);
 
             Path screenshots = Path.of("target", "lab-screenshots").toAbsolutePath();
+            if (Files.isDirectory(screenshots)) {
+                try (var old = Files.list(screenshots)) {
+                    for (Path p : old.toList()) {
+                        Files.delete(p); // only this run's screenshots count
+                    }
+                }
+            }
             Path log = home.resolve("browser-test.log");
             ProcessBuilder pb = new ProcessBuilder("node", "ui-tests/lab-browser-test.mjs").directory(extension.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
