@@ -268,11 +268,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
       await nb.context.save(); // both read the notebook as saved
       const doing = command === 'export' ? 'Exporting' : 'Reproducing';
-      const progress = showDialog({
+      const progress = new Dialog({
         title: `${doing} ${nb.context.path}…`,
         body: command === 'reproduce' ? 'Kiln pulls its data and runs it again with a fresh kernel; this takes a while.' : '',
         buttons: [Dialog.cancelButton({ label: 'Hide' })]
       });
+      progress.launch().catch(() => undefined); // closed by the user, or by dispose() below
       let text: string;
       let output: string | null = null;
       let ok = false;
@@ -284,11 +285,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       } catch (e) {
         text = (e as Error).message;
       }
-      const open = document.querySelector('.jp-Dialog');
-      if (open !== null) {
-        (open as HTMLElement).querySelector<HTMLButtonElement>('.jp-mod-reject')?.click();
-      }
-      await progress;
+      progress.dispose();
       const result = await showDialog({
         title: command === 'export' ? (ok ? 'Exported with provenance' : 'Export failed') : ok ? 'Reproduced: the same' : 'Reproduction differs',
         body: body(<pre className="kiln-command-output">{text}</pre>),
@@ -319,26 +316,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     // ---- provenance badges ----
-    const badges = new ProvenanceBadges(p =>
-      void showDialog({
+    const badges = new ProvenanceBadges(p => {
+      const dialog: Dialog<unknown> = new Dialog({
         title: 'Where this output came from',
         body: body(
           <ProvenanceView
             p={p}
             showVersions={dataset => {
+              dialog.dispose();
               app.shell.activateById(panel.id);
               void state.openDataset(dataset);
-              document.querySelector<HTMLButtonElement>('.jp-Dialog .jp-mod-reject')?.click();
             }}
             openSnapshot={id => {
+              dialog.dispose();
               actions.openSnapshot(id);
-              document.querySelector<HTMLButtonElement>('.jp-Dialog .jp-mod-reject')?.click();
             }}
           />
         ),
         buttons: [Dialog.cancelButton({ label: 'Close' })]
-      })
-    );
+      });
+      dialog.launch().catch(() => undefined); // closed, or disposed by a link inside
+    });
 
     // ---- following the notebook in focus and what its cells do ----
     tracker.widgetAdded.connect((_, nb) => {
