@@ -22,6 +22,11 @@ import {
   readWorkspace
 } from './model';
 
+/** Whether a contents request failed because the file is not there. */
+function notFound(e: unknown): boolean {
+  return (e as { response?: Response }).response?.status === 404;
+}
+
 /** The user's settings (schema/plugin.json). */
 export interface KilnSettings {
   versionsPerPage: number;
@@ -186,9 +191,10 @@ export class KilnState {
     }
     try {
       await this.contents.get(inFolder(nb.folder, 'kiln.yaml'), { content: false });
-    } catch {
-      this.project = { kind: 'none', folder: nb.folder };
+    } catch (e) {
       this.pinned = [];
+      // only a kiln.yaml that is not there means no project; Jupyter not answering is no news about it
+      this.project = notFound(e) ? { kind: 'none', folder: nb.folder } : { kind: 'unknown' };
       return;
     }
     try {
@@ -196,9 +202,8 @@ export class KilnState {
       this.pinned = parseLock(String(lock.content));
       this.project = { kind: 'present', lockError: null };
     } catch (e) {
-      const missing = (e as { response?: Response }).response?.status === 404;
       this.pinned = [];
-      this.project = { kind: 'present', lockError: missing ? null : (e as Error).message };
+      this.project = { kind: 'present', lockError: notFound(e) ? null : (e as Error).message };
     }
   }
 
