@@ -254,6 +254,21 @@ try {
   assert.ok(exported.includes(snapshotId.slice(0, 12)), 'the export names the snapshot');
   assert.ok(exported.includes(version.slice(0, 12)), 'the export names the dataset version');
 
+  step('Snapshot on the toolbar: %env snapshot runs as a new cell below the active one, as if typed');
+  const cellsBefore = await page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.cells.length);
+  await page.click('.jp-NotebookPanel-toolbar [data-jp-item-name="kiln-snapshot"] .jp-ToolbarButtonComponent-label');
+  await page.waitForFunction(n => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    const cell = nb.activeCell?.model;
+    return nb.model.cells.length === n + 1 && cell?.sharedModel.getSource() === '%env snapshot' && cell.outputs.length > 0
+      && cell.executionCount !== null;
+  }, cellsBefore);
+  const snapshotAgain = await page.evaluate(() => {
+    const outputs = window.jupyterapp.shell.currentWidget.content.activeCell.model.outputs;
+    return outputs.get(outputs.length - 1).metadata.kiln?.snapshot?.id ?? null;
+  });
+  assert.equal(snapshotAgain, snapshotId, 'the same environment, the same snapshot id');
+
   step('the command endpoint refuses what is not an export or reproduction of a notebook it serves');
   const run = async (body, auth = true) => {
     const r = await fetch(new URL('kiln/lab/run', base), {
