@@ -71,7 +71,10 @@ def _forwarding(base):
                 headers["Content-Type"] = self.request.headers.get("Content-Type", "application/octet-stream")
             request = HTTPRequest(target, method=self.request.method, headers=headers, body=body,
                                   allow_nonstandard_methods=True, follow_redirects=False, request_timeout=60)
-            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+            try:
+                response = await AsyncHTTPClient().fetch(request, raise_error=False)
+            except OSError:  # refused or reset: raise_error=False covers HTTP statuses only
+                raise tornado.web.HTTPError(502, "The Kiln sidecar did not answer")
             if response.code == 599:
                 raise tornado.web.HTTPError(502, "The Kiln sidecar did not answer")
             self.set_status(response.code)
@@ -95,5 +98,6 @@ def handlers(app, classic_notebook):
             return "api/" + path
 
     base_url = app.web_app.settings.get("base_url", "/").rstrip("/")
-    return [(base_url + "/kiln/api/(.*)", KilnApiHandler),
-            (base_url + "/kiln/(.*)", _forwarding(page_base))]
+    from .commands import handlers as command_handlers
+    return command_handlers(base_url, api_base) + [(base_url + "/kiln/api/(.*)", KilnApiHandler),
+                                                   (base_url + "/kiln/(.*)", _forwarding(page_base))]

@@ -48,6 +48,7 @@ public final class SidecarServer implements AutoCloseable {
             Access access = new Access(o.token());
             // every route is in place before the port opens: a client never meets a sidecar that answers 404 while starting
             routes(app, access, new Api(store, o.maxBody()), new Pages(store, access));
+            new LabApi(store).routes(app);
             app.start(o.host(), o.port());
         } catch (RuntimeException e) {
             app.stop();

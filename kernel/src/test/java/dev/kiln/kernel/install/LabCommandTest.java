@@ -363,7 +363,7 @@ class LabCommandTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitListening(Process kilnLab, String url) throws Exception {
+    static void awaitListening(Process kilnLab, String url) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             if (!kilnLab.isAlive()) {

@@ -15,7 +15,9 @@ import dev.kiln.magics.data.DataRepository.PushResult;
 import dev.kiln.magics.data.DataRepository.TagResult;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** How {@code %data} shows its work: text for a terminal, HTML for a cell, provenance for the output's metadata. */
 public final class DataResults {
@@ -86,7 +88,19 @@ public final class DataResults {
         StringBuilder sb = new StringBuilder();
         List<List<String>> rows = new ArrayList<>();
         List<DatasetVersion> versions = new ArrayList<>();
+        // the same state as values, for what reads metadata.kiln (JupyterLab's Kiln panel): no prose to parse
+        List<Map<String, Object>> workspace = new ArrayList<>();
         for (DatasetStatus s : st) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("dataset", s.dataset());
+            w.put("version", s.version());
+            w.put("path", s.path());
+            w.put("clean", s.clean());
+            w.put("modified", s.modified().size());
+            w.put("added", s.added().size());
+            w.put("missing", s.missing().size());
+            w.put("objectsNotCached", s.objectsNotCached());
+            workspace.add(w);
             String ws = s.clean() ? "clean" : (s.modified().size() + " modified, " + s.added().size() + " added, "
                     + s.missing().size() + " missing");
             String cache = s.objectsNotCached() == 0 ? "all cached" : s.objectsNotCached() + " objects not cached";
@@ -101,7 +115,7 @@ public final class DataResults {
         }
         return Result.of(sb.toString().stripTrailing(),
                 table(List.of("dataset", "version", "path", "workspace", "cache", "remote"), rows),
-                provenance("status", versions));
+                provenance("status", versions).withReport(Map.of("workspace", workspace)));
     }
 
     private static void appendFiles(StringBuilder sb, String what, List<String> files) {
