@@ -215,6 +215,9 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
 
     @Override
     public String isComplete(String code) {
+        if (code.stripLeading().startsWith("%%")) {
+            return "complete"; // the body belongs to the cell magic (a script, HTML…), not to Java
+        }
         JavaEvaluator.Completion c = evaluator().isComplete(CellParser.blankMagicLines(code));
         return c.status().equals("incomplete") ? c.indent() : c.status();
     }

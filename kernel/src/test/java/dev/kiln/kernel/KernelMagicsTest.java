@@ -126,4 +126,13 @@ class KernelMagicsTest {
         assertTrue(e.getMessage().contains("%%time") && e.getMessage().contains("%%bash") && e.getMessage().contains("%%markdown"),
                 e.getMessage());
     }
+
+    @Test
+    void aCellMagicsBodyIsCompleteWhateverJavaWouldSay() {
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        kernel.start(Optional.empty());
+
+        assertEquals("complete", kernel.isComplete("%%bash\nfor i in 1 2; do"));
+        assertEquals("", kernel.isComplete("for (int i = 0; i < 2; i++) {").strip(), "Java is still asked for Java");
+    }
 }
