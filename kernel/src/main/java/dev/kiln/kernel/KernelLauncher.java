@@ -8,6 +8,7 @@ import dev.kiln.kernel.magic.Magics;
 import dev.kiln.kernel.magic.MarkupMagic;
 import dev.kiln.kernel.magic.MavenMagic;
 import dev.kiln.kernel.magic.ShellMagic;
+import dev.kiln.kernel.magic.VarsMagic;
 import dev.kiln.kernel.protocol.KilnConnection;
 import dev.kiln.magics.cli.DataCommand;
 import dev.kiln.magics.cli.EnvCommand;
@@ -44,6 +45,7 @@ public final class KernelLauncher {
                 .lineMagic("maven", MavenMagic.class)
                 .lineMagic("classpath", ClasspathMagic.class)
                 .lineMagic("help", HelpMagic.class)
+                .lineMagic("vars", VarsMagic.class)
                 .lineMagic("data", DataCommand.class)
                 .lineMagic("parquet", ParquetCommand.class)
                 .lineMagic("env", EnvCommand.class);

@@ -269,6 +269,11 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     @Override
+    public List<JavaEvaluator.Variable> variables() {
+        return evaluator().variables();
+    }
+
+    @Override
     public String usage(String magic) {
         return magicBridge.usage(magic);
     }

@@ -135,4 +135,21 @@ class KernelMagicsTest {
         assertEquals("complete", kernel.isComplete("%%bash\nfor i in 1 2; do"));
         assertEquals("", kernel.isComplete("for (int i = 0; i < 2; i++) {").strip(), "Java is still asked for Java");
     }
+
+    @Test
+    void varsListsTheNotebooksVariablesWithTypeAndAShortValue() throws Exception {
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        kernel.start(Optional.empty());
+        kernel.execute("int n = 42;\nString big = \"y\".repeat(500);\nvar cities = List.of(\"<Seattle>\");\n1 + 1", 1);
+
+        MimeBundle vars = kernel.execute("%vars", 2);
+
+        List<String> lines = ((String) vars.data().get("text/plain")).lines().toList();
+        assertEquals(List.of("Name", "Type", "Value"), List.of(lines.get(0).split("\\s+")));
+        assertEquals(List.of("n", "int", "42"), List.of(lines.get(1).split("\\s+")));
+        assertTrue(lines.get(2).matches("big\\s+String\\s+\"y{79}… \\(422 more characters\\)"), lines.get(2));
+        assertTrue(lines.get(3).matches("cities\\s+List<String>\\s+\\[<Seattle>\\]"), lines.get(3));
+        assertEquals(4, lines.size(), "JShell's $1 is not a variable of the user's");
+        assertTrue(((String) vars.data().get("text/html")).contains("<td>[&lt;Seattle&gt;]</td>"), (String) vars.data().get("text/html"));
+    }
 }
