@@ -5,7 +5,10 @@ import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.kernel.magic.ClasspathMagic;
 import dev.kiln.kernel.magic.HelpMagic;
 import dev.kiln.kernel.magic.Magics;
+import dev.kiln.kernel.magic.MarkupMagic;
 import dev.kiln.kernel.magic.MavenMagic;
+import dev.kiln.kernel.magic.ShellMagic;
+import dev.kiln.kernel.magic.VarsMagic;
 import dev.kiln.kernel.protocol.KilnConnection;
 import dev.kiln.magics.cli.DataCommand;
 import dev.kiln.magics.cli.EnvCommand;
@@ -42,10 +45,17 @@ public final class KernelLauncher {
                 .lineMagic("maven", MavenMagic.class)
                 .lineMagic("classpath", ClasspathMagic.class)
                 .lineMagic("help", HelpMagic.class)
+                .lineMagic("vars", VarsMagic.class)
                 .lineMagic("data", DataCommand.class)
                 .lineMagic("parquet", ParquetCommand.class)
                 .lineMagic("env", EnvCommand.class);
-        return new KilnKernel(output, IMPORTS, magics);
+        KilnKernel kernel = new KilnKernel(output, IMPORTS, magics);
+        magics.cellMagic("time", kernel.timer())
+                .cellMagic("bash", new ShellMagic("bash", output.out(), output.err(), kernel::interruptRequested))
+                .cellMagic("sh", new ShellMagic("sh", output.out(), output.err(), kernel::interruptRequested))
+                .cellMagic("html", MarkupMagic.html())
+                .cellMagic("markdown", MarkupMagic.markdown());
+        return kernel;
     }
 
     public static void main(String[] args) throws Exception {

@@ -8,6 +8,7 @@ import dev.kiln.kernel.eval.JavaEvaluator;
 import dev.kiln.kernel.eval.Value;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.Magics;
+import dev.kiln.kernel.magic.TimeMagic;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
@@ -41,12 +42,16 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     private final MagicBridge magicBridge;
     private final Renderers renderers = Renderers.on(KilnKernel.class.getClassLoader());
     private final CellDisplay display;
+    /** {@code %%time} and {@code %time}, which run the cell's code as the kernel does. */
+    private final TimeMagic timer;
     private final Session session;
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     /** This session's run in the sidecar, opened once start-up is done; cells may finish before. */
     private final CompletableFuture<RunLog> runLog = new CompletableFuture<>();
     /** The results of the running cell's magics, for the run log. */
     private List<Result> magicResults = new ArrayList<>();
+    /** The execution count of the cell running now, for its messages. */
+    private int runningCount;
     private volatile boolean executing;
     private volatile boolean interrupted;
 
@@ -64,6 +69,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         this.session = new Session(Path.of("").toAbsolutePath(), output.out(), output.err(),
                 new CellProgress(display, () -> interrupted), System.getenv(), "kernel");
         this.magicBridge = new MagicBridge(magics, session, this, () -> interrupted);
+        this.timer = new TimeMagic(this::runCellCode, output.out());
         Notebook.attach(display);
     }
 
@@ -120,16 +126,8 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     /** Runs a cell's parts in order; returns what the cell shows as its result, or null. */
     @Override
     protected MimeBundle execute(String code, int count) throws EvalError {
-        MimeBundle last = null;
-        boolean lastFromCode = false;
-        for (CellParser.Part part : CellParser.parse(code)) {
-            if (last != null && !lastFromCode) {
-                display.show(null, last, false); // a magic's result stays visible when more follows
-            }
-            lastFromCode = part.kind() == CellParser.Kind.CODE;
-            last = lastFromCode ? runCode(part, count) : runMagic(part);
-        }
-        return last;
+        runningCount = count;
+        return runCellCode(code, 0);
     }
 
     private MimeBundle runCode(CellParser.Part part, int count) throws EvalError {
@@ -140,12 +138,40 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         return v.present() ? renderers.render(v.object(), v.text()) : null;
     }
 
-    private MimeBundle runMagic(CellParser.Part part) throws EvalError {
-        Result r = part.kind() == CellParser.Kind.CELL_MAGIC
-                ? magicBridge.runCell(part.text(), part.body())
-                : magicBridge.runLine(part.text());
+    private MimeBundle runMagic(CellParser.Part part, int count) throws EvalError {
+        if (part.kind() == CellParser.Kind.CELL_MAGIC) {
+            return magicBridge.runCell(part.text(), part.body());
+        }
+        if (part.text().equals("time") || part.text().startsWith("time ")) {
+            return magicBridge.timeLine(timer, part.text().substring(4).strip(), part.firstLine());
+        }
+        Result r = magicBridge.runLine(part.text());
         magicResults.add(r);
         return MimeBundle.of(r);
+    }
+
+    /** Runs code of the running cell that starts at its line {@code firstLine}: what {@code %%time} times. */
+    MimeBundle runCellCode(String code, int firstLine) throws EvalError {
+        MimeBundle last = null;
+        boolean lastFromCode = false;
+        for (CellParser.Part p : CellParser.parse(code)) {
+            CellParser.Part part = new CellParser.Part(p.kind(), p.text(), p.body(), p.firstLine() + firstLine);
+            if (last != null && !lastFromCode) {
+                display.show(null, last, false); // a magic's result stays visible when more follows
+            }
+            lastFromCode = part.kind() == CellParser.Kind.CODE;
+            last = lastFromCode ? runCode(part, runningCount) : runMagic(part, runningCount);
+        }
+        return last;
+    }
+
+    TimeMagic timer() {
+        return timer;
+    }
+
+    /** Whether the user asked the running cell to stop. */
+    boolean interruptRequested() {
+        return interrupted;
     }
 
     @Override
@@ -189,6 +215,9 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
 
     @Override
     public String isComplete(String code) {
+        if (code.stripLeading().startsWith("%%")) {
+            return "complete"; // the body belongs to the cell magic (a script, HTML…), not to Java
+        }
         JavaEvaluator.Completion c = evaluator().isComplete(CellParser.blankMagicLines(code));
         return c.status().equals("incomplete") ? c.indent() : c.status();
     }
@@ -237,6 +266,11 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     @Override
     public List<String> magicNames() {
         return magics.lineMagicNames();
+    }
+
+    @Override
+    public List<JavaEvaluator.Variable> variables() {
+        return evaluator().variables();
     }
 
     @Override

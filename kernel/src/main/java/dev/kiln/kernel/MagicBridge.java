@@ -3,9 +3,11 @@ package dev.kiln.kernel;
 import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.Magics;
+import dev.kiln.kernel.magic.TimeMagic;
 import dev.kiln.kernel.magic.UnknownMagic;
 import dev.kiln.magics.cli.Args;
 import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
@@ -46,11 +48,20 @@ final class MagicBridge {
     }
 
     /** Runs a cell magic; {@code line} is the cell's first line without its {@code %%}. */
-    Result runCell(String line, String body) throws EvalError {
+    MimeBundle runCell(String line, String body) throws EvalError {
         List<String> args = split(line);
         String name = args.isEmpty() ? "" : args.get(0);
         Magics.CellMagic magic = magics.cellMagicNamed(name).orElseThrow(() -> unknown(magics.unknown(name, true)));
         return run("%%" + name, () -> magic.run(args.subList(1, args.size()), body));
+    }
+
+    /** Runs {@code %time CODE}; {@code line} is the cell's line it is on. */
+    MimeBundle timeLine(TimeMagic timer, String code, int line) throws EvalError {
+        if (code.isEmpty()) {
+            throw new EvalError("MagicError", "%time needs code to time, e.g. %time Thread.sleep(100)",
+                    List.of("%time needs code to time, e.g. %time Thread.sleep(100); for a whole cell, start it with %%time."));
+        }
+        return run("%time", () -> timer.time(code, line));
     }
 
     /** A line magic's usage, as {@code --help} prints it. */
@@ -69,9 +80,9 @@ final class MagicBridge {
         }
     }
 
-    private Result run(String typed, Callable<Result> magic) throws EvalError {
+    private <T> T run(String typed, Callable<T> magic) throws EvalError {
         try {
-            Result r = magic.call();
+            T r = magic.call();
             stopIfInterrupted();
             return r;
         } catch (UnknownMagic e) {

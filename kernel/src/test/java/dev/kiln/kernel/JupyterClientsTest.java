@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.kernel.install.Jdk20OrLater;
 import dev.kiln.kernel.install.KernelSpec;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,7 +45,17 @@ class JupyterClientsTest {
     @Test
     @Timeout(600)
     void jupyterKernelTestSuitePassesWithEveryCapabilityDeclared() throws Exception {
-        String out = python.pytest(Path.of("src/test/python/test_kernel_suite.py"), Map.of());
+        assertSuitePasses(python.pytest(Path.of("src/test/python/test_kernel_suite.py"), Map.of()));
+    }
+
+    @Test
+    @Timeout(600)
+    void jupyterKernelTestSuitePassesOnAJdkOf20OrLaterToo() throws Exception {
+        PythonTests newer = new PythonTests(tmp.resolve("newer-jdk"), Jdk20OrLater.java().toString());
+        assertSuitePasses(newer.pytest(Path.of("src/test/python/test_kernel_suite.py"), Map.of()));
+    }
+
+    private static void assertSuitePasses(String out) {
         for (String capability : List.of("kernel_info", "execute_stdout", "execute_stderr", "error", "execute_result",
                 "completion", "inspect", "is_complete", "display_data", "history", "pager", "clear_output")) {
             assertTrue(out.contains("PASSED src/test/python/test_kernel_suite.py::KilnKernelTests::test_" + capability + "\n"),

@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
  * Chooses how a value shows in a cell: the renderer registered for the closest supertype of its
- * class, else its text. Renderers come from {@code META-INF/services/dev.kiln.magics.core.DisplayRenderer}
+ * class, else for plain Java values (lists, maps, arrays, records) compact HTML, else its text. Renderers come from {@code META-INF/services/dev.kiln.magics.core.DisplayRenderer}
  * (Tablesaw tables, XChart charts…) and from {@link #register}.
  */
 public final class Renderers {
@@ -73,6 +74,10 @@ public final class Renderers {
                 return new MimeBundle(data, b.metadata());
             }
             return b;
+        }
+        Optional<String> html = JavaValues.html(value);
+        if (html.isPresent()) {
+            return MimeBundle.of(Map.of("text/plain", text, "text/html", html.get()));
         }
         return MimeBundle.of(Map.of("text/plain", text));
     }

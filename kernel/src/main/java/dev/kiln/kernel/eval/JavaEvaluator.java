@@ -41,6 +41,10 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     /** The answer to Jupyter's is_complete: complete, incomplete (with an indent) or invalid. */
+    /** A variable of the session: its name, declared type and value as JShell prints it. */
+    public record Variable(String name, String type, String value) {
+    }
+
     public record Completion(String status, String indent) {
     }
 
@@ -85,6 +89,14 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     /** Makes a jar or folder available to later cells. */
+    /** The session's variables in the order they were declared (JShell's own {@code $N} left out). */
+    public List<Variable> variables() {
+        return shell.variables()
+                .filter(v -> shell.status(v).isActive() && !v.name().startsWith("$"))
+                .map(v -> new Variable(v.name(), v.typeName(), shell.varValue(v)))
+                .toList();
+    }
+
     public void addToClasspath(Path path) {
         shell.addToClasspath(path.toAbsolutePath().toString());
     }

@@ -23,6 +23,13 @@ final class KilnExecutionControl extends LocalExecutionControl {
     /** Before Java 20, Thread.stop is how a busy loop is ended; from 20 on, JShell instruments loops itself. */
     private static final boolean OWN_THREADS = Runtime.version().feature() < 20;
 
+    /** The snippet the JDK's engine is about to run on Java 20+, and whose value to keep. */
+    private record Keeping(KilnExecutionControl control, Method doit) {
+    }
+
+    private static final AtomicReference<Keeping> KEEPING = new AtomicReference<>();
+    private static final Method KEEP_VALUE = keepValueMethod();
+
     private final AtomicReference<Object> lastValue = new AtomicReference<>();
     /** The class of the snippet run last, whose static field holds an expression's value. */
     private volatile Class<?> lastSnippetClass;
@@ -62,9 +69,15 @@ final class KilnExecutionControl extends LocalExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         lastSnippetClass = doitMethod.getDeclaringClass();
         if (!OWN_THREADS) {
-            // Java 20+: the JDK's engine runs the snippet; its value reaches us only as a string,
-            // so rich display of a bare expression needs display(x) there.
-            return super.invoke(doitMethod);
+            // Java 20+: the JDK's engine must run the snippet (its stop needs its own thread group)
+            // and reports the value only as a string, so it is handed a method that runs the
+            // snippet and keeps the value.
+            KEEPING.set(new Keeping(this, doitMethod));
+            try {
+                return super.invoke(KEEP_VALUE);
+            } finally {
+                KEEPING.set(null);
+            }
         }
         Object[] result = new Object[1];
         Throwable[] thrown = new Throwable[1];
@@ -95,6 +108,31 @@ final class KilnExecutionControl extends LocalExecutionControl {
         }
         lastValue.set(result[0]);
         return valueString(result[0]);
+    }
+
+    /**
+     * Runs the snippet {@link #KEEPING} names and keeps its value; what the snippet throws is thrown
+     * as it is, so the JDK's engine reports it (or a stop) exactly as it would have.
+     */
+    private static Object keepValue() throws Throwable {
+        Keeping k = KEEPING.get();
+        try {
+            Object value = k.doit().invoke(null);
+            k.control().lastValue.set(value);
+            return value;
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Method keepValueMethod() {
+        try {
+            Method m = KilnExecutionControl.class.getDeclaredMethod("keepValue");
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kiln.kernel.magic;
 
+import dev.kiln.kernel.eval.JavaEvaluator;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,4 +17,7 @@ public interface KernelServices {
     List<String> magicNames();
 
     String usage(String magic);
+
+    /** The notebook's variables, for {@code %vars}. */
+    List<JavaEvaluator.Variable> variables();
 }

@@ -1,6 +1,6 @@
 package dev.kiln.kernel.magic;
 
-import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.MimeBundle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +14,13 @@ import picocli.CommandLine.Command;
  */
 public final class Magics {
 
-    /** A cell magic: {@code %%name ARGS} on a cell's first line, run on the lines after it. */
+    /**
+     * A cell magic: {@code %%name ARGS} on a cell's first line, run on the lines after it; returns
+     * what the cell shows as its result, or null.
+     */
     @FunctionalInterface
     public interface CellMagic {
-        Result run(List<String> args, String body) throws Exception;
+        MimeBundle run(List<String> args, String body) throws Exception;
     }
 
     private final Map<String, Class<?>> lineMagics = new LinkedHashMap<>();
