@@ -22,7 +22,8 @@ class KernelMagicsTest {
     void aCellMagicDeclaredInOneLineRunsOnTheLinesAfterItsOwn() throws Exception {
         KilnKernel kernel = new KilnKernel(new CellOutput(QUIET, QUIET), KernelLauncher.IMPORTS, new Magics()
                 .lineMagic("help", HelpMagic.class)
-                .cellMagic("upper", (args, body) -> Result.ofText(String.join(" ", args) + ": " + body.toUpperCase())));
+                .cellMagic("upper", (args, body) -> Result.ofText(String.join(" ", args) + ": " + body.toUpperCase())),
+                System.getenv());
 
         MimeBundle shown = kernel.execute("%%upper a b\nshout\nthis", 1);
 
@@ -31,7 +32,7 @@ class KernelMagicsTest {
 
     @Test
     void anUnknownMagicIsOneErrorHoweverItIsAskedFor() {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
 
         EvalError line = assertThrows(EvalError.class, () -> kernel.execute("%nosuch --x", 1));
         EvalError help = assertThrows(EvalError.class, () -> kernel.execute("%help nosuch", 2));
