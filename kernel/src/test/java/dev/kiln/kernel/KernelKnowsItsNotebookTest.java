@@ -71,6 +71,10 @@ class KernelKnowsItsNotebookTest {
             Cell check = execute(jupyter, kernel, "%env check --notebook");
             assertEquals(snapshotId, check.kiln().at("/envCheck/against").asText(), check.toString());
 
+            String first = "kiln/api/runs?notebook=" + URLEncoder.encode("work/Untitled.ipynb", StandardCharsets.UTF_8);
+            JsonNode runsBefore = poll(jupyter, first, r -> sessionsOf(r).contains(kernel));
+            assertTrue(sessionsOf(runsBefore).contains(kernel), "the kernel's run is filed under its notebook: " + runsBefore);
+
             call(jupyter, "PATCH", "api/contents/work/Untitled.ipynb", "{\"path\": \"work/analysis.ipynb\"}", 200);
 
             Cell checkAfter = execute(jupyter, kernel, "%env check --notebook");
@@ -80,9 +84,8 @@ class KernelKnowsItsNotebookTest {
             JsonNode runs = poll(jupyter, "kiln/api/runs?notebook=" + URLEncoder.encode("work/analysis.ipynb", StandardCharsets.UTF_8),
                     r -> sessionsOf(r).contains(kernel));
             assertTrue(sessionsOf(runs).contains(kernel), "the kernel's run is filed under the new name: " + runs);
-            JsonNode before = poll(jupyter, "kiln/api/runs?notebook=" + URLEncoder.encode("work/Untitled.ipynb", StandardCharsets.UTF_8),
-                    r -> !sessionsOf(r).contains(kernel));
-            assertFalse(sessionsOf(before).contains(kernel), "and no longer under the first: " + before);
+            JsonNode runsAfter = poll(jupyter, first, r -> !sessionsOf(r).contains(kernel));
+            assertFalse(sessionsOf(runsAfter).contains(kernel), "and no longer under the first: " + runsAfter);
             JsonNode row = poll(jupyter, "api/sessions/" + session.get("id").asText(), s -> s.get("path").asText().equals("work/analysis.ipynb"));
             assertEquals("analysis.ipynb", row.get("name").asText(), "Jupyter's session follows the rename too: " + row);
 
