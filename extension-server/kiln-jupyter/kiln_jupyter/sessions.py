@@ -75,22 +75,18 @@ class KernelNotebooks:
 
         rename = self.contents.rename
 
-        # Jupyter Server 2's contents managers are asynchronous, the classic Notebook's and 1.x's mostly not:
-        # the wrapper keeps the original's kind. Kernels are told before the rename returns (Server 2's
-        # contents events arrive later); Jupyter's session rows follow as soon as the loop runs.
-        def renamed(old_path, new_path):
-            moved = self._move(old_path.strip("/"), new_path.strip("/"))
-            return self._move_rows(moved)
-
+        # Kernels are told before the rename returns (Server 2's contents events would come later); Jupyter's
+        # session rows follow, as a front end's PATCH of the session would. The wrapper keeps the original's
+        # kind: Jupyter Server 2's contents managers are asynchronous, the classic Notebook's and 1.x's mostly not.
         if inspect.iscoroutinefunction(rename):
             async def follow_rename(old_path, new_path):
                 result = await rename(old_path, new_path)
-                await renamed(old_path, new_path)
+                await self._move_rows(self._move(old_path, new_path))
                 return result
         else:
             def follow_rename(old_path, new_path):
                 result = rename(old_path, new_path)
-                asyncio.ensure_future(renamed(old_path, new_path))
+                asyncio.ensure_future(self._move_rows(self._move(old_path, new_path)))
                 return result
         self.contents.rename = follow_rename
         atexit.register(self.remove_all)
@@ -113,6 +109,7 @@ class KernelNotebooks:
 
     def _move(self, old_path, new_path):
         """Kernels whose notebook was old_path (or inside that folder) are told new_path now; returns what moved."""
+        old_path, new_path = old_path.strip("/"), new_path.strip("/")
         moved = []
         for session_id, told in list(self.told.items()):
             if told.path == old_path or told.path.startswith(old_path + "/"):
