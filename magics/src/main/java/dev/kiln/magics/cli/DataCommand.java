@@ -126,7 +126,7 @@ public final class DataCommand implements Callable<Result> {
         @Option(names = "--to", paramLabel = "PATH", description = "Where a dataset new to this project goes (default: data/NAME).")
         String to;
         @Option(names = "--notebook",
-                description = "Pull the exact versions this notebook's saved outputs used (the notebook this kernel runs for).")
+                description = "Pull the exact versions this notebook's saved outputs used (the notebook Jupyter names in JPY_SESSION_NAME).")
         boolean notebook;
         @Mixin
         Common common;

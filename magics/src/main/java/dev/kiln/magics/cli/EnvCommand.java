@@ -111,7 +111,7 @@ public final class EnvCommand implements Callable<Result> {
         String against;
 
         @Option(names = "--notebook",
-                description = "Check against the snapshot saved in this notebook's file (the notebook this kernel runs for).")
+                description = "Check against the snapshot saved in this notebook's file (the one Jupyter names in JPY_SESSION_NAME).")
         boolean notebook;
 
 
