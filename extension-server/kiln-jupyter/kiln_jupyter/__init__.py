@@ -4,7 +4,8 @@ and (shipped as shared data of this package) Kiln's JupyterLab extension.
 The sidecar's history pages appear at ``<jupyter base url>/kiln/`` and its JSON API at
 ``<jupyter base url>/kiln/api/``, both behind Jupyter's login; the extension adds the sidecar's
 token to each forwarded request, so the browser never sees it. Kernels started by this Jupyter find
-the sidecar through ``KILN_SIDECAR_FILE``.
+the sidecar through ``KILN_SIDECAR_FILE``, and learn which notebook they run for, renames included,
+from a file beside their connection file (see sessions.py).
 
 Installed with pip, it is enabled by ``etc/jupyter/jupyter_server_config.d/kiln_jupyter.json`` (Jupyter
 Server 1.x and 2.x). The classic Notebook 6 enables it with
@@ -19,6 +20,7 @@ Environment:
 """
 
 from .handlers import handlers
+from .sessions import KernelNotebooks
 from .sidecar import Sidecar
 
 
@@ -27,6 +29,7 @@ def _load(app, classic_notebook=False):
     sidecar.start()
     app.web_app.settings["kiln_sidecar"] = sidecar
     app.web_app.add_handlers(".*$", handlers(app, classic_notebook))
+    KernelNotebooks(app).install()
     base_url = app.web_app.settings.get("base_url", "/")
     app.log.info("Kiln: sidecar pages at %skiln/", base_url if base_url.endswith("/") else base_url + "/")
 

@@ -19,12 +19,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Jupyter server with the kiln_jupyter server extension, started for a test in a folder of its own:
- * the extension starts a sidecar (this test class path's) and serves it under /kiln/.
+ * the extension starts a sidecar (this test class path's) and serves it under /kiln/. The kernel's
+ * tests use it too (this module's test jar).
  */
-final class JupyterWithKiln implements AutoCloseable {
+public final class JupyterWithKiln implements AutoCloseable {
 
     /** The Jupyter servers Kiln's extension runs on. */
-    enum Flavour {
+    public enum Flavour {
         /** Debian's classic Notebook 6.4, the extension on PYTHONPATH and enabled by a config file. */
         NOTEBOOK("/usr/bin/python3", "notebook", "NotebookApp", "--NotebookApp.token=", "--NotebookApp.notebook_dir=",
                 "jupyter_notebook_config.json", "{\"NotebookApp\": {\"nbserver_extensions\": {\"kiln_jupyter\": true}}}"),
@@ -55,12 +56,15 @@ final class JupyterWithKiln implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final Flavour flavour;
-    final Path dir;
+    public final Flavour flavour;
+    /** Jupyter's root folder, and where its configuration, runtime files and log go. */
+    public final Path dir;
     final Path log;
     final Path info;
-    final URI base;
-    final String token;
+    /** Jupyter's runtime folder: its kernels' connection files. */
+    public final Path runtime;
+    public final URI base;
+    public final String token;
     final Process process;
 
     private JupyterWithKiln(Flavour flavour, Path dir, URI base, String token, Process process) {
@@ -68,12 +72,18 @@ final class JupyterWithKiln implements AutoCloseable {
         this.dir = dir;
         this.log = dir.resolve("jupyter.log");
         this.info = dir.resolve("runtime/kiln/sidecar.json");
+        this.runtime = dir.resolve("jupyter-runtime");
         this.base = base;
         this.token = token;
         this.process = process;
     }
 
     static JupyterWithKiln start(Flavour flavour, Path dir) throws Exception {
+        return start(flavour, dir, Map.of());
+    }
+
+    /** Starts it with these variables added to Jupyter's environment (its kernels inherit them). */
+    public static JupyterWithKiln start(Flavour flavour, Path dir, Map<String, String> extraEnv) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));
         if (flavour.configFile != null) {
             Files.writeString(config.resolve(flavour.configFile), flavour.config);
@@ -99,7 +109,7 @@ final class JupyterWithKiln implements AutoCloseable {
         env.put("JUPYTER_RUNTIME_DIR", dir.resolve("jupyter-runtime").toString());
         env.put("HOME", dir.toString());
         if (flavour.python != null) {
-            env.put("PYTHONPATH", System.getProperty("kiln.python.dir"));
+            env.put("PYTHONPATH", Path.of(System.getProperty("kiln.repository"), "extension-server", "kiln-jupyter").toString());
         } else {
             env.remove("PYTHONPATH"); // Kiln's wheel, as pip installed it
         }
@@ -107,11 +117,12 @@ final class JupyterWithKiln implements AutoCloseable {
         env.put("KILN_SIDECAR_FILE", dir.resolve("runtime/kiln/sidecar.json").toString());
         env.remove("KILN_SIDECAR_URL");
         env.remove("KILN_SIDECAR_TOKEN");
+        env.putAll(extraEnv);
         return new JupyterWithKiln(flavour, dir, base, token, pb.start());
     }
 
     /** A GET once Jupyter listens; the first request through /kiln/ also waits for the sidecar. */
-    HttpResponse<String> awaitGet(HttpClient client, URI uri) throws Exception {
+    public HttpResponse<String> awaitGet(HttpClient client, URI uri) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -126,7 +137,7 @@ final class JupyterWithKiln implements AutoCloseable {
         throw new AssertionError("Jupyter did not answer within 90 s:\n" + Files.readString(log));
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

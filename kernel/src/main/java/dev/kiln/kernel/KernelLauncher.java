@@ -13,12 +13,15 @@ import dev.kiln.kernel.protocol.KilnConnection;
 import dev.kiln.magics.cli.DataCommand;
 import dev.kiln.magics.cli.EnvCommand;
 import dev.kiln.magics.cli.ParquetCommand;
+import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.KilnVersion;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -39,8 +42,8 @@ public final class KernelLauncher {
             // tables and charts, as every exploration needs them
             "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;", "import dev.kiln.magics.parquet.Parquet;");
 
-    /** The kernel with every magic a notebook has, in the order {@code %help} lists them. */
-    static KilnKernel assemble(CellOutput output) {
+    /** The kernel with every magic a notebook has, in the order {@code %help} lists them; commands see {@code env}. */
+    static KilnKernel assemble(CellOutput output, Map<String, String> env) {
         Magics magics = new Magics()
                 .lineMagic("maven", MavenMagic.class)
                 .lineMagic("classpath", ClasspathMagic.class)
@@ -49,13 +52,24 @@ public final class KernelLauncher {
                 .lineMagic("data", DataCommand.class)
                 .lineMagic("parquet", ParquetCommand.class)
                 .lineMagic("env", EnvCommand.class);
-        KilnKernel kernel = new KilnKernel(output, IMPORTS, magics);
+        KilnKernel kernel = new KilnKernel(output, IMPORTS, magics, env);
         magics.cellMagic("time", kernel.timer())
                 .cellMagic("bash", new ShellMagic("bash", output.out(), output.err(), kernel::interruptRequested))
                 .cellMagic("sh", new ShellMagic("sh", output.out(), output.err(), kernel::interruptRequested))
                 .cellMagic("html", MarkupMagic.html())
                 .cellMagic("markdown", MarkupMagic.markdown());
         return kernel;
+    }
+
+    /**
+     * The process environment, and where Kiln's server extension tells this kernel its notebook: beside
+     * the connection file, {@code kiln-notebook-<its name>} (kiln_jupyter/sessions.py writes it).
+     */
+    static Map<String, String> environment(Path connectionFile) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        Path info = connectionFile.toAbsolutePath().resolveSibling("kiln-notebook-" + connectionFile.getFileName());
+        env.putIfAbsent(JupyterNotebook.INFO_VARIABLE, info.toString());
+        return env;
     }
 
     public static void main(String[] args) throws Exception {
@@ -80,7 +94,7 @@ public final class KernelLauncher {
         Path connectionFile = Path.of(args[0]);
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
         CellOutput output = new CellOutput(System.out, System.err);
-        KilnKernel kernel = assemble(output);
+        KilnKernel kernel = assemble(output, environment(connectionFile));
         KilnConnection connection = new KilnConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
@@ -99,7 +113,7 @@ public final class KernelLauncher {
      */
     private static void train() throws Exception {
         System.setProperty("java.awt.headless", "true");
-        KilnKernel kernel = assemble(new CellOutput(System.out, System.err));
+        KilnKernel kernel = assemble(new CellOutput(System.out, System.err), System.getenv());
         int[] ports = new int[5];
         for (int i = 0; i < ports.length; i++) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -17,6 +17,7 @@ import dev.kiln.magics.env.RuntimeClasspath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,8 +59,9 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     /**
      * @param imports what every cell starts with
      * @param magics  the magics cells may use
+     * @param env     the environment commands see
      */
-    KilnKernel(CellOutput output, List<String> imports, Magics magics) {
+    KilnKernel(CellOutput output, List<String> imports, Magics magics, Map<String, String> env) {
         super("kiln", KilnVersion.get(), JAVA,
                 List.of(new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/")), output);
         this.output = output;
@@ -67,7 +69,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         this.magics = magics;
         this.display = new CellDisplay(output, renderers);
         this.session = new Session(Path.of("").toAbsolutePath(), output.out(), output.err(),
-                new CellProgress(display, () -> interrupted), System.getenv(), "kernel");
+                new CellProgress(display, () -> interrupted), env, "kernel");
         this.magicBridge = new MagicBridge(magics, session, this, () -> interrupted);
         this.timer = new TimeMagic(this::runCellCode, output.out());
         Notebook.attach(display);

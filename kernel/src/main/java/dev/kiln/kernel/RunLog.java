@@ -1,5 +1,6 @@
 package dev.kiln.kernel;
 
+import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.Result;
@@ -19,15 +20,20 @@ import java.util.UUID;
 /**
  * This kernel session as a run in the sidecar: the notebook, when it started, and, as cells
  * produce provenance, the environment snapshot and dataset versions they used. The run is recorded
- * at start and again after each cell with provenance, each time with the latest end. Recording
- * never fails a cell: what goes wrong is written to the kernel's log.
+ * at start and again after each cell with provenance, each time with the latest end, and after a
+ * cell that follows a rename of the notebook. Recording never fails a cell: what goes wrong is
+ * written to the kernel's log.
  */
 final class RunLog {
+
+    private static final String NO_NOTEBOOK = "(no notebook)";
 
     private final Recorder recorder;
     private final PrintStream kernelLog;
     private final String id = "run-" + UUID.randomUUID();
-    private final String notebook;
+    private final Map<String, String> env;
+    /** The notebook as last recorded; Jupyter may rename it while the kernel runs. */
+    private String notebook;
     private final String session;
     private final Instant start = Instant.now();
     private final Set<Map<String, Object>> datasets = new LinkedHashSet<>();
@@ -37,8 +43,8 @@ final class RunLog {
     private RunLog(Recorder recorder, Map<String, String> env, String session, PrintStream kernelLog) {
         this.recorder = recorder;
         this.kernelLog = kernelLog;
-        String nb = env.get("JPY_SESSION_NAME");
-        this.notebook = nb == null || nb.isBlank() ? "(no notebook)" : nb;
+        this.env = env;
+        this.notebook = notebookNow();
         this.session = session;
     }
 
@@ -56,11 +62,16 @@ final class RunLog {
      */
     void cellFinished(int cell, List<Result> results) {
         List<Provenance> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
-        if (provenance.isEmpty()) {
+        boolean renamed = notebookRenamed();
+        if (provenance.isEmpty() && !renamed) {
             return;
         }
         try {
-            noteAndRecord(cell, provenance);
+            if (provenance.isEmpty()) {
+                recorder.recordRun(record(Instant.now()));
+            } else {
+                noteAndRecord(cell, provenance);
+            }
         } catch (RuntimeException e) {
             kernelLog.println("kiln: could not record cell " + cell + "'s provenance for the sidecar: " + e.getMessage());
         }
@@ -82,6 +93,20 @@ final class RunLog {
         out.put("kiln", kinds);
         outputs.add(out);
         recorder.recordRun(record(Instant.now()));
+    }
+
+    private String notebookNow() {
+        return JupyterNotebook.of(env).map(JupyterNotebook::path).orElse(NO_NOTEBOOK);
+    }
+
+    /** Whether the notebook has another path than the run last recorded (read anew: one small file). */
+    private synchronized boolean notebookRenamed() {
+        String now = notebookNow();
+        if (now.equals(notebook)) {
+            return false;
+        }
+        notebook = now;
+        return true;
     }
 
     /** Sends what is waiting (this run's records and the session's provenance) before the kernel ends. */

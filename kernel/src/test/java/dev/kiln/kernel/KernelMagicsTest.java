@@ -8,7 +8,6 @@ import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.magic.HelpMagic;
 import dev.kiln.kernel.magic.Magics;
 import dev.kiln.magics.core.MimeBundle;
-import dev.kiln.magics.core.Result;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -29,7 +28,8 @@ class KernelMagicsTest {
     void aCellMagicDeclaredInOneLineRunsOnTheLinesAfterItsOwn() throws Exception {
         KilnKernel kernel = new KilnKernel(new CellOutput(QUIET, QUIET), KernelLauncher.IMPORTS, new Magics()
                 .lineMagic("help", HelpMagic.class)
-                .cellMagic("upper", (args, body) -> MimeBundle.of(Map.of("text/plain", String.join(" ", args) + ": " + body.toUpperCase()))));
+                .cellMagic("upper", (args, body) -> MimeBundle.of(Map.of("text/plain", String.join(" ", args) + ": " + body.toUpperCase()))),
+                System.getenv());
 
         MimeBundle shown = kernel.execute("%%upper a b\nshout\nthis", 1);
 
@@ -38,7 +38,7 @@ class KernelMagicsTest {
 
     @Test
     void anUnknownMagicIsOneErrorHoweverItIsAskedFor() {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
 
         EvalError line = assertThrows(EvalError.class, () -> kernel.execute("%nosuch --x", 1));
         EvalError help = assertThrows(EvalError.class, () -> kernel.execute("%help nosuch", 2));
@@ -54,7 +54,7 @@ class KernelMagicsTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         CellOutput output = new CellOutput(out, QUIET);
-        KilnKernel kernel = KernelLauncher.assemble(output);
+        KilnKernel kernel = KernelLauncher.assemble(output, System.getenv());
         kernel.start(Optional.empty());
 
         MimeBundle cell = kernel.execute("%%time\nint x = 2;\nThread.sleep(300);\nx * 21", 1);
@@ -83,7 +83,7 @@ class KernelMagicsTest {
 
     @Test
     void anErrorInATimedCellNamesTheCellsOwnLine() {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
         kernel.start(Optional.empty());
 
         EvalError e = assertThrows(EvalError.class, () -> kernel.execute("%%time\nint y = 1;\nint z = nosuch;", 4));
@@ -95,7 +95,7 @@ class KernelMagicsTest {
     void bashStreamsItsOutputAndANonZeroExitIsAnError() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CellOutput output = new CellOutput(new PrintStream(printed, true, StandardCharsets.UTF_8), QUIET);
-        KilnKernel kernel = KernelLauncher.assemble(output);
+        KilnKernel kernel = KernelLauncher.assemble(output, System.getenv());
 
         assertEquals(null, kernel.execute("%%bash\necho \"$((6 * 7))\"", 1));
         EvalError failed = assertThrows(EvalError.class, () -> kernel.execute("%%sh\necho before\nexit 3\necho after", 2));
@@ -108,7 +108,7 @@ class KernelMagicsTest {
 
     @Test
     void htmlAndMarkdownCellsShowAsWhatTheyAre() throws Exception {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
 
         MimeBundle html = kernel.execute("%%html\n<b>bold</b>", 1);
         MimeBundle markdown = kernel.execute("%%markdown\n# Title", 2);
@@ -119,7 +119,7 @@ class KernelMagicsTest {
 
     @Test
     void anUnknownCellMagicListsTheKnownOnes() {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
 
         EvalError e = assertThrows(EvalError.class, () -> kernel.execute("%%tiem\n1", 1));
 
@@ -129,7 +129,7 @@ class KernelMagicsTest {
 
     @Test
     void aCellMagicsBodyIsCompleteWhateverJavaWouldSay() {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
         kernel.start(Optional.empty());
 
         assertEquals("complete", kernel.isComplete("%%bash\nfor i in 1 2; do"));
@@ -138,7 +138,7 @@ class KernelMagicsTest {
 
     @Test
     void varsListsTheNotebooksVariablesWithTypeAndAShortValue() throws Exception {
-        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET));
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
         kernel.start(Optional.empty());
         kernel.execute("int n = 42;\nString big = \"y\".repeat(500);\nvar cities = List.of(\"<Seattle>\");\n1 + 1", 1);
 

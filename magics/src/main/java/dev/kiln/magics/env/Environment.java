@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param os         the machine
  * @param image      the Kiln image, when running in one
  * @param git        the project's commit
- * @param notebook   the notebook's path, when the front end tells it ({@code JPY_SESSION_NAME})
+ * @param notebook   the notebook's path, when Jupyter tells it ({@link dev.kiln.magics.core.JupyterNotebook})
  * @param variables  allow-listed environment variables; secret-looking ones by name only
  * @param jars       the class path in order, then the jars added at run time
  * @param datasets   dataset versions pinned in {@code kiln.lock}

@@ -2,6 +2,7 @@ package dev.kiln.magics.env;
 
 import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.core.CanonicalJson;
+import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.Session;
 import java.io.File;
@@ -36,7 +37,8 @@ public final class EnvironmentRecorder {
     private static final Set<String> IMAGE_VARIABLES = Set.of("KILN_IMAGE", "KILN_IMAGE_REVISION", "KILN_IMAGE_DIGEST",
             "KILN_VERSION");
     /** Where Kiln itself or its cache lives on this machine: not part of the environment a run sees. */
-    private static final Set<String> LOCAL_VARIABLES = Set.of("KILN_ROOT", "KILN_CACHE_DIR", "KILN_GIT");
+    private static final Set<String> LOCAL_VARIABLES = Set.of("KILN_ROOT", "KILN_CACHE_DIR", "KILN_GIT",
+            JupyterNotebook.INFO_VARIABLE);
     private static final Pattern DIGEST = Pattern.compile("sha(256|384|512):[0-9a-f]{32,128}");
     private static final Pattern REVISION = Pattern.compile("[0-9a-f]{7,64}|v?\\d[\\w.+-]{0,40}");
 
@@ -141,8 +143,7 @@ public final class EnvironmentRecorder {
     }
 
     private static String notebook(Map<String, String> env) {
-        String n = env.get("JPY_SESSION_NAME");
-        return n == null || n.isBlank() ? null : SecretDetector.redact(n);
+        return JupyterNotebook.of(env).map(n -> SecretDetector.redact(n.path())).orElse(null);
     }
 
     private static Environment.Variables variables(Map<String, String> env) {

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.cli.Commands;
+import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
@@ -137,6 +138,25 @@ class EnvSnapshotTest {
         assertTrue(differs.text().contains("~ climate version v3 → v4"), differs.text());
         assertEquals("differs", ((Map<?, ?>) differs.provenance().report().get("envCheck")).get("level"));
         assertTrue(differs.html().contains("differs"));
+    }
+
+    @Test
+    void aSnapshotNamesTheNotebookKilnsServerExtensionLastToldAndNotWhereItToldIt() throws Exception {
+        Path runtime = Files.createDirectories(project.resolve("runtime"));
+        Path[] infos = {runtime.resolve("kiln-notebook-kernel-1.json"), runtime.resolve("kiln-notebook-kernel-2.json")};
+        for (Path info : infos) {
+            Files.writeString(info, "{\"path\": \"work/renamed.ipynb\"}");
+        }
+        String[] ids = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Result r = run(session(project, Map.of("JPY_SESSION_NAME", "Untitled.ipynb", JupyterNotebook.INFO_VARIABLE, infos[i].toString())),
+                    "env", "snapshot");
+            ids[i] = snapshotId(r);
+            Environment e = new SnapshotStore(project).load(ids[i]).environment();
+            assertEquals("work/renamed.ipynb", e.notebook());
+            assertFalse(e.variables().values().containsKey(JupyterNotebook.INFO_VARIABLE), "where the kernel reads it is this machine's");
+        }
+        assertEquals(ids[0], ids[1], "two kernels of the same notebook in the same environment: one snapshot");
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.cli.CommandRunner;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
@@ -181,6 +182,24 @@ class ShareNotebookTest {
         assertTrue(outside.getMessage().contains("JPY_SESSION_NAME"), outside.getMessage());
         env.put("JPY_SESSION_NAME", "unsaved.ipynb");
         UserError unsaved = assertThrows(UserError.class, () -> run("data", "pull", "--notebook"));
+        assertTrue(unsaved.getMessage().contains("Save it first"), unsaved.getMessage());
+    }
+
+    @Test
+    void envCheckNotebookReadsTheNotebookThatKilnsServerExtensionNamesAfterARename() throws Exception {
+        // renamed and moved out of the kernel's folder after the kernel started as Untitled.ipynb
+        Path renamed = Files.createDirectories(tmp.resolve("elsewhere")).resolve("renamed.ipynb");
+        Files.move(project.resolve("analysis.ipynb"), renamed);
+        Path info = tmp.resolve("kiln-notebook-kernel-1.json");
+        Files.writeString(info, JSON.writeValueAsString(Map.of("path", "elsewhere/renamed.ipynb", "file", renamed.toString())));
+        env.put("JPY_SESSION_NAME", project.resolve("Untitled.ipynb").toString());
+        env.put(JupyterNotebook.INFO_VARIABLE, info.toString());
+
+        Result r = run("env", "check", "--notebook");
+        assertTrue(r.text().startsWith("Environment check: identical") || r.text().startsWith("Environment check: compatible"), r.text());
+
+        Files.writeString(info, JSON.writeValueAsString(Map.of("path", "elsewhere/new.ipynb", "file", renamed.resolveSibling("new.ipynb").toString())));
+        UserError unsaved = assertThrows(UserError.class, () -> run("env", "check", "--notebook"));
         assertTrue(unsaved.getMessage().contains("Save it first"), unsaved.getMessage());
     }
 
