@@ -2,6 +2,7 @@ package dev.kiln.kernel;
 
 import dev.kiln.kernel.display.CellDisplay;
 import dev.kiln.kernel.display.CellProgress;
+import dev.kiln.kernel.display.LibraryDisplays;
 import dev.kiln.kernel.display.Renderers;
 import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.eval.JavaEvaluator;
@@ -43,6 +44,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     private final MagicBridge magicBridge;
     private final Renderers renderers = Renderers.on(KilnKernel.class.getClassLoader());
     private final CellDisplay display;
+    private final LibraryDisplays libraryDisplays;
     /** {@code %%time} and {@code %time}, which run the cell's code as the kernel does. */
     private final TimeMagic timer;
     private final Session session;
@@ -72,7 +74,9 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
                 new CellProgress(display, () -> interrupted), env, "kernel");
         this.magicBridge = new MagicBridge(magics, session, this, () -> interrupted);
         this.timer = new TimeMagic(this::runCellCode, output.out());
+        this.libraryDisplays = new LibraryDisplays(this, renderers);
         Notebook.attach(display);
+        installNotebookKernel(); // what a library's extension reaches through getKernelInstance()
     }
 
     /**
@@ -258,6 +262,11 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     public void addToClasspath(Path path, String coordinates) {
         evaluator().addToClasspath(path);
         RuntimeClasspath.add(path, coordinates); // %env snapshot lists it with its coordinates
+    }
+
+    @Override
+    public void librariesAdded() {
+        libraryDisplays.install(evaluator().classLoader(), output.out(), output.err());
     }
 
     @Override

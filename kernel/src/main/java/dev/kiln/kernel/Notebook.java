@@ -47,6 +47,14 @@ public final class Notebook {
         }
     }
 
+    /**
+     * The running kernel, as JJava's {@code getKernelInstance()} gives it: what a library's Jupyter
+     * extension (e.g. {@code DFLibJupyter.init(getKernelInstance())}) registers its renderers on.
+     */
+    public static org.dflib.jjava.jupyter.kernel.BaseKernel getKernelInstance() {
+        return org.dflib.jjava.jupyter.kernel.BaseKernel.notebookKernel();
+    }
+
     private Notebook() {
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 
 /**
  * Chooses how a value shows in a cell: the renderer registered for the closest supertype of its
@@ -20,6 +21,8 @@ public final class Renderers {
     private final List<DisplayRenderer> renderers = new ArrayList<>();
     private final ClassLoader loader;
     private boolean discovered;
+    /** What libraries' own Jupyter extensions render (JJava's renderer); empty for values they do not know. */
+    private Function<Object, Optional<MimeBundle>> libraries = v -> Optional.empty();
 
     private Renderers(ClassLoader loader) {
         this.loader = loader;
@@ -47,6 +50,27 @@ public final class Renderers {
         explicit.forEach(this::register);
     }
 
+    /**
+     * Adds the renderers that jars added since start list in their services file (a library that
+     * brings its own display); those already known are kept as they are.
+     */
+    public synchronized List<String> discoverIn(ClassLoader added) {
+        discover();
+        List<String> found = new ArrayList<>();
+        for (DisplayRenderer d : ServiceLoader.load(DisplayRenderer.class, added)) {
+            if (renderers.stream().noneMatch(r -> r.getClass().getName().equals(d.getClass().getName()))) {
+                register(d);
+                found.add(d.getClass().getName());
+            }
+        }
+        return found;
+    }
+
+    /** Asks {@code libraries} for values no Kiln renderer knows, before plain Java values and text. */
+    public synchronized void fallBackTo(Function<Object, Optional<MimeBundle>> libraries) {
+        this.libraries = libraries;
+    }
+
     /** Adds a renderer; a later one for the same type wins. */
     public synchronized void register(DisplayRenderer renderer) {
         renderers.removeIf(r -> r.type().equals(renderer.type()));
@@ -67,19 +91,26 @@ public final class Renderers {
         }
         DisplayRenderer best = value == null ? null : closest(value.getClass());
         if (best != null) {
-            MimeBundle b = best.render(value);
-            if (!b.data().containsKey("text/plain")) {
-                Map<String, Object> data = new LinkedHashMap<>(b.data());
-                data.put("text/plain", text);
-                return new MimeBundle(data, b.metadata());
-            }
-            return b;
+            return withText(best.render(value), text);
+        }
+        Optional<MimeBundle> library = value == null ? Optional.empty() : libraries.apply(value);
+        if (library.isPresent()) {
+            return withText(library.get(), text);
         }
         Optional<String> html = JavaValues.html(value);
         if (html.isPresent()) {
             return MimeBundle.of(Map.of("text/plain", text, "text/html", html.get()));
         }
         return MimeBundle.of(Map.of("text/plain", text));
+    }
+
+    private static MimeBundle withText(MimeBundle b, String text) {
+        if (b.data().containsKey("text/plain")) {
+            return b;
+        }
+        Map<String, Object> data = new LinkedHashMap<>(b.data());
+        data.put("text/plain", text);
+        return new MimeBundle(data, b.metadata());
     }
 
     private synchronized DisplayRenderer closest(Class<?> cls) {

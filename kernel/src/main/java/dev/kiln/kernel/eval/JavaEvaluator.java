@@ -88,7 +88,11 @@ public final class JavaEvaluator implements AutoCloseable {
         return evaluator;
     }
 
-    /** Makes a jar or folder available to later cells. */
+    /** The class loader of the cells' classes, which sees every jar added so far. */
+    public ClassLoader classLoader() {
+        return control.snippetLoader();
+    }
+
     /** The session's variables in the order they were declared (JShell's own {@code $N} left out). */
     public List<Variable> variables() {
         return shell.variables()
@@ -97,6 +101,7 @@ public final class JavaEvaluator implements AutoCloseable {
                 .toList();
     }
 
+    /** Makes a jar or folder available to later cells. */
     public void addToClasspath(Path path) {
         shell.addToClasspath(path.toAbsolutePath().toString());
     }

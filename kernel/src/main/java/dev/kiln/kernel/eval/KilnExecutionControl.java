@@ -41,6 +41,12 @@ final class KilnExecutionControl extends LocalExecutionControl {
         return lastValue.get();
     }
 
+    /** The loader of the snippets' classes (JShell's own, holding the added class path); null before the first snippet. */
+    ClassLoader snippetLoader() {
+        Class<?> c = lastSnippetClass;
+        return c == null ? null : c.getClassLoader();
+    }
+
     void clearLast() {
         lastValue.set(null);
     }

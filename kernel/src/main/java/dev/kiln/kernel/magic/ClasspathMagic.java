@@ -50,6 +50,9 @@ public final class ClasspathMagic implements Callable<Result> {
         for (Path p : added) {
             kernel.addToClasspath(p.toAbsolutePath(), null);
         }
+        if (!added.isEmpty()) {
+            kernel.librariesAdded();
+        }
         StringBuilder text = new StringBuilder();
         if (paths.isEmpty()) {
             text.append(kernel.addedClasspath().isEmpty() ? "Nothing added to the class path yet." : "Added to the class path:");

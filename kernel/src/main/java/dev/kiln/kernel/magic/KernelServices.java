@@ -10,6 +10,12 @@ public interface KernelServices {
     /** Adds a jar or folder to what later cells compile and run against. */
     void addToClasspath(Path path, String coordinates);
 
+    /**
+     * Jars were added: installs the displays they bring (Kiln's {@code DisplayRenderer} services and
+     * JJava {@code Extension}s), and says which in the cell.
+     */
+    void librariesAdded();
+
     /** What {@link #addToClasspath} has added so far, in order. */
     List<Path> addedClasspath();
 

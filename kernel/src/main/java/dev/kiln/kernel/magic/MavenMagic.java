@@ -41,6 +41,7 @@ public final class MavenMagic implements Callable<Result> {
             text.append("  ").append(j.coordinates()).append('\n');
             added.add(j.coordinates());
         }
+        kernel.librariesAdded();
         return Result.of(text.toString().stripTrailing(), null, Provenance.of("maven").withReport(java.util.Map.of("maven", added)));
     }
 }
