@@ -5,6 +5,7 @@ import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.kernel.magic.ClasspathMagic;
 import dev.kiln.kernel.magic.HelpMagic;
 import dev.kiln.kernel.magic.Magics;
+import dev.kiln.kernel.magic.LoadMagic;
 import dev.kiln.kernel.magic.MarkupMagic;
 import dev.kiln.kernel.magic.MavenMagic;
 import dev.kiln.kernel.magic.ShellMagic;
@@ -49,6 +50,7 @@ public final class KernelLauncher {
                 .lineMagic("classpath", ClasspathMagic.class)
                 .lineMagic("help", HelpMagic.class)
                 .lineMagic("vars", VarsMagic.class)
+                .lineMagic("load", LoadMagic.class)
                 .lineMagic("data", DataCommand.class)
                 .lineMagic("parquet", ParquetCommand.class)
                 .lineMagic("env", EnvCommand.class);

@@ -75,8 +75,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         this.magicBridge = new MagicBridge(magics, session, this, () -> interrupted);
         this.timer = new TimeMagic(this::runCellCode, output.out());
         this.libraryDisplays = new LibraryDisplays(this, renderers);
-        Notebook.attach(display);
-        installNotebookKernel(); // what a library's extension reaches through getKernelInstance()
+        Notebook.attach(display, this);
     }
 
     /**
@@ -277,6 +276,14 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     @Override
     public List<String> magicNames() {
         return magics.lineMagicNames();
+    }
+
+    @Override
+    public void runCode(String code) throws EvalError {
+        MimeBundle shown = runCellCode(code, 0);
+        if (shown != null) {
+            display.show(null, shown, false);
+        }
     }
 
     @Override

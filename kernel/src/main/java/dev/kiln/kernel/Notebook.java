@@ -9,9 +9,12 @@ import dev.kiln.kernel.display.CellDisplay;
 public final class Notebook {
 
     private static volatile CellDisplay cell;
+    private static volatile org.dflib.jjava.jupyter.kernel.BaseKernel kernel;
 
-    static void attach(CellDisplay display) {
+    /** The kernel this JVM runs, and where its cells' displays go (the one built last, in tests). */
+    static void attach(CellDisplay display, org.dflib.jjava.jupyter.kernel.BaseKernel running) {
         cell = display;
+        kernel = running;
     }
 
     /** Shows {@code value} in the cell's output now. */
@@ -52,7 +55,7 @@ public final class Notebook {
      * extension (e.g. {@code DFLibJupyter.init(getKernelInstance())}) registers its renderers on.
      */
     public static org.dflib.jjava.jupyter.kernel.BaseKernel getKernelInstance() {
-        return org.dflib.jjava.jupyter.kernel.BaseKernel.notebookKernel();
+        return kernel;
     }
 
     private Notebook() {

@@ -152,4 +152,32 @@ class KernelMagicsTest {
         assertEquals(4, lines.size(), "JShell's $1 is not a variable of the user's");
         assertTrue(((String) vars.data().get("text/html")).contains("<td>[&lt;Seattle&gt;]</td>"), (String) vars.data().get("text/html"));
     }
+
+    @Test
+    void loadRunsASourceFileAndAnotherNotebooksCodeCellsInThisKernel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("helpers.jsh"), "int twice(int x) { return x * 2; }\n");
+        java.nio.file.Files.writeString(dir.resolve("other.ipynb"), """
+                {"cells": [
+                  {"cell_type": "markdown", "source": ["# not code"]},
+                  {"cell_type": "code", "source": ["int base = 20;\\n", "base + 1"]},
+                  {"cell_type": "code", "source": "String who = \\"Ada\\";"}
+                ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+                """);
+        java.nio.file.Files.writeString(dir.resolve("self.ipynb"), "{\"cells\": [{\"cell_type\": \"code\", \"source\": \"%load "
+                + dir.resolve("self.ipynb").toString().replace("\\", "\\\\") + "\"}], \"nbformat\": 4}");
+        KilnKernel kernel = KernelLauncher.assemble(new CellOutput(QUIET, QUIET), System.getenv());
+        kernel.start(Optional.empty());
+
+        MimeBundle helpers = kernel.execute("%load " + dir.resolve("helpers.jsh"), 1);
+        MimeBundle other = kernel.execute("%load " + dir.resolve("other.ipynb"), 2);
+        MimeBundle after = kernel.execute("twice(base) + who.length()", 3);
+        EvalError missing = assertThrows(EvalError.class, () -> kernel.execute("%load " + dir.resolve("nosuch.jsh"), 4));
+        EvalError self = assertThrows(EvalError.class, () -> kernel.execute("%load " + dir.resolve("self.ipynb"), 5));
+
+        assertEquals("Ran 1 cell of " + dir.resolve("helpers.jsh") + ".", helpers.data().get("text/plain"));
+        assertEquals("Ran 2 cells of " + dir.resolve("other.ipynb") + ".", other.data().get("text/plain"));
+        assertEquals("43", after.data().get("text/plain"));
+        assertTrue(missing.getMessage().startsWith("No such file: " + dir.resolve("nosuch.jsh")), missing.getMessage());
+        assertTrue(self.getMessage().contains("loads deep"), self.getMessage());
+    }
 }

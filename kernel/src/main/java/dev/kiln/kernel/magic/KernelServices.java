@@ -24,6 +24,9 @@ public interface KernelServices {
 
     String usage(String magic);
 
+    /** Runs {@code code} as part of the running cell (what {@code %load} loads), showing its value. */
+    void runCode(String code) throws Exception;
+
     /** The notebook's variables, for {@code %vars}. */
     List<JavaEvaluator.Variable> variables();
 }
