@@ -35,7 +35,8 @@ public final class ProjectIdentity {
             String url = "s3://" + remote.bucket() + (remote.prefix().isEmpty() ? "" : "/" + remote.prefix());
             return remote.endpoint() == null ? url : url + "?endpoint=" + remote.endpoint();
         }
-        return canonical(remote.directory(dir)).toUri().toString();
+        String url = canonical(remote.directory(dir)).toUri().toString();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url; // the same before the folder exists and after
     }
 
     /** The real path where it exists (links resolved), else the absolute normalized one. */
