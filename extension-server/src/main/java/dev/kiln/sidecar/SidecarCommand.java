@@ -125,11 +125,13 @@ public final class SidecarCommand implements Callable<Result> {
         }
         URI url = server.url(host);
         SidecarEndpoint endpoint = new SidecarEndpoint(url, token);
+        SpooledProjects registry = SpooledProjects.beside(info);
+        // from now on, projects whose records cannot be sent name themselves there; made before the
+        // announcement, so a sidecar stopped the moment it announced itself has made it too
+        registry.create();
         endpoint.write(info, ProcessHandle.current().pid());
         Path open = info.resolveSibling("sidecar-open.html");
         writeOpenPage(open, url, token);
-        SpooledProjects registry = SpooledProjects.beside(info);
-        registry.create(); // from now on, projects whose records cannot be sent name themselves there
         SpoolDelivery delivery = new SpoolDelivery(endpoint, spooled, registry, session.out());
         ScheduledExecutorService announce = announceAgain(endpoint, info);
         CountDownLatch stopped = new CountDownLatch(1);
