@@ -64,16 +64,22 @@ def test_a_killed_kernels_run_is_lost():
         assert "lastSeen" in api("/api/runs/" + run_id)
     finally:
         kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)  # a failed assertion before the kill must not leave a kernel behind
         km.cleanup_resources()
     print("RUN LOST", run_id)
 
 
 def test_a_kernel_shut_down_cleanly_ends_its_run():
     km, kc, run_id = start_and_run_a_cell()
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)  # a shutdown_request, as Jupyter sends when a notebook is closed
-    wait_for("the run is recorded ended", lambda: status(run_id) == "ended", timeout=30)
-    assert "end" in api("/api/runs/" + run_id)
-    time.sleep(LOST_AFTER + 2)
-    assert status(run_id) == "ended", "an ended run never turns lost"
+    try:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)  # a shutdown_request, as Jupyter sends when a notebook is closed
+        wait_for("the run is recorded ended", lambda: status(run_id) == "ended", timeout=30)
+        assert "end" in api("/api/runs/" + run_id)
+        time.sleep(LOST_AFTER + 2)
+        assert status(run_id) == "ended", "an ended run never turns lost"
+    finally:
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
     print("RUN ENDED", run_id)
