@@ -181,6 +181,17 @@ final class Pages {
         String project = Api.project(ctx);
         if (project == null) {
             List<String> projects = store.projectsOfDataset(name);
+            if (projects.size() > 1 && ctx.queryParam("version") != null) {
+                // a link to one version from a snapshot, which names no project: the project that holds it
+                String wanted = Records.name("version", ctx.queryParam("version"));
+                List<String> holding = new ArrayList<>();
+                for (String p : projects) {
+                    if (store.versionsNewerThan(p, name, wanted).isPresent()) {
+                        holding.add(p);
+                    }
+                }
+                projects = holding.isEmpty() ? projects : holding;
+            }
             if (projects.size() > 1) {
                 choose(ctx, base, "Dataset " + name, "dataset-projects", projects, p -> datasetHref(base, p, name));
                 return;

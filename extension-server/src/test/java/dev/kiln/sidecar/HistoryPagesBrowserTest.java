@@ -388,6 +388,10 @@ class HistoryPagesBrowserTest {
             assertTrue(page.eval("document.querySelector('#chart').naturalWidth").asInt() > 0, "the chart of A's weather loads");
             page.screenshot(SHOTS.resolve("dataset-weather-project-a.png"));
 
+            page.go(url("/datasets/weather?version=wb1"));
+            assertEquals(List.of("wb1"), rows(page, "#versions").stream().map(r -> r.get(1)).toList(),
+                    "a link to a version without a project (from a snapshot) opens the history that holds it");
+
             page.go(url("/datasets/weather?project=" + URLEncoder.encode(BO, StandardCharsets.UTF_8)));
             assertEquals(List.of(List.of("wb1", "unknown")), rows(page, "#versions").stream().map(r -> List.of(r.get(1), r.get(5))).toList());
             assertEquals("weather: size by version", attr(page, "#chart", "alt"));
