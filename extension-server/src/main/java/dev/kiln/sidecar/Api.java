@@ -37,21 +37,45 @@ final class Api {
         stored(ctx, r.id(), store.put(r));
     }
 
+    /** Run {@code id}'s kernel is alive: 204; 404 while its run is not kept yet. */
+    void heartbeat(Context ctx) throws SQLException {
+        String id = Records.name("run id", ctx.pathParam("id"));
+        if (!store.heartbeat(id, System.currentTimeMillis())) {
+            throw new NotFoundResponse("No run " + id + " has been recorded");
+        }
+        ctx.status(204);
+    }
+
     void snapshot(Context ctx) throws SQLException {
         String id = Records.name("snapshot id", ctx.pathParam("id"));
-        json(ctx, store.snapshot(id).orElseThrow(() -> new NotFoundResponse("No snapshot " + id + " has been recorded")));
+        json(ctx, store.snapshot(project(ctx), id).orElseThrow(() -> new NotFoundResponse("No snapshot " + id + " has been recorded")));
     }
 
     void snapshots(Context ctx) throws SQLException {
         String notebook = ctx.queryParam("notebook");
-        array(ctx, store.snapshots(notebook == null ? null : Records.notebook(notebook), limit(ctx)));
+        array(ctx, store.snapshots(project(ctx), notebook == null ? null : Records.notebook(notebook), limit(ctx)));
+    }
+
+    /** Every project that recorded anything: {@code project} ("" for records kept without one) and its counts. */
+    void projects(Context ctx) throws SQLException {
+        ArrayNode out = Records.JSON.createArrayNode();
+        for (RecordStore.ProjectSummary p : store.projects()) {
+            ObjectNode n = out.addObject();
+            n.put("project", p.project());
+            n.put("datasets", p.datasets());
+            n.put("runs", p.runs());
+            n.put("snapshots", p.snapshots());
+            n.put("latestTime", java.time.Instant.ofEpochMilli(p.latestMs()).toString());
+        }
+        ctx.contentType("application/json").result(out.toString());
     }
 
     void datasets(Context ctx) throws SQLException {
         ArrayNode out = Records.JSON.createArrayNode();
-        for (RecordStore.DatasetSummary d : store.datasets()) {
+        for (RecordStore.DatasetSummary d : store.datasets(project(ctx))) {
             ObjectNode n = out.addObject();
             n.put("dataset", d.dataset());
+            n.put("project", d.project());
             n.put("versions", d.versions());
             n.put("latestTime", java.time.Instant.ofEpochMilli(d.latestMs()).toString());
             n.put("latestSize", d.latestSize());
@@ -64,17 +88,22 @@ final class Api {
 
     void versions(Context ctx) throws SQLException {
         String name = Records.name("dataset name", ctx.pathParam("name"));
-        array(ctx, store.versions(name, limit(ctx)));
+        array(ctx, store.versions(project(ctx), name, limit(ctx)));
     }
 
     void runs(Context ctx) throws SQLException {
         String notebook = ctx.queryParam("notebook");
-        array(ctx, store.runs(notebook == null ? null : Records.notebook(notebook), limit(ctx)));
+        array(ctx, store.runs(project(ctx), notebook == null ? null : Records.notebook(notebook), limit(ctx)));
     }
 
     void run(Context ctx) throws SQLException {
         String id = Records.name("run id", ctx.pathParam("id"));
         json(ctx, store.run(id).orElseThrow(() -> new NotFoundResponse("No run " + id + " has been recorded")));
+    }
+
+    /** {@code ?project=}: null when absent (every project), empty for the records kept without one. */
+    static String project(Context ctx) {
+        return Records.project(ctx.queryParam("project"));
     }
 
     /** The request body, refused with 413 beyond the limit whether or not the client said its length. */

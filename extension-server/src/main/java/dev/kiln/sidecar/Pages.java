@@ -43,80 +43,110 @@ final class Pages {
         this.access = access;
     }
 
-    /** Every dataset and notebook, the latest snapshots, and a form to compare two of them. */
+    /**
+     * The projects, then every dataset and notebook, the latest snapshots, and a form to compare two
+     * of them; of one project with {@code ?project=}.
+     */
     void index(Context ctx) throws SQLException {
         String base = Access.base(ctx);
+        String project = Api.project(ctx);
+        boolean every = project == null;
         StringBuilder b = new StringBuilder();
+        if (every) {
+            b.append("<h2>Projects</h2>");
+            List<RecordStore.ProjectSummary> projects = store.projects();
+            if (projects.isEmpty()) {
+                b.append("<p class=\"muted\">Nothing has been recorded yet.</p>");
+            } else {
+                b.append("<table id=\"projects\"><thead><tr><th>project</th><th class=\"num\">datasets</th><th class=\"num\">runs</th>"
+                        + "<th class=\"num\">snapshots</th><th>last recorded</th></tr></thead><tbody>");
+                for (RecordStore.ProjectSummary p : projects) {
+                    b.append("<tr><td>").append(projectLink(base, p.project())).append("</td><td class=\"num\">").append(p.datasets())
+                            .append("</td><td class=\"num\">").append(p.runs()).append("</td><td class=\"num\">").append(p.snapshots())
+                            .append("</td><td class=\"nowrap\">").append(time(p.latestMs())).append("</td></tr>");
+                }
+                b.append("</tbody></table>");
+            }
+        } else {
+            b.append("<p id=\"project\">Project ").append(projectLabel(project)).append(" · <a id=\"all-projects\" href=\"")
+                    .append(esc(base)).append("/\">all projects</a></p>");
+        }
         b.append("<h2>Datasets</h2>");
-        List<RecordStore.DatasetSummary> datasets = store.datasets();
+        List<RecordStore.DatasetSummary> datasets = store.datasets(project);
         if (datasets.isEmpty()) {
             b.append("<p class=\"muted\">No dataset version has been recorded yet.</p>");
         } else {
-            boolean rows = datasets.stream().anyMatch(d -> d.latestRows() != null);
-            b.append("<table id=\"datasets\"><thead><tr><th>dataset</th><th class=\"num\">versions</th><th>latest</th>"
-                    + "<th class=\"num\">size</th>").append(rows ? "<th class=\"num\">rows</th>" : "").append("</tr></thead><tbody>");
+            b.append("<table id=\"datasets\"><thead><tr><th>dataset</th>").append(every ? "<th>project</th>" : "")
+                    .append("<th class=\"num\">versions</th><th>latest</th><th class=\"num\">size</th><th class=\"num\">rows</th></tr></thead><tbody>");
             for (RecordStore.DatasetSummary d : datasets) {
-                b.append("<tr><td>").append(datasetLink(base, d.dataset())).append("</td><td class=\"num\">").append(d.versions())
-                        .append("</td><td class=\"nowrap\">").append(time(d.latestMs())).append("</td><td class=\"num\">")
-                        .append(esc(ProgressText.bytes(d.latestSize()))).append("</td>");
-                if (rows) {
-                    b.append("<td class=\"num\">").append(d.latestRows() == null ? "—" : number(d.latestRows())).append("</td>");
+                b.append("<tr><td>").append(datasetLink(base, d.project(), d.dataset())).append("</td>");
+                if (every) {
+                    b.append("<td class=\"project\">").append(projectLink(base, d.project())).append("</td>");
                 }
-                b.append("</tr>");
+                b.append("<td class=\"num\">").append(d.versions())
+                        .append("</td><td class=\"nowrap\">").append(time(d.latestMs())).append("</td><td class=\"num\">")
+                        .append(esc(ProgressText.bytes(d.latestSize()))).append("</td><td class=\"num\">").append(rows(d.latestRows()))
+                        .append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
         b.append("<h2>Notebooks</h2>");
-        List<RecordStore.NotebookSummary> notebooks = store.notebooks();
+        List<RecordStore.NotebookSummary> notebooks = store.notebooks(project);
         if (notebooks.isEmpty()) {
             b.append("<p class=\"muted\">No run has been recorded yet.</p>");
         } else {
-            b.append("<table id=\"notebooks\"><thead><tr><th>notebook</th><th class=\"num\">runs</th><th>last run</th></tr></thead><tbody>");
+            b.append("<table id=\"notebooks\"><thead><tr><th>notebook</th>").append(every ? "<th>project</th>" : "")
+                    .append("<th class=\"num\">runs</th><th>last run</th></tr></thead><tbody>");
             for (RecordStore.NotebookSummary n : notebooks) {
-                b.append("<tr><td>").append(notebookLink(base, n.notebook())).append("</td><td class=\"num\">").append(n.runs())
+                b.append("<tr><td>").append(notebookLink(base, n.project(), n.notebook())).append("</td>");
+                if (every) {
+                    b.append("<td class=\"project\">").append(projectLink(base, n.project())).append("</td>");
+                }
+                b.append("<td class=\"num\">").append(n.runs())
                         .append("</td><td class=\"nowrap\">").append(time(n.lastStartMs())).append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
         b.append("<h2>Environment snapshots</h2>");
-        int total = store.snapshotCount();
+        int total = store.snapshotCount(project);
         if (total == 0) {
             b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
         } else {
-            List<RecordStore.SnapshotSummary> recent = store.snapshotSummaries(0, Paging.ROWS);
+            List<RecordStore.SnapshotSummary> recent = store.snapshotSummaries(project, 0, Paging.ROWS);
             b.append(compareForm(base, recent, recent.size() > 1 ? recent.get(1).id() : recent.get(0).id(), recent.get(0).id()));
             b.append(snapshotTable(base, recent, RECENT_SNAPSHOTS));
-            b.append("<p><a id=\"all-snapshots\" href=\"").append(esc(base)).append("/snapshots\">")
+            b.append("<p><a id=\"all-snapshots\" href=\"").append(esc(base)).append("/snapshots").append(projectQuery('?', project)).append("\">")
                     .append(total == 1 ? "The one snapshot" : "All " + total + " snapshots").append(" →</a></p>");
         }
-        ctx.html(HtmlPage.page(base, "Kiln history", b.toString()));
+        ctx.html(HtmlPage.page(base, every ? "Kiln history" : "Kiln history of " + projectName(project), b.toString()));
     }
 
     /** Every snapshot, newest first, a page at a time. */
     void snapshots(Context ctx) throws SQLException {
         String base = Access.base(ctx);
-        Paging paging = Paging.of(ctx, store.snapshotCount(), "snapshots");
+        String project = Api.project(ctx);
+        Paging paging = Paging.of(ctx, store.snapshotCount(project), "snapshots");
         // one more than the page shows: the last row's "changes from the one before" needs it
-        List<RecordStore.SnapshotSummary> page = store.snapshotSummaries(paging.offset(), Paging.ROWS + 1);
+        List<RecordStore.SnapshotSummary> page = store.snapshotSummaries(project, paging.offset(), Paging.ROWS + 1);
         StringBuilder b = new StringBuilder();
         if (page.isEmpty()) {
             b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
         } else {
-            b.append(compareForm(base, store.snapshotSummaries(0, Paging.ROWS), page.get(0).id(), ""));
+            b.append(compareForm(base, store.snapshotSummaries(project, 0, Paging.ROWS), page.get(0).id(), ""));
             b.append(paging.nav(ctx, base, "snapshots")).append(snapshotTable(base, page, Paging.ROWS)).append(paging.nav(ctx, base, "snapshots"));
         }
-        ctx.html(HtmlPage.page(base, "Environment snapshots", b.toString()));
+        ctx.html(HtmlPage.page(base, project == null ? "Environment snapshots" : "Environment snapshots of " + projectName(project), b.toString()));
     }
 
     /** One snapshot, section by section. */
     void snapshot(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         String id = Records.name("snapshot id", ctx.pathParam("id"));
-        snapshotPage(ctx, base, load(id));
+        snapshotPage(ctx, base, load(Api.project(ctx), id));
     }
 
     private void snapshotPage(Context ctx, String base, StoredSnapshot s) throws SQLException {
-        String others = compareForm(base, store.snapshotSummaries(0, Paging.ROWS), s.id(), "");
+        String others = compareForm(base, store.snapshotSummaries(null, 0, Paging.ROWS), s.id(), "");
         ctx.html(HtmlPage.page(base, "Snapshot " + Html.shortId(s.id()), others + new SnapshotSections(base).render(s)));
     }
 
@@ -130,33 +160,53 @@ final class Pages {
         }
         Records.name("a", a);
         if (bId == null || bId.isEmpty()) {
-            snapshotPage(ctx, base, load(a));
+            snapshotPage(ctx, base, load(null, a));
             return;
         }
         Records.name("b", bId);
-        StoredSnapshot from = load(a);
-        StoredSnapshot to = load(bId);
-        String content = compareForm(base, store.snapshotSummaries(0, Paging.ROWS), a, bId) + new SnapshotChanges(base).render(from, to);
+        StoredSnapshot from = load(null, a);
+        StoredSnapshot to = load(null, bId);
+        String content = compareForm(base, store.snapshotSummaries(null, 0, Paging.ROWS), a, bId) + new SnapshotChanges(base).render(from, to);
         ctx.html(HtmlPage.page(base, "Snapshots " + Html.shortId(a) + " → " + Html.shortId(bId), content));
     }
 
-    private StoredSnapshot load(String id) throws SQLException {
-        return StoredSnapshot.parse(store.snapshot(id).orElseThrow(() -> new NotFoundResponse("No snapshot " + id + " has been recorded")));
+    private StoredSnapshot load(String project, String id) throws SQLException {
+        return StoredSnapshot.parse(store.snapshot(project, id).orElseThrow(() -> new NotFoundResponse("No snapshot " + id + " has been recorded")));
     }
 
     /** A dataset's versions over time: the chart, then its versions with their lineage and the runs that used them. */
     void dataset(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         String name = Records.name("dataset name", ctx.pathParam("name"));
-        int total = store.versionCount(name);
+        String project = Api.project(ctx);
+        if (project == null) {
+            List<String> projects = store.projectsOfDataset(name);
+            if (projects.size() > 1 && ctx.queryParam("version") != null) {
+                // a link to one version from a snapshot, which names no project: the project that holds it
+                String wanted = Records.name("version", ctx.queryParam("version"));
+                List<String> holding = new ArrayList<>();
+                for (String p : projects) {
+                    if (store.versionsNewerThan(p, name, wanted).isPresent()) {
+                        holding.add(p);
+                    }
+                }
+                projects = holding.isEmpty() ? projects : holding;
+            }
+            if (projects.size() > 1) {
+                choose(ctx, base, "Dataset " + name, "dataset-projects", projects, p -> datasetHref(base, p, name));
+                return;
+            }
+            project = projects.isEmpty() ? Records.UNKNOWN_PROJECT : projects.get(0);
+        }
+        int total = store.versionCount(project, name);
         if (total == 0) {
-            throw new NotFoundResponse("No version of dataset " + name + " has been recorded");
+            throw new NotFoundResponse("No version of dataset " + name + " has been recorded" + inProject(project));
         }
         String version = ctx.queryParam("version");
         Paging paging;
         if (version != null && ctx.queryParam("page") == null) {
             // a link to one version (from a run or a snapshot) opens the page that holds it
-            OptionalInt newer = store.versionsNewerThan(name, Records.name("version", version));
+            OptionalInt newer = store.versionsNewerThan(project, name, Records.name("version", version));
             if (newer.isEmpty()) {
                 throw new NotFoundResponse("No version " + version + " of dataset " + name + " has been recorded");
             }
@@ -164,38 +214,37 @@ final class Pages {
         } else {
             paging = Paging.of(ctx, total, "versions of " + name);
         }
-        List<JsonNode> versions = parse(store.versionsNewestFirst(name, paging.offset(), Paging.ROWS));
+        List<JsonNode> versions = parse(store.versionsNewestFirst(project, name, paging.offset(), Paging.ROWS));
         Map<String, List<RecordStore.VersionUse>> uses = new HashMap<>();
-        for (RecordStore.VersionUse u : store.uses(name, versions.stream().map(v -> v.path("id").asText()).toList())) {
+        for (RecordStore.VersionUse u : store.uses(project, name, versions.stream().map(v -> v.path("id").asText()).toList())) {
             uses.computeIfAbsent(u.version(), k -> new ArrayList<>()).add(u);
         }
-        boolean rows = store.anyRows(name);
+        boolean rows = store.anyRows(project, name);
         StringBuilder b = new StringBuilder();
+        b.append("<p id=\"project\">Project ").append(projectLink(base, project)).append("</p>");
         b.append("<img class=\"chart\" id=\"chart\" width=\"820\" height=\"320\" alt=\"").append(esc(SizeChart.title(name, rows)))
-                .append("\" src=\"").append(esc(base)).append("/datasets/").append(esc(url(name))).append("/chart.png\">");
+                .append("\" src=\"").append(esc(base)).append("/datasets/").append(esc(url(name))).append("/chart.png")
+                .append(esc(projectQuery('?', project))).append("\">");
         b.append(paging.nav(ctx, base, "versions, newest first,"));
         b.append("<table id=\"versions\"><thead><tr><th>made</th><th>version</th><th>parent</th><th class=\"num\">size</th>"
-                + "<th class=\"num\">files</th>").append(rows ? "<th class=\"num\">rows</th>" : "")
-                .append("<th>author</th><th>message</th><th>made from</th><th>used by</th></tr></thead><tbody>");
+                + "<th class=\"num\">files</th><th class=\"num\">rows</th>"
+                + "<th>author</th><th>message</th><th>made from</th><th>used by</th></tr></thead><tbody>");
         for (JsonNode v : versions) {
             String id = v.path("id").asText();
             b.append("<tr id=\"v-").append(esc(id)).append("\"><td class=\"nowrap\">").append(timeOf(v.path("time"))).append("</td>")
                     .append("<td>").append(hash(id)).append("</td><td>").append(hash(v.path("parent").asText(null))).append("</td>")
                     .append("<td class=\"num\">").append(esc(ProgressText.bytes(v.path("size").asLong()))).append("</td>")
                     .append("<td class=\"num\">").append(number(v.path("files").asLong())).append("</td>");
-            if (rows) {
-                b.append("<td class=\"num\">").append(v.hasNonNull("rows") ? number(v.get("rows").asLong()) : "<span class=\"muted\">—</span>")
-                        .append("</td>");
-            }
+            b.append("<td class=\"num rows\">").append(rows(v.hasNonNull("rows") ? v.get("rows").asLong() : null)).append("</td>");
             b.append("<td>").append(esc(v.path("author").asText(""))).append("</td>")
                     .append("<td>").append(esc(v.path("message").asText(""))).append("</td><td>");
             for (JsonNode l : v.path("lineage")) {
-                b.append(versionRef(base, l.path("dataset").asText(), l.path("version").asText())).append("<br>");
+                b.append(versionRef(base, project, l.path("dataset").asText(), l.path("version").asText())).append("<br>");
             }
             b.append("</td><td>");
             List<RecordStore.VersionUse> used = uses.getOrDefault(id, List.of());
             for (RecordStore.VersionUse u : used.subList(0, Math.min(USES_SHOWN, used.size()))) {
-                b.append(notebookLink(base, u.notebook())).append(" <span class=\"muted\">").append(time(u.startMs())).append("</span><br>");
+                b.append(notebookLink(base, project, u.notebook())).append(" <span class=\"muted\">").append(time(u.startMs())).append("</span><br>");
             }
             if (used.size() > USES_SHOWN) {
                 b.append("<span class=\"muted\">and ").append(used.size() - USES_SHOWN).append(" more runs</span>");
@@ -206,11 +255,30 @@ final class Pages {
         ctx.html(HtmlPage.page(base, "Dataset " + name, b.toString()));
     }
 
+    /** A name recorded by several projects: which one's history? */
+    private static void choose(Context ctx, String base, String title, String tableId, List<String> projects,
+                               java.util.function.Function<String, String> href) {
+        StringBuilder b = new StringBuilder("<p>Several projects recorded this; each has its own history:</p>");
+        b.append("<table id=\"").append(tableId).append("\"><thead><tr><th>project</th></tr></thead><tbody>");
+        for (String p : projects) {
+            b.append("<tr><td><a href=\"").append(esc(href.apply(p))).append("\">").append(projectLabel(p)).append("</a></td></tr>");
+        }
+        ctx.html(HtmlPage.page(base, title, b.append("</tbody></table>").toString()));
+    }
+
     /** The size (and rows, where recorded) of a dataset's newest versions over time, as a PNG. */
     void chart(Context ctx) throws SQLException, IOException {
         String name = Records.name("dataset name", ctx.pathParam("name"));
+        String project = Api.project(ctx);
+        if (project == null) {
+            List<String> projects = store.projectsOfDataset(name);
+            if (projects.size() > 1) {
+                throw new BadRequestResponse("Several projects recorded a dataset " + name + ": name one with ?project=");
+            }
+            project = projects.isEmpty() ? Records.UNKNOWN_PROJECT : projects.get(0);
+        }
         List<SizeChart.Point> points = new ArrayList<>();
-        for (JsonNode v : parse(store.versions(name, CHART_VERSIONS))) {
+        for (JsonNode v : parse(store.versions(project, name, CHART_VERSIONS))) {
             Long t = StoredSnapshot.millis(v.path("time").asText(null));
             points.add(new SizeChart.Point(t == null ? 0 : t, v.path("size").asLong(), v.hasNonNull("rows") ? v.get("rows").asLong() : null));
         }
@@ -224,16 +292,26 @@ final class Pages {
     void notebook(Context ctx) throws SQLException {
         String base = Access.base(ctx);
         String path = Records.notebook(ctx.queryParam("path"));
-        int total = store.runCount(path);
+        String project = Api.project(ctx);
+        if (project == null) {
+            List<String> projects = store.projectsOfNotebook(path);
+            if (projects.size() > 1) {
+                choose(ctx, base, "Notebook " + path, "notebook-projects", projects, p -> notebookHref(base, p, path));
+                return;
+            }
+            project = projects.isEmpty() ? Records.UNKNOWN_PROJECT : projects.get(0);
+        }
+        int total = store.runCount(project, path);
         if (total == 0) {
-            throw new NotFoundResponse("No run of notebook " + path + " has been recorded");
+            throw new NotFoundResponse("No run of notebook " + path + " has been recorded" + inProject(project));
         }
         Paging paging = Paging.of(ctx, total, "runs of " + path);
         // one run more than the page shows: the last row's "changes since the run before" needs it
-        List<JsonNode> runs = parse(store.runs(path, paging.offset(), Paging.ROWS + 1));
+        List<JsonNode> runs = parse(store.runs(project, path, paging.offset(), Paging.ROWS + 1));
         boolean forms = base.isEmpty(); // through a read-only proxy there is nothing to post to
         Map<String, StoredSnapshot> snapshots = new HashMap<>();
         StringBuilder b = new StringBuilder();
+        b.append("<p id=\"project\">Project ").append(projectLink(base, project)).append("</p>");
         b.append(paging.nav(ctx, base, "runs, newest first,"));
         b.append("<table id=\"runs\"><thead><tr><th>started</th><th>ended</th><th>status</th><th>environment</th>"
                 + "<th>datasets</th><th>cells</th><th>notes</th></tr></thead><tbody>");
@@ -244,13 +322,15 @@ final class Pages {
             Long end = StoredSnapshot.millis(r.path("end").asText(null));
             b.append("<tr id=\"run-").append(esc(id)).append("\"><td class=\"nowrap start\">").append(start == null ? "" : time(start))
                     .append("</td><td class=\"nowrap end\">");
-            if (end != null) {
-                b.append(time(end));
+            String status = r.path("status").isTextual() ? r.get("status").asText() : end == null ? "running" : "ended";
+            Long lastSeen = StoredSnapshot.millis(r.path("lastSeen").asText(null));
+            Long until = "lost".equals(status) ? lastSeen : "ended".equals(status) ? end : null;
+            if (until != null) {
+                b.append("lost".equals(status) ? "<span class=\"muted\">last heard </span>" : "").append(time(until));
                 if (start != null) {
-                    b.append("<br><span class=\"muted\">").append(duration(end - start)).append("</span>");
+                    b.append("<br><span class=\"muted\">").append(duration(until - start)).append("</span>");
                 }
             }
-            String status = r.path("status").isTextual() ? r.get("status").asText() : end == null ? "running" : "ended";
             b.append("</td><td class=\"status nowrap\"><span class=\"").append(esc(status)).append("\" title=\"kernel session ")
                     .append(esc(r.path("session").asText("not recorded"))).append("\">").append(esc(status)).append("</span></td><td class=\"env\">");
             String snap = r.path("snapshot").asText(null);
@@ -268,7 +348,7 @@ final class Pages {
             }
             b.append("</td><td class=\"data\">");
             for (JsonNode d : r.path("datasets")) {
-                b.append(versionRef(base, d.path("dataset").asText(), d.path("version").asText())).append("<br>");
+                b.append(versionRef(base, project, d.path("dataset").asText(), d.path("version").asText())).append("<br>");
             }
             b.append("</td><td class=\"cells\">").append(cells(r.path("outputs"))).append("</td><td class=\"notes\">");
             for (RecordStore.Note n : store.notes(id)) {
@@ -289,7 +369,7 @@ final class Pages {
 
     private StoredSnapshot findSnapshot(String id) {
         try {
-            return store.snapshot(id).map(StoredSnapshot::parse).orElse(null);
+            return store.snapshot(null, id).map(StoredSnapshot::parse).orElse(null);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -301,8 +381,9 @@ final class Pages {
         String note = Records.note(ctx.formParam("note"));
         String body = store.run(id).orElseThrow(() -> new NotFoundResponse("No run " + id + " has been recorded"));
         store.addNote(id, note);
-        String notebook = parseOne(body).path("notebook").asText();
-        ctx.redirect("/notebook?path=" + url(notebook) + "#run-" + url(id), HttpStatus.SEE_OTHER);
+        JsonNode run = parseOne(body);
+        ctx.redirect(notebookHref("", run.path("project").asText(Records.UNKNOWN_PROJECT), run.path("notebook").asText())
+                + "#run-" + url(id), HttpStatus.SEE_OTHER);
     }
 
     /**
@@ -340,7 +421,7 @@ final class Pages {
         for (int i = 0; i < Math.min(shown, snaps.size()); i++) {
             RecordStore.SnapshotSummary s = snaps.get(i);
             b.append("<tr><td><a href=\"").append(esc(base)).append("/snapshots/").append(esc(url(s.id()))).append("\">")
-                    .append(hash(s.id())).append("</a></td><td>").append(s.notebook() == null ? "" : notebookLink(base, s.notebook()))
+                    .append(hash(s.id())).append("</a></td><td>").append(s.notebook() == null ? "" : notebookLink(base, s.project(), s.notebook()))
                     .append("</td><td class=\"nowrap\">").append(time(s.timeMs())).append("</td><td>");
             if (i + 1 < snaps.size()) {
                 b.append("<a href=\"").append(esc(base)).append("/snapshots/compare?a=").append(esc(url(snaps.get(i + 1).id())))
@@ -364,23 +445,59 @@ final class Pages {
         return f.append("</datalist></form>").toString();
     }
 
-    private static String datasetLink(String base, String name) {
-        return "<a href=\"" + esc(base) + "/datasets/" + esc(url(name)) + "\">" + esc(name) + "</a>";
+    private static String datasetLink(String base, String project, String name) {
+        return "<a href=\"" + esc(datasetHref(base, project, name)) + "\">" + esc(name) + "</a>";
     }
 
-    private static String notebookLink(String base, String notebook) {
-        return "<a href=\"" + esc(base) + "/notebook?path=" + esc(url(notebook)) + "\">" + esc(notebook) + "</a>";
+    private static String datasetHref(String base, String project, String name) {
+        return base + "/datasets/" + url(name) + projectQuery('?', project);
+    }
+
+    private static String notebookLink(String base, String project, String notebook) {
+        return "<a href=\"" + esc(notebookHref(base, project, notebook)) + "\">" + esc(notebook) + "</a>";
+    }
+
+    private static String notebookHref(String base, String project, String notebook) {
+        return base + "/notebook?path=" + url(notebook) + projectQuery('&', project);
+    }
+
+    /** A project's own history page, by its name; records kept without one are "(unknown project)". */
+    private static String projectLink(String base, String project) {
+        return "<a class=\"project\" href=\"" + esc(base + "/" + projectQuery('?', project)) + "\">" + projectLabel(project) + "</a>";
+    }
+
+    /** {@code ?project=…} (or {@code &project=…}) for links; nothing for every project. */
+    static String projectQuery(char first, String project) {
+        return project == null ? "" : first + "project=" + url(project);
+    }
+
+    static String projectName(String project) {
+        return project.isEmpty() ? "(unknown project)" : project;
+    }
+
+    private static String projectLabel(String project) {
+        return project.isEmpty() ? "<span class=\"muted\">(unknown project)</span>" : "<code>" + esc(project) + "</code>";
+    }
+
+    private static String inProject(String project) {
+        return " in project " + projectName(project);
+    }
+
+    /** A row count, or a word saying it is not known (Kiln counts the rows of Parquet files only). */
+    private static String rows(Long rows) {
+        return rows != null ? number(rows)
+                : "<span class=\"muted unknown\" title=\"not counted: Kiln reads row counts from Parquet files\">unknown</span>";
     }
 
     /**
      * {@code climate@c5a1b2c3d4e5}, linked to that version's row on the dataset's page; on one line
      * unless the dataset's name is so long that the line would push the page wider than the window.
      */
-    private static String versionRef(String base, String dataset, String version) {
+    private static String versionRef(String base, String project, String dataset, String version) {
         String text = dataset + "@" + Html.shortId(version);
         return "<a" + (text.length() <= 40 ? " class=\"nowrap\"" : "") + " title=\"" + esc(dataset + "@" + version) + "\" href=\""
-                + esc(base) + "/datasets/" + esc(url(dataset)) + "?version=" + esc(url(version)) + "#v-" + esc(url(version)) + "\">"
-                + esc(text) + "</a>";
+                + esc(base) + "/datasets/" + esc(url(dataset)) + "?version=" + esc(url(version)) + esc(projectQuery('&', project))
+                + "#v-" + esc(url(version)) + "\">" + esc(text) + "</a>";
     }
 
     private static String timeOf(JsonNode iso) {

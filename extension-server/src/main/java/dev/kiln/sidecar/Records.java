@@ -24,6 +24,10 @@ final class Records {
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    /** The project of records kept before projects were recorded. */
+    static final String UNKNOWN_PROJECT = "";
+    static final int MAX_PROJECT = 2048;
+
     /** Ids and dataset names: letters, digits and {@code . _ : -}, no path tricks. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
@@ -33,7 +37,7 @@ final class Records {
      * snapshotted again (a second {@code %env snapshot}, another {@code kiln env snapshot}) is the
      * same record seen at another time, kept once, at the earliest time it was seen.
      */
-    record Snapshot(String id, String notebook, long timeMs, ObjectNode body) {
+    record Snapshot(String project, String id, String notebook, long timeMs, ObjectNode body) {
         /** Fields that say when the snapshot was taken, not what it is. */
         static final Set<String> OBSERVED = Set.of("time");
     }
@@ -43,17 +47,28 @@ final class Records {
     }
 
     /**
-     * A dataset version. Every field is identity: the id hashes parent, manifest, message, author, time
-     * and lineage (the version's own time, when it was made, not when it was sent), and dataset, size,
-     * files and rows follow from those. Sent again, it must be the same record.
+     * A dataset version. Every field but {@link #OBSERVED} is identity: the id hashes parent,
+     * manifest, message, author, time and lineage (the version's own time, when it was made, not when
+     * it was sent), and dataset, size and files follow from those. Sent again, it must be the same
+     * record; its rows may be known one time (Parquet footers in the workspace) and not another.
      */
-    record Version(String dataset, String id, String parent, String manifest, long size, long files,
+    record Version(String project, String dataset, String id, String parent, String manifest, long size, long files,
                    Long rows, String message, String author, long timeMs, List<DatasetRef> lineage,
                    ObjectNode body) {
+        /** Fields counted from the files where they were at hand, not part of what the version is. */
+        static final Set<String> OBSERVED = Set.of("rows");
     }
 
-    record Run(String id, String notebook, String session, long startMs, Long endMs, String snapshot,
-               List<DatasetRef> datasets, ObjectNode body) {
+    /**
+     * A kernel session's run. {@code status} is what its kernel said: {@link #RUNNING} (the default
+     * without an end) or {@link #ENDED} (the default with one); the sidecar itself marks a run
+     * {@link #LOST} when its kernel stopped sending heartbeats.
+     */
+    record Run(String project, String id, String notebook, String session, long startMs, Long endMs, String snapshot,
+               String status, List<DatasetRef> datasets, ObjectNode body) {
+        static final String RUNNING = "running";
+        static final String ENDED = "ended";
+        static final String LOST = "lost";
     }
 
     static ObjectNode object(byte[] body) {
@@ -94,11 +109,11 @@ final class Records {
         String id = name(b, "id", true);
         String notebook = text(b, "notebook", false, 1024);
         Long time = time(b, "time", false);
-        return new Snapshot(id, notebook, time != null ? time : System.currentTimeMillis(), b);
+        return new Snapshot(project(b), id, notebook, time != null ? time : System.currentTimeMillis(), b);
     }
 
     static Version version(ObjectNode b) {
-        return new Version(
+        return new Version(project(b),
                 name(b, "dataset", true), name(b, "id", true), name(b, "parent", false),
                 text(b, "manifest", false, 256), count(b, "size", true), count(b, "files", true),
                 count(b, "rows", false), text(b, "message", false, 10_000), text(b, "author", false, 256),
@@ -106,10 +121,39 @@ final class Records {
     }
 
     static Run run(ObjectNode b) {
-        return new Run(
+        Long end = time(b, "end", false);
+        String status = string(b, "status", false);
+        if (status == null) {
+            status = end == null ? Run.RUNNING : Run.ENDED;
+        } else if (!status.equals(Run.RUNNING) && !status.equals(Run.ENDED)) {
+            throw new BadRequestResponse("\"status\" must be \"" + Run.RUNNING + "\" or \"" + Run.ENDED
+                    + "\" (the sidecar marks a run lost itself)");
+        }
+        return new Run(project(b),
                 name(b, "id", true), text(b, "notebook", true, 1024), text(b, "session", false, 256),
-                time(b, "start", true), time(b, "end", false), name(b, "snapshot", false),
+                time(b, "start", true), end, name(b, "snapshot", false), status,
                 refs(b, "datasets"), b);
+    }
+
+    /**
+     * The project a record belongs to: its data remote's URL, or its folder; {@link #UNKNOWN_PROJECT}
+     * for a record sent without one (by an older Kiln).
+     */
+    private static String project(ObjectNode b) {
+        String p = text(b, "project", false, MAX_PROJECT);
+        return p == null ? UNKNOWN_PROJECT : p;
+    }
+
+    /** A project named in a query: {@code null} (absent) is every project, empty is records without one. */
+    static String project(String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > MAX_PROJECT || hasControl(value, false)) {
+            throw new BadRequestResponse("project must be a remote URL or a folder of at most " + MAX_PROJECT
+                    + " characters without control characters (empty for records kept without a project)");
+        }
+        return value;
     }
 
     /** Checks a name taken from a URL or query the same way as one in a body. */

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,6 +42,8 @@ public final class SidecarCommand implements Callable<Result> {
 
     /** How often the spools of known projects are looked at. */
     static final Duration SPOOL_ROUND = Duration.ofSeconds(30);
+    /** How often it checks that its info file is still there. */
+    static final Duration ANNOUNCE_CHECK = Duration.ofSeconds(2);
 
     private final Session session;
 
@@ -68,6 +73,11 @@ public final class SidecarCommand implements Callable<Result> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--lost-after", defaultValue = "60", paramLabel = "SECONDS",
+            description = "Mark a run lost when its kernel has not been heard from for SECONDS (kernels send a heartbeat"
+                    + " every 15 s; default: ${DEFAULT-VALUE}).")
+    long lostAfter;
+
     @Option(names = "--project", paramLabel = "DIR",
             description = "Deliver the records waiting in DIR/.kiln/spool/ too (repeatable). Projects whose records"
                     + " could not be sent are found without it, in projects/ beside the info file.")
@@ -81,6 +91,9 @@ public final class SidecarCommand implements Callable<Result> {
     public Result call() throws Exception {
         quietLogs();
         String token = token();
+        if (lostAfter < 1) {
+            throw new UserError("--lost-after " + lostAfter + " is not a number of seconds: give 1 or more (60 by default)");
+        }
         List<Path> spooled = new ArrayList<>();
         for (Path p : projects) {
             Path dir = session.projectDir().resolve(p).toAbsolutePath().normalize();
@@ -90,11 +103,17 @@ public final class SidecarCommand implements Callable<Result> {
             spooled.add(dir);
         }
         Path info = infoFile != null ? session.projectDir().resolve(infoFile) : SidecarEndpoint.infoFile(session.env());
+        Path infoDir = info.toAbsolutePath().getParent();
+        if (Files.isDirectory(infoDir) && !SidecarEndpoint.ownedByThisUser(infoDir)) {
+            throw new UserError("The folder of the sidecar's info file, " + infoDir + ", belongs to another user: each user runs"
+                    + " a sidecar of their own. Give a folder of yours with --info-file, or unset KILN_SIDECAR_FILE / XDG_RUNTIME_DIR"
+                    + " if they were inherited from another account.");
+        }
         String target = db != null ? (db.startsWith("jdbc:") ? db : session.projectDir().resolve(db).toString())
-                : dataHome().resolve("kiln").resolve("sidecar.db").toString();
+                : SidecarEndpoint.dataDir(session.env()).resolve("sidecar.db").toString();
         SidecarServer server;
         try {
-            server = SidecarServer.start(new SidecarServer.Options(host, port, target, token, maxBody));
+            server = SidecarServer.start(new SidecarServer.Options(host, port, target, token, maxBody, Duration.ofSeconds(lostAfter)));
         } catch (SQLException e) {
             throw new UserError("The sidecar could not open its database " + target.replaceAll("(?i)(password=)[^&;]*", "$1…")
                     + ": " + e.getMessage() + ". Check the --db path or URL and that the database is running.");
@@ -106,14 +125,18 @@ public final class SidecarCommand implements Callable<Result> {
         }
         URI url = server.url(host);
         SidecarEndpoint endpoint = new SidecarEndpoint(url, token);
+        SpooledProjects registry = SpooledProjects.beside(info);
+        // from now on, projects whose records cannot be sent name themselves there; made before the
+        // announcement, so a sidecar stopped the moment it announced itself has made it too
+        registry.create();
         endpoint.write(info, ProcessHandle.current().pid());
         Path open = info.resolveSibling("sidecar-open.html");
         writeOpenPage(open, url, token);
-        SpooledProjects registry = SpooledProjects.beside(info);
-        registry.create(); // from now on, projects whose records cannot be sent name themselves there
         SpoolDelivery delivery = new SpoolDelivery(endpoint, spooled, registry, session.out());
+        ScheduledExecutorService announce = announceAgain(endpoint, info);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            announce.shutdownNow();
             delivery.close();
             removeIfOurs(info);
             try {
@@ -176,13 +199,26 @@ public final class SidecarCommand implements Callable<Result> {
                 + "\">Open the Kiln history</a></body></html>\n");
     }
 
-    /** {@code $XDG_DATA_HOME}, else {@code ~/.local/share}. */
-    private Path dataHome() {
-        String xdg = session.env().get("XDG_DATA_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg);
-        }
-        return Path.of(session.env().getOrDefault("HOME", System.getProperty("user.home")), ".local", "share");
+    /**
+     * Announces this sidecar again when its info file is gone: a second Jupyter server of the user
+     * started a sidecar on the same history and, stopping, removed the file it had replaced ours with.
+     */
+    private static ScheduledExecutorService announceAgain(SidecarEndpoint endpoint, Path info) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-announce");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            if (!Files.exists(info)) {
+                try {
+                    endpoint.write(info, ProcessHandle.current().pid());
+                } catch (RuntimeException e) {
+                    // tried again next round; the kernel spools meanwhile
+                }
+            }
+        }, ANNOUNCE_CHECK.toMillis(), ANNOUNCE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     private static void removeIfOurs(Path info) {

@@ -6,6 +6,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.net.URI;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,16 +27,26 @@ public final class SidecarServer implements AutoCloseable {
      * @param db      a SQLite file, or a {@code jdbc:sqlite:} / {@code jdbc:postgresql:} URL
      * @param token   what every request must show
      * @param maxBody the largest request body accepted, in bytes
+     * @param lostAfter how long a running run's kernel may stay silent before its run is marked lost
      */
-    public record Options(String host, int port, String db, String token, long maxBody) {
+    public record Options(String host, int port, String db, String token, long maxBody, Duration lostAfter) {
+
+        /** Four heartbeats missed ({@code Recorder.HEARTBEAT}) and a run is lost. */
+        public static final Duration LOST_AFTER = Duration.ofSeconds(60);
+
+        public Options(String host, int port, String db, String token, long maxBody) {
+            this(host, port, db, token, maxBody, LOST_AFTER);
+        }
     }
 
     private final Database db;
     private final Javalin app;
+    private final ScheduledExecutorService lostRuns;
 
-    private SidecarServer(Database db, Javalin app) {
+    private SidecarServer(Database db, Javalin app, ScheduledExecutorService lostRuns) {
         this.db = db;
         this.app = app;
+        this.lostRuns = lostRuns;
     }
 
     public static SidecarServer start(Options o) throws SQLException {
@@ -55,7 +69,25 @@ public final class SidecarServer implements AutoCloseable {
             db.close();
             throw e;
         }
-        return new SidecarServer(db, app);
+        return new SidecarServer(db, app, markLostRuns(store, o.lostAfter()));
+    }
+
+    /** Marks lost, now and then, the runs whose kernel stopped sending heartbeats (killed, crashed, its machine gone). */
+    private static ScheduledExecutorService markLostRuns(RecordStore store, Duration lostAfter) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-lost-runs");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(200, Math.min(10_000, lostAfter.toMillis() / 4));
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                store.markLost(System.currentTimeMillis() - lostAfter.toMillis());
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not mark lost runs", e); // tried again next round
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     private static void routes(Javalin app, Access access, Api api, Pages pages) {
@@ -65,19 +97,21 @@ public final class SidecarServer implements AutoCloseable {
         app.post("/api/snapshots", api::postSnapshot);
         app.post("/api/versions", api::postVersion);
         app.post("/api/runs", api::postRun);
-        // query
-        app.get("/api/snapshots", api::snapshots);                   // ?notebook=&limit=
-        app.get("/api/snapshots/{id}", api::snapshot);
-        app.get("/api/datasets", api::datasets);
-        app.get("/api/datasets/{name}/versions", api::versions);     // ?limit=
-        app.get("/api/runs", api::runs);                             // ?notebook=&limit=
+        app.post("/api/runs/{id}/heartbeat", api::heartbeat);       // the run's kernel is alive
+        // query; ?project= (a remote URL or folder, empty for records kept without one) narrows each to a project
+        app.get("/api/projects", api::projects);
+        app.get("/api/snapshots", api::snapshots);                   // ?project=&notebook=&limit=
+        app.get("/api/snapshots/{id}", api::snapshot);               // ?project=
+        app.get("/api/datasets", api::datasets);                     // ?project=
+        app.get("/api/datasets/{name}/versions", api::versions);     // ?project=&limit=
+        app.get("/api/runs", api::runs);                             // ?project=&notebook=&limit=
         app.get("/api/runs/{id}", api::run);
         // history pages
-        app.get("/", pages::index);
-        app.get("/datasets/{name}", pages::dataset);                 // ?page= or ?version=
-        app.get("/datasets/{name}/chart.png", pages::chart);
-        app.get("/notebook", pages::notebook);                       // ?path=&page=
-        app.get("/snapshots", pages::snapshots);                     // ?page=
+        app.get("/", pages::index);                                  // ?project=
+        app.get("/datasets/{name}", pages::dataset);                 // ?project=&page= or ?version=
+        app.get("/datasets/{name}/chart.png", pages::chart);         // ?project=
+        app.get("/notebook", pages::notebook);                       // ?path=&project=&page=
+        app.get("/snapshots", pages::snapshots);                     // ?project=&page=
         app.get("/snapshots/compare", pages::compare);               // ?a=&b=
         app.get("/snapshots/{id}", pages::snapshot);
         app.post("/runs/{id}/notes", pages::addNote);                // browser form
@@ -127,6 +161,7 @@ public final class SidecarServer implements AutoCloseable {
 
     @Override
     public void close() {
+        lostRuns.shutdownNow();
         app.stop();
         db.close();
     }

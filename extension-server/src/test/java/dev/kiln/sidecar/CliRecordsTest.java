@@ -102,6 +102,54 @@ class CliRecordsTest {
         }
     }
 
+    @Test
+    @Timeout(600)
+    void twoProjectsWithADatasetOfTheSameNameAreTwoHistoriesAndParquetVersionsCarryTheirRows() throws Exception {
+        Path remoteA = Files.createDirectories(dir.resolve("remote-a"));
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Path b = Files.createDirectories(dir.resolve("b"));
+        Path info = dir.resolve("run/sidecar.json");
+        try (SidecarProcess sidecar = SidecarProcess.start(info, Map.of(), "--db", dir.resolve("db").toString())) {
+            Run remote = kiln(a, info, "data", "remote", "add", "origin", remoteA.toString());
+            assertEquals(0, remote.exit(), remote.err());
+            Files.createDirectories(a.resolve("raw"));
+            Files.writeString(a.resolve("raw/weather.csv"), "date,temp_max\n2012-01-01,12.8\n2012-01-02,10.6\n2012-01-03,11.7\n"
+                    + "2012-01-04,12.2\n2012-01-05,8.9\n");
+            Run convert = kiln(a, info, "parquet", "convert", "raw/weather.csv", "--to", "data/weather/weather.parquet");
+            assertEquals(0, convert.exit(), convert.err());
+            Files.writeString(a.resolve("data/weather/README.txt"), "daily weather, Seattle\n");
+            Run addA = kiln(a, info, "data", "add", "data/weather", "-m", "weather in A");
+            assertEquals(0, addA.exit(), addA.err());
+            Files.createDirectories(b.resolve("data/weather"));
+            Files.writeString(b.resolve("data/weather/weather.csv"), "date,temp_max\n2015-12-31,5.6\n");
+            Run addB = kiln(b, info, "data", "add", "data/weather", "-m", "weather in B");
+            assertEquals(0, addB.exit(), addB.err());
+
+            String projectA = remoteA.toRealPath().toUri().toString().replaceAll("/$", "");
+            String projectB = b.toRealPath().toString();
+            JsonNode datasets = RecorderDeliveryTest.poll(sidecar, "/api/datasets", n -> n.size() == 2);
+            assertEquals(2, datasets.size(), "one name, two histories: " + datasets);
+            JsonNode ofA = JSON.readTree(sidecar.http().get("/api/datasets?project=" + SidecarApiContract.enc(projectA)).body());
+            assertEquals(1, ofA.size(), "A is its remote's URL: " + datasets);
+            assertEquals("weather", ofA.get(0).get("dataset").asText());
+            assertEquals(5, ofA.get(0).get("latestRows").asLong(), "counted from the Parquet footer");
+            JsonNode ofB = JSON.readTree(sidecar.http().get("/api/datasets?project=" + SidecarApiContract.enc(projectB)).body());
+            assertEquals(1, ofB.size(), "B, without a remote, is its folder: " + datasets);
+            assertFalse(ofB.get(0).has("latestRows"), "a CSV's rows are not counted: " + ofB);
+            JsonNode versionsOfB = JSON.readTree(sidecar.http().get("/api/datasets/weather/versions?project="
+                    + SidecarApiContract.enc(projectB)).body());
+            assertEquals(List.of("weather in B"), versionsOfB.findValuesAsText("message"));
+            // the version record in the remote is what it always was: rows are the sidecar's alone
+            Run push = kiln(a, info, "data", "push");
+            assertEquals(0, push.exit(), push.err());
+            try (Stream<Path> records = Files.walk(remoteA.resolve("versions"))) {
+                for (Path r : records.filter(Files::isRegularFile).toList()) {
+                    assertFalse(JSON.readTree(r.toFile()).has("rows"), r.toString());
+                }
+            }
+        }
+    }
+
     private static String onlySnapshotId(Path project) throws IOException {
         try (Stream<Path> files = Files.list(project.resolve(".kiln/snapshots"))) {
             List<String> ids = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))

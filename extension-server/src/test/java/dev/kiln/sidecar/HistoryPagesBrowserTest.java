@@ -56,6 +56,10 @@ class HistoryPagesBrowserTest {
     static final String TOKEN = "browser-" + UUID.randomUUID();
     static final Path SHOTS = Path.of("target", "screenshots");
     static final String NOTEBOOK = "analysis/climate.ipynb";
+    /** Two projects, each with a dataset "weather" and runs of "weather.ipynb". */
+    static final String TEAM_A = "s3://team-a/weather-data?endpoint=http://minio.team-a.example.org:9000";
+    static final String BO = "/home/bo/projects/seattle-weather";
+    static final java.time.Duration LOST_AFTER = java.time.Duration.ofSeconds(4);
     static final String XSS_NOTEBOOK = "xss/<script>alert(1)</script>.ipynb";
     static final int WIDTH = 1280;
 
@@ -78,7 +82,7 @@ class HistoryPagesBrowserTest {
 
     @BeforeAll
     static void startAndRecordAHistory() throws Exception {
-        server = SidecarServer.start(new SidecarServer.Options("127.0.0.1", 0, dir.resolve("db").toString(), TOKEN, 4 << 20));
+        server = SidecarServer.start(new SidecarServer.Options("127.0.0.1", 0, dir.resolve("db").toString(), TOKEN, 4 << 20, LOST_AFTER));
         http = new Http(server.url("127.0.0.1"), TOKEN);
         chromium = Chromium.start(dir.resolve("chromium-profile"), Map.of("TZ", "Asia/Kolkata"));
 
@@ -110,6 +114,7 @@ class HistoryPagesBrowserTest {
                 + "\"end\":\"2024-05-05T10:01:30Z\",\"snapshot\":\"derived-1\",\"datasets\":[{\"dataset\":\"climate\",\"version\":\"c5a1b2c3d4e5f6a7b8\"},"
                 + "{\"dataset\":\"stations\",\"version\":\"st1\"}],\"outputs\":[{\"cell\":11,\"kiln\":[\"data\"]},{\"cell\":12,\"kiln\":[\"snapshot\",\"data\"]}]}");
         recordHostileStrings();
+        recordTwoProjects();
 
         try (Chromium.Page login = chromium.open(WIDTH, 800)) {
             login.go(http.uri("/") + "?token=" + TOKEN); // the cookie serves every tab of this browser
@@ -224,8 +229,25 @@ class HistoryPagesBrowserTest {
         s.set("extra", JSON.createObjectNode().put("field", XSS.get(5)));
         post("/api/snapshots", s.toString());
         post("/api/runs", "{\"id\":\"run-x\",\"notebook\":" + JSON.writeValueAsString(XSS_NOTEBOOK) + ",\"session\":" + JSON.writeValueAsString(XSS.get(1))
-                + ",\"start\":\"2024-08-01T00:00:00Z\",\"snapshot\":\"xss-snap\",\"status\":" + JSON.writeValueAsString(XSS.get(2))
+                + ",\"start\":\"2024-08-01T00:00:00Z\",\"snapshot\":\"xss-snap\""
                 + ",\"datasets\":[{\"dataset\":\"xssdata\",\"version\":\"x1\"}],\"outputs\":[{\"cell\":1,\"kiln\":[" + JSON.writeValueAsString(XSS.get(0)) + "]}]}");
+    }
+
+    /** Team A's weather (Parquet: rows known), Bo's (CSV: rows unknown); runs of weather.ipynb in each: ended, and one left silent. */
+    static void recordTwoProjects() {
+        for (int i = 1; i <= 3; i++) {
+            post("/api/versions", SidecarApiContract.inProject(TEAM_A, SidecarApiContract.version("weather", "wa" + i, i == 1 ? null : "wa" + (i - 1),
+                    500_000L * i, 1_461L * i, "2024-09-0" + i + "T08:00:00Z", List.of())));
+        }
+        post("/api/versions", SidecarApiContract.inProject(BO, SidecarApiContract.version("weather", "wb1", null, 77_000, null,
+                "2024-09-05T08:00:00Z", List.of())));
+        post("/api/runs", SidecarApiContract.inProject(TEAM_A, "{\"id\":\"run-a-ended\",\"notebook\":\"weather.ipynb\",\"start\":\"2024-09-03T09:00:00Z\","
+                + "\"end\":\"2024-09-03T09:20:00Z\",\"status\":\"ended\",\"datasets\":[{\"dataset\":\"weather\",\"version\":\"wa3\"}]}"));
+        // a kernel killed a moment after it started: it never sends a heartbeat, so the sidecar marks its run lost
+        post("/api/runs", SidecarApiContract.inProject(TEAM_A, "{\"id\":\"run-a-lost\",\"notebook\":\"weather.ipynb\",\"start\":\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\",\"datasets\":[{\"dataset\":\"weather\",\"version\":\"wa3\"}]}"));
+        post("/api/runs", SidecarApiContract.inProject(BO, "{\"id\":\"run-bo\",\"notebook\":\"weather.ipynb\",\"start\":\"2024-09-05T09:00:00Z\","
+                + "\"end\":\"2024-09-05T09:05:00Z\",\"datasets\":[{\"dataset\":\"weather\",\"version\":\"wb1\"}]}"));
     }
 
     static void post(String path, String json) {
@@ -304,6 +326,10 @@ class HistoryPagesBrowserTest {
         pages.put("snapshot-xss", url("/snapshots/xss-snap"));
         pages.put("dataset-climate", url("/datasets/climate"));
         pages.put("dataset-many", url("/datasets/many"));
+        pages.put("index-project", url("/?project=" + URLEncoder.encode(TEAM_A, StandardCharsets.UTF_8)));
+        pages.put("dataset-projects", url("/datasets/weather"));
+        pages.put("dataset-weather-a", url("/datasets/weather?project=" + URLEncoder.encode(TEAM_A, StandardCharsets.UTF_8)));
+        pages.put("notebook-states", url("/notebook?path=weather.ipynb&project=" + URLEncoder.encode(TEAM_A, StandardCharsets.UTF_8)));
         try (Chromium.Page page = chromium.open(WIDTH, 900)) {
             for (Map.Entry<String, String> p : pages.entrySet()) {
                 page.go(p.getValue());
@@ -324,14 +350,86 @@ class HistoryPagesBrowserTest {
         try (Chromium.Page page = chromium.open(WIDTH, 900).go(url("/"))) {
             String dom = page.dom();
             assertTrue(dom.contains("<h1>Kiln history</h1>"), dom);
-            assertTrue(dom.contains("href=\"/datasets/climate\">climate</a>"), dom);
-            assertTrue(dom.contains("href=\"/notebook?path=analysis%2Fclimate.ipynb\">analysis/climate.ipynb</a>"), dom);
+            assertTrue(dom.contains("href=\"/datasets/climate?project=\">climate</a>"), dom);
+            assertTrue(dom.contains("href=\"/notebook?path=analysis%2Fclimate.ipynb&amp;project=\">analysis/climate.ipynb</a>"), dom);
             assertFalse(dom.contains(TOKEN), "the token is gone from the page once logged in");
             List<List<String>> snapshots = rows(page, "#snapshots");
             assertEquals(Pages.RECENT_SNAPSHOTS, snapshots.size());
             assertEquals("derived-1", snapshots.get(0).get(0), "newest first");
             assertEquals("All 54 snapshots →", text(page, "#all-snapshots"));
             assertEquals("/snapshots", attr(page, "#all-snapshots", "href"));
+        }
+    }
+
+    @Test
+    void theStartPageListsProjectsAndEachProjectHasItsOwnHistory() throws Exception {
+        String a = URLEncoder.encode(TEAM_A, StandardCharsets.UTF_8);
+        try (Chromium.Page page = chromium.open(WIDTH, 900).go(url("/"))) {
+            List<String> projects = rows(page, "#projects").stream().map(r -> r.get(0)).toList();
+            assertTrue(projects.containsAll(List.of(TEAM_A, BO, "(unknown project)")), projects.toString());
+            List<List<String>> weather = rows(page, "#datasets").stream().filter(r -> r.get(0).equals("weather")).toList();
+            assertEquals(2, weather.size(), "one name, two projects, two rows: " + weather);
+
+            page.go(url("/?project=" + a));
+            assertEquals("Kiln history of " + TEAM_A, text(page, "main h1"));
+            assertEquals(List.of("weather"), rows(page, "#datasets").stream().map(r -> r.get(0)).toList(), "only team A's datasets");
+            assertEquals(List.of("weather.ipynb"), rows(page, "#notebooks").stream().map(r -> r.get(0)).toList());
+            assertEquals("/", attr(page, "#all-projects", "href"));
+
+            page.go(url("/datasets/weather"));
+            List<String> choices = rows(page, "#dataset-projects").stream().map(r -> r.get(0)).toList();
+            assertEquals(List.of(BO, TEAM_A), choices, "which history: each project's");
+            page.go(url(attr(page, "#dataset-projects a[href*='team-a']", "href")));
+            List<List<String>> versions = rows(page, "#versions");
+            assertEquals(List.of("wa3", "wa2", "wa1"), versions.stream().map(r -> r.get(1)).toList(), "A's versions, not Bo's");
+            assertEquals("4,383", versions.get(0).get(5), "rows from the Parquet footers");
+            assertEquals("weather: size and rows by version", attr(page, "#chart", "alt"));
+            assertEquals("/datasets/weather/chart.png?project=" + a, attr(page, "#chart", "src"));
+            assertTrue(page.eval("document.querySelector('#chart').naturalWidth").asInt() > 0, "the chart of A's weather loads");
+            page.screenshot(SHOTS.resolve("dataset-weather-project-a.png"));
+
+            page.go(url("/datasets/weather?version=wb1"));
+            assertEquals(List.of("wb1"), rows(page, "#versions").stream().map(r -> r.get(1)).toList(),
+                    "a link to a version without a project (from a snapshot) opens the history that holds it");
+
+            page.go(url("/datasets/weather?project=" + URLEncoder.encode(BO, StandardCharsets.UTF_8)));
+            assertEquals(List.of(List.of("wb1", "unknown")), rows(page, "#versions").stream().map(r -> List.of(r.get(1), r.get(5))).toList());
+            assertEquals("weather: size by version", attr(page, "#chart", "alt"));
+        }
+        assertEquals(400, http.get("/datasets/weather/chart.png").status(), "two projects' weather: the chart needs one");
+        assertEquals(404, http.get("/datasets/weather?project=%2Fnowhere").status());
+    }
+
+    @Test
+    @Timeout(120)
+    void aNotebookPageShowsEachRunRunningEndedOrLost() throws Exception {
+        String a = URLEncoder.encode(TEAM_A, StandardCharsets.UTF_8);
+        post("/api/runs", SidecarApiContract.inProject(TEAM_A, "{\"id\":\"run-a-running\",\"notebook\":\"weather.ipynb\",\"start\":\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}"));
+        // this run's kernel is alive: it beats, as a kernel does on its own thread, while the other one stays silent
+        java.util.concurrent.ScheduledExecutorService kernel = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            kernel.scheduleWithFixedDelay(() -> http.post("/api/runs/run-a-running/heartbeat", ""), 0, 500, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + LOST_AFTER.multipliedBy(5).toNanos();
+            while (!JSON.readTree(http.get("/api/runs/run-a-lost").body()).get("status").asText().equals("lost")) {
+                assertTrue(System.nanoTime() < deadline, "run-a-lost was not marked lost within " + LOST_AFTER.multipliedBy(5));
+                Thread.sleep(200);
+            }
+            try (Chromium.Page page = chromium.open(WIDTH, 900).go(url("/notebook?path=weather.ipynb&project=" + a))) {
+                assertEquals("running", text(page, "#run-run-a-running td.status"));
+                assertEquals("lost", text(page, "#run-run-a-lost td.status"));
+                assertEquals("ended", text(page, "#run-run-a-ended td.status"));
+                assertEquals("lost", attr(page, "#run-run-a-lost td.status span", "class"), "coloured as a failure");
+                assertTrue(text(page, "#run-run-a-lost td.end").startsWith("last heard "), text(page, "#run-run-a-lost td.end"));
+                assertEquals("", text(page, "#run-run-a-running td.end"), "no end yet");
+                assertEquals(null, page.eval("document.querySelector('#run-run-bo')").isNull() ? null : "run-bo", "Bo's run is Bo's project's");
+                page.screenshot(SHOTS.resolve("notebook-run-states.png"));
+            }
+            try (Chromium.Page page = chromium.open(WIDTH, 900).go(url("/notebook?path=weather.ipynb"))) {
+                assertEquals(2, rows(page, "#notebook-projects").size(), "a notebook path two projects ran: which history");
+            }
+        } finally {
+            kernel.shutdownNow();
         }
     }
 
@@ -487,7 +585,7 @@ class HistoryPagesBrowserTest {
             assertEquals("/snapshots/compare?a=" + realId + "&b=derived-1", attr(page, "#run-run-b a.changes", "href"));
             assertEquals(null, attr(page, "#run-run-a a.changes", "href"), "nothing before the first run");
             assertEquals("climate@c5a1b2c3d4e5stations@st1", text(page, "#run-run-b td.data"));
-            assertEquals("/datasets/climate?version=c5a1b2c3d4e5f6a7b8#v-c5a1b2c3d4e5f6a7b8", attr(page, "#run-run-b td.data a", "href"));
+            assertEquals("/datasets/climate?version=c5a1b2c3d4e5f6a7b8&project=#v-c5a1b2c3d4e5f6a7b8", attr(page, "#run-run-b td.data a", "href"));
             assertEquals("In [11] dataIn [12] snapshot, data", text(page, "#run-run-b td.cells"));
             assertTrue(page.eval("document.querySelector('#run-run-b input[name=_csrf]') !== null").asBoolean(), "the note form carries its CSRF value");
             String body = text(page, "main");
@@ -583,15 +681,16 @@ class HistoryPagesBrowserTest {
             assertEquals(6, versions.size());
             assertEquals("c6a1b2c3d4e5", versions.get(0).get(1), "newest first");
             assertEquals(List.of("34.3 MiB", "3", "60,000"), versions.get(0).subList(3, 6), "size, files, rows");
-            assertEquals("—", versions.get(3).get(5), "c3 recorded no rows");
+            assertEquals("unknown", versions.get(3).get(5), "c3 recorded no rows: the column says so");
             assertEquals("climate: size and rows by version", attr(page, "#chart", "alt"));
             assertEquals("stations@st1", text(page, "#v-c6a1b2c3d4e5f6a7b8 td:nth-child(9)"), "made from");
-            assertEquals("/notebook?path=analysis%2Fclimate.ipynb", attr(page, "#v-c5a1b2c3d4e5f6a7b8 td:nth-child(10) a", "href"), "used by");
+            assertEquals("/notebook?path=analysis%2Fclimate.ipynb&project=", attr(page, "#v-c5a1b2c3d4e5f6a7b8 td:nth-child(10) a", "href"),
+                    "used by");
 
             page.go(url("/datasets/stations"));
-            assertFalse(page.eval("[...document.querySelectorAll('#versions th')].some(t => t.textContent === 'rows')").asBoolean(),
-                    "no rows column where no version recorded rows");
-            assertEquals("stations: size by version", attr(page, "#chart", "alt"));
+            assertEquals(List.of("unknown"), rows(page, "#versions").stream().map(r -> r.get(5)).toList(),
+                    "where no version recorded rows the column says they are unknown, not blank");
+            assertEquals("stations: size by version", attr(page, "#chart", "alt"), "and the chart does not promise them");
         }
         assertEquals("stations: size by version", SizeChart.title("stations", false));
 

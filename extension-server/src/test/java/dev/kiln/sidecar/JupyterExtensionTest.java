@@ -69,8 +69,9 @@ class JupyterExtensionTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode(), page.body());
             assertTrue(page.body().contains("<h1>Dataset climate</h1>"), page.body());
-            assertTrue(page.body().contains("src=\"/kiln/datasets/climate/chart.png\""), "links stay under Jupyter's URL");
-            assertTrue(page.body().contains("href=\"/kiln/notebook?path=climate.ipynb\""), page.body());
+            String project = SidecarApiContract.enc(dir.resolve("project").toRealPath().toString());
+            assertTrue(page.body().contains("src=\"/kiln/datasets/climate/chart.png?project=" + project + "\""), "links stay under Jupyter's URL");
+            assertTrue(page.body().contains("href=\"/kiln/notebook?path=climate.ipynb&amp;project=" + project + "\""), page.body());
             assertFalse(page.body().contains(endpoint.token()), "the sidecar's token never reaches the browser");
 
             HttpResponse<byte[]> chart = client.send(HttpRequest.newBuilder(base.resolve("kiln/datasets/climate/chart.png?token=" + jupyterToken)).build(),

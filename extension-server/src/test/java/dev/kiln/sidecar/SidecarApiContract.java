@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -215,7 +217,7 @@ abstract class SidecarApiContract {
         Http.Response jump = http.get("/datasets/" + ds + "?version=" + ds + "-v01");
         assertEquals(200, jump.status(), jump.body());
         assertTrue(jump.body().contains("<tr id=\"v-" + ds + "-v01\"") && jump.body().contains("page 2 of 2"), "the page holding it");
-        assertTrue(jump.body().contains("href=\"/notebook?path=user.ipynb\">user.ipynb</a>"), "and the run that used it");
+        assertTrue(jump.body().contains("href=\"/notebook?path=user.ipynb&amp;project=\">user.ipynb</a>"), "and the run that used it");
         assertTrue(jump.body().contains("<th class=\"num\">rows</th>"), "one version recorded rows");
         assertEquals(404, http.get("/datasets/" + ds + "?version=" + ds + "-v99").status());
         assertEquals(200, http.get("/snapshots").status());
@@ -244,27 +246,182 @@ abstract class SidecarApiContract {
                 applied.add(rs.getInt(1));
             }
         }
-        assertEquals(List.of(1, 2, 3), applied);
+        assertEquals(List.of(1, 2, 3, 4), applied);
+    }
+
+    /** A new, empty database of its own: a SQLite file or a JDBC URL. */
+    abstract String freshDatabase(String name) throws Exception;
+
+    /** The JDBC URL of {@link #freshDatabase}'s database. */
+    abstract String jdbcUrlOf(String database);
+
+    @Test
+    void newMigrationsBringRecordsKeptBeforeThemForwardUnderTheUnknownProject() throws Exception {
+        String db = freshDatabase("before_projects");
+        // the database as a sidecar from before migration 3 left it, with records it kept
+        try (Connection c = DriverManager.getConnection(jdbcUrlOf(db)); Statement s = c.createStatement()) {
+            Migrations.apply(c, db.endsWith(".db"), 2);
+            for (String[] v : new String[][] {{"a", "10", "2024-01-01"}, {"b", "20", "2024-01-02"}}) {
+                s.execute("INSERT INTO dataset_versions (dataset, id, size, files, time_ms, body) VALUES ('old', '" + v[0] + "', "
+                        + v[1] + ", 3, " + java.time.Instant.parse(v[2] + "T00:00:00Z").toEpochMilli() + ", '"
+                        + version("old", v[0], null, Long.parseLong(v[1]), null, v[2] + "T00:00:00Z", List.of()) + "')");
+            }
+            s.execute("INSERT INTO snapshots (id, notebook, time_ms, body) VALUES ('old-snap', 'old.ipynb', 1000, '{\"id\":\"old-snap\"}')");
+            s.execute("INSERT INTO runs (id, notebook, start_ms, end_ms, body) VALUES ('old-ended', 'old.ipynb', 1000, 2000, '"
+                    + run("old-ended", "old.ipynb", "1970-01-01T00:00:01Z", "1970-01-01T00:00:02Z") + "')");
+            s.execute("INSERT INTO runs (id, notebook, start_ms, body) VALUES ('old-open', 'old.ipynb', 3000, '"
+                    + run("old-open", "old.ipynb", "1970-01-01T00:00:03Z", null) + "')");
+        }
+        try (SidecarServer migrated = SidecarServer.start(new SidecarServer.Options("127.0.0.1", 0, db, TOKEN, 1 << 20, Duration.ofSeconds(1)))) {
+            Http h = new Http(migrated.url("127.0.0.1"), TOKEN);
+            JsonNode datasets = json(h.get("/api/datasets"));
+            assertEquals(1, datasets.size(), datasets.toString());
+            assertEquals("", datasets.get(0).get("project").asText(), "kept without a project");
+            assertEquals(2, datasets.get(0).get("versions").asInt());
+            assertEquals(20, datasets.get(0).get("latestSize").asLong());
+            assertEquals(201, h.post("/api/versions", version("old", "c", "b", 30, 3L, "2024-01-03T00:00:00Z", List.of())).status());
+            JsonNode unknown = json(h.get("/api/datasets?project="));
+            assertEquals(3, unknown.get(0).get("versions").asInt(), "a record without a project joins them");
+            assertEquals(30, unknown.get(0).get("latestSize").asLong());
+            assertEquals("old-snap", json(h.get("/api/snapshots?project=")).get(0).get("id").asText());
+            JsonNode projects = json(h.get("/api/projects"));
+            assertEquals(1, projects.size());
+            assertEquals("", projects.get(0).get("project").asText());
+            assertEquals(1, projects.get(0).get("datasets").asInt());
+            assertEquals(2, projects.get(0).get("runs").asInt());
+            assertEquals(1, projects.get(0).get("snapshots").asInt());
+            assertEquals("ended", json(h.get("/api/runs/old-ended")).get("status").asText());
+            // a run left open by a kernel from before heartbeats: nothing will end it, so it is lost
+            assertEquals("lost", pollStatus(h, "old-open", "lost"));
+            assertTrue(h.get("/").body().contains("(unknown project)"), "the index names them");
+        }
     }
 
     @Test
-    void aNewMigrationBringsRecordsKeptBeforeItForward() throws Exception {
-        String ds = unique("old");
-        assertEquals(201, http.post("/api/versions", version(ds, "a", null, 10, 1L, "2024-01-01T00:00:00Z", List.of())).status());
-        assertEquals(201, http.post("/api/versions", version(ds, "b", "a", 20, 2L, "2024-01-02T00:00:00Z", List.of())).status());
-        server.close();
-        // the database as a sidecar from before migration 3 left it
-        try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE datasets");
-            s.execute("DELETE FROM schema_migrations WHERE version = 3");
+    void twoProjectsWithADatasetOfTheSameNameAreTwoHistories() throws Exception {
+        String ds = unique("weather");
+        String a = "s3://team-a/" + unique("data");
+        String b = "/home/bo/" + unique("project");
+        assertEquals(201, http.post("/api/versions", inProject(a, version(ds, "v1", null, 100, null, "2024-01-01T00:00:00Z", List.of()))).status());
+        assertEquals(201, http.post("/api/versions", inProject(a, version(ds, "v2", "v1", 200, null, "2024-01-02T00:00:00Z", List.of()))).status());
+        // the same version id in another project is that project's record, not a conflict
+        assertEquals(201, http.post("/api/versions", inProject(b, version(ds, "v1", null, 999, null, "2024-02-01T00:00:00Z", List.of()))).status());
+
+        List<JsonNode> both = new ArrayList<>();
+        json(http.get("/api/datasets")).forEach(d -> {
+            if (d.get("dataset").asText().equals(ds)) {
+                both.add(d);
+            }
+        });
+        assertEquals(2, both.size(), "two histories: " + both);
+        JsonNode ofA = json(http.get("/api/datasets?project=" + enc(a)));
+        assertEquals(1, ofA.size());
+        assertEquals(a, ofA.get(0).get("project").asText());
+        assertEquals(2, ofA.get(0).get("versions").asInt());
+        assertEquals(200, ofA.get(0).get("latestSize").asLong());
+        JsonNode versionsOfB = json(http.get("/api/datasets/" + ds + "/versions?project=" + enc(b)));
+        assertEquals(1, versionsOfB.size());
+        assertEquals(999, versionsOfB.get(0).get("size").asLong());
+        assertEquals(b, versionsOfB.get(0).get("project").asText());
+        assertEquals(3, json(http.get("/api/datasets/" + ds + "/versions")).size(), "without ?project=, every project's, as before");
+
+        String nb = unique("nb") + ".ipynb";
+        assertEquals(201, http.post("/api/runs", inProject(a, run(unique("run"), nb, "2024-05-01T10:00:00Z", null))).status());
+        assertEquals(201, http.post("/api/runs", inProject(b, run(unique("run"), nb, "2024-05-02T10:00:00Z", null))).status());
+        JsonNode runsOfA = json(http.get("/api/runs?notebook=" + nb + "&project=" + enc(a)));
+        assertEquals(1, runsOfA.size());
+        assertEquals(a, runsOfA.get(0).get("project").asText());
+        assertEquals(2, json(http.get("/api/runs?notebook=" + nb)).size());
+
+        String env = unique("env");
+        assertEquals(201, http.post("/api/snapshots", inProject(a, "{\"id\":\"" + env + "\",\"os\":\"linux\"}")).status());
+        assertEquals(201, http.post("/api/snapshots", inProject(b, "{\"id\":\"" + env + "\",\"os\":\"linux\"}")).status(),
+                "one environment seen in two projects");
+        JsonNode snapsOfB = json(http.get("/api/snapshots?project=" + enc(b)));
+        assertEquals(1, snapsOfB.size());
+        assertEquals(b, snapsOfB.get(0).get("project").asText());
+
+        JsonNode projects = json(http.get("/api/projects"));
+        List<String> names = new ArrayList<>();
+        projects.forEach(p -> names.add(p.get("project").asText()));
+        assertTrue(names.contains(a) && names.contains(b), names.toString());
+        String page = http.get("/datasets/" + ds).body();
+        assertTrue(page.contains("id=\"dataset-projects\"") && page.contains("project=" + enc(a)) && page.contains("project=" + enc(b)),
+                "a name two projects recorded asks which history: " + page);
+        String pageOfA = http.get("/datasets/" + ds + "?project=" + enc(a)).body();
+        assertEquals(2, count(pageOfA, "<tr id=\"v-"), "A's two versions, not B's");
+        assertEquals(400, http.get("/api/datasets?project=a%00b").status());
+    }
+
+    @Test
+    void aVersionSentFirstWithoutRowsTakesThemLaterAndIsNoConflict() throws Exception {
+        String ds = unique("rows");
+        assertEquals(201, http.post("/api/versions", version(ds, "v1", null, 100, null, "2024-01-01T00:00:00Z", List.of())).status());
+        Http.Response counted = http.post("/api/versions", version(ds, "v1", null, 100, 42L, "2024-01-01T00:00:00Z", List.of()));
+        assertEquals(200, counted.status(), counted.body());
+        assertEquals("updated", json(counted).get("stored").asText());
+        assertEquals(42, summary(ds).get("latestRows").asLong());
+        Http.Response uncounted = http.post("/api/versions", version(ds, "v1", null, 100, null, "2024-01-01T00:00:00Z", List.of()));
+        assertEquals(200, uncounted.status(), "the rows are not what the version is: " + uncounted.body());
+        assertEquals(42, summary(ds).get("latestRows").asLong(), "rows once known stay");
+        assertEquals(409, http.post("/api/versions", version(ds, "v1", null, 101, 42L, "2024-01-01T00:00:00Z", List.of())).status());
+    }
+
+    @Test
+    void aRunIsRunningWhileItsKernelBeatsLostWhenItFallsSilentAndEndedWhenItEnds() throws Exception {
+        try (SidecarServer quick = SidecarServer.start(new SidecarServer.Options("127.0.0.1", 0, freshDatabase("heartbeats"), TOKEN,
+                1 << 20, Duration.ofSeconds(2)))) {
+            Http h = new Http(quick.url("127.0.0.1"), TOKEN);
+            String nb = unique("nb") + ".ipynb";
+            String id = unique("run");
+            String start = Instant.now().toString();
+            assertEquals(404, h.post("/api/runs/" + id + "/heartbeat", "").status(), "not kept yet");
+            assertEquals(201, h.post("/api/runs", run(id, nb, start, null)).status());
+            long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < until) {
+                assertEquals(204, h.post("/api/runs/" + id + "/heartbeat", "").status());
+                assertEquals("running", json(h.get("/api/runs/" + id)).get("status").asText(), "beating: still running");
+                Thread.sleep(500);
+            }
+            assertEquals("lost", pollStatus(h, id, "lost"), "silent for longer than --lost-after");
+            JsonNode lost = json(h.get("/api/runs?notebook=" + nb)).get(0);
+            assertTrue(Instant.parse(lost.get("lastSeen").asText()).isAfter(Instant.parse(start)), lost.toString());
+            assertEquals(200, h.post("/api/runs", run(id, nb, start, null).replace("\"cells\":3", "\"cells\":4")).status());
+            assertEquals("lost", json(h.get("/api/runs/" + id)).get("status").asText(), "a record its kernel spooled before dying arrives late");
+            assertEquals(204, h.post("/api/runs/" + id + "/heartbeat", "").status());
+            assertEquals("running", json(h.get("/api/runs/" + id)).get("status").asText(), "heard from again (the sidecar was away)");
+            assertEquals(200, h.post("/api/runs", run(id, nb, start, Instant.now().toString())).status());
+            assertEquals("ended", json(h.get("/api/runs/" + id)).get("status").asText());
+            assertEquals(204, h.post("/api/runs/" + id + "/heartbeat", "").status());
+            Thread.sleep(3_000);
+            assertEquals("ended", json(h.get("/api/runs/" + id)).get("status").asText(), "an ended run is never lost");
+            assertEquals(400, h.post("/api/runs", run(unique("run"), nb, start, null).replace("{", "{\"status\":\"lost\",")).status(),
+                    "only the sidecar marks a run lost");
+            String notebookPage = h.get("/notebook?path=" + nb).body();
+            assertTrue(notebookPage.contains("<span class=\"ended\""), notebookPage);
         }
-        server = start();
-        http = new Http(server.url("127.0.0.1"), TOKEN);
-        assertEquals(2, summary(ds).get("versions").asInt());
-        assertEquals(20, summary(ds).get("latestSize").asLong());
-        assertEquals(201, http.post("/api/versions", version(ds, "c", "b", 30, 3L, "2024-01-03T00:00:00Z", List.of())).status());
-        assertEquals(3, summary(ds).get("versions").asInt());
-        assertEquals(30, summary(ds).get("latestSize").asLong());
+    }
+
+    /** The run's status once it is {@code wanted}, or as it is after 15 s. */
+    String pollStatus(Http h, String runId, String wanted) throws Exception {
+        String status = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            status = json(h.get("/api/runs/" + runId)).get("status").asText();
+            if (status.equals(wanted)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return status;
+    }
+
+    static String inProject(String project, String record) {
+        return "{\"project\":" + JSON.valueToTree(project) + "," + record.substring(1);
+    }
+
+    static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     JsonNode summary(String dataset) throws Exception {

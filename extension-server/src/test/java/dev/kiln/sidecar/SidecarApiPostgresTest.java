@@ -64,13 +64,27 @@ class SidecarApiPostgresTest extends SidecarApiContract {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM schema_migrations")) {
             rs.next();
-            assertEquals(3, rs.getInt(1));
+            assertEquals(4, rs.getInt(1));
         }
     }
 
     @Override
     String database() {
         return pg.jdbcUrl();
+    }
+
+    @Override
+    String freshDatabase(String name) throws Exception {
+        String db = name + "_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        }
+        return pg.jdbcUrl().replace("/postgres?", "/" + db + "?");
+    }
+
+    @Override
+    String jdbcUrlOf(String database) {
+        return database;
     }
 
     @Override

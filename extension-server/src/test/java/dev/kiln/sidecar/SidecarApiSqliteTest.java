@@ -40,13 +40,23 @@ class SidecarApiSqliteTest extends SidecarApiContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM schema_migrations")) {
             rs.next();
-            assertEquals(3, rs.getInt(1));
+            assertEquals(4, rs.getInt(1));
         }
     }
 
     @Override
     String database() {
         return dir.resolve("records.db").toString();
+    }
+
+    @Override
+    String freshDatabase(String name) {
+        return dir.resolve(name + "-" + java.util.UUID.randomUUID() + ".db").toString();
+    }
+
+    @Override
+    String jdbcUrlOf(String database) {
+        return "jdbc:sqlite:" + database;
     }
 
     @Override

@@ -30,9 +30,20 @@ final class SidecarProcess implements AutoCloseable {
 
     /** Starts it and waits until it has announced itself in {@code infoFile}. */
     static SidecarProcess start(Path infoFile, Map<String, String> env, String... args) throws Exception {
+        return start(infoFile, true, env, args);
+    }
+
+    /** Starts it with its own choice of info file, and waits until it has announced itself in {@code expectedInfoFile}. */
+    static SidecarProcess startWhereItChooses(Path expectedInfoFile, Map<String, String> env, String... args) throws Exception {
+        return start(expectedInfoFile, false, env, args);
+    }
+
+    private static SidecarProcess start(Path infoFile, boolean named, Map<String, String> env, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath(), "dev.kiln.magics.cli.Main", "sidecar",
-                "--info-file", infoFile.toString()));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath(), "dev.kiln.magics.cli.Main", "sidecar"));
+        if (named) {
+            argv.addAll(List.of("--info-file", infoFile.toString()));
+        }
         if (!List.of(args).contains("--port")) {
             argv.addAll(List.of("--port", "0"));
         }

@@ -251,7 +251,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         // what the last cells recorded goes to the sidecar now, not at the project's next session
         RunLog log = runLog.getNow(null);
         if (log != null) {
-            log.deliverBeforeShutdown();
+            log.endAndDeliver();
         }
     }
 

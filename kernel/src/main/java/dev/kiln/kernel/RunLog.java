@@ -16,13 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This kernel session as a run in the sidecar: the notebook, when it started, and, as cells
  * produce provenance, the environment snapshot and dataset versions they used. The run is recorded
- * at start and again after each cell with provenance, each time with the latest end, and after a
- * cell that follows a rename of the notebook. Recording never fails a cell: what goes wrong is
- * written to the kernel's log.
+ * at start and again, as running, after each cell with provenance and after a cell that follows a
+ * rename of the notebook; a clean shutdown records it ended. Meanwhile a heartbeat, on a thread of
+ * its own, tells the sidecar the kernel is alive: a kernel that dies or is killed stops it, and the
+ * sidecar marks its run lost. Recording never fails a cell: what goes wrong is written to the kernel's log.
  */
 final class RunLog {
 
@@ -39,6 +43,7 @@ final class RunLog {
     private final Set<Map<String, Object>> datasets = new LinkedHashSet<>();
     private final List<Map<String, Object>> outputs = new ArrayList<>();
     private String snapshot;
+    private ScheduledExecutorService heartbeat;
 
     private RunLog(Recorder recorder, Map<String, String> env, String session, PrintStream kernelLog) {
         this.recorder = recorder;
@@ -52,7 +57,34 @@ final class RunLog {
     static RunLog open(Session session, String sessionId, PrintStream kernelLog) {
         RunLog log = new RunLog(Recorder.of(session), session.env(), sessionId, kernelLog);
         log.recorder.recordRun(log.record(null));
+        log.startHeartbeat(heartbeatEvery(session.env()));
         return log;
+    }
+
+    /** {@link Recorder#HEARTBEAT}; {@code KILN_HEARTBEAT_SECONDS} sets another (tests that kill a kernel wait less). */
+    static Duration heartbeatEvery(Map<String, String> env) {
+        String s = env.get("KILN_HEARTBEAT_SECONDS");
+        try {
+            long seconds = s == null ? 0 : Long.parseLong(s.strip());
+            return seconds > 0 ? Duration.ofSeconds(seconds) : Recorder.HEARTBEAT;
+        } catch (NumberFormatException e) {
+            return Recorder.HEARTBEAT;
+        }
+    }
+
+    private void startHeartbeat(Duration every) {
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-run-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                recorder.heartbeat(id);
+            } catch (RuntimeException e) {
+                kernelLog.println("kiln: could not send the run's heartbeat: " + e.getMessage());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -68,7 +100,7 @@ final class RunLog {
         }
         try {
             if (provenance.isEmpty()) {
-                recorder.recordRun(record(Instant.now()));
+                recorder.recordRun(record(null));
             } else {
                 noteAndRecord(cell, provenance);
             }
@@ -92,7 +124,7 @@ final class RunLog {
         out.put("cell", cell);
         out.put("kiln", kinds);
         outputs.add(out);
-        recorder.recordRun(record(Instant.now()));
+        recorder.recordRun(record(null));
     }
 
     private String notebookNow() {
@@ -109,8 +141,19 @@ final class RunLog {
         return true;
     }
 
-    /** Sends what is waiting (this run's records and the session's provenance) before the kernel ends. */
-    void deliverBeforeShutdown() {
+    /**
+     * The kernel shuts down cleanly (a shutdown or restart request): the run ended now. Then sends
+     * what is waiting (this run's records and the session's provenance) before the kernel ends.
+     */
+    void endAndDeliver() {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        try {
+            recorder.recordRun(record(Instant.now()));
+        } catch (RuntimeException e) {
+            kernelLog.println("kiln: could not record the end of this run for the sidecar: " + e.getMessage());
+        }
         if (!recorder.flush(Duration.ofSeconds(2))) {
             kernelLog.println("kiln: the sidecar did not take every record before shutdown; they stay in .kiln/spool"
                     + " and are sent by the next session");
@@ -126,6 +169,7 @@ final class RunLog {
         if (end != null) {
             r.put("end", end.toString());
         }
+        r.put("status", end == null ? "running" : "ended");
         if (snapshot != null) {
             r.put("snapshot", snapshot);
         }

@@ -16,8 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The kernel finds the sidecar by itself and records its run and the snapshots its cells take. */
@@ -78,6 +80,33 @@ class KernelRecordsToSidecarTest {
                     .noneMatch(p -> p.toString().endsWith(".json")), "everything was delivered, nothing left spooled");
             assertTrue(!Files.exists(project.resolve(".kiln/spool/rejected")), "nothing set aside as refused");
             assertEquals(1, snapshots.size(), "the snapshot is kept once: " + snapshots);
+        }
+    }
+
+    @Test
+    @Timeout(600)
+    void aKilledKernelsRunIsLostAndACleanlyShutDownKernelsRunEnded() throws Exception {
+        Duration lostAfter = Duration.ofSeconds(3);
+        try (SidecarServer sidecar = SidecarServer.start(new SidecarServer.Options("127.0.0.1", 0,
+                tmp.resolve("sidecar.db").toString(), TOKEN, 1 << 20, lostAfter))) {
+            Path project = Files.createDirectories(tmp.resolve("states"));
+            String url = "http://127.0.0.1:" + sidecar.port();
+            String report = new PythonTests(tmp).pytest(Path.of("src/test/python/test_run_states.py"), Map.of(
+                    "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN, "KILN_PROJECT", project.toString(),
+                    "KILN_EXPECTED_PROJECT", project.toRealPath().toString(), "KILN_HEARTBEAT_SECONDS", "1",
+                    "KILN_LOST_AFTER", String.valueOf(lostAfter.toSeconds()), "KILN_CACHE_DIR", tmp.resolve("cache").toString()));
+            assertTrue(report.contains("2 passed"), report);
+
+            JsonNode runs = get(url + "/api/runs?project=" + URLEncoder.encode(project.toRealPath().toString(), StandardCharsets.UTF_8));
+            assertEquals(2, runs.size(), runs.toString());
+            java.util.List<String> states = new java.util.ArrayList<>();
+            runs.forEach(r -> states.add(r.get("status").asText()));
+            java.util.Collections.sort(states);
+            assertEquals(java.util.List.of("ended", "lost"), states, "one run per kernel, each as its kernel went");
+            String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/notebook?path="
+                            + URLEncoder.encode(runs.get(0).get("notebook").asText(), StandardCharsets.UTF_8)))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(page.contains("<span class=\"lost\"") && page.contains("<span class=\"ended\""), "the page shows both: " + page);
         }
     }
 

@@ -45,7 +45,7 @@ class RunLogTest {
             log.cellFinished(1, List.of(Result.ofText("a %help page: no provenance")));
             log.cellFinished(2, List.of(pulled("climate", "v1"), Result.of("", null, Provenance.of("maven").withReport(Map.of("maven", List.of("a:b:1")))),
                     pulled("rain", "v7"), Result.of("", null, Provenance.of("env snapshot").withSnapshot(new Provenance.Snapshot("env-1", null)))));
-            log.deliverBeforeShutdown();
+            log.endAndDeliver();
 
             JsonNode runs = get(url + "/api/runs?notebook=analysis.ipynb");
             for (int i = 0; i < 300 && runs.path(0).path("outputs").isEmpty(); i++) { // records are sent in the background
@@ -55,6 +55,7 @@ class RunLogTest {
             assertEquals(1, runs.size(), runs.toPrettyString());
             JsonNode run = runs.get(0);
             assertEquals("session-1", run.get("session").asText());
+            assertEquals("ended", run.get("status").asText(), "a clean shutdown ends the run");
             assertEquals("env-1", run.get("snapshot").asText());
             assertEquals(JSON.readTree("[{\"dataset\":\"climate\",\"version\":\"v1\"},{\"dataset\":\"rain\",\"version\":\"v7\"}]"),
                     run.get("datasets"));

@@ -4,6 +4,7 @@ import dev.kiln.magics.core.Lineage;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.VersionRecord;
+import dev.kiln.magics.data.LockFile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -49,7 +50,12 @@ public final class ProvenanceRecords {
         if (VERSION_COMMANDS.contains(String.valueOf(provenance.command()))) {
             for (Provenance.DatasetVersion d : provenance.datasets()) {
                 if (d.record() != null) {
-                    Recorder.of(session).recordVersion(version(d.version(), d.record()));
+                    Map<String, Object> v = version(d.version(), d.record());
+                    Long rows = d.subpath() == null ? VersionRows.inWorkspace(session.projectDir(), path(d), d.record()) : null;
+                    if (rows != null) {
+                        v.put("rows", rows); // the sidecar's record only: the version's id and bytes in the remote do not hold it
+                    }
+                    Recorder.of(session).recordVersion(v);
                     recorded = true;
                 }
             }
@@ -64,6 +70,19 @@ public final class ProvenanceRecords {
     public void deliverBeforeExit() {
         if (recorded) {
             Recorder.of(session).deliverBeforeExit(CLI_DELIVERY_WAIT);
+        }
+    }
+
+    /** Where the version is in the project: as the result says, else as {@code kiln.lock} pins it (a push). */
+    private String path(Provenance.DatasetVersion d) {
+        if (d.path() != null) {
+            return d.path();
+        }
+        try {
+            LockFile.Entry e = LockFile.read(session.projectDir()).datasets().get(d.dataset());
+            return e == null || !d.version().equals(e.version()) ? null : e.path();
+        } catch (RuntimeException e) {
+            return null; // rows are a nicety: a lock file that cannot be read leaves them unknown
         }
     }
 

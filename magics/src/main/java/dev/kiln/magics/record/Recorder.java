@@ -3,6 +3,7 @@ package dev.kiln.magics.record;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.Session;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,13 +39,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * r.recordRun(Map.of("id", runId, "notebook", "analysis.ipynb", "start", start, "datasets", List.of(...)));
  * }</pre>
  * A record is a JSON object: a {@code Map}, a Jackson {@code JsonNode}, a Java record or a String
- * of JSON. What fields each kind has is the sidecar's REST API (see the sidecar's report).
+ * of JSON. What fields each kind has is the sidecar's REST API (see the sidecar's report). Each
+ * record is stamped with its {@link ProjectIdentity} ({@code "project"}) unless it names one.
  */
 public final class Recorder implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Path, Recorder> BY_PROJECT = new ConcurrentHashMap<>();
     private static final long MAX_RETRY_MILLIS = 30_000;
+    /** How often a kernel tells the sidecar that its run goes on; the sidecar marks a run lost after four missed. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(15);
     /** What the sidecar takes ({@code POST /api/<kind>}). */
     private static final Set<String> KINDS = Set.of("snapshots", "versions", "runs");
 
@@ -124,12 +128,26 @@ public final class Recorder implements AutoCloseable {
         if (!node.isObject() || !node.path("id").isTextual()) {
             throw new IllegalArgumentException("A " + kind + " record must be a JSON object with a string \"id\"");
         }
+        stampProject((ObjectNode) node);
         try {
             spool.add(kind, JSON.writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("A " + kind + " record could not be written as JSON", e);
         }
         requestDrain();
+    }
+
+    /**
+     * Tells the sidecar that run {@code runId}'s kernel is alive, on the caller's thread (never the
+     * execute path's): a heartbeat is not kept when the sidecar is away, the next one says the same.
+     * When the sidecar does not know the run yet, its first record is still waiting: send it.
+     */
+    public SidecarClient.Outcome heartbeat(String runId) {
+        SidecarClient.Outcome outcome = client.send("runs/" + runId + "/heartbeat", new byte[0]).outcome();
+        if (outcome != SidecarClient.Outcome.DELIVERED && pending() > 0) {
+            requestDrain();
+        }
+        return outcome;
     }
 
     /** Records waiting on disk for the sidecar. */
@@ -239,6 +257,7 @@ public final class Recorder implements AutoCloseable {
                         + spool.dir().resolve("rejected"));
                 continue;
             }
+            body = withProject(body); // spooled by an older Kiln, which did not name the project
             SidecarClient.Delivery d = client.send(Spool.kind(file), body);
             switch (d.outcome()) {
                 case DELIVERED -> spool.done(file);
@@ -273,6 +292,26 @@ public final class Recorder implements AutoCloseable {
             retryScheduled = false;
             drain();
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void stampProject(ObjectNode record) {
+        if (!record.hasNonNull("project")) {
+            record.put("project", ProjectIdentity.of(projectDir));
+        }
+    }
+
+    /** The record with its project named; as it was when it names one or is not a JSON object (the sidecar says why). */
+    private byte[] withProject(byte[] body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n instanceof ObjectNode o && !o.hasNonNull("project")) {
+                stampProject(o);
+                return JSON.writeValueAsBytes(o);
+            }
+        } catch (IOException e) {
+            // not JSON: sent as it is, for the sidecar to refuse with its reason
+        }
+        return body;
     }
 
     private static JsonNode toJson(Object record) {

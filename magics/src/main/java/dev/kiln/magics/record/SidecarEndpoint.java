@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * user can read ({@code $XDG_RUNTIME_DIR/kiln/sidecar.json}, else
  * {@code ~/.local/share/kiln/sidecar.json}); the kernel reads it from there, or from
  * {@code KILN_SIDECAR_URL} + {@code KILN_SIDECAR_TOKEN}. {@code KILN_SIDECAR_FILE} names another file.
+ * Both places are the user's own: one sidecar's history per user, shared by all their Jupyter
+ * servers, never by two users.
  */
 public record SidecarEndpoint(URI url, String token) {
 
@@ -31,13 +34,55 @@ public record SidecarEndpoint(URI url, String token) {
             return Path.of(explicit);
         }
         String runtime = env.get("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
+        // only a runtime folder of this user's alone, as the XDG spec has it (not /tmp, not one inherited through su)
+        if (runtime != null && !runtime.isBlank() && Path.of(runtime).isAbsolute() && isPrivate(Path.of(runtime))) {
             return Path.of(runtime, "kiln", "sidecar.json");
         }
+        return dataDir(env).resolve("sidecar.json");
+    }
+
+    /**
+     * Kiln's folder in the user's own data directory: {@code $XDG_DATA_HOME/kiln}, else
+     * {@code ~/.local/share/kiln}; under the home of the account running this process when those
+     * name another user's folder (a {@code sudo} that kept {@code HOME}).
+     */
+    public static Path dataDir(Map<String, String> env) {
         String data = env.get("XDG_DATA_HOME");
-        Path base = data != null && !data.isBlank() ? Path.of(data)
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share");
-        return base.resolve("kiln").resolve("sidecar.json");
+        String home = env.get("HOME");
+        Path base = data != null && !data.isBlank() && Path.of(data).isAbsolute() ? Path.of(data)
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".local", "share");
+        Path dir = base.resolve("kiln");
+        return ownedByThisUser(nearestExisting(dir)) ? dir : Path.of(System.getProperty("user.home"), ".local", "share", "kiln");
+    }
+
+    /** Owned by the user running this process, who alone may read, write or enter it (0700). */
+    static boolean isPrivate(Path dir) {
+        try {
+            return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && ownedByThisUser(dir)
+                    && Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).stream()
+                    .allMatch(p -> p.name().startsWith("OWNER_"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Whether the user running this process owns {@code p}. */
+    public static boolean ownedByThisUser(Path p) {
+        try {
+            return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+        } catch (UnsupportedOperationException e) {
+            return true; // no owners on this file system: nothing to tell users apart by
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path nearestExisting(Path p) {
+        Path q = p.toAbsolutePath();
+        while (q.getParent() != null && !Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
+            q = q.getParent();
+        }
+        return q;
     }
 
     /** The sidecar of this environment, if one announced itself; never throws for a missing or torn file. */

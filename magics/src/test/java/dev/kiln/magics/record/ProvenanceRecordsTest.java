@@ -76,8 +76,9 @@ class ProvenanceRecordsTest {
         assertEquals(1, versions.size(), versions.toString());
         assertEquals(JSON.readTree("{\"dataset\":\"pems\",\"id\":\"" + v.id() + "\",\"parent\":\"" + "b".repeat(64) + "\","
                 + "\"manifest\":\"" + "c".repeat(64) + "\",\"size\":120,\"files\":3,\"message\":\"Jan\",\"author\":\"ana\","
-                + "\"time\":\"2026-01-02T03:04:05Z\",\"lineage\":[{\"dataset\":\"raw\",\"version\":\"" + "d".repeat(64) + "\",\"via\":\"\"}]}"),
-                versions.get(0));
+                + "\"time\":\"2026-01-02T03:04:05Z\",\"lineage\":[{\"dataset\":\"raw\",\"version\":\"" + "d".repeat(64) + "\",\"via\":\"\"}],"
+                + "\"project\":" + JSON.writeValueAsString(dir.toRealPath().toString()) + "}"),
+                versions.get(0), "the project named, a folder without a remote; no rows, the workspace holds nothing of it");
     }
 
     @Test

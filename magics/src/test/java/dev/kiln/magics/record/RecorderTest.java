@@ -99,8 +99,12 @@ class RecorderTest {
                 "KILN_SIDECAR_FILE", info.toString())).orElseThrow();
         assertEquals(1, fromEnv.url().getPort(), "the environment wins over the file");
 
-        Files.createDirectories(dir.resolve("xdg"));
+        Files.createDirectories(dir.resolve("xdg"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         assertEquals(dir.resolve("xdg/kiln/sidecar.json"), SidecarEndpoint.infoFile(Map.of("XDG_RUNTIME_DIR", dir.resolve("xdg").toString())));
+        Files.createDirectories(dir.resolve("shared-run"));
+        Files.setPosixFilePermissions(dir.resolve("shared-run"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(dir.resolve(".local/share/kiln/sidecar.json"), SidecarEndpoint.infoFile(Map.of("HOME", dir.toString(),
+                "XDG_RUNTIME_DIR", dir.resolve("shared-run").toString())), "a runtime folder others may write holds no token");
         assertEquals(dir.resolve(".local/share/kiln/sidecar.json"), SidecarEndpoint.infoFile(Map.of("HOME", dir.toString())));
         Files.writeString(dir.resolve("torn.json"), "{\"url\":");
         assertTrue(SidecarEndpoint.read(dir.resolve("torn.json")).isEmpty(), "a torn file is no endpoint, not an error");
