@@ -3,7 +3,7 @@ package dev.kiln.sidecar;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.magics.env.CanonicalJson;
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.Environment;
 import java.io.UncheckedIOException;

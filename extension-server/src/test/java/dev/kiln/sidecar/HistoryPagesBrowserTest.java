@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.magics.env.CanonicalJson;
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.env.EnvSnapshot;
 import dev.kiln.magics.env.Environment;
 import dev.kiln.magics.env.SnapshotDiff;
