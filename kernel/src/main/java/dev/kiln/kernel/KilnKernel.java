@@ -8,6 +8,7 @@ import dev.kiln.kernel.eval.JavaEvaluator;
 import dev.kiln.kernel.eval.Value;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.Magics;
+import dev.kiln.magics.cli.CommandRunner;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
@@ -240,7 +241,17 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     @Override
+    public List<String> cellMagicNames() {
+        return magics.cellMagicNames();
+    }
+
+    @Override
     public String usage(String magic) {
         return magicBridge.usage(magic);
+    }
+
+    @Override
+    public CommandRunner.Summary summary(String magic) {
+        return magicBridge.summary(magic);
     }
 }

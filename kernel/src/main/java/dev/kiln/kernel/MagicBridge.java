@@ -61,6 +61,14 @@ final class MagicBridge {
         return runner.usage(name);
     }
 
+    /** A line magic and its subcommands with their summaries, for {@code %help}. */
+    CommandRunner.Summary summary(String name) {
+        if (!magics.hasLineMagic(name)) {
+            throw magics.unknown(name, false);
+        }
+        return runner.summary(name);
+    }
+
     private static List<String> split(String line) throws EvalError {
         try {
             return Args.split(line);

@@ -1,5 +1,6 @@
 package dev.kiln.kernel.magic;
 
+import dev.kiln.magics.cli.CommandRunner;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,8 +13,15 @@ public interface KernelServices {
     /** What {@link #addToClasspath} has added so far, in order. */
     List<Path> addedClasspath();
 
-    /** Every magic's name and usage, for {@code %help}. */
+    /** The line magics' names, for {@code %help}. */
     List<String> magicNames();
 
+    /** The cell magics' names ({@code %%name}), for {@code %help}. */
+    List<String> cellMagicNames();
+
+    /** A line magic's usage, as {@code %MAGIC --help} prints it. */
     String usage(String magic);
+
+    /** A line magic and its subcommands, each with its one-sentence summary. */
+    CommandRunner.Summary summary(String magic);
 }

@@ -68,8 +68,7 @@ public final class TerminalProgress implements Progress {
         }
 
         private String line() {
-            double secs = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9);
-            String rate = ProgressText.amount(unit, (long) (done / secs)) + "/s";
+            String rate = ProgressText.rate(unit, done, System.nanoTime() - startNanos);
             if (total > 0) {
                 int width = 30;
                 int filled = (int) Math.min(width, width * done / total);

@@ -140,7 +140,7 @@ public final class EnvResults {
     /** {@code %env list}: the runs recorded here, newest first. */
     public static Result list(List<SnapshotStore.Run> runs) {
         if (runs.isEmpty()) {
-            return Result.of("No snapshots yet. Run '%env snapshot' (or 'kiln env snapshot') to take one.", null, Provenance.NONE);
+            return Result.of("No snapshots yet. Run 'kiln env snapshot' to take one.", null, Provenance.NONE);
         }
         StringBuilder t = new StringBuilder();
         StringBuilder h = new StringBuilder("<table><tr><th>id</th><th>time</th><th>notebook</th><th>from</th></tr>");

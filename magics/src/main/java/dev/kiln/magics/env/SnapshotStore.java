@@ -120,7 +120,7 @@ public final class SnapshotStore {
         List<String> matches = ids().stream().filter(id -> id.startsWith(prefix)).toList();
         if (matches.isEmpty()) {
             throw new UserError("No snapshot with id " + ref + " in " + DIR
-                    + ". Run 'kiln env list' to see the stored ones, or '%env snapshot' to take one.");
+                    + ". Run 'kiln env list' to see the stored ones, or 'kiln env snapshot' to take one.");
         }
         if (matches.size() > 1) {
             throw new UserError("Snapshot id " + ref + " is ambiguous: it starts " + matches.size() + " snapshots ("

@@ -115,7 +115,10 @@ public final class CsvToParquet {
                 }
                 BadRowSink sink = badStaging == null ? null : new BadRowSink(badStaging);
                 try {
+                    long transferStart = System.nanoTime();
                     List<ConversionReport.FileReport> reports = runAll(files, input, dir, staging, target, schema, workers, drivers, sink);
+                    // the pass that moved the bytes, as long as its progress bar ran: both show this one speed
+                    long transferNanos = System.nanoTime() - transferStart;
                     if (sink != null) {
                         sink.close();
                         move(badStaging, options.badRowsFile());
@@ -124,7 +127,7 @@ public final class CsvToParquet {
                     done = true;
                     double secs = (System.nanoTime() - t0) / 1e9;
                     return new ConversionReport(input, target, reports, schema.describe(), options, widened,
-                            badStaging == null ? null : options.badRowsFile(), secs);
+                            badStaging == null ? null : options.badRowsFile(), secs, transferNanos / 1e9);
                 } catch (Widening w) {
                     if (sink != null) {
                         sink.close();
