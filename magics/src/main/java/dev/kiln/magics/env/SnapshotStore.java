@@ -5,13 +5,13 @@ import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.magics.core.TimeText;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +58,7 @@ public final class SnapshotStore {
                 AtomicFiles.write(file, snapshot.canonicalBytes());
             }
             List<String> lines = new ArrayList<>(readRunLines());
-            lines.add(CanonicalJson.ENVIRONMENT.string(new Run(snapshot.id(), Instant.now().toString(),
+            lines.add(CanonicalJson.ENVIRONMENT.string(new Run(snapshot.id(), TimeText.now(),
                     snapshot.environment().notebook(), origin)));
             if (lines.size() > MAX_RUNS) {
                 lines = lines.subList(lines.size() - MAX_RUNS, lines.size());
