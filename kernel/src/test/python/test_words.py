@@ -96,7 +96,7 @@ def test_a_conversion_says_what_it_skipped_and_one_speed(tmp_path):
         km.shutdown_kernel(now=True)
 
 
-def test_a_user_error_and_a_missing_symbol_show_no_noise(tmp_path):
+def test_a_user_error_shows_its_message_only(tmp_path):
     km, kc = kernel(project(tmp_path))
     try:
         plotted = Cell(kc, 'dev.kiln.magics.viz.Plot.line(tech.tablesaw.api.Table.read().csv('
@@ -105,7 +105,14 @@ def test_a_user_error_and_a_missing_symbol_show_no_noise(tmp_path):
         assert plotted["ename"] == "dev.kiln.magics.core.UserError", plotted
         assert plotted["traceback"] == [plotted["evalue"]], plotted["traceback"]
         assert "'nope'" in plotted["evalue"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
+
+def test_a_missing_symbol_names_no_blank_location(tmp_path):
+    km, kc = kernel(project(tmp_path))
+    try:
         missing = Cell(kc, "undefinedThing + 1").reply
         assert missing["ename"] == "CompileError"
         lines = [line.strip() for line in "\n".join(missing["traceback"]).splitlines()]

@@ -33,6 +33,6 @@ class NotebookWordsTest {
                         "KILN_CACHE_DIR", tmp.resolve("cache").toString(),
                         "KILN_SIDECAR_FILE", tmp.resolve("no-sidecar.json").toString(),
                         "KILN_SIDECAR_URL", ""));
-        assertTrue(out.contains("3 passed"), out);
+        assertTrue(out.contains("4 passed"), out);
     }
 }
