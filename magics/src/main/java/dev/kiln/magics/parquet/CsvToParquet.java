@@ -53,6 +53,8 @@ public final class CsvToParquet {
     private final Progress progress;
     /** Set when one file of a directory failed: the others stop at their next chunk. */
     private volatile boolean aborted;
+    /** Wall time of the last pass that read the CSV and wrote Parquet, from its progress bar's start to its close. */
+    private long transferNanos;
     /** Input bytes (as on disk) whose row groups went to the writer, and the bytes they encoded to: what a full disk needed. */
     private final LongAdder inputWritten = new LongAdder();
     private final LongAdder encodedWritten = new LongAdder();
@@ -115,10 +117,7 @@ public final class CsvToParquet {
                 }
                 BadRowSink sink = badStaging == null ? null : new BadRowSink(badStaging);
                 try {
-                    long transferStart = System.nanoTime();
                     List<ConversionReport.FileReport> reports = runAll(files, input, dir, staging, target, schema, workers, drivers, sink);
-                    // the pass that moved the bytes, as long as its progress bar ran: both show this one speed
-                    long transferNanos = System.nanoTime() - transferStart;
                     if (sink != null) {
                         sink.close();
                         move(badStaging, options.badRowsFile());
@@ -296,47 +295,53 @@ public final class CsvToParquet {
             total += Files.size(f);
         }
         java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(2 * options.threads() + 2);
+        long started = System.nanoTime();
         try (Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES)) {
-            if (!dir) {
-                return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
-            }
-            List<Future<ConversionReport.FileReport>> futures = new ArrayList<>();
-            for (Path f : files) {
-                Path rel = inputRoot.relativize(f);
-                Path out = staging.resolve(rel).resolveSibling(parquetName(f.getFileName().toString()));
-                Path finalOut = target.resolve(rel).resolveSibling(out.getFileName());
-                futures.add(drivers.submit(() -> {
-                    Files.createDirectories(out.getParent());
-                    return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run();
-                }));
-            }
-            // on a failure, stop the other files and wait for them: a retry must not race their writes
-            List<ConversionReport.FileReport> reports = new ArrayList<>();
-            RuntimeException firstRuntime = null;
-            IOException firstIo = null;
-            for (Future<ConversionReport.FileReport> fu : futures) {
-                try {
-                    reports.add(await(fu));
-                } catch (RuntimeException e) {
-                    if (firstRuntime == null && firstIo == null) {
-                        firstRuntime = e;
-                        aborted = true;
-                    }
-                } catch (IOException e) {
-                    if (firstRuntime == null && firstIo == null) {
-                        firstIo = e;
-                        aborted = true;
+            try {
+                if (!dir) {
+                    return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
+                }
+                List<Future<ConversionReport.FileReport>> futures = new ArrayList<>();
+                for (Path f : files) {
+                    Path rel = inputRoot.relativize(f);
+                    Path out = staging.resolve(rel).resolveSibling(parquetName(f.getFileName().toString()));
+                    Path finalOut = target.resolve(rel).resolveSibling(out.getFileName());
+                    futures.add(drivers.submit(() -> {
+                        Files.createDirectories(out.getParent());
+                        return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run();
+                    }));
+                }
+                // on a failure, stop the other files and wait for them: a retry must not race their writes
+                List<ConversionReport.FileReport> reports = new ArrayList<>();
+                RuntimeException firstRuntime = null;
+                IOException firstIo = null;
+                for (Future<ConversionReport.FileReport> fu : futures) {
+                    try {
+                        reports.add(await(fu));
+                    } catch (RuntimeException e) {
+                        if (firstRuntime == null && firstIo == null) {
+                            firstRuntime = e;
+                            aborted = true;
+                        }
+                    } catch (IOException e) {
+                        if (firstRuntime == null && firstIo == null) {
+                            firstIo = e;
+                            aborted = true;
+                        }
                     }
                 }
+                aborted = false;
+                if (firstRuntime != null) {
+                    throw firstRuntime;
+                }
+                if (firstIo != null) {
+                    throw firstIo;
+                }
+                return reports;
+            } finally {
+                // the transfer lasts as long as its bar: the bar's speed and the summary's are one figure
+                transferNanos = System.nanoTime() - started;
             }
-            aborted = false;
-            if (firstRuntime != null) {
-                throw firstRuntime;
-            }
-            if (firstIo != null) {
-                throw firstIo;
-            }
-            return reports;
         }
     }
 
