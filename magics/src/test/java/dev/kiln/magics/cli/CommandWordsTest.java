@@ -52,6 +52,16 @@ class CommandWordsTest {
     }
 
     @Test
+    void theSnapshotsListReadsToTheSecond() throws Exception {
+        Files.createDirectories(dir.resolve("project"));
+        String id = runner("kernel").run(List.of("env", "snapshot")).provenance().snapshot().id();
+        String line = runner("kernel").run(List.of("env", "list")).text().lines().findFirst().orElseThrow();
+        List<String> columns = List.of(line.strip().split("\\s+"));
+        assertEquals(id.substring(0, 12), columns.get(0), line);
+        assertTrue(columns.get(1).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), line);
+    }
+
+    @Test
     void onlyTheCommandsThatAreMagicsAreRespelled() {
         CommandSpelling cell = CommandSpelling.notebook(List.of("data", "env"));
         assertEquals("Run '%data push', then 'kiln export a.ipynb' (not /opt/kiln data push).",
