@@ -105,6 +105,11 @@ def test_a_user_error_shows_its_message_only(tmp_path):
         assert plotted["ename"] == "dev.kiln.magics.core.UserError", plotted
         assert plotted["traceback"] == [plotted["evalue"]], plotted["traceback"]
         assert "'nope'" in plotted["evalue"]
+
+        pushed = Cell(kc, "try (var repo = dev.kiln.magics.data.DataRepository.open(java.nio.file.Path.of(\"\"), System.getenv())) {"
+                          " repo.push(java.util.List.of(), null, null); }").reply
+        assert pushed["status"] == "error" and pushed["traceback"] == [pushed["evalue"]], pushed
+        assert "'%data add PATH'" in pushed["evalue"] and "kiln data" not in pushed["evalue"], pushed["evalue"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

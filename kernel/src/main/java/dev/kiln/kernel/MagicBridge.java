@@ -6,6 +6,7 @@ import dev.kiln.kernel.magic.Magics;
 import dev.kiln.kernel.magic.UnknownMagic;
 import dev.kiln.magics.cli.Args;
 import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.CommandSpelling;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
@@ -59,6 +60,11 @@ final class MagicBridge {
             throw magics.unknown(name, false);
         }
         return runner.usage(name);
+    }
+
+    /** How commands are written in a cell: the magics as {@code %NAME}. */
+    CommandSpelling spelling() {
+        return runner.spelling();
     }
 
     /** A line magic and its subcommands with their summaries, for {@code %help}. */

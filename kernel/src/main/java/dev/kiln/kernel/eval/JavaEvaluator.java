@@ -250,7 +250,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     /** Whether {@code className} is Kiln's {@link UserError} or one of its kinds. */
-    private static boolean isUserError(String className) {
+    public static boolean isUserError(String className) {
         try {
             return UserError.class.isAssignableFrom(Class.forName(className, false, JavaEvaluator.class.getClassLoader()));
         } catch (ClassNotFoundException | LinkageError e) {
