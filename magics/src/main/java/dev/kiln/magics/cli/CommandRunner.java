@@ -7,7 +7,9 @@ import dev.kiln.magics.core.UserError;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine;
 
 /**
@@ -134,11 +136,15 @@ public final class CommandRunner {
 
     /** The usage message of a command, {@code --help} without running anything. */
     public String usage(String command) {
+        return spelling.respell(subcommand(command).getUsageMessage(CommandLine.Help.Ansi.OFF));
+    }
+
+    private CommandLine subcommand(String command) {
         CommandLine sub = commandLineFor(List.of(command)).getSubcommands().get(command);
         if (sub == null) {
             throw new UserError(spelling.respell("Unknown command '" + command + "'. Run 'kiln --help' for the list."));
         }
-        return spelling.respell(sub.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        return sub;
     }
 
     /**
@@ -150,16 +156,12 @@ public final class CommandRunner {
 
     /** {@code command} and its subcommands, each with its summary (the first paragraph of its description). */
     public Summary summary(String command) {
-        CommandLine sub = commandLineFor(List.of(command)).getSubcommands().get(command);
-        if (sub == null) {
-            throw new UserError(spelling.respell("Unknown command '" + command + "'. Run 'kiln --help' for the list."));
-        }
-        return summaryOf(sub, command);
+        return summaryOf(subcommand(command), command);
     }
 
     private Summary summaryOf(CommandLine cl, String path) {
         String[] description = cl.getCommandSpec().usageMessage().description();
-        List<Summary> subs = new java.util.ArrayList<>();
+        List<Summary> subs = new ArrayList<>();
         cl.getSubcommands().forEach((name, sub) -> {
             if (sub.getCommandName().equals(name)) { // an alias lists the same command again
                 subs.add(summaryOf(sub, path + " " + name));
@@ -176,12 +178,12 @@ public final class CommandRunner {
     private Result respelled(Result r) {
         String text = spelling.respell(r.text());
         String html = spelling.respell(r.html());
-        return text.equals(r.text()) && java.util.Objects.equals(html, r.html()) ? r : Result.of(text, html, r.provenance());
+        return text.equals(r.text()) && Objects.equals(html, r.html()) ? r : Result.of(text, html, r.provenance());
     }
 
     private UserError respelled(UserError e) {
         String message = spelling.respell(e.getMessage());
-        return java.util.Objects.equals(message, e.getMessage()) ? e : new UserError(message, e);
+        return Objects.equals(message, e.getMessage()) ? e : new UserError(message, e);
     }
 
     private static CommandLine leaf(CommandLine root, CommandLine.ParseResult parsed) {

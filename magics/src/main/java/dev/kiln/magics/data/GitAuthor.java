@@ -20,17 +20,29 @@ final class GitAuthor {
      * @param git the git executable
      */
     static Optional<String> of(Path projectDir, Map<String, String> env, String git) {
-        String name = nonBlank(env.get("GIT_AUTHOR_NAME")).or(() -> config(projectDir, git, "user.name")).orElse(null);
+        String name = nonBlank(env.get("GIT_AUTHOR_NAME")).or(() -> config(projectDir, env, git, "user.name")).orElse(null);
         if (name == null) {
             return Optional.empty();
         }
-        Optional<String> email = nonBlank(env.get("GIT_AUTHOR_EMAIL")).or(() -> config(projectDir, git, "user.email"));
+        Optional<String> email = nonBlank(env.get("GIT_AUTHOR_EMAIL")).or(() -> config(projectDir, env, git, "user.email"));
         return Optional.of(email.map(e -> name + " <" + e + ">").orElse(name));
     }
 
-    private static Optional<String> config(Path projectDir, String git, String key) {
+    /** The variables that tell git where the user's own configuration is. */
+    private static final List<String> CONFIG_PLACES = List.of("HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL",
+            "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM");
+
+    private static Optional<String> config(Path projectDir, Map<String, String> env, String git, String key) {
         ProcessBuilder pb = new ProcessBuilder(git, "-C", projectDir.toString(), "config", "--get", key)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // git reads the user's configuration where the session's environment says, not this JVM's
+        for (String place : CONFIG_PLACES) {
+            if (env.containsKey(place)) {
+                pb.environment().put(place, env.get(place));
+            } else {
+                pb.environment().remove(place);
+            }
+        }
         pb.environment().put("GIT_TERMINAL_PROMPT", "0");
         try {
             Process p = pb.start();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** How {@code %parquet} shows its work: text for a terminal, HTML for a cell, provenance for the output's metadata. */
 public final class ParquetResults {
@@ -32,7 +33,7 @@ public final class ParquetResults {
     static List<String> versioning(Provenance versioned) {
         List<String> said = new ArrayList<>();
         String from = versioned.lineage().stream().map(l -> l.dataset() + "@" + shortId(l.version()))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
         for (Provenance.DatasetVersion d : versioned.datasets()) {
             boolean added = d.record() != null && d.record().parent() == null;
             said.add("Recorded " + d.dataset() + "@" + shortId(d.version()) + (d.path() == null ? "" : " (" + d.path() + ")")
