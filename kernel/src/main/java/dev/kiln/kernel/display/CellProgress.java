@@ -78,6 +78,11 @@ public final class CellProgress implements Progress {
         }
 
         @Override
+        public synchronized long elapsedNanos() {
+            return (closed ? closedAt : System.nanoTime()) - start;
+        }
+
+        @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;
@@ -88,7 +93,7 @@ public final class CellProgress implements Progress {
         }
 
         MimeBundle bundle() {
-            String rate = ProgressText.rate(unit, done, (closed ? closedAt : System.nanoTime()) - start);
+            String rate = ProgressText.rate(unit, done, elapsedNanos());
             String amount = total > 0
                     ? ProgressText.amount(unit, done) + " / " + ProgressText.amount(unit, total)
                     : ProgressText.amount(unit, done);

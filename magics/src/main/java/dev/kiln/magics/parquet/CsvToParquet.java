@@ -296,52 +296,52 @@ public final class CsvToParquet {
         }
         java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(2 * options.threads() + 2);
         long started = System.nanoTime();
-        try (Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES)) {
-            try {
-                if (!dir) {
-                    return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
-                }
-                List<Future<ConversionReport.FileReport>> futures = new ArrayList<>();
-                for (Path f : files) {
-                    Path rel = inputRoot.relativize(f);
-                    Path out = staging.resolve(rel).resolveSibling(parquetName(f.getFileName().toString()));
-                    Path finalOut = target.resolve(rel).resolveSibling(out.getFileName());
-                    futures.add(drivers.submit(() -> {
-                        Files.createDirectories(out.getParent());
-                        return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run();
-                    }));
-                }
-                // on a failure, stop the other files and wait for them: a retry must not race their writes
-                List<ConversionReport.FileReport> reports = new ArrayList<>();
-                RuntimeException firstRuntime = null;
-                IOException firstIo = null;
-                for (Future<ConversionReport.FileReport> fu : futures) {
-                    try {
-                        reports.add(await(fu));
-                    } catch (RuntimeException e) {
-                        if (firstRuntime == null && firstIo == null) {
-                            firstRuntime = e;
-                            aborted = true;
-                        }
-                    } catch (IOException e) {
-                        if (firstRuntime == null && firstIo == null) {
-                            firstIo = e;
-                            aborted = true;
-                        }
+        Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES);
+        try {
+            if (!dir) {
+                return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
+            }
+            List<Future<ConversionReport.FileReport>> futures = new ArrayList<>();
+            for (Path f : files) {
+                Path rel = inputRoot.relativize(f);
+                Path out = staging.resolve(rel).resolveSibling(parquetName(f.getFileName().toString()));
+                Path finalOut = target.resolve(rel).resolveSibling(out.getFileName());
+                futures.add(drivers.submit(() -> {
+                    Files.createDirectories(out.getParent());
+                    return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run();
+                }));
+            }
+            // on a failure, stop the other files and wait for them: a retry must not race their writes
+            List<ConversionReport.FileReport> reports = new ArrayList<>();
+            RuntimeException firstRuntime = null;
+            IOException firstIo = null;
+            for (Future<ConversionReport.FileReport> fu : futures) {
+                try {
+                    reports.add(await(fu));
+                } catch (RuntimeException e) {
+                    if (firstRuntime == null && firstIo == null) {
+                        firstRuntime = e;
+                        aborted = true;
+                    }
+                } catch (IOException e) {
+                    if (firstRuntime == null && firstIo == null) {
+                        firstIo = e;
+                        aborted = true;
                     }
                 }
-                aborted = false;
-                if (firstRuntime != null) {
-                    throw firstRuntime;
-                }
-                if (firstIo != null) {
-                    throw firstIo;
-                }
-                return reports;
-            } finally {
-                // the transfer lasts as long as its bar: the bar's speed and the summary's are one figure
-                transferNanos = System.nanoTime() - started;
             }
+            aborted = false;
+            if (firstRuntime != null) {
+                throw firstRuntime;
+            }
+            if (firstIo != null) {
+                throw firstIo;
+            }
+            return reports;
+        } finally {
+            bar.close();
+            // the transfer is timed by its bar, so the bar's speed and the summary's are one figure
+            transferNanos = bar.elapsedNanos() >= 0 ? bar.elapsedNanos() : System.nanoTime() - started;
         }
     }
 
