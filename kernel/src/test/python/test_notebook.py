@@ -57,7 +57,7 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
     assert "".join(t for _, t in texts) == "a\nb\nc\n"
     assert [n for n, _ in texts] == ["stdout", "stderr", "stdout"]
 
-    assert "Usage: kiln maven" in outputs_of(helped, "execute_result")[0].data["text/plain"]
+    assert "Usage: %maven " in outputs_of(helped, "execute_result")[0].data["text/plain"]
 
     assert "Added 1 entry to the class path" in outputs_of(added, "execute_result")[0].data["text/plain"]
     assert "greeter-1.0.jar" in outputs_of(listed, "execute_result")[0].data["text/plain"]

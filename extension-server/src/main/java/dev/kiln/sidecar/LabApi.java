@@ -24,7 +24,7 @@ final class LabApi {
     }
 
     void routes(Javalin app) {
-        app.get("/api/lab/datasets/{name}/versions", this::versions);   // ?offset=&limit=
+        app.get("/api/lab/datasets/{name}/versions", this::versions);   // ?offset=&limit=&project=
     }
 
     /** {@code {"dataset", "total", "offset", "versions": [newest first]}}; {@code versions} empty past the end. */
@@ -32,8 +32,9 @@ final class LabApi {
         String name = Records.name("dataset name", ctx.pathParam("name"));
         int offset = whole(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = whole(ctx, "limit", 50, 1, MAX_PAGE);
-        int total = store.versionCount(name);
-        List<String> versions = offset >= total ? List.of() : store.versionsNewestFirst(name, offset, limit);
+        String project = Records.project(ctx.queryParam("project")); // null: every project
+        int total = store.versionCount(project, name);
+        List<String> versions = offset >= total ? List.of() : store.versionsNewestFirst(project, name, offset, limit);
         ObjectNode head = Records.JSON.createObjectNode();
         head.put("dataset", name);
         head.put("total", total);

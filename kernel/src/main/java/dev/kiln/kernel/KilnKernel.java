@@ -10,6 +10,8 @@ import dev.kiln.kernel.eval.Value;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.Magics;
 import dev.kiln.kernel.magic.TimeMagic;
+import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.CommandSpelling;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
@@ -136,7 +138,17 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     private MimeBundle runCode(CellParser.Part part, int count) throws EvalError {
-        Value v = evaluator().eval(part.text(), "cell [" + count + "]", part.firstLine());
+        Value v;
+        try {
+            v = evaluator().eval(part.text(), "cell [" + count + "]", part.firstLine());
+        } catch (EvalError e) {
+            if (!JavaEvaluator.isUserError(e.name())) {
+                throw e;
+            }
+            // Kiln's API called from Java speaks as its magics do in a cell: '%data push', not 'kiln data push'
+            CommandSpelling spelling = magicBridge.spelling();
+            throw new EvalError(e.name(), spelling.respell(e.getMessage()), e.traceback().stream().map(spelling::respell).toList());
+        }
         if (interrupted) {
             throw EvalError.interrupted();
         }
@@ -292,7 +304,17 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     @Override
+    public List<String> cellMagicNames() {
+        return magics.cellMagicNames();
+    }
+
+    @Override
     public String usage(String magic) {
         return magicBridge.usage(magic);
+    }
+
+    @Override
+    public CommandRunner.Summary summary(String magic) {
+        return magicBridge.summary(magic);
     }
 }

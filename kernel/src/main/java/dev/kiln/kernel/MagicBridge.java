@@ -7,6 +7,7 @@ import dev.kiln.kernel.magic.TimeMagic;
 import dev.kiln.kernel.magic.UnknownMagic;
 import dev.kiln.magics.cli.Args;
 import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.CommandSpelling;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
@@ -70,6 +71,19 @@ final class MagicBridge {
             throw magics.unknown(name, false);
         }
         return runner.usage(name);
+    }
+
+    /** How commands are written in a cell: the magics as {@code %NAME}. */
+    CommandSpelling spelling() {
+        return runner.spelling();
+    }
+
+    /** A line magic and its subcommands with their summaries, for {@code %help}. */
+    CommandRunner.Summary summary(String name) {
+        if (!magics.hasLineMagic(name)) {
+            throw magics.unknown(name, false);
+        }
+        return runner.summary(name);
     }
 
     private static List<String> split(String line) throws EvalError {

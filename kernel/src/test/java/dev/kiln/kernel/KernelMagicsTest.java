@@ -34,6 +34,9 @@ class KernelMagicsTest {
         MimeBundle shown = kernel.execute("%%upper a b\nshout\nthis", 1);
 
         assertEquals("a b: SHOUT\nTHIS", shown.data().get("text/plain"));
+        List<String> help = ((String) kernel.execute("%help", 2).data().get("text/plain")).lines().toList();
+        assertEquals(List.of("Cell magics (%% on a cell's first line, run on the lines after it): %%upper."),
+                help.stream().filter(l -> l.startsWith("Cell magics")).toList(), "%help lists the cell magics");
     }
 
     @Test

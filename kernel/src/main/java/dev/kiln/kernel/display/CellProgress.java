@@ -49,6 +49,7 @@ public final class CellProgress implements Progress {
         private long lastShown = System.nanoTime();
         private String note = "";
         private boolean closed;
+        private long closedAt;
 
         CellBar(String id, String label, long total, Unit unit) {
             this.id = id;
@@ -77,17 +78,22 @@ public final class CellProgress implements Progress {
         }
 
         @Override
+        public synchronized long elapsedNanos() {
+            return (closed ? closedAt : System.nanoTime()) - start;
+        }
+
+        @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;
+                closedAt = System.nanoTime();
                 note = "done";
                 display.show(id, bundle(), true);
             }
         }
 
         MimeBundle bundle() {
-            double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
-            String rate = ProgressText.amount(unit, (long) (done / secs)) + "/s";
+            String rate = ProgressText.rate(unit, done, elapsedNanos());
             String amount = total > 0
                     ? ProgressText.amount(unit, done) + " / " + ProgressText.amount(unit, total)
                     : ProgressText.amount(unit, done);

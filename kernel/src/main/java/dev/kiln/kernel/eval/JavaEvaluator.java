@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import dev.kiln.magics.core.UserError;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -199,7 +200,7 @@ public final class JavaEvaluator implements AutoCloseable {
             int abs = (int) Math.min(code.length(), start + Math.max(0, pos));
             int line = lineOf(code, abs);
             int col = abs - code.lastIndexOf('\n', abs - 1);
-            String message = d.getMessage(Locale.ROOT);
+            String message = withoutBlankLocation(d.getMessage(Locale.ROOT));
             if (first == null) {
                 first = message.lines().findFirst().orElse(message);
             }
@@ -217,6 +218,15 @@ public final class JavaEvaluator implements AutoCloseable {
         return new EvalError("CompileError", first, tb);
     }
 
+    /**
+     * javac's message without its "location: class " line, which names JShell's wrapper class: for a
+     * snippet that class has no name, and the line says nothing.
+     */
+    private static String withoutBlankLocation(String message) {
+        return message.lines().filter(l -> !l.strip().equals("location: class"))
+                .collect(Collectors.joining("\n"));
+    }
+
     private EvalError runtimeError(Exception jshellException) {
         if (jshellException instanceof UnresolvedReferenceException u) {
             String unresolved = shell.unresolvedDependencies(u.getSnippet()).collect(Collectors.joining(", "));
@@ -225,6 +235,11 @@ public final class JavaEvaluator implements AutoCloseable {
             return new EvalError("UnresolvedReference", msg, List.of("Error: " + msg));
         }
         EvalException e = (EvalException) jshellException;
+        if (isUserError(e.getExceptionClassName())) {
+            // a message written for the user, who acts on it: the library's frames would only bury it
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            return new EvalError(e.getExceptionClassName(), message, List.of(message));
+        }
         List<String> tb = new ArrayList<>();
         appendTrace(e, tb, "");
         return new EvalError(e.getExceptionClassName(), e.getMessage() == null ? "" : e.getMessage(), tb);
@@ -248,6 +263,15 @@ public final class JavaEvaluator implements AutoCloseable {
         }
         if (t.getCause() != null && t.getCause() != t) {
             appendTrace(t.getCause(), tb, "Caused by: ");
+        }
+    }
+
+    /** Whether {@code className} is Kiln's {@link UserError} or one of its kinds. */
+    public static boolean isUserError(String className) {
+        try {
+            return UserError.class.isAssignableFrom(Class.forName(className, false, JavaEvaluator.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false; // a class of the user's own: not a Kiln error
         }
     }
 

@@ -50,7 +50,7 @@ public final class KernelCommand implements Runnable {
         boolean noCds;
 
         @Option(names = "--java", paramLabel = "PATH", description = {"The java the kernel runs on: a JDK's bin/java,"
-                + " Java 17 or later (default: the one running kiln)", "e.g. --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java"})
+                + " Java 17 or later (default: the one running kiln).", "E.g. --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java"})
         Path java;
 
         private final Session session;

@@ -1,16 +1,27 @@
 package dev.kiln.kernel.magic;
 
+import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code %help [MAGIC]}: every magic with its usage, the same text as {@code kiln COMMAND --help}. */
+/**
+ * {@code %help [MAGIC]}: every magic and its subcommands with one sentence each, laid out for a cell
+ * (a table in HTML; in text one line per command, which the cell wraps to its width); or one magic's
+ * usage, the text {@code %MAGIC --help} prints.
+ */
 @Command(name = "help", mixinStandardHelpOptions = true,
-        description = "List every magic with its usage, or one magic's usage.")
+        description = "List every magic with what it does, or show one magic's usage.")
 public final class HelpMagic implements Callable<Result> {
 
-    @Parameters(arity = "0..1", paramLabel = "MAGIC", description = "A magic's name, e.g. maven or data")
+    static final String INTRO = "Magics are lines starting with %. %help MAGIC (or %MAGIC --help) shows a magic's options.";
+    static final String JAVA = "In Java code: display(obj) shows any value; Tablesaw tables and XChart charts render inline.";
+
+    @Parameters(arity = "0..1", paramLabel = "MAGIC", description = "A magic's name, e.g. maven or data.")
     String magic;
 
     private final KernelServices kernel;
@@ -24,12 +35,35 @@ public final class HelpMagic implements Callable<Result> {
         if (magic != null) {
             return Result.ofText(kernel.usage(magic.replaceFirst("^%+", "")));
         }
-        StringBuilder sb = new StringBuilder("Magics (a line starting with %; run %help MAGIC or %MAGIC --help for one):\n");
-        for (String name : kernel.magicNames()) {
-            sb.append("\n%").append(name).append('\n');
-            sb.append(kernel.usage(name).stripTrailing().indent(2));
+        List<CommandRunner.Summary> magics = kernel.magicNames().stream().map(kernel::summary).toList();
+        StringBuilder text = new StringBuilder(INTRO).append("\n");
+        StringBuilder html = new StringBuilder("<div class=\"kiln-help\"><p>").append(Html.escape(INTRO))
+                .append("</p><table>");
+        for (CommandRunner.Summary m : magics) {
+            text.append('\n');
+            line(text, html, m, 0);
         }
-        sb.append("\nIn Java code: display(obj) shows any value; Tablesaw tables and XChart charts render inline.");
-        return Result.ofText(sb.toString());
+        html.append("</table>");
+        List<String> cellMagics = kernel.cellMagicNames();
+        if (!cellMagics.isEmpty()) {
+            String cells = "Cell magics (%% on a cell's first line, run on the lines after it): %%"
+                    + String.join(", %%", cellMagics) + ".";
+            text.append('\n').append(cells).append('\n');
+            html.append("<p>").append(Html.escape(cells)).append("</p>");
+        }
+        text.append('\n').append(JAVA);
+        html.append("<p>").append(Html.escape(JAVA)).append("</p></div>");
+        return Result.of(text.toString(), html.toString(), Provenance.NONE);
+    }
+
+    /** One command and, indented under it, its subcommands: a line of text and a table row each. */
+    private static void line(StringBuilder text, StringBuilder html, CommandRunner.Summary s, int depth) {
+        text.append("  ".repeat(depth)).append(s.typed()).append(" — ").append(s.summary()).append('\n');
+        html.append("<tr><td style=\"padding-left:").append(depth * 1.5).append("em;white-space:nowrap\"><code>")
+                .append(Html.escape(s.typed())).append("</code></td><td style=\"text-align:left\">")
+                .append(Html.escape(s.summary())).append("</td></tr>");
+        for (CommandRunner.Summary sub : s.subcommands()) {
+            line(text, html, sub, depth + 1);
+        }
     }
 }

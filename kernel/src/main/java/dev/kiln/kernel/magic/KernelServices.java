@@ -1,6 +1,7 @@
 package dev.kiln.kernel.magic;
 
 import dev.kiln.kernel.eval.JavaEvaluator;
+import dev.kiln.magics.cli.CommandRunner;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,9 +20,13 @@ public interface KernelServices {
     /** What {@link #addToClasspath} has added so far, in order. */
     List<Path> addedClasspath();
 
-    /** Every magic's name and usage, for {@code %help}. */
+    /** The line magics' names, for {@code %help}. */
     List<String> magicNames();
 
+    /** The cell magics' names ({@code %%name}), for {@code %help}. */
+    List<String> cellMagicNames();
+
+    /** A line magic's usage, as {@code %MAGIC --help} prints it. */
     String usage(String magic);
 
     /** Runs {@code code} as part of the running cell (what {@code %load} loads), showing its value. */
@@ -29,4 +34,7 @@ public interface KernelServices {
 
     /** The notebook's variables, for {@code %vars}. */
     List<JavaEvaluator.Variable> variables();
+
+    /** A line magic and its subcommands, each with its one-sentence summary. */
+    CommandRunner.Summary summary(String magic);
 }

@@ -53,6 +53,11 @@ public final class Magics {
         return List.copyOf(lineMagics.keySet());
     }
 
+    /** The cell magics' names, in the order they were declared. */
+    public List<String> cellMagicNames() {
+        return List.copyOf(cellMagics.keySet());
+    }
+
     /** The commands behind the line magics. */
     public List<Class<?>> commands() {
         return List.copyOf(lineMagics.values());

@@ -1,12 +1,15 @@
 package dev.kiln.magics.cli;
 
+import dev.kiln.magics.core.CommandSpelling;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine;
 
 /**
@@ -26,6 +29,8 @@ public final class CommandRunner {
     private final List<Class<?>> commands;
     private final List<Object> services;
     private final ResultListener listener;
+    /** How its commands are written where they run: in a cell, the magics among them as %NAME. */
+    private final CommandSpelling spelling;
 
     /** A runner for every Kiln command that tells no one of its results. */
     public CommandRunner(Session session) {
@@ -47,6 +52,9 @@ public final class CommandRunner {
         this.commands = List.copyOf(commands);
         this.services = List.copyOf(services);
         this.listener = listener;
+        this.spelling = session.inNotebook()
+                ? CommandSpelling.notebook(this.commands.stream().map(Commands::name).toList())
+                : CommandSpelling.SHELL;
     }
 
     /** The root command line with every subcommand, its commands built with this session. */
@@ -83,11 +91,22 @@ public final class CommandRunner {
     /**
      * Runs {@code args} (the first is the command's name).
      *
+     * What the user reads (text, HTML, a user error's message) names commands as they are typed
+     * where the session runs ({@link CommandSpelling}).
+     *
      * @return the command's result: its {@code --help} text, or what it computed
      * @throws UserError for bad arguments (message and usage) or a failure the user can act on
      * @throws Exception whatever else the command threw
      */
     public Result run(List<String> args) throws Exception {
+        try {
+            return respelled(runAsWritten(args));
+        } catch (UserError e) {
+            throw respelled(e);
+        }
+    }
+
+    private Result runAsWritten(List<String> args) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Exception[] failure = new Exception[1];
@@ -117,11 +136,54 @@ public final class CommandRunner {
 
     /** The usage message of a command, {@code --help} without running anything. */
     public String usage(String command) {
+        return spelling.respell(subcommand(command).getUsageMessage(CommandLine.Help.Ansi.OFF));
+    }
+
+    private CommandLine subcommand(String command) {
         CommandLine sub = commandLineFor(List.of(command)).getSubcommands().get(command);
         if (sub == null) {
-            throw new UserError("Unknown command '" + command + "'. Run 'kiln --help' for the list.");
+            throw new UserError(spelling.respell("Unknown command '" + command + "'. Run 'kiln --help' for the list."));
         }
-        return sub.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return sub;
+    }
+
+    /**
+     * A command as an overview lists it: how it is typed where this runner runs ({@code %data add}
+     * in a cell), its one-sentence summary, and its subcommands likewise.
+     */
+    public record Summary(String typed, String summary, List<Summary> subcommands) {
+    }
+
+    /** {@code command} and its subcommands, each with its summary (the first paragraph of its description). */
+    public Summary summary(String command) {
+        return summaryOf(subcommand(command), command);
+    }
+
+    private Summary summaryOf(CommandLine cl, String path) {
+        String[] description = cl.getCommandSpec().usageMessage().description();
+        List<Summary> subs = new ArrayList<>();
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name)) { // an alias lists the same command again
+                subs.add(summaryOf(sub, path + " " + name));
+            }
+        });
+        return new Summary(spelling.command(path), description.length == 0 ? "" : description[0], subs);
+    }
+
+    /** How this runner's commands are written where it runs. */
+    public CommandSpelling spelling() {
+        return spelling;
+    }
+
+    private Result respelled(Result r) {
+        String text = spelling.respell(r.text());
+        String html = spelling.respell(r.html());
+        return text.equals(r.text()) && Objects.equals(html, r.html()) ? r : Result.of(text, html, r.provenance());
+    }
+
+    private UserError respelled(UserError e) {
+        String message = spelling.respell(e.getMessage());
+        return Objects.equals(message, e.getMessage()) ? e : new UserError(message, e);
     }
 
     private static CommandLine leaf(CommandLine root, CommandLine.ParseResult parsed) {

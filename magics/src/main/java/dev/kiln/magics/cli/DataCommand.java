@@ -21,13 +21,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code kiln data …} / {@code %data …}: datasets versioned by content in S3 or a directory. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = {"Version datasets by content (SHA-256) in an S3 bucket or a directory, and pin the",
-                "versions this project uses in kiln.lock."},
+        description = "Version datasets by content (SHA-256) in an S3 bucket or a directory, and pin the versions this project uses in kiln.lock.",
         subcommands = {DataCommand.Add.class, DataCommand.Push.class, DataCommand.Pull.class,
                 DataCommand.Checkout.class, DataCommand.Status.class, DataCommand.Version.class,
                 DataCommand.Diff.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class},
-        footer = {"", "Versions are written NAME@TAG, NAME@ID (a prefix of 4+ hex digits will do) or NAME@latest;",
-                "NAME/SUBPATH takes part of a dataset."})
+        footer = {"", "Versions are written NAME@TAG, NAME@ID (a prefix of 4+ hex digits will do) or NAME@latest; "
+                + "NAME/SUBPATH takes part of a dataset."})
 public final class DataCommand implements Callable<Result> {
 
     /** The session every subcommand runs in: they reach it through {@code @ParentCommand}. */
@@ -114,8 +113,8 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = {"Fetch what the cache lacks, verify every object and materialize the version;",
-                    "without NAME, every dataset at the version kiln.lock pins."})
+            description = {"Fetch a version, verify every object and put it in the workspace.",
+                    "What the cache holds is not fetched again. Without NAME: every dataset at the version kiln.lock pins."})
     static final class Pull implements Callable<Result> {
         @ParentCommand
         DataCommand data;
@@ -162,8 +161,8 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "checkout", mixinStandardHelpOptions = true,
-            description = {"Switch the workspace to another version of a dataset (from the cache, fetching",
-                    "only what it lacks) and pin it in kiln.lock."})
+            description = {"Switch the workspace to another version of a dataset and pin it in kiln.lock.",
+                    "Files come from the cache; only what it lacks is fetched."})
     static final class Checkout implements Callable<Result> {
         @ParentCommand
         DataCommand data;
@@ -207,8 +206,8 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "version", aliases = "log", mixinStandardHelpOptions = true,
-            description = {"A dataset's history: id, tags, time, author, size, files, message; from the newest",
-                    "version back, or from the one named (NAME@latest: the remote's newest, even when yours is not its ancestor)."})
+            description = {"List a dataset's versions: id, tags, time, author, size, files and message.",
+                    "From the newest version back, or from the one named (NAME@latest: the remote's newest, even when yours is not its ancestor)."})
     static final class Version implements Callable<Result> {
         @ParentCommand
         DataCommand data;
@@ -230,8 +229,8 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
-            description = {"Files added, removed and changed between two versions (rows and columns for CSV, rows and typed columns for Parquet);",
-                    "with one version, between it and the workspace."})
+            description = {"Show the files added, removed and changed between two versions.",
+                    "Rows and columns for CSV, rows and typed columns for Parquet. With one version: between it and the workspace."})
     static final class Diff implements Callable<Result> {
         @ParentCommand
         DataCommand data;

@@ -21,8 +21,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "env",
         mixinStandardHelpOptions = true,
         description = {"Record the environment of a run, compare it, and print what rebuilds it.",
-                "A snapshot holds the JVM, OS, image, git commit, every jar (with SHA-256)",
-                "and the pinned dataset versions; snapshots live in .kiln/snapshots/.",
+                "A snapshot holds the JVM, OS, image, git commit, every jar (with SHA-256) "
+                        + "and the pinned dataset versions; snapshots live in .kiln/snapshots/.",
                 "Without a subcommand: snapshot."},
         subcommands = {EnvCommand.Snapshot.class, EnvCommand.Diff.class, EnvCommand.Check.class,
                 EnvCommand.Restore.class, EnvCommand.ListRuns.class})
@@ -44,8 +44,7 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "snapshot", mixinStandardHelpOptions = true,
             description = {"Record this environment and store it as .kiln/snapshots/<id>.json.",
-                    "The id is the SHA-256 of the snapshot's canonical JSON:",
-                    "the same environment gives the same id."})
+                    "The id is the SHA-256 of the snapshot's canonical JSON: the same environment gives the same id."})
     static final class Snapshot implements Callable<Result> {
         @ParentCommand
         EnvCommand env;
@@ -75,8 +74,8 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = {"Show what changed between two snapshots.",
-                    "Jar versions and contents, jars added and removed, JVM, OS, image, git",
-                    "and datasets. With one snapshot, compares it with this environment now."})
+                    "Jar versions and contents, jars added and removed, JVM, OS, image, git and datasets. "
+                            + "With one snapshot, compares it with this environment now."})
     static final class Diff implements Callable<Result> {
         @ParentCommand
         EnvCommand env;
@@ -99,8 +98,7 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Compare this environment with the one the notebook last ran with.",
-                    "Answers identical, compatible (differences that should not change",
-                    "results) or differs, with the reasons."})
+                    "Answers identical, compatible (differences that should not change results) or differs, with the reasons."})
     static final class Check implements Callable<Result> {
         @ParentCommand
         EnvCommand env;
@@ -134,8 +132,8 @@ public final class EnvCommand implements Callable<Result> {
             } else {
                 reference = store.latest(current.environment().notebook());
                 if (reference == null) {
-                    throw new UserError("No snapshot to check against in " + store.dir() + ". Run '%env snapshot' "
-                            + "(or 'kiln env snapshot') when the notebook runs as it should, or pass --against ID.");
+                    throw new UserError("No snapshot to check against in " + store.dir() + ". Run 'kiln env snapshot' "
+                            + "when the notebook runs as it should, or pass --against ID.");
                 }
                 what = "the last snapshot" + (current.environment().notebook() == null ? "" : " of this notebook");
             }
@@ -145,8 +143,7 @@ public final class EnvCommand implements Callable<Result> {
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = {"Print what rebuilds a recorded environment.",
-                    "The image reference, the %%maven lines, a pom.xml dependencies fragment,",
-                    "the git commit and the dataset versions."})
+                    "The image reference, the %%maven lines, a pom.xml dependencies fragment, the git commit and the dataset versions."})
     static final class Restore implements Callable<Result> {
         @ParentCommand
         EnvCommand env;

@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kiln export}: a notebook with its provenance, to share. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Export a notebook with what produced it: the environment snapshot, dataset",
-                "versions, image, Kiln version and run times gathered from its outputs go into",
-                "the notebook's metadata.kiln, and HTML and Markdown exports show them at the top."})
+        description = {"Export a notebook with what produced it.",
+                "The environment snapshot, dataset versions, image, Kiln version and run times gathered from its outputs go into "
+                        + "the notebook's metadata.kiln, and HTML and Markdown exports show them at the top."})
 public final class ExportCommand implements Callable<Result> {
 
     private final Session session;
@@ -34,10 +34,10 @@ public final class ExportCommand implements Callable<Result> {
     String volatileTag;
 
     @Option(names = "--redact",
-            description = {"Replace secrets that cells printed or hold: the values of this environment's secret-named",
-                    "variables (AWS_SECRET_ACCESS_KEY, *_TOKEN, *_PASSWORD…, 8 characters or more) and well-known",
-                    "credentials (AWS key ids, GitHub/Slack/npm tokens, private keys), with <redacted>. Without it the",
-                    "export only warns about them."})
+            description = "Replace secrets that cells printed or hold: the values of this environment's secret-named "
+                    + "variables (AWS_SECRET_ACCESS_KEY, *_TOKEN, *_PASSWORD…, 8 characters or more) and well-known "
+                    + "credentials (AWS key ids, GitHub/Slack/npm tokens, private keys), with <redacted>. Without it the "
+                    + "export only warns about them.")
     boolean redact;
 
     public ExportCommand(Session session) {

@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KilnVersion.class,
         description = {
-                "Reproducible data experiments in Java: version datasets, convert CSV to Parquet,",
-                "record environments, and run the Kiln kernel in Jupyter."
+                "Reproducible data experiments in Java: version datasets, convert CSV to Parquet, "
+                        + "record environments, and run the Kiln kernel in Jupyter."
         },
         footer = {"", "Run 'kiln COMMAND --help' for a command's options."})
 public final class KilnCommand implements Runnable {

@@ -14,11 +14,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kiln reproduce}: re-run a shared notebook and say whether it gives the same results. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-        description = {"Reproduce a notebook here: pull the exact dataset versions it recorded,",
-                "re-execute it with the Kiln kernel, compare the environment with its recorded",
-                "snapshot and every cell's outputs with the recorded ones (volatile cells and",
-                "outputs, execution counts and timings aside). Writes NAME.reproduced.ipynb and",
-                "NAME.reproduce.html beside it; exits 1 when anything differs."})
+        description = {"Reproduce a notebook here and say whether it gives the same results.",
+                "Pulls the exact dataset versions it recorded, re-executes it with the Kiln kernel, and compares the environment "
+                        + "with its recorded snapshot and every cell's outputs with the recorded ones (volatile cells and outputs, "
+                        + "execution counts and timings aside). Writes NAME.reproduced.ipynb and NAME.reproduce.html beside it; "
+                        + "exits 1 when anything differs."})
 public final class ReproduceCommand implements Callable<Result> {
 
     /** The report of a reproduction that differs: the CLI prints it and exits 1. */

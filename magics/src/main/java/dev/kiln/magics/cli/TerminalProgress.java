@@ -34,6 +34,7 @@ public final class TerminalProgress implements Progress {
         private final long total;
         private final Unit unit;
         private final long startNanos = System.nanoTime();
+        private long closedNanos = -1;
         private long done;
         private long lastDraw;
         private String note = "";
@@ -61,15 +62,22 @@ public final class TerminalProgress implements Progress {
         }
 
         @Override
+        public synchronized long elapsedNanos() {
+            return (closedNanos >= 0 ? closedNanos : System.nanoTime()) - startNanos;
+        }
+
+        @Override
         public synchronized void close() {
+            if (closedNanos < 0) {
+                closedNanos = System.nanoTime();
+            }
             note = "";
             stream.print((interactive ? "\r" : "") + line() + (interactive ? "\u001b[K\n" : "\n"));
             stream.flush();
         }
 
         private String line() {
-            double secs = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9);
-            String rate = ProgressText.amount(unit, (long) (done / secs)) + "/s";
+            String rate = ProgressText.rate(unit, done, elapsedNanos());
             if (total > 0) {
                 int width = 30;
                 int filled = (int) Math.min(width, width * done / total);

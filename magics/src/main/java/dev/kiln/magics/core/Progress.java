@@ -19,6 +19,14 @@ public interface Progress {
          */
         void advance(long units);
 
+        /**
+         * Wall time from the bar's start to its close (to now while it runs): what the speed it shows
+         * is measured over, so a summary can give the same figure. -1 for a bar that keeps no time.
+         */
+        default long elapsedNanos() {
+            return -1;
+        }
+
         /** A short note shown beside the bar (e.g. the file in flight). */
         default void note(String note) {
         }

@@ -36,6 +36,11 @@ public record Session(Path projectDir, PrintStream out, PrintStream err, Progres
                 System.getenv(), origin);
     }
 
+    /** Whether a notebook cell runs the commands (the kernel), rather than a shell. */
+    public boolean inNotebook() {
+        return "kernel".equals(origin);
+    }
+
     public Session withProjectDir(Path dir) {
         return new Session(dir, out, err, progress, env, origin);
     }

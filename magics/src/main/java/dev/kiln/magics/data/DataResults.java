@@ -5,6 +5,7 @@ import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Provenance.DatasetVersion;
 import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.TimeText;
 import dev.kiln.magics.data.DataRepository.AddResult;
 import dev.kiln.magics.data.DataRepository.DatasetStatus;
 import dev.kiln.magics.data.DataRepository.DiffResult;
@@ -25,10 +26,10 @@ public final class DataResults {
     /** {@code kiln data add}: the new version, or that the directory is unchanged. */
     public static Result added(AddResult r) {
         String text = r.changed()
-                ? "Added " + r.dataset() + "@" + shortId(r.version()) + " (" + r.files() + " files, "
-                + ProgressText.bytes(r.size()) + ", " + r.objectsAdded() + " new objects) from " + r.path()
+                ? "Added " + r.dataset() + "@" + shortId(r.version()) + " (" + ProgressText.count(r.files(), "file") + ", "
+                + ProgressText.bytes(r.size()) + ", " + ProgressText.count(r.objectsAdded(), "new object") + ") from " + r.path()
                 + (r.parent() == null ? "" : "; parent " + shortId(r.parent())) + ". Run 'kiln data push' to publish it."
-                : r.dataset() + "@" + shortId(r.version()) + " is unchanged (" + r.files() + " files, "
+                : r.dataset() + "@" + shortId(r.version()) + " is unchanged (" + ProgressText.count(r.files(), "file") + ", "
                 + ProgressText.bytes(r.size()) + ").";
         return Result.of(text, table(List.of("dataset", "version", "path", "files", "size", "status"),
                         List.of(List.of(r.dataset(), shortId(r.version()), r.path(), String.valueOf(r.files()),
@@ -43,7 +44,7 @@ public final class DataResults {
         List<DatasetVersion> versions = new ArrayList<>();
         for (PushResult r : rs) {
             sb.append("Pushed ").append(r.dataset()).append('@').append(shortId(r.version())).append(" to ")
-                    .append(r.remote()).append(": ").append(r.objectsSent()).append(" objects sent (")
+                    .append(r.remote()).append(": ").append(ProgressText.count(r.objectsSent(), "object")).append(" sent (")
                     .append(ProgressText.bytes(r.bytesSent())).append("), ").append(r.objectsPresent())
                     .append(" already there; ").append(r.note())
                     .append(r.tag() != null ? "; tagged " + r.tag() : "").append(".\n");
@@ -64,7 +65,7 @@ public final class DataResults {
         for (PullResult r : rs) {
             sb.append(command.equals("pull") ? "Pulled " : "Checked out ").append(r.dataset()).append('@')
                     .append(shortId(r.version())).append(r.subpath().isEmpty() ? "" : "/" + r.subpath())
-                    .append(" into ").append(r.path()).append(": ").append(r.files()).append(" files (")
+                    .append(" into ").append(r.path()).append(": ").append(ProgressText.count(r.files(), "file")).append(" (")
                     .append(ProgressText.bytes(r.size())).append("); ").append(r.objectsFetched()).append(" fetched (")
                     .append(ProgressText.bytes(r.bytesFetched())).append("), ").append(r.filesWritten())
                     .append(" written, ").append(r.filesRemoved()).append(" removed, ").append(r.filesUnchanged())
@@ -103,7 +104,7 @@ public final class DataResults {
             workspace.add(w);
             String ws = s.clean() ? "clean" : (s.modified().size() + " modified, " + s.added().size() + " added, "
                     + s.missing().size() + " missing");
-            String cache = s.objectsNotCached() == 0 ? "all cached" : s.objectsNotCached() + " objects not cached";
+            String cache = s.objectsNotCached() == 0 ? "all cached" : ProgressText.count(s.objectsNotCached(), "object") + " not cached";
             sb.append(s.dataset()).append('@').append(shortId(s.version())).append(" (").append(s.path())
                     .append("): workspace ").append(ws).append("; ").append(cache).append("; ")
                     .append(s.remoteState()).append('\n');
@@ -135,10 +136,10 @@ public final class DataResults {
             var v = e.record();
             String tags = String.join(",", e.tags());
             sb.append(e.pinned() ? "* " : "  ").append(shortId(e.id())).append(' ')
-                    .append(String.format("%-12s", tags)).append(' ').append(v.time()).append(' ')
+                    .append(String.format("%-12s", tags)).append(' ').append(TimeText.of(v.time())).append(' ')
                     .append(v.author()).append(' ').append(ProgressText.bytes(v.size())).append(' ')
-                    .append(v.files()).append(" files  ").append(v.message()).append('\n');
-            rows.add(List.of((e.pinned() ? "* " : "") + shortId(e.id()), tags, v.time(), v.author(),
+                    .append(ProgressText.count(v.files(), "file")).append("  ").append(v.message()).append('\n');
+            rows.add(List.of((e.pinned() ? "* " : "") + shortId(e.id()), tags, TimeText.of(v.time()), v.author(),
                     ProgressText.bytes(v.size()), String.valueOf(v.files()), v.message()));
         }
         String pinned = h.versions().stream().filter(HistoryEntry::pinned).map(HistoryEntry::id).findFirst().orElse(null);

@@ -28,21 +28,35 @@ public final class ParquetLineage implements ConversionRecorder {
             if (input.isEmpty()) {
                 return Provenance.NONE;
             }
-            Path dir = Files.isDirectory(report.output()) ? report.output() : report.output().getParent();
-            String name = repo.tracking(dir).map(DataRepository.Tracked::dataset)
-                    .orElseGet(() -> freeName(repo, dir.getFileName().toString()));
             DataRepository.Tracked in = input.get();
-            String via = COMMAND + " " + report.options().describe();
-            DataRepository.AddResult r = repo.recordVersion(name, dir,
-                    COMMAND + " of " + in.dataset() + "@" + in.version().substring(0, 12),
-                    List.of(new Lineage(in.dataset(), in.version(), via)));
-            return Provenance.of(COMMAND)
-                    .withDatasets(List.of(new DatasetVersion(r.dataset(), r.version(), r.manifest(), r.path(), null, r.record())))
-                    .withLineage(List.of(DatasetVersion.of(in.dataset(), in.version())));
-        } catch (UserError e) {
-            // the Parquet output is in place; only its versioning failed, and the user should know why
-            return Provenance.of(COMMAND).withWarning(e.getMessage());
+            Path dir = Files.isDirectory(report.output()) ? report.output() : report.output().getParent();
+            try {
+                String name = repo.tracking(dir).map(DataRepository.Tracked::dataset)
+                        .orElseGet(() -> freeName(repo, dir.getFileName().toString()));
+                String via = COMMAND + " " + report.options().describe();
+                DataRepository.AddResult r = repo.recordVersion(name, dir,
+                        COMMAND + " of " + in.dataset() + "@" + in.version().substring(0, 12),
+                        List.of(new Lineage(in.dataset(), in.version(), via)));
+                return Provenance.of(COMMAND)
+                        .withDatasets(List.of(new DatasetVersion(r.dataset(), r.version(), r.manifest(), r.path(), null, r.record())))
+                        .withLineage(List.of(DatasetVersion.of(in.dataset(), in.version())));
+            } catch (UserError e) {
+                // the Parquet output is in place; only its versioning failed, and the user should know why
+                return Provenance.of(COMMAND).withWarning(e.getMessage() + " " + notRecorded(in, report.output(), dir, session));
+            }
         }
+    }
+
+    /** What was not recorded, and where an output would be: a folder of its own beside {@code dir}. */
+    private static String notRecorded(DataRepository.Tracked in, Path output, Path dir, Session session) {
+        String lineage = "The lineage from " + in.dataset() + "@" + in.version().substring(0, 12) + " was not recorded";
+        if (Files.isDirectory(output)) {
+            return lineage + "; convert into a folder no dataset overlaps to record it.";
+        }
+        String file = output.getFileName().toString();
+        String stem = file.endsWith(".parquet") ? file.substring(0, file.length() - ".parquet".length()) : file;
+        Path suggested = session.projectDir().relativize(dir.resolve(stem).resolve(file));
+        return lineage + "; convert into a folder of its own (e.g. --to " + suggested + ") to record it.";
     }
 
     private static String freeName(DataRepository repo, String base) {

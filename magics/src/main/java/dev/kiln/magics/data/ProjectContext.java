@@ -134,9 +134,17 @@ final class ProjectContext implements AutoCloseable {
         return lock.datasets().isEmpty() ? "none" : String.join(", ", lock.datasets().keySet());
     }
 
-    /** Who makes a version, as its record names them. */
+    /** Who makes a version, as its record names them: KILN_AUTHOR, else git's author, else the login name. */
     String author() {
-        for (String k : List.of("KILN_AUTHOR", "GIT_AUTHOR_NAME", "USER", "USERNAME")) {
+        String kiln = env.get("KILN_AUTHOR");
+        if (kiln != null && !kiln.isBlank()) {
+            return kiln;
+        }
+        Optional<String> git = GitAuthor.of(workspace().projectDir(), env, env.getOrDefault("KILN_GIT", "git"));
+        if (git.isPresent()) {
+            return git.get();
+        }
+        for (String k : List.of("USER", "USERNAME")) {
             String v = env.get(k);
             if (v != null && !v.isBlank()) {
                 return v;

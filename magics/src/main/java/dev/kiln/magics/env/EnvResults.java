@@ -5,6 +5,7 @@ import dev.kiln.magics.core.Html;
 import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
+import dev.kiln.magics.core.TimeText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,15 +141,15 @@ public final class EnvResults {
     /** {@code %env list}: the runs recorded here, newest first. */
     public static Result list(List<SnapshotStore.Run> runs) {
         if (runs.isEmpty()) {
-            return Result.of("No snapshots yet. Run '%env snapshot' (or 'kiln env snapshot') to take one.", null, Provenance.NONE);
+            return Result.of("No snapshots yet. Run 'kiln env snapshot' to take one.", null, Provenance.NONE);
         }
         StringBuilder t = new StringBuilder();
         StringBuilder h = new StringBuilder("<table><tr><th>id</th><th>time</th><th>notebook</th><th>from</th></tr>");
         for (int i = runs.size() - 1; i >= 0; i--) {
             SnapshotStore.Run r = runs.get(i);
             String id = r.id() == null ? "?" : r.id().substring(0, Math.min(EnvSnapshot.SHORT, r.id().length()));
-            t.append(String.format("%-12s  %-24s  %-6s  %s%n", id, r.time(), r.origin(), r.notebook() == null ? "" : r.notebook()));
-            h.append("<tr><td><code>").append(Html.escape(id)).append("</code></td><td>").append(Html.escape(r.time())).append("</td><td>")
+            t.append(String.format("%-12s  %-20s  %-6s  %s%n", id, TimeText.of(r.time()), r.origin(), r.notebook() == null ? "" : r.notebook()));
+            h.append("<tr><td><code>").append(Html.escape(id)).append("</code></td><td>").append(Html.escape(TimeText.of(r.time()))).append("</td><td>")
                     .append(Html.escape(r.notebook() == null ? "" : r.notebook())).append("</td><td>").append(Html.escape(r.origin())).append("</td></tr>");
         }
         return Result.of(t.toString().stripTrailing(), h.append("</table>").toString(), Provenance.NONE);

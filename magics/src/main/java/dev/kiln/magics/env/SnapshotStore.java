@@ -5,13 +5,13 @@ import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.ProvenanceJson;
 import dev.kiln.magics.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.magics.core.TimeText;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +58,7 @@ public final class SnapshotStore {
                 AtomicFiles.write(file, snapshot.canonicalBytes());
             }
             List<String> lines = new ArrayList<>(readRunLines());
-            lines.add(CanonicalJson.ENVIRONMENT.string(new Run(snapshot.id(), Instant.now().toString(),
+            lines.add(CanonicalJson.ENVIRONMENT.string(new Run(snapshot.id(), TimeText.now(),
                     snapshot.environment().notebook(), origin)));
             if (lines.size() > MAX_RUNS) {
                 lines = lines.subList(lines.size() - MAX_RUNS, lines.size());
@@ -120,7 +120,7 @@ public final class SnapshotStore {
         List<String> matches = ids().stream().filter(id -> id.startsWith(prefix)).toList();
         if (matches.isEmpty()) {
             throw new UserError("No snapshot with id " + ref + " in " + DIR
-                    + ". Run 'kiln env list' to see the stored ones, or '%env snapshot' to take one.");
+                    + ". Run 'kiln env list' to see the stored ones, or 'kiln env snapshot' to take one.");
         }
         if (matches.size() > 1) {
             throw new UserError("Snapshot id " + ref + " is ambiguous: it starts " + matches.size() + " snapshots ("

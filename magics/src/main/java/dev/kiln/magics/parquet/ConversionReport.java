@@ -1,5 +1,7 @@
 package dev.kiln.magics.parquet;
 
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.ProgressText;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,13 @@ import java.util.Map;
  * @param widened     columns whose inferred type was widened, with the value that needed it
  * @param typeChoices columns typed otherwise than their values first suggest, so every value reads back as written
  * @param badRowsFile where bad rows were kept, or {@code null}
+ * @param seconds     wall time of the whole conversion (type inference included)
+ * @param transferSeconds wall time of the pass that read the CSV and wrote the Parquet, as long as
+ *                    its progress bar ran: the time {@link #speed()} is measured over
  */
 public record ConversionReport(Path input, Path output, List<FileReport> files, Map<String, String> schema,
                                ConversionOptions options, List<String> widened, List<TypeChoice> typeChoices,
-                               Path badRowsFile, double seconds) {
+                               Path badRowsFile, double seconds, double transferSeconds) {
 
     /**
      * One input file's conversion; {@code sha256} is of the output file.
@@ -55,8 +60,8 @@ public record ConversionReport(Path input, Path output, List<FileReport> files, 
         return bytesOut() == 0 ? 0 : (double) bytesIn() / bytesOut();
     }
 
-    /** Input MiB per second of wall time. */
-    public double mibPerSecond() {
-        return seconds <= 0 ? 0 : bytesIn() / (1024.0 * 1024.0) / seconds;
+    /** Input bytes over the transfer's wall time, as the progress bar shows it ("920 KiB/s"). */
+    public String speed() {
+        return ProgressText.rate(Progress.Unit.BYTES, bytesIn(), (long) (transferSeconds * 1e9));
     }
 }

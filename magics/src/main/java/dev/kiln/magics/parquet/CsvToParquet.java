@@ -53,6 +53,8 @@ public final class CsvToParquet {
     private final Progress progress;
     /** Set when one file of a directory failed: the others stop at their next chunk. */
     private volatile boolean aborted;
+    /** Wall time of the last pass that read the CSV and wrote Parquet, from its progress bar's start to its close. */
+    private long transferNanos;
     /** Input bytes (as on disk) whose row groups went to the writer, and the bytes they encoded to: what a full disk needed. */
     private final LongAdder inputWritten = new LongAdder();
     private final LongAdder encodedWritten = new LongAdder();
@@ -124,7 +126,7 @@ public final class CsvToParquet {
                     done = true;
                     double secs = (System.nanoTime() - t0) / 1e9;
                     return new ConversionReport(input, target, reports, schema.describe(), options, widened, schema.choices,
-                            badStaging == null ? null : options.badRowsFile(), secs);
+                            badStaging == null ? null : options.badRowsFile(), secs, transferNanos / 1e9);
                 } catch (Widening w) {
                     if (sink != null) {
                         sink.close();
@@ -293,7 +295,9 @@ public final class CsvToParquet {
             total += Files.size(f);
         }
         java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(2 * options.threads() + 2);
-        try (Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES)) {
+        long started = System.nanoTime();
+        Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES);
+        try {
             if (!dir) {
                 return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
             }
@@ -334,6 +338,10 @@ public final class CsvToParquet {
                 throw firstIo;
             }
             return reports;
+        } finally {
+            bar.close();
+            // the transfer is timed by its bar, so the bar's speed and the summary's are one figure
+            transferNanos = bar.elapsedNanos() >= 0 ? bar.elapsedNanos() : System.nanoTime() - started;
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** How {@code %parquet} shows its work: text for a terminal, HTML for a cell, provenance for the output's metadata. */
 public final class ParquetResults {
@@ -21,15 +22,57 @@ public final class ParquetResults {
      * @param versioned what dataset versioning added (the output's version and its lineage), or {@link Provenance#NONE}
      */
     public static Result converted(ConversionReport r, String origin, Provenance versioned) {
-        return Result.of(convertedText(r), convertedHtml(r), conversion(r, origin).with(versioned));
+        List<String> versioning = versioning(versioned);
+        return Result.of(convertedText(r, versioning), convertedHtml(r, versioning), conversion(r, origin).with(versioned));
     }
 
-    private static String convertedText(ConversionReport r) {
+    /**
+     * What dataset versioning did with the output, as sentences: the version it recorded and what it
+     * was derived from, the dataset it added to kiln.lock, or why the lineage was not recorded.
+     */
+    static List<String> versioning(Provenance versioned) {
+        List<String> said = new ArrayList<>();
+        String from = versioned.lineage().stream().map(l -> l.dataset() + "@" + shortId(l.version()))
+                .collect(Collectors.joining(", "));
+        for (Provenance.DatasetVersion d : versioned.datasets()) {
+            boolean added = d.record() != null && d.record().parent() == null;
+            said.add("Recorded " + d.dataset() + "@" + shortId(d.version()) + (d.path() == null ? "" : " (" + d.path() + ")")
+                    + (added ? "" : " as its new version") + (from.isEmpty() ? "" : ", derived from " + from + " by parquet convert") + ".");
+            if (added) {
+                said.add("Added dataset " + d.dataset() + " to kiln.lock; 'kiln data push' publishes it.");
+            }
+        }
+        if (versioned.warning() != null) {
+            said.add("Not versioned: " + versioned.warning());
+        }
+        return said;
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    /** How the output's size compares with the input's, in words that are true either way. */
+    static String sizeChange(ConversionReport r) {
+        if (r.bytesIn() == 0 || r.bytesOut() == 0) {
+            return "";
+        }
+        double ratio = r.ratio();
+        if (ratio >= 1.05) {
+            return String.format(Locale.ROOT, " (%.1f× smaller)", ratio);
+        }
+        if (ratio <= 1 / 1.05) {
+            return String.format(Locale.ROOT, " (%.1f× larger)", 1 / ratio);
+        }
+        return " (about the same size)";
+    }
+
+    private static String convertedText(ConversionReport r, List<String> versioning) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Converted %s → %s%n", r.input().getFileName(), r.output()));
-        b.append(String.format(Locale.ROOT, "%,d rows in %d file%s; %s in, %s out (%.1f× smaller); %.2f s, %.1f MiB/s%n",
-                r.rows(), r.files().size(), r.files().size() == 1 ? "" : "s", ProgressText.bytes(r.bytesIn()),
-                ProgressText.bytes(r.bytesOut()), r.ratio(), r.seconds(), r.mibPerSecond()));
+        b.append(String.format(Locale.ROOT, "%s in %s; %s in, %s out%s; %.2f s, converted at %s%n",
+                ProgressText.count(r.rows(), "row"), ProgressText.count(r.files().size(), "file"), ProgressText.bytes(r.bytesIn()),
+                ProgressText.bytes(r.bytesOut()), sizeChange(r), r.seconds(), r.speed()));
         if (r.badRows() > 0) {
             b.append(String.format(Locale.ROOT, "%,d bad row%s %s%n", r.badRows(), r.badRows() == 1 ? "" : "s",
                     r.badRowsFile() != null ? "kept in " + r.badRowsFile() : "skipped"));
@@ -50,17 +93,21 @@ public final class ParquetResults {
         r.schema().forEach((k, v) -> cols.add(k + " " + v));
         b.append(cols.size() > 30 ? String.join(", ", cols.subList(0, 30)) + ", … (" + cols.size() + " columns)"
                 : String.join(", ", cols));
+        versioning.forEach(line -> b.append('\n').append(line));
         return b.toString();
     }
 
-    private static String convertedHtml(ConversionReport r) {
-        StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-convert\"><table>");
+    private static String convertedHtml(ConversionReport r, List<String> versioning) {
+        StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-convert\">");
+        for (String line : versioning) {
+            b.append("<p class=\"kiln-versioning\">").append(Html.escape(line)).append("</p>");
+        }
+        b.append("<table>");
         row(b, "input", Html.escape(String.valueOf(r.input())));
         row(b, "output", Html.escape(String.valueOf(r.output())));
         row(b, "rows", String.format(Locale.ROOT, "%,d", r.rows()));
-        row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut())
-                + String.format(Locale.ROOT, " (%.1f× smaller)", r.ratio()));
-        row(b, "time", String.format(Locale.ROOT, "%.2f s, %.1f MiB/s", r.seconds(), r.mibPerSecond()));
+        row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut()) + Html.escape(sizeChange(r)));
+        row(b, "time", String.format(Locale.ROOT, "%.2f s, converted at %s", r.seconds(), r.speed()));
         for (ConversionReport.FileReport f : r.files()) {
             if (!f.encoding().equals("UTF-8")) {
                 row(b, "encoding", Html.escape(f.input().getFileName() + ": " + f.encoding()));
@@ -143,8 +190,8 @@ public final class ParquetResults {
 
     private static String summaryHtml(ParquetSummary s) {
         StringBuilder b = new StringBuilder("<div class=\"kiln-parquet-show\"><p>");
-        b.append(Html.escape(String.valueOf(s.path()))).append(String.format(Locale.ROOT, ": %d file(s), %,d rows, %d row group(s), %s",
-                s.files(), s.rows(), s.rowGroups(), ProgressText.bytes(s.fileBytes())));
+        b.append(Html.escape(String.valueOf(s.path()))).append(Html.escape(": " + ProgressText.count(s.files(), "file") + ", " + ProgressText.count(s.rows(), "row") + ", "
+                + ProgressText.count(s.rowGroups(), "row group") + ", " + ProgressText.bytes(s.fileBytes())));
         b.append("</p><table><tr><th>column</th><th>type</th><th>stored</th><th>uncompressed</th><th>ratio</th><th>codec</th></tr>");
         for (ParquetSummary.ColumnSummary c : s.columns()) {
             b.append("<tr><td>").append(Html.escape(c.name())).append("</td><td>").append(Html.escape(c.type())).append("</td><td>")

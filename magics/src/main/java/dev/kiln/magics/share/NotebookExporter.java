@@ -75,12 +75,12 @@ public final class NotebookExporter {
             case IPYNB -> NotebookFile.write(out, nb);
             case HTML -> {
                 String html = nbconvert(nb, format, notebook);
-                String block = ProvenanceBlock.html(meta);
+                String block = ProvenanceBlock.html(meta, ProvenanceBlock.cellLabels(nb));
                 Matcher m = BODY.matcher(html);
                 html = m.find() ? html.substring(0, m.end()) + "\n" + block + html.substring(m.end()) : block + html;
                 NotebookFile.writeString(out, html);
             }
-            case MD -> NotebookFile.writeString(out, ProvenanceBlock.markdown(meta) + "\n" + nbconvert(nb, format, notebook));
+            case MD -> NotebookFile.writeString(out, ProvenanceBlock.markdown(meta, ProvenanceBlock.cellLabels(nb)) + "\n" + nbconvert(nb, format, notebook));
         }
         return new Exported(out, format, p, meta, found, redact);
     }

@@ -7,6 +7,7 @@ import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Provenance.DatasetVersion;
 import dev.kiln.magics.core.ProvenanceJson;
+import dev.kiln.magics.core.TimeText;
 import dev.kiln.magics.env.EnvSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,7 +162,7 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
         m.put("format", 1);
         ObjectNode exported = m.putObject("exported");
         exported.put("from", source);
-        exported.put("time", Instant.now().toString());
+        exported.put("time", TimeText.now());
         exported.put("kiln", KilnVersion.get());
         Map<String, Object> env = snapshot == null ? null : snapshot.environment();
         if (env != null && env.containsKey("kiln")) {

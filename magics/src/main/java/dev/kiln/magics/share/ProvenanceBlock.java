@@ -2,22 +2,47 @@ package dev.kiln.magics.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.ProgressText;
+import dev.kiln.magics.core.TimeText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-/** The notebook-level provenance ({@code metadata.kiln}) as a person reads it, in HTML or Markdown. */
+/**
+ * The notebook-level provenance ({@code metadata.kiln}) as a person reads it, in HTML or Markdown:
+ * times to the second, cells by the execution count the page shows beside them ({@code In [7]}).
+ */
 final class ProvenanceBlock {
 
     /** Label and value rows, then dataset rows. */
     private record Rows(List<String[]> facts, List<String[]> datasets, List<String[]> jars) {
     }
 
-    private static Rows rows(JsonNode m) {
+    /**
+     * How the exported page names each cell, by index: {@code In [7]} for a code cell that ran (the
+     * prompt nbconvert prints beside it), else its position ({@code cell 3}).
+     */
+    static List<String> cellLabels(JsonNode nb) {
+        List<String> labels = new ArrayList<>();
+        JsonNode cells = nb.path("cells");
+        for (int i = 0; i < cells.size(); i++) {
+            JsonNode count = cells.get(i).path("execution_count");
+            labels.add(count.isIntegralNumber() ? "In [" + count.asInt() + "]" : "cell " + (i + 1));
+        }
+        return labels;
+    }
+
+    private static String label(JsonNode index, List<String> cellLabels) {
+        int i = index.asInt(-1);
+        return i >= 0 && i < cellLabels.size() ? cellLabels.get(i) : "cell " + index.asText();
+    }
+
+    private static Rows rows(JsonNode m, List<String> cellLabels) {
         List<String[]> facts = new ArrayList<>();
         JsonNode env = m.path("snapshot").path("environment");
         facts.add(new String[] {"Kiln", m.path("kiln").path("version").asText("?")
                 + (m.path("kiln").has("kernel") ? " (kernel " + m.path("kiln").path("kernel").asText() + ")" : "")});
-        facts.add(new String[] {"Exported", m.path("exported").path("time").asText("") + " from "
+        facts.add(new String[] {"Exported", TimeText.of(m.path("exported").path("time").asText("")) + " from "
                 + m.path("exported").path("from").asText("") + " by kiln " + m.path("exported").path("kiln").asText("")});
         if (m.has("snapshot")) {
             facts.add(new String[] {"Environment snapshot", m.path("snapshot").path("id").asText()});
@@ -42,18 +67,18 @@ final class ProvenanceBlock {
             for (JsonNode c : run.path("cells")) {
                 total += c.path("seconds").asDouble();
             }
-            facts.add(new String[] {"Run", run.path("start").asText() + " → " + run.path("end").asText()
-                    + String.format(" (%.2f s in %d cells)", total, run.path("cells").size())});
+            facts.add(new String[] {"Run", TimeText.of(run.path("start").asText()) + " → " + TimeText.of(run.path("end").asText())
+                    + String.format(Locale.ROOT, " (%.2f s in %s)", total, ProgressText.count(run.path("cells").size(), "timed cell"))});
         }
         List<String> vol = new ArrayList<>();
-        m.path("volatile").path("cells").forEach(c -> vol.add(c.asText()));
+        m.path("volatile").path("cells").forEach(c -> vol.add(label(c, cellLabels)));
         if (!vol.isEmpty()) {
             facts.add(new String[] {"Volatile cells", String.join(", ", vol) + " (tagged '" + m.path("volatile").path("tag").asText() + "')"});
         }
         List<String[]> ds = new ArrayList<>();
         for (JsonNode d : m.path("datasets")) {
             List<String> cells = new ArrayList<>();
-            d.path("cells").forEach(c -> cells.add(c.asText()));
+            d.path("cells").forEach(c -> cells.add(label(c, cellLabels)));
             ds.add(new String[] {d.path("dataset").asText() + (d.has("subpath") ? "/" + d.path("subpath").asText() : ""),
                     d.path("version").asText(), d.path("path").asText(""), String.join(", ", cells)});
         }
@@ -66,8 +91,9 @@ final class ProvenanceBlock {
         return new Rows(facts, ds, jars);
     }
 
-    static String html(JsonNode m) {
-        Rows r = rows(m);
+    /** @param cellLabels how the page names each cell, by index ({@link #cellLabels}) */
+    static String html(JsonNode m, List<String> cellLabels) {
+        Rows r = rows(m, cellLabels);
         StringBuilder h = new StringBuilder("<section class=\"kiln-provenance\" style=\"border:1px solid #ccc;padding:0.5em 1em;"
                 + "margin:1em;font-family:sans-serif;font-size:13px\">\n<h2 style=\"font-size:16px\">Provenance</h2>\n<table>\n");
         for (String[] f : r.facts()) {
@@ -91,11 +117,12 @@ final class ProvenanceBlock {
             }
             h.append("</table>\n");
         }
-        return h.append("<p>Reproduce with <code>kiln reproduce NOTEBOOK</code>.</p>\n</section>\n").toString();
+        return h.append("<p>Reproduce with <code>").append(Html.escape(reproduceCommand(m))).append("</code>.</p>\n</section>\n").toString();
     }
 
-    static String markdown(JsonNode m) {
-        Rows r = rows(m);
+    /** @param cellLabels how the page names each cell, by index ({@link #cellLabels}) */
+    static String markdown(JsonNode m, List<String> cellLabels) {
+        Rows r = rows(m, cellLabels);
         StringBuilder md = new StringBuilder("## Provenance\n\n| | |\n|---|---|\n");
         for (String[] f : r.facts()) {
             md.append("| ").append(cell(f[0])).append(" | `").append(cell(f[1])).append("` |\n");
@@ -113,7 +140,18 @@ final class ProvenanceBlock {
                 md.append("| ").append(cell(j[0])).append(" | ").append(cell(j[1])).append(" | `").append(cell(j[2])).append("` |\n");
             }
         }
-        return md.append("\nReproduce with `kiln reproduce NOTEBOOK`.\n").toString();
+        return md.append("\nReproduce with `").append(reproduceCommand(m)).append("`.\n").toString();
+    }
+
+    /** The command that reproduces the exported notebook, naming it as the export did. */
+    private static String reproduceCommand(JsonNode m) {
+        String notebook = m.path("exported").path("from").asText("");
+        return "kiln reproduce " + (notebook.isEmpty() ? "NOTEBOOK.ipynb" : shellWord(notebook));
+    }
+
+    /** {@code s} as one shell word: quoted when it holds anything a shell would split or expand. */
+    private static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9_./@%+=:,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static String cell(String s) {

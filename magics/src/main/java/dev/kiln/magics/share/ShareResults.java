@@ -1,5 +1,6 @@
 package dev.kiln.magics.share;
 
+import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.env.SecretDetector;
@@ -20,8 +21,10 @@ public final class ShareResults {
     public static Result exported(String notebook, NotebookExporter.Exported e) {
         NotebookProvenance p = e.provenance();
         String snapshot = p.snapshot() == null ? "no environment snapshot" : "snapshot " + p.snapshot().id().substring(0, 12);
-        String text = "Exported " + notebook + " to " + e.file() + " (" + snapshot + ", " + p.lastVersions().size() + " dataset versions, "
-                + p.cellTimes().size() + " timed cells)." + secretsNote(e.secrets(), e.redacted());
+        String text = "Exported " + notebook + " to " + e.file() + " (" + snapshot + ", "
+                + ProgressText.count(p.lastVersions().size(), "dataset version")
+                + (p.cellTimes().isEmpty() ? "" : ", run times of " + ProgressText.count(p.cellTimes().size(), "cell")) + ")."
+                + secretsNote(e.secrets(), e.redacted());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("notebook", notebook);
         report.put("output", e.file().toString());

@@ -300,14 +300,14 @@ class MetadataKilnGoldenTest {
      * Replaces what changes from run to run, and only that: the temporary directory ({@code $TMP}),
      * ids (SHA-256: version ids hash a time, snapshot ids the machine; {@code $ID1}, {@code $ID2}…
      * in order of first appearance, a 12-digit short id as its full id's name), times
-     * ({@code $TIME}), a conversion's seconds and MiB/s, Kiln's own version, and an environment
+     * ({@code $TIME}), a conversion's seconds and speed, Kiln's own version, and an environment
      * (checked to hash to its snapshot's id first).
      */
     static final class Normaliser {
         private static final Pattern LONG_ID = Pattern.compile("\\b[0-9a-f]{64}\\b");
         private static final Pattern SHORT_ID = Pattern.compile("\\b[0-9a-f]{12}\\b");
         private static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
-        private static final Pattern RATE = Pattern.compile("\\d+\\.\\d\\d s, \\d+\\.\\d MiB/s");
+        private static final Pattern RATE = Pattern.compile("\\d+\\.\\d\\d s, converted at \\d+(\\.\\d)? (B|KiB|MiB|GiB)/s");
 
         private final Path tmp;
         private final Map<String, String> ids = new LinkedHashMap<>();
@@ -325,7 +325,7 @@ class MetadataKilnGoldenTest {
             t = replace(LONG_ID, t, this::id);
             t = replace(SHORT_ID, t, this::shortId);
             t = replace(TIME, t, m -> "$TIME");
-            return replace(RATE, t, m -> "$SECONDS s, $RATE MiB/s");
+            return replace(RATE, t, m -> "$SECONDS s, converted at $RATE");
         }
 
         JsonNode json(JsonNode n) throws IOException {

@@ -117,7 +117,7 @@ class DataRoundTripTest {
         DataProjects.Project carol = projects.project("carol");
         carol.run(remoteAdd(kind));
         Result part = carol.run("data pull pems@v2/2024-03");
-        assertTrue(part.text().contains("1 files"), part.text());
+        assertTrue(part.text().contains("into data/pems: 1 file ("), part.text());
         assertEquals(Map.of("2024-03/d1.csv", "id,speed\n9,70\n"), carol.files("data/pems"));
     }
 

@@ -183,7 +183,11 @@ class EnvSnapshotTest {
     @Test
     void checkWithoutAnySnapshotTellsWhatToDo() {
         UserError e = assertThrows(UserError.class, () -> run(session(project, Map.of()), "env", "check"));
-        assertTrue(e.getMessage().contains("%env snapshot"), e.getMessage());
+        assertTrue(e.getMessage().contains("Run 'kiln env snapshot'"), e.getMessage());
+        Session cell = session(project, Map.of());
+        UserError inCell = assertThrows(UserError.class, () -> run(new Session(cell.projectDir(), cell.out(), cell.err(),
+                cell.progress(), cell.env(), "kernel"), "env", "check"));
+        assertEquals(e.getMessage().replace("'kiln env snapshot'", "'%env snapshot'"), inCell.getMessage());
     }
 
     @Test

@@ -95,6 +95,54 @@ class ShareNotebookTest {
     }
 
     @Test
+    void theExportedPageNamesTheNotebookToReproduceItsCellsByExecutionCountAndTimesToTheSecond() throws Exception {
+        ObjectNode nb = (ObjectNode) JSON.readTree(project.resolve("analysis.ipynb").toFile());
+        ArrayNode cells = (ArrayNode) nb.get("cells");
+        for (int i = 0; i < cells.size(); i++) {
+            ((ObjectNode) cells.get(i)).put("execution_count", 11 + i); // as after a restart: counts are not positions
+        }
+        Files.writeString(project.resolve("analysis.ipynb"), JSON.writeValueAsString(nb));
+
+        run("export", "analysis.ipynb", "--to", "ipynb", "-o", "out/analysis.ipynb");
+        JsonNode kiln = JSON.readTree(project.resolve("out/analysis.ipynb").toFile()).path("metadata").path("kiln");
+        Result exported = run("export", "analysis.ipynb", "--to", "html");
+        String html = Files.readString(project.resolve("analysis.html"));
+        String block = html.substring(html.indexOf("<section class=\"kiln-provenance\""), html.indexOf("</section>"));
+
+        assertTrue(block.contains("<code>kiln reproduce analysis.ipynb</code>"), block);
+        assertEquals(List.of("In [11]"), tableColumn(block, "Datasets", 3), "the pull cell, by the count the page prints beside it");
+        assertTrue(block.contains("<th style=\"text-align:left;padding-right:1em\">Volatile cells</th><td><code>In [13] (tagged"), block);
+        String exportedAt = kiln.path("exported").path("time").asText();
+        assertTrue(exportedAt.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), exportedAt);
+        assertTrue(block.contains("2026-01-01T10:00:00Z → 2026-01-01T10:00:01Z (1.50 s in 1 timed cell)"), block);
+        assertTrue(exported.text().contains("(snapshot " + kiln.path("snapshot").path("id").asText().substring(0, 12)
+                + ", 1 dataset version, run times of 1 cell)."), exported.text());
+
+        ((ObjectNode) cells.get(0)).remove("metadata");
+        ((ObjectNode) cells.get(0)).putObject("metadata");
+        Files.writeString(project.resolve("untimed.ipynb"), JSON.writeValueAsString(nb));
+        Result untimed = run("export", "untimed.ipynb", "--to", "ipynb");
+        assertTrue(untimed.text().endsWith(", 1 dataset version)."), "no count of timed cells when none was timed: " + untimed.text());
+    }
+
+    /** The cells of column {@code column} in the table that follows the heading {@code heading}. */
+    private static List<String> tableColumn(String html, String heading, int column) {
+        String table = html.substring(html.indexOf(heading + "</h3>"));
+        table = table.substring(0, table.indexOf("</table>"));
+        List<String> values = new java.util.ArrayList<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("<tr>((?:<td>.*?</td>)+)</tr>").matcher(table);
+        while (row.find()) {
+            List<String> tds = new java.util.ArrayList<>();
+            java.util.regex.Matcher td = java.util.regex.Pattern.compile("<td>(?:<code>)?(.*?)(?:</code>)?</td>").matcher(row.group(1));
+            while (td.find()) {
+                tds.add(td.group(1));
+            }
+            values.add(tds.get(column));
+        }
+        return values;
+    }
+
+    @Test
     void exportWarnsAboutSecretsCellsPrintedAndRedactReplacesThemEverywhere() throws Exception {
         String password = "hunter2-correct-horse-battery";
         String keyId = "AKIAIOSFODNN7EXAMPLE";

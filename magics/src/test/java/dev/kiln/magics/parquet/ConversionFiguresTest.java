@@ -1,0 +1,79 @@
+package dev.kiln.magics.parquet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.magics.cli.TerminalProgress;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.Result;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The figures a conversion's summary gives agree with its progress bar and say something true of the sizes. */
+class ConversionFiguresTest {
+
+    static final Path SEATTLE = Path.of("src/test/resources/viz/seattle-weather.csv");
+    private static final Pattern RATE = Pattern.compile("([0-9.]+) (B|KiB|MiB|GiB)/s");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theProgressBarAndTheSummaryGiveOneSpeed() throws Exception {
+        ByteArrayOutputStream bar = new ByteArrayOutputStream();
+        // not a terminal: the bar prints one line, when it closes, with its speed
+        TerminalProgress progress = new TerminalProgress(new PrintStream(bar, true, StandardCharsets.UTF_8), false);
+        ConversionReport report = new CsvToParquet(ConversionOptions.defaults(), progress).convert(SEATTLE, tmp.resolve("s.parquet"));
+        Result summary = ParquetResults.converted(report, "test", Provenance.NONE);
+
+        assertEquals(lastRate(bar.toString(StandardCharsets.UTF_8)), lastRate(summary.text()), bar + "\n" + summary.text());
+        double summarySpeed = bytesPerSecond(lastRate(summary.text()));
+        double measured = report.bytesIn() / report.transferSeconds();
+        assertTrue(Math.abs(summarySpeed - measured) <= 0.01 * measured, "the figure is bytes in over the transfer's wall time");
+        assertTrue(report.transferSeconds() <= report.seconds(), report.toString());
+        assertTrue(summary.html().contains(lastRate(summary.text())), "the cell gives the same figure");
+    }
+
+    @Test
+    void anOutputLargerThanItsInputIsSaidToBeLarger() throws Exception {
+        Path csv = Files.writeString(tmp.resolve("tiny.csv"), "a\n1\n");
+        ConversionReport report = new CsvToParquet(ConversionOptions.defaults(), dev.kiln.magics.core.Progress.NONE)
+                .convert(csv, tmp.resolve("tiny.parquet"));
+        assertTrue(report.bytesOut() > report.bytesIn(), report.toString());
+        String larger = String.format(Locale.ROOT, "(%.1f× larger)", (double) report.bytesOut() / report.bytesIn());
+
+        Result r = ParquetResults.converted(report, "test", Provenance.NONE);
+
+        assertTrue(r.text().contains(larger) && !r.text().contains("smaller"), r.text());
+        assertTrue(r.html().contains(larger), r.html());
+        Result seattle = ParquetResults.converted(new CsvToParquet(ConversionOptions.defaults(), dev.kiln.magics.core.Progress.NONE)
+                .convert(SEATTLE, tmp.resolve("s.parquet")), "test", Provenance.NONE);
+        assertTrue(seattle.text().contains("× smaller)"), seattle.text());
+    }
+
+    private static String lastRate(String text) {
+        Matcher m = RATE.matcher(text);
+        String last = null;
+        while (m.find()) {
+            last = m.group();
+        }
+        assertTrue(last != null, "no speed in: " + text);
+        return last;
+    }
+
+    private static double bytesPerSecond(String rate) {
+        Matcher m = RATE.matcher(rate);
+        assertTrue(m.matches(), rate);
+        long unit = Map.of("B", 1L, "KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30).get(m.group(2));
+        return Double.parseDouble(m.group(1)) * unit;
+    }
+}
