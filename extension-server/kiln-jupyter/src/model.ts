@@ -443,8 +443,8 @@ export function inFolder(folder: string, name: string): string {
 }
 
 /**
- * The notebook as the kernel names it in the records (Jupyter gives the kernel JPY_SESSION_NAME, the
- * notebook's path on disk): the server's root folder joined with the notebook's server path.
+ * The notebook's path on disk, as a kernel names it without Kiln's server extension (from
+ * JPY_SESSION_NAME): the server's root folder joined with the notebook's server path.
  */
 export function notebookOnDisk(serverRoot: string, path: string): string {
   if (serverRoot === '') {

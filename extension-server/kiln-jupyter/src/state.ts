@@ -45,7 +45,7 @@ export interface NotebookInfo {
   path: string;
   /** Its folder: where its kernel runs, so where its project (kiln.yaml) is. */
   folder: string;
-  /** The path the kernel records it under. */
+  /** Its path on disk: what a kernel started without Kiln's server extension records it under. */
   onDisk: string;
 }
 
@@ -221,8 +221,8 @@ export class KilnState {
     try {
       const [history, snapshots, runs] = await Promise.all([
         this.api.datasets(),
-        nb ? this.api.snapshots(nb.onDisk) : Promise.resolve([]),
-        nb ? this.api.runs(nb.onDisk) : Promise.resolve([])
+        nb ? this.byNotebook(nb, name => this.api.snapshots(name)) : Promise.resolve([]),
+        nb ? this.byNotebook(nb, name => this.api.runs(name)) : Promise.resolve([])
       ]);
       this.history = history;
       this.snapshots = snapshots;
@@ -234,6 +234,15 @@ export class KilnState {
         this.sidecar = { kind: 'down', message: e.message };
       }
     }
+  }
+
+  /**
+   * The notebook's records: under its server path, as Kiln's server extension names it to the
+   * kernel; else under its path on disk, as a kernel started without the extension recorded it.
+   */
+  private async byNotebook<T>(nb: NotebookInfo, read: (name: string) => Promise<T[]>): Promise<T[]> {
+    const named = await read(nb.path);
+    return named.length > 0 ? named : read(nb.onDisk);
   }
 
   /** The notebook's kernel runs `%data status --offline`: whether each pinned dataset's files match. */

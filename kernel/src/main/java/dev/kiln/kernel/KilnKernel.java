@@ -10,8 +10,6 @@ import dev.kiln.kernel.eval.Value;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.Magics;
 import dev.kiln.kernel.magic.TimeMagic;
-import dev.kiln.magics.cli.CommandRunner;
-import dev.kiln.magics.core.CommandSpelling;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
@@ -145,9 +143,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
             if (!JavaEvaluator.isUserError(e.name())) {
                 throw e;
             }
-            // Kiln's API called from Java speaks as its magics do in a cell: '%data push', not 'kiln data push'
-            CommandSpelling spelling = magicBridge.spelling();
-            throw new EvalError(e.name(), spelling.respell(e.getMessage()), e.traceback().stream().map(spelling::respell).toList());
+            throw magicBridge.respelled(e); // Kiln's API called from Java speaks as its magics do in a cell
         }
         if (interrupted) {
             throw EvalError.interrupted();
@@ -155,7 +151,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         return v.present() ? renderers.render(v.object(), v.text()) : null;
     }
 
-    private MimeBundle runMagic(CellParser.Part part, int count) throws EvalError {
+    private MimeBundle runMagic(CellParser.Part part) throws EvalError {
         if (part.kind() == CellParser.Kind.CELL_MAGIC) {
             return magicBridge.runCell(part.text(), part.body());
         }
@@ -177,7 +173,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
                 display.show(null, last, false); // a magic's result stays visible when more follows
             }
             lastFromCode = part.kind() == CellParser.Kind.CODE;
-            last = lastFromCode ? runCode(part, runningCount) : runMagic(part, runningCount);
+            last = lastFromCode ? runCode(part, runningCount) : runMagic(part);
         }
         return last;
     }
@@ -286,11 +282,6 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     @Override
-    public List<String> magicNames() {
-        return magics.lineMagicNames();
-    }
-
-    @Override
     public void runCode(String code) throws EvalError {
         MimeBundle shown = runCellCode(code, 0);
         if (shown != null) {
@@ -303,18 +294,4 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         return evaluator().variables();
     }
 
-    @Override
-    public List<String> cellMagicNames() {
-        return magics.cellMagicNames();
-    }
-
-    @Override
-    public String usage(String magic) {
-        return magicBridge.usage(magic);
-    }
-
-    @Override
-    public CommandRunner.Summary summary(String magic) {
-        return magicBridge.summary(magic);
-    }
 }

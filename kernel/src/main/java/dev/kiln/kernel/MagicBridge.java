@@ -2,6 +2,7 @@ package dev.kiln.kernel;
 
 import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.magic.KernelServices;
+import dev.kiln.kernel.magic.MagicCatalog;
 import dev.kiln.kernel.magic.Magics;
 import dev.kiln.kernel.magic.TimeMagic;
 import dev.kiln.kernel.magic.UnknownMagic;
@@ -24,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * session; a cell magic on its cell's body. What goes wrong becomes the error the cell shows: a
  * user's mistake without Java frames, an interrupted magic as an interrupted cell.
  */
-final class MagicBridge {
+final class MagicBridge implements MagicCatalog {
 
     private final Magics magics;
     private final CommandRunner runner;
@@ -34,7 +35,7 @@ final class MagicBridge {
     MagicBridge(Magics magics, Session session, KernelServices kernel, BooleanSupplier interrupted) {
         this.magics = magics;
         ProvenanceRecords records = new ProvenanceRecords(session);
-        this.runner = new CommandRunner(session, magics.commands(), List.of(kernel), result -> records.record(result.provenance()));
+        this.runner = new CommandRunner(session, magics.commands(), List.of(kernel, this), result -> records.record(result.provenance()));
         this.interrupted = interrupted;
     }
 
@@ -65,12 +66,28 @@ final class MagicBridge {
         return run("%time", () -> timer.time(code, line));
     }
 
-    /** A line magic's usage, as {@code --help} prints it. */
-    String usage(String name) {
+    @Override
+    public List<String> magicNames() {
+        return magics.lineMagicNames();
+    }
+
+    @Override
+    public List<String> cellMagicNames() {
+        return magics.cellMagicNames();
+    }
+
+    @Override
+    public String usage(String name) {
         if (!magics.hasLineMagic(name)) {
             throw magics.unknown(name, false);
         }
         return runner.usage(name);
+    }
+
+    /** An error of Kiln's API called from Java, as its magics say it in a cell: '%data push', not 'kiln data push'. */
+    EvalError respelled(EvalError e) {
+        CommandSpelling spelling = spelling();
+        return new EvalError(e.name(), spelling.respell(e.getMessage()), e.traceback().stream().map(spelling::respell).toList());
     }
 
     /** How commands are written in a cell: the magics as {@code %NAME}. */
@@ -78,8 +95,8 @@ final class MagicBridge {
         return runner.spelling();
     }
 
-    /** A line magic and its subcommands with their summaries, for {@code %help}. */
-    CommandRunner.Summary summary(String name) {
+    @Override
+    public CommandRunner.Summary summary(String name) {
         if (!magics.hasLineMagic(name)) {
             throw magics.unknown(name, false);
         }

@@ -24,18 +24,18 @@ public final class HelpMagic implements Callable<Result> {
     @Parameters(arity = "0..1", paramLabel = "MAGIC", description = "A magic's name, e.g. maven or data.")
     String magic;
 
-    private final KernelServices kernel;
+    private final MagicCatalog catalog;
 
-    public HelpMagic(KernelServices kernel) {
-        this.kernel = kernel;
+    public HelpMagic(MagicCatalog catalog) {
+        this.catalog = catalog;
     }
 
     @Override
     public Result call() {
         if (magic != null) {
-            return Result.ofText(kernel.usage(magic.replaceFirst("^%+", "")));
+            return Result.ofText(catalog.usage(magic.replaceFirst("^%+", "")));
         }
-        List<CommandRunner.Summary> magics = kernel.magicNames().stream().map(kernel::summary).toList();
+        List<CommandRunner.Summary> magics = catalog.magicNames().stream().map(catalog::summary).toList();
         StringBuilder text = new StringBuilder(INTRO).append("\n");
         StringBuilder html = new StringBuilder("<div class=\"kiln-help\"><p>").append(Html.escape(INTRO))
                 .append("</p><table>");
@@ -44,7 +44,7 @@ public final class HelpMagic implements Callable<Result> {
             line(text, html, m, 0);
         }
         html.append("</table>");
-        List<String> cellMagics = kernel.cellMagicNames();
+        List<String> cellMagics = catalog.cellMagicNames();
         if (!cellMagics.isEmpty()) {
             String cells = "Cell magics (%% on a cell's first line, run on the lines after it): %%"
                     + String.join(", %%", cellMagics) + ".";
