@@ -5,22 +5,42 @@ import atexit
 import ctypes
 import json
 import os
+import pwd
 import secrets
 import shlex
 import signal
+import stat
 import subprocess
 import time
 
 
+def _private(folder):
+    """A folder of this user's alone (owner only), as XDG_RUNTIME_DIR must be; not /tmp, not one inherited through su."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and (st.st_mode & 0o077) == 0
+
+
 def _info_file():
+    """Where the sidecar announces itself: the same rule as the kernel's (SidecarEndpoint.infoFile)."""
     explicit = os.environ.get("KILN_SIDECAR_FILE")
     if explicit:
         return explicit
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.isdir(runtime):
+    if runtime and os.path.isabs(runtime) and _private(runtime):
         return os.path.join(runtime, "kiln", "sidecar.json")
-    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(data, "kiln", "sidecar.json")
+    data = os.environ.get("XDG_DATA_HOME")
+    if not (data and os.path.isabs(data)):
+        data = os.path.join(os.environ.get("HOME") or os.path.expanduser("~"), ".local", "share")
+    folder = os.path.join(data, "kiln")
+    existing = folder
+    while not os.path.lexists(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    if os.lstat(existing).st_uid != os.getuid():  # another user's home, kept by sudo: never share theirs
+        folder = os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".local", "share", "kiln")
+    return os.path.join(folder, "sidecar.json")
 
 
 def _die_with_parent():
