@@ -81,7 +81,9 @@ final class VersionRecorder {
                 Instant.now().toString(), lineage);
         byte[] vbytes = record.canonicalBytes();
         String id = Sha256.hex(vbytes);
-        try (Progress.Bar bar = project.progress().start("add " + dataset, bytes, Progress.Unit.BYTES)) {
+        // no bar when every object is in the cache already: "100% 0 B 0 B/s" says nothing
+        Progress progress = toCache.isEmpty() ? Progress.NONE : project.progress();
+        try (Progress.Bar bar = progress.start("add " + dataset, bytes, Progress.Unit.BYTES)) {
             Parallel.forEach(toCache.values(), project.jobs(), e -> {
                 cache.addFile(abs.resolve(e.path()), e.sha256());
                 bar.advance(e.size());

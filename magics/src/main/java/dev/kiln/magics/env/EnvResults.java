@@ -46,7 +46,7 @@ public final class EnvResults {
         StringBuilder h = new StringBuilder("<div class=\"kiln-env\"><b>Environment <code title=\"")
                 .append(Html.escape(s.id())).append("\">").append(Html.escape(s.shortId())).append("</code></b>");
         if (storedAs != null) {
-            h.append(" <small>").append(Html.escape(storedAs)).append("</small>");
+            h.append(" <small style=\"overflow-wrap:anywhere\">").append(Html.escape(storedAs)).append("</small>");
         }
         h.append("<table>");
         rows.forEach((k, v) -> h.append("<tr><th style=\"text-align:left\">").append(Html.escape(k)).append("</th><td style=\"text-align:left\">")

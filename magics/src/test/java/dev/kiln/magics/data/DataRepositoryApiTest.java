@@ -108,7 +108,12 @@ class DataRepositoryApiTest {
         try (DataRepository repo = DataRepository.open(p.dir(), p.env(), recording, 2)) {
             repo.add("data/pems", null, "two files");
             repo.push(List.of(), null, null);
+            p.write("data/copy/a.csv", "id\n1\n"); // a new dataset whose one object is cached already
+            repo.add("data/copy", null, "same bytes");
         }
+        assertTrue(events.contains("start add pems 11 BYTES"), events.toString());
+        assertTrue(events.stream().noneMatch(e -> e.startsWith("start add copy")),
+                "nothing to copy into the cache, so no '100% 0 B 0 B/s' bar: " + events);
         assertTrue(events.contains("start push pems 11 BYTES"), events.toString());
         assertEquals(11, events.stream().filter(e -> e.startsWith("advance push pems "))
                 .mapToLong(e -> Long.parseLong(e.substring("advance push pems ".length()))).sum());
