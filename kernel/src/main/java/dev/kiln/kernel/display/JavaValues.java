@@ -31,8 +31,19 @@ final class JavaValues {
     private JavaValues() {
     }
 
-    /** The value as HTML, or empty when it is not one of the shapes this knows. */
+    /**
+     * The value as HTML, or empty when it is not one of the shapes this knows, or reading it failed
+     * (a collection whose iterator throws still shows as its text).
+     */
     static Optional<String> html(Object value) {
+        try {
+            return shaped(value);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> shaped(Object value) {
         if (value instanceof Map<?, ?> map) {
             return Optional.of(map(map));
         }

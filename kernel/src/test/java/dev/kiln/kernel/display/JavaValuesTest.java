@@ -96,4 +96,21 @@ class JavaValuesTest {
         assertEquals(Map.of("text/plain", "42"), RENDERERS.render(42, "42").data());
         assertEquals(Map.of("text/plain", "\"s\""), RENDERERS.render("s", "\"s\"").data());
     }
+
+    @Test
+    void aCollectionThatFailsWhenReadKeepsItsTextAndBreaksNothing() {
+        java.util.AbstractList<String> broken = new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                throw new IllegalStateException("not loaded");
+            }
+
+            @Override
+            public int size() {
+                return 3;
+            }
+        };
+
+        assertEquals(Map.of("text/plain", "[…]"), RENDERERS.render(broken, "[…]").data());
+    }
 }
