@@ -1,6 +1,7 @@
 package dev.kiln.kernel.display;
 
 import dev.kiln.magics.core.Html;
+import dev.kiln.magics.core.ProgressText;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -100,13 +101,13 @@ final class JavaValues {
             return table(kind + " of " + size + " maps" + more, header, rows, size - items.size());
         }
         StringBuilder b = new StringBuilder("<div class=\"kiln-value\"><span class=\"kiln-muted\">")
-                .append(Html.escape(kind)).append(" of ").append(count(size, "item")).append("</span><ol start=\"0\">");
+                .append(Html.escape(kind)).append(" of ").append(ProgressText.count(size, "item")).append("</span><ol start=\"0\">");
         for (Object item : items) {
             b.append("<li>").append(Html.escape(shortText(item))).append("</li>");
         }
         b.append("</ol>");
         if (size > items.size()) {
-            b.append("<div class=\"kiln-muted\">… and ").append(count(size - items.size(), "more item")).append("</div>");
+            b.append("<div class=\"kiln-muted\">… and ").append(ProgressText.count(size - items.size(), "more item")).append("</div>");
         }
         return b.append("</div>").toString();
     }
@@ -116,7 +117,7 @@ final class JavaValues {
         for (Map.Entry<?, ?> e : first(map.entrySet().iterator(), ROWS)) {
             rows.add(List.of(cell(e.getKey()), cell(e.getValue())));
         }
-        return table("Map of " + count(map.size(), "entry"), List.of("key", "value"), rows, map.size() - rows.size());
+        return table("Map of " + ProgressText.count(map.size(), "entry"), List.of("key", "value"), rows, map.size() - rows.size());
     }
 
     private static String table(String caption, List<String> header, List<List<Object>> rows, int leftOut) {
@@ -131,7 +132,7 @@ final class JavaValues {
         }
         b.append("</tbody></table>");
         if (leftOut > 0) {
-            b.append("<div class=\"kiln-muted\">… and ").append(count(leftOut, "more row")).append("</div>");
+            b.append("<div class=\"kiln-muted\">… and ").append(ProgressText.count(leftOut, "more row")).append("</div>");
         }
         return b.toString();
     }
@@ -180,9 +181,5 @@ final class JavaValues {
             out.add(it.next());
         }
         return out;
-    }
-
-    private static String count(int n, String noun) {
-        return String.format(Locale.ROOT, "%,d", n) + " " + (n == 1 ? noun : noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.kernel.magic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class LoadMagic implements Callable<Result> {
         } finally {
             depth--;
         }
-        return Result.ofText("Ran " + cells.size() + (cells.size() == 1 ? " cell" : " cells") + " of " + file + ".");
+        return Result.ofText("Ran " + ProgressText.count(cells.size(), "cell") + " of " + file + ".");
     }
 
     /** The code a file holds: a source file whole, a notebook's code cells each on its own. */

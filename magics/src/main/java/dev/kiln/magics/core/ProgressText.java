@@ -43,6 +43,9 @@ public final class ProgressText {
     }
 
     private static String plural(String noun) {
+        if (noun.length() > 1 && noun.endsWith("y") && "aeiou".indexOf(noun.charAt(noun.length() - 2)) < 0) {
+            return noun.substring(0, noun.length() - 1) + "ies"; // entry, entries; key stays keys
+        }
         return noun.endsWith("s") || noun.endsWith("x") ? noun + "es" : noun + "s";
     }
 
