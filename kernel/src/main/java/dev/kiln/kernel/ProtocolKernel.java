@@ -80,7 +80,10 @@ abstract class ProtocolKernel extends BaseKernel {
         boolean silent = request.isSilent();
         boolean store = request.shouldStoreHistory() && !silent;
         int count = store ? nextCount++ : nextCount;
-        env.setBusyDeferIdle();
+        // idle goes out before the reply (which is deferred to after this method): a client holding
+        // the reply has every iopub message of the cell on its way, however long this thread then
+        // waits for the CPU. jupyter_kernel_test reads each with a 0.1 s timeout once it has the reply.
+        env.setStatusBusy();
         env.publish(new PublishExecuteInput(code, count));
         cellStarted(env);
         output.attach((stream, text) -> env.publish(new PublishStream(
@@ -115,6 +118,7 @@ abstract class ProtocolKernel extends BaseKernel {
             if (TIMING) {
                 KERNEL_LOG.println("kiln: cell " + count + " took " + (System.nanoTime() - t0) / 1_000_000.0 + " ms in the kernel");
             }
+            env.setStatusIdle();
         }
     }
 
