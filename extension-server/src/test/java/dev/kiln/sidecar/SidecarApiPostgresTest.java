@@ -16,8 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 /** The REST API against a real PostgreSQL 15 cluster this test starts and stops itself. */
+@Timeout(180) // each test; it waits on a process or a socket
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SidecarApiPostgresTest extends SidecarApiContract {
 

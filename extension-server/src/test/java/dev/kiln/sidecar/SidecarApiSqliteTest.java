@@ -14,9 +14,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The REST API against the default store: a SQLite file. */
+@Timeout(120) // each test; it waits on a process or a socket
 class SidecarApiSqliteTest extends SidecarApiContract {
 
     @TempDir

@@ -12,9 +12,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every request shows the token; bad requests get a 4xx with a message, never a 500. */
+@Timeout(120) // each test; it waits on a process or a socket
 class SidecarSecurityTest {
 
     static final String TOKEN = "secret-" + UUID.randomUUID();

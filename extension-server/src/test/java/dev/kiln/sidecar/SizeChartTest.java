@@ -14,7 +14,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Axis;
 import org.knowm.xchart.internal.chartpart.Chart;
 
-/** The dataset page's chart: a title that names what it draws, and y ticks at round values. */
+/** The dataset page's chart: a title that names what it draws, the versions' values, and y ticks at round values. */
 class SizeChartTest {
 
     /** 51 versions each one byte larger than the last, made a minute apart: equally spaced values. */
@@ -39,6 +39,40 @@ class SizeChartTest {
         XYChart withRows = SizeChart.chart("many", evenlyGrowing(true));
         assertRoundTicks(withRows, 0);
         assertRoundTicks(withRows, 1);
+    }
+
+    @Test
+    void itDrawsEachVersionsSizeAndRowsAndAHelperSeriesShowsNothing() throws Exception {
+        List<SizeChart.Point> points = List.of(new SizeChart.Point(1_719_792_000_000L, 3L << 20, 100L),
+                new SizeChart.Point(1_719_878_400_000L, 5L << 20, null), new SizeChart.Point(1_719_964_800_000L, 6L << 20, 250L));
+        XYChart chart = SizeChart.chart("weather", points);
+        List<String> visible = chart.getSeriesMap().values().stream()
+                .filter(s -> s.getMarker() != org.knowm.xchart.style.markers.SeriesMarkers.NONE).map(s -> s.getName()).toList();
+        assertEquals(List.of("size (MiB)", "rows"), visible, "two series drawn");
+        assertEquals(visible, chart.getSeriesMap().values().stream().filter(s -> s.isShowInLegend()).map(s -> s.getName()).toList(),
+                "the legend names what is drawn and nothing else");
+        var size = chart.getSeriesMap().get("size (MiB)");
+        assertEquals(List.of(3.0, 5.0, 6.0), java.util.Arrays.stream(size.getYData()).boxed().toList());
+        assertEquals(List.of(1_719_792_000_000.0, 1_719_878_400_000.0, 1_719_964_800_000.0),
+                java.util.Arrays.stream(size.getXData()).boxed().toList(), "at the versions' times");
+        var rows = chart.getSeriesMap().get("rows");
+        assertEquals(List.of(100.0, 250.0), java.util.Arrays.stream(rows.getYData()).boxed().toList(), "rows where recorded");
+        assertEquals(1, rows.getYAxisGroup(), "rows on the right axis");
+        assertEquals("size (MiB)", chart.getYAxisGroupTitle(0));
+        assertEquals("rows", chart.getYAxisGroupTitle(1));
+        assertEquals("when the version was made (UTC)", chart.getXAxisTitle());
+        for (var helper : chart.getSeriesMap().values()) {
+            if (!visible.contains(helper.getName())) {
+                assertEquals(org.knowm.xchart.style.lines.SeriesLines.NONE, helper.getLineStyle(), helper.getName() + " draws no line");
+                double[] ys = helper.getYData();
+                double lo = helper.getYAxisGroup() == 0 ? 3 : 100;
+                double hi = helper.getYAxisGroup() == 0 ? 6 : 250;
+                for (double y : ys) {
+                    assertTrue(y >= lo && y <= hi, helper.getName() + " stays within the data: " + y);
+                }
+            }
+        }
+        assertEquals(List.of("2.5", "3", "3.5", "4", "4.5", "5", "5.5", "6", "6.5"), tickLabels(chart, 0), "size ticks in MiB");
     }
 
     static void assertRoundTicks(XYChart chart, int group) throws Exception {

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** System.out and System.err of a running cell reach the front end while it runs, in the order written. */
+@Timeout(180) // each test; it waits on a process or a socket
 public class CellOutputTest {
 
     /** Released by the sink when the cell's first line arrives; the cell waits on it. */

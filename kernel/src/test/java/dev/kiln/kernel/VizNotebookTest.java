@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * as its cell's {@code kiln_expect} says, the nbconvert HTML export holding the images, and
  * headless-Chromium screenshots of the exported and the live page showing a chart and the table.
  */
+@Timeout(300) // each test; it waits on a process or a socket
 class VizNotebookTest {
 
     @TempDir

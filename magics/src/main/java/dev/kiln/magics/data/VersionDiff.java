@@ -37,7 +37,7 @@ final class VersionDiff {
             }
             wsDir = project.workspace().resolve(pinned.path());
             to = new TreeMap<>();
-            for (Workspace.FileState f : project.workspace().scan(wsDir, project.stats(), project.jobs()).files().values()) {
+            for (Workspace.FileState f : project.workspace().files(wsDir, project.stats(), project.jobs()).values()) {
                 to.put(f.path(), new ManifestEntry(f.path(), f.sha256(), f.size()));
             }
             project.stats().save();

@@ -45,7 +45,7 @@ final class VersionRecorder {
         }
         LockFile.Entry existing = lock.get(dataset);
         checkPlace(dataset, rel, existing);
-        Map<String, Workspace.FileState> files = workspace.scan(abs, project.stats(), project.jobs()).files();
+        Map<String, Workspace.FileState> files = workspace.files(abs, project.stats(), project.jobs());
         if (files.isEmpty()) {
             throw new UserError("'" + rel + "' has no files to version.");
         }

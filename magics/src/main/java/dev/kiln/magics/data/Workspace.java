@@ -86,11 +86,44 @@ public final class Workspace {
     /**
      * A dataset's directory as it is on disk now, paths relative to it ('/'-separated).
      *
-     * @param files regular files with their hashes
+     * @param files regular files with their hashes, a symbolic link to a regular file by the content it points to
      * @param dirs  directories below it
-     * @param links symbolic links (not followed)
+     * @param links symbolic links, those in {@code files} too
      */
     public record Listing(Map<String, FileState> files, Set<String> dirs, List<String> links) {
+
+        /** The links that stand for no file: to a directory, or to nothing. */
+        List<String> linksWithoutFile() {
+            return links.stream().filter(l -> !files.containsKey(l)).toList();
+        }
+    }
+
+    /**
+     * A dataset's files as {@code add}, {@code status} and {@code diff} see them: a symbolic link to
+     * a file counts as that file's content; a link to a directory or to nothing is refused, by name,
+     * rather than left out of a version in silence.
+     */
+    public Map<String, FileState> files(Path dir, StatCache stats, int jobs) {
+        Listing listing = scan(dir, stats, jobs);
+        List<String> refused = listing.linksWithoutFile();
+        if (!refused.isEmpty()) {
+            String rel = relative(dir);
+            List<String> named = refused.stream().map(l -> "'" + rel + "/" + l + "' (" + linkTarget(dir.resolve(l)) + ")").toList();
+            throw new UserError((refused.size() == 1 ? "A symbolic link in " : refused.size() + " symbolic links in ") + "'" + rel
+                    + "' point" + (refused.size() == 1 ? "s" : "") + " to no file: " + String.join(", ", named)
+                    + ". Kiln versions a link to a file by the file's content, but not a link to a directory or a broken one. "
+                    + "Replace it with a copy of what it points to, or remove it, and run the command again.");
+        }
+        return listing.files();
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            Path target = Files.readSymbolicLink(link);
+            return Files.isDirectory(link) ? "a directory: " + target : "to " + target + ", which does not exist";
+        } catch (IOException e) {
+            return "unreadable";
+        }
     }
 
     /**
@@ -137,9 +170,14 @@ public final class Workspace {
                     if (file.equals(dir)) {
                         return FileVisitResult.CONTINUE;
                     }
-                    if (a.isSymbolicLink()) {
+                    boolean link = a.isSymbolicLink();
+                    if (link) {
                         links.add(file.toString().substring(dirPrefix).replace(File.separatorChar, '/'));
-                        return FileVisitResult.CONTINUE;
+                        try {
+                            a = Files.readAttributes(file, BasicFileAttributes.class); // what it points to
+                        } catch (IOException e) {
+                            return FileVisitResult.CONTINUE; // to nothing: in links alone
+                        }
                     }
                     if (!a.isRegularFile()) {
                         return FileVisitResult.CONTINUE;
@@ -155,7 +193,7 @@ public final class Workspace {
                     if (sha != null) {
                         files.put(rel, new FileState(rel, sha, a.size()));
                     } else {
-                        toHash.add(new Object[] {file, rel, key, a});
+                        toHash.add(new Object[] {file, rel, key, a, link});
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -168,7 +206,8 @@ public final class Workspace {
             try {
                 long hashedAt = StatCache.nowNanos();
                 String sha = Sha256.ofFile(file);
-                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                LinkOption[] follow = (Boolean) item[4] ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+                BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, follow);
                 BasicFileAttributes before = (BasicFileAttributes) item[3];
                 if (after.lastModifiedTime().equals(before.lastModifiedTime()) && after.size() == before.size()) {
                     stats.put((String) item[2], after, sha, hashedAt);

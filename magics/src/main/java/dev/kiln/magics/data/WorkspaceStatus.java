@@ -49,7 +49,7 @@ final class WorkspaceStatus {
                 .manifest(pinned.manifest(), useRemote ? remoteName : null, ds, pinned.version()));
         CompletableFuture<Set<String>> uncached = manifest.thenApply(mf -> project.cache()
                 .missing(mf.files().stream().map(ManifestEntry::sha256).collect(Collectors.toSet())));
-        Map<String, Workspace.FileState> ws = project.workspace().scan(dir, project.stats(), project.jobs()).files();
+        Map<String, Workspace.FileState> ws = project.workspace().files(dir, project.stats(), project.jobs());
         Manifest m = join(manifest);
         List<String> modified = new ArrayList<>();
         List<String> missing = new ArrayList<>();

@@ -394,7 +394,10 @@ public final class CsvToParquet {
             ParquetProperties props = pb.build();
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("kiln.source", input.getFileName().toString());
-            meta.put("kiln.converter", new ObjectMapper().writeValueAsString(options.describe()));
+            Map<String, Object> converter = new LinkedHashMap<>(options.describe());
+            // the output is a content-addressed version: the same CSV gives the same bytes on any machine
+            converter.remove("threads");
+            meta.put("kiln.converter", new ObjectMapper().writeValueAsString(converter));
             int maxInFlight = 2 * options.threads() + 1;
             HashingOutputFile outFile = new HashingOutputFile(out);
             long lastRaw = 0;

@@ -25,10 +25,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 /** {@code kiln parquet convert|show} as the CLI and the kernel's magic run it: through {@link CommandRunner}. */
+@Timeout(120) // each test; it waits on a process or a socket
 class ParquetCommandTest {
 
     @TempDir

@@ -25,6 +25,7 @@ import org.jclouds.io.MutableContentMetadata;
 import org.jclouds.io.Payload;
 import org.jclouds.io.payloads.InputStreamPayload;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * workspace holds no partial file. The server holds the big object's second half back until the
  * test has killed the client, so the kill lands mid-transfer every time.
  */
+@Timeout(180) // each test; it waits on a process or a socket
 class DataPullKilledTest {
 
     @TempDir

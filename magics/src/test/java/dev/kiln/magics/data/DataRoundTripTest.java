@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** add → push → pull on another machine → version, diff, checkout, tag, status; against s3proxy and a directory. */
+@Timeout(120) // each test; it waits on a process or a socket
 class DataRoundTripTest {
 
     static S3ProxyServer s3;

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshots taken by separate JVMs, as two kernel runs or two colleagues' machines take them. */
+@Timeout(180) // each test; it waits on a process or a socket
 class EnvAcrossJvmsTest {
 
     private static final String MAIN = "dev.kiln.magics.cli.Main";

@@ -287,6 +287,114 @@ class ChartAxesTest {
         }
     }
 
+    /** The ticks a kind's model lays out, x and y (none where XChart draws categories or a heat map's labels). */
+    static List<List<Tick>> ticks(Chart<?, ?> c) {
+        if (c instanceof TickedXYChart t) {
+            return List.of(t.xTicks(), t.yTicks());
+        }
+        if (c instanceof BarChart b) {
+            return List.of(List.of(), b.yTicks());
+        }
+        if (c instanceof BoxPlotChart b) {
+            return List.of(List.of(), b.yTicks());
+        }
+        return List.of(List.of(), List.of());
+    }
+
+    static List<String> labels(List<Tick> ticks) {
+        return ticks.stream().map(Tick::label).toList();
+    }
+
+    @Test
+    void everyKindHasTheTicksAndValuesOfItsDataAndDrawsExactlyThoseLabels() throws Exception {
+        Table t = seattle();
+        Map<String, Chart<?, ?>> charts = everyKind(t);
+        List<String> degrees = List.of("0", "5", "10", "15", "20", "25", "30", "35");
+        List<String> fromMinus5 = List.of("-5", "0", "5", "10", "15", "20", "25", "30", "35");
+        List<String> years = List.of("2012", "2013", "2014", "2015", "2016");
+        Map<String, List<List<String>>> expected = new LinkedHashMap<>();
+        expected.put("histogram", List.of(degrees, List.of("0", "50", "100", "150", "200")));
+        expected.put("scatter", List.of(List.of("-5", "0", "5", "10", "15"), degrees));
+        expected.put("density scatter", List.of(List.of("-5", "0", "5", "10", "15"), degrees));
+        expected.put("line", List.of(years, degrees));
+        expected.put("lines", List.of(years, fromMinus5));
+        expected.put("bar", List.of(List.of(), List.of("0", "100", "200", "300", "400", "500", "600")));
+        expected.put("box", List.of(List.of(), fromMinus5));
+        expected.put("box by weather", List.of(List.of(), degrees));
+        expected.put("correlation", List.of(List.of(), List.of()));
+        assertEquals(expected.keySet(), charts.keySet());
+        for (var e : charts.entrySet()) {
+            String kind = e.getKey();
+            List<List<Tick>> ticks = ticks(e.getValue());
+            assertEquals(expected.get(kind).get(0), labels(ticks.get(0)), kind + ": x tick labels");
+            assertEquals(expected.get(kind).get(1), labels(ticks.get(1)), kind + ": y tick labels");
+            for (List<Tick> axis : ticks) {
+                for (Tick tick : axis) {
+                    if (!kind.startsWith("line")) {
+                        assertEquals(Double.parseDouble(tick.label()), tick.value(), 1e-9, kind + ": " + tick + " says its value");
+                    }
+                }
+            }
+            if (!kind.equals("density scatter")) { // drawn as an image of its own: PNG only
+                List<String> drawn = texts(svg(e.getValue())).stream().map(SvgText::text).toList();
+                List<String> laidOut = new ArrayList<>(labels(ticks.get(0)));
+                laidOut.addAll(labels(ticks.get(1)));
+                assertEquals(laidOut, drawn, kind + ": the labels drawn are the ticks laid out, nothing else");
+            }
+        }
+        // a date axis ticks at New Year's midnight, not at epoch milliseconds printed as numbers
+        for (String kind : List.of("line", "lines")) {
+            assertEquals(IntStream.rangeClosed(2012, 2016).mapToObj(y -> millis(LocalDate.of(y, 1, 1))).toList(),
+                    ((TickedXYChart) charts.get(kind)).xTicks().stream().map(Tick::value).toList(), kind);
+        }
+
+        // the values drawn are the data's: every day in the line, every row in a histogram bin, bar heights as counts
+        int days = t.rowCount();
+        XYChart line = (XYChart) charts.get("line");
+        assertEquals(days, line.getSeriesMap().get("temp_max").getXData().length);
+        assertEquals(t.doubleColumn("temp_max").get(0), line.getSeriesMap().get("temp_max").getYData()[0]);
+        HistogramChart histogram = (HistogramChart) charts.get("histogram");
+        long[] counts = histogram.bins().counts();
+        assertEquals(days, Arrays.stream(counts).sum(), "every day in one bin");
+        double[] outline = histogram.getSeriesMap().get("temp_max").getYData();
+        assertEquals(counts.length + 3, outline.length, "up the left edge, a step per bin, down the right edge");
+        for (int i = 0; i < counts.length; i++) {
+            assertEquals(counts[i], outline[i + 1], 0.0, "bin " + i + " drawn at its count");
+        }
+        org.knowm.xchart.CategoryChart bar = (org.knowm.xchart.CategoryChart) charts.get("bar");
+        var rows = bar.getSeriesMap().get("rows");
+        List<String> weathers = new ArrayList<>();
+        rows.getXData().forEach(x -> weathers.add(String.valueOf(x)));
+        assertEquals(List.of("rain", "sun", "fog", "drizzle", "snow"), weathers, "most rows first");
+        List<Number> heights = new ArrayList<>();
+        rows.getYData().forEach(heights::add);
+        for (int i = 0; i < weathers.size(); i++) {
+            String w = weathers.get(i);
+            long count = t.stringColumn("weather").asList().stream().filter(w::equals).count();
+            assertEquals(count, heights.get(i).longValue(), "bar " + w);
+        }
+        org.knowm.xchart.HeatMapChart correlation = (org.knowm.xchart.HeatMapChart) charts.get("correlation");
+        var heat = correlation.getSeriesMap().get("value");
+        List<String> columns = new ArrayList<>();
+        heat.getXData().forEach(x -> columns.add(String.valueOf(x)));
+        assertEquals(List.of("precipitation", "temp_max", "temp_min", "wind"), columns);
+        List<String> rowsUp = new ArrayList<>();
+        heat.getYData().forEach(y -> rowsUp.add(String.valueOf(y)));
+        assertEquals(List.of("wind", "temp_min", "temp_max", "precipitation"), rowsUp, "XChart counts y upwards: row 0 on top");
+        int n = columns.size();
+        double[][] r = new double[n][n];
+        for (Number[] cell : heat.getHeatData()) {
+            r[n - 1 - cell[1].intValue()][cell[0].intValue()] = cell[2].doubleValue();
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(1.0, r[i][i], 1e-9, columns.get(i) + " correlates with itself");
+            for (int j = 0; j < n; j++) {
+                assertEquals(r[i][j], r[j][i], 1e-12, columns.get(i) + " and " + columns.get(j) + " either way");
+            }
+        }
+        assertTrue(r[1][2] > 0.8, "temp_max and temp_min go together: " + r[1][2]);
+    }
+
     @Test
     void everyKindSharesOneStyle() throws Exception {
         for (var e : everyKind(seattle()).entrySet()) {

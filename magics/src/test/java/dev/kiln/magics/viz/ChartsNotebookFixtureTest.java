@@ -27,6 +27,7 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel runs it. Then exports and shows the rendered notebook (nbconvert, Jupyter Notebook,
  * headless Chromium) through {@code viz/test_viz_notebook.py}.
  */
+@Timeout(300) // each test; it waits on a process or a socket
 public class ChartsNotebookFixtureTest {
 
     /** Where a cell's value lands: JShell's snippets run in this JVM and see this class. */
