@@ -1,0 +1,34 @@
+package dev.kiln.magics.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.parquet.ConversionOptions;
+import dev.kiln.magics.parquet.ConversionReport;
+import dev.kiln.magics.parquet.CsvToParquet;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CSV the launcher's archives are trained on reaches every type a conversion infers, and the
+ * leading-zero rule: a type it missed would leave its parser and column writer out of the class
+ * archive and out of the AOT cache's profiles, and a user's first conversion would pay for them.
+ */
+class CdsTrainingTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTrainingCsvConvertsToEveryInferredType() throws Exception {
+        Path csv = dir.resolve("training.csv");
+        CdsTraining.writeTrainingCsv(csv, 3_000);
+        ConversionReport r = new CsvToParquet(ConversionOptions.defaults(), Progress.NONE).convert(csv, dir.resolve("t.parquet"));
+        assertEquals(3_000, r.rows());
+        assertEquals(Map.of("id", "int32", "ts", "timestamp", "day", "date", "station", "string", "zip", "string",
+                "temperature", "double", "delay", "int32", "big", "int64", "ok", "boolean", "note", "string"), r.schema());
+        assertEquals(1, r.typeChoices().size(), "zip kept as text for its leading zeros: " + r.typeChoices());
+    }
+}
