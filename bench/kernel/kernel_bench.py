@@ -1,7 +1,7 @@
 """Start-to-first-reply and trivial-cell round trip of the Kiln kernel on each JDK given, and of
 the IPython kernel, measured in one run, the kernels taking turns.
 
-    kernel_bench.py ROUNDS LABEL=KERNELS_DIR...   (each KERNELS_DIR holds a kernelspec 'kiln')
+    kernel_bench.py ROUNDS LABEL=KERNELS_DIR...   (each KERNELS_DIR holds one Kiln kernelspec)
 """
 import statistics
 import sys
@@ -21,7 +21,10 @@ def manager(kernel):
     name, kernels_dir = kernel
     if kernels_dir is None:
         return KernelManager(kernel_name=name)
-    return KernelManager(kernel_name=name, kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels_dir]))
+    specs = KernelSpecManager(kernel_dirs=[kernels_dir])
+    # the one Kiln kernelspec installed there ('kiln', or named for its JDK)
+    [name] = [n for n in specs.find_kernel_specs() if n.startswith("kiln")]
+    return KernelManager(kernel_name=name, kernel_spec_manager=specs)
 
 
 def start_time(kernel):
