@@ -84,7 +84,7 @@ public final class KernelLauncher {
                     + " CONNECTION_FILE (Jupyter passes it; see 'kiln kernel install')");
             ExitGate.exitKernel(2);
         }
-        if (!ExitGuardAgent.installed()) {
+        if (!ExitGuardAgent.present()) {
             System.err.println("kiln: the kernel runs without its agent (a kernelspec from an older Kiln?): System.exit"
                     + " in a cell will end it. Reinstall the kernelspec: kiln kernel install");
         }

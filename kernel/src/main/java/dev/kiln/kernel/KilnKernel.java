@@ -7,6 +7,7 @@ import dev.kiln.kernel.display.Renderers;
 import dev.kiln.kernel.eval.EvalError;
 import dev.kiln.kernel.eval.JavaEvaluator;
 import dev.kiln.kernel.eval.Value;
+import dev.kiln.kernel.guard.ExitGuardAgent;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.Magics;
 import dev.kiln.kernel.magic.TimeMagic;
@@ -79,23 +80,22 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     /**
-     * Builds JShell in the background, so the kernel answers kernel_info while it starts; then
-     * opens this session's run in the sidecar (or its spool, when no sidecar runs).
+     * Builds JShell in the background once kernel_info is answered (see {@link #startAfterFirstReply});
+     * then opens this session's run in the sidecar (or its spool, when no sidecar runs).
      *
      * @param recordAs the kernel session's id for the run log; empty records nothing (the CDS training)
      */
     void start(Optional<String> recordAs) {
-        Thread t = new Thread(() -> {
+        startAfterFirstReply(() -> {
             try {
+                ExitGuardAgent.install(); // before JShell, so before any cell can call System.exit
                 evaluator.complete(JavaEvaluator.onThisClassPath(imports));
                 renderers.discover();
                 recordAs.ifPresent(id -> runLog.complete(RunLog.open(session, id, KERNEL_LOG)));
             } catch (Throwable e) {
                 evaluator.completeExceptionally(e);
             }
-        }, "kiln-jshell-start");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private JavaEvaluator evaluator() {

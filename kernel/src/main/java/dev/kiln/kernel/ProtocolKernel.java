@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
@@ -41,6 +43,10 @@ abstract class ProtocolKernel extends BaseKernel {
     /** The stderr Jupyter gave the kernel, taken before the launcher points System.err at cells. */
     static final PrintStream KERNEL_LOG = System.err;
     private static final boolean TIMING = Boolean.getBoolean("kiln.timing");
+    /** How long start-up work waits for the first kernel_info request, which a client may never send. */
+    private static final long FIRST_REPLY_WAIT_MS = 1_000;
+
+    private final CountDownLatch firstReplySent = new CountDownLatch(1);
 
     private final CellOutput output;
     private final SessionHistory history;
@@ -57,6 +63,24 @@ abstract class ProtocolKernel extends BaseKernel {
                 new Renderer(), null, null, false, new StringStyler.Builder().build());
         this.output = output;
         this.history = history;
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own once the first kernel_info reply has gone out (or
+     * {@link #FIRST_REPLY_WAIT_MS} after this call): started at once, it took the CPU (two cores,
+     * JIT compilers on both) from the reply that tells the front end the kernel is up.
+     */
+    protected final void startAfterFirstReply(Runnable work) {
+        Thread t = new Thread(() -> {
+            try {
+                firstReplySent.await(FIRST_REPLY_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // nothing interrupts this thread; if something did, starting now is as right as later
+            }
+            work.run();
+        }, "kiln-start");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** A cell is about to run; its displays go to {@code env}. */
@@ -126,6 +150,7 @@ abstract class ProtocolKernel extends BaseKernel {
     protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
         env.setBusyDeferIdle();
         env.reply(new KernelInfoOk(getName(), getVersion(), getLanguageInfo(), getBanner(), getHelpLinks()));
+        firstReplySent.countDown();
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class JavaEvaluator implements AutoCloseable {
         KilnExecutionControl.Provider provider = new KilnExecutionControl.Provider();
         this.shell = JShell.builder()
                 .executionEngine(provider, Map.of())
+                .fileManager(IndexKeepingFileManager::wrap)
                 .compilerOptions("-Xlint:none", "-proc:none")
                 .build();
         this.control = provider.control();

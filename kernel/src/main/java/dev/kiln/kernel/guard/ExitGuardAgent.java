@@ -29,8 +29,14 @@ public final class ExitGuardAgent {
     /** The agent jar's name, next to the kernelspec's kernel.json. */
     public static final String JAR_NAME = "kiln-agent.jar";
     private static volatile boolean installed;
+    private static volatile Instrumentation instrumentation;
 
     private ExitGuardAgent() {
+    }
+
+    /** Whether the JVM started with this agent, so that {@link #install} can rewrite Runtime. */
+    public static boolean present() {
+        return instrumentation != null;
     }
 
     /** Whether this JVM's Runtime.exit and Runtime.halt go through the gate. */
@@ -38,7 +44,21 @@ public final class ExitGuardAgent {
         return installed;
     }
 
+    /**
+     * Only keeps the JVM's instrumentation: the rewrite (ASM reading and writing Runtime, a tenth of
+     * a second of CPU) waits for {@link #install}, which the kernel calls after it has answered its
+     * first request and before any cell runs.
+     */
     public static void premain(String args, Instrumentation inst) {
+        instrumentation = inst;
+    }
+
+    /** Rewrites Runtime.exit and Runtime.halt (once; later calls return at once); says so on stderr if it cannot. */
+    public static synchronized void install() {
+        Instrumentation inst = instrumentation;
+        if (inst == null || installed) {
+            return;
+        }
         Throwable[] failure = new Throwable[1];
         ClassFileTransformer transformer = new ClassFileTransformer() {
             @Override

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts this JVM on the Kiln kernel
@@ -35,8 +34,7 @@ public final class KernelSpec {
     static final List<String> JVM_OPTIONS = List.of(
             "-Djava.awt.headless=true",
             "-Dfile.encoding=UTF-8",
-            "-XX:+UseSerialGC",
-            "-Xshare:auto");
+            "-XX:+UseSerialGC");
 
     /** Kernelspec files are readable by everyone: Jupyter may run as another user (the image's jovyan). */
     private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
@@ -44,7 +42,7 @@ public final class KernelSpec {
     private final String javaExecutable;
     private final String classpath;
     private final List<String> extraOptions;
-    private Path sharedArchive;
+    private StartupArchive sharedArchive;
     private Path agentJar;
 
     public KernelSpec(String java, String classpath, List<String> extraOptions) {
@@ -64,38 +62,37 @@ public final class KernelSpec {
     public Path installWithSharedArchive(Path dataDir, java.io.PrintStream log) throws IOException {
         Path dir = dataDir.resolve("kernels").resolve(NAME);
         Files.createDirectories(dir);
-        Path archive = dir.resolve("kiln.jsa");
-        Path keyFile = dir.resolve("kiln.jsa.key");
+        StartupArchive startup = new StartupArchive(dir, jdkFeature(javaExecutable));
+        Path archive = startup.file();
+        Path keyFile = dir.resolve(archive.getFileName() + ".key");
         String key = javaExecutable + "\n" + classpath + "\n" + newestJar();
         if (!Files.isRegularFile(archive) || !Files.isRegularFile(keyFile) || !Files.readString(keyFile).equals(key)) {
             log.println("kiln: training the kernel's class-data-sharing archive (once per build)…");
-            Files.deleteIfExists(archive);
-            List<String> cmd = new ArrayList<>(List.of(javaExecutable));
-            cmd.addAll(JVM_OPTIONS);
-            // without the agent, which CDS will not archive with: appended at run time, its jar leaves the archive usable
-            cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", classpath, KernelLauncher.class.getName(), "--train"));
-            try {
-                Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                boolean done = p.waitFor(180, TimeUnit.SECONDS);
-                if (!done) {
-                    p.destroyForcibly();
-                }
-                if (done && p.exitValue() == 0 && Files.isRegularFile(archive)) {
-                    Files.writeString(keyFile, key);
-                } else {
-                    log.println("kiln: the archive could not be built; the kernel starts without it");
-                    Files.deleteIfExists(archive);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while training the kernel's archive", e);
+            writeAgentJar(dir); // an AOT cache is trained with it
+            Files.deleteIfExists(keyFile);
+            List<String> java = new ArrayList<>(List.of(javaExecutable));
+            java.addAll(JVM_OPTIONS);
+            if (startup.train(java, agentJar, List.of("-cp", classpath, KernelLauncher.class.getName(), "--train"), dir)) {
+                Files.writeString(keyFile, key);
+            } else {
+                log.println("kiln: the archive could not be built; the kernel starts without it");
+                Files.deleteIfExists(archive);
             }
         }
         if (Files.isRegularFile(archive)) {
-            sharedArchive = archive;
+            sharedArchive = startup;
         }
         return install(dataDir);
+    }
+
+    /** The feature version of the JDK a java executable belongs to, its links followed; 0 if unknown (a CDS archive then). */
+    private static int jdkFeature(String java) {
+        try {
+            Path bin = Path.of(java).toRealPath().getParent();
+            return bin == null || bin.getParent() == null ? 0 : featureVersion(bin.getParent());
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** When the jars in Kiln's lib folder last changed (0 outside an installed lib folder). */
@@ -173,7 +170,7 @@ public final class KernelSpec {
             argv.add("-javaagent:" + agentJar);
         }
         if (sharedArchive != null) {
-            argv.add("-XX:SharedArchiveFile=" + sharedArchive);
+            argv.addAll(sharedArchive.runOptions());
         }
         argv.addAll(extraOptions);
         argv.add("-cp");
