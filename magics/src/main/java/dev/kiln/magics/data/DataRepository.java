@@ -221,6 +221,14 @@ public final class DataRepository implements AutoCloseable {
         return new VersionDiff(project, specs).diff(a, b, remoteName);
     }
 
+    /**
+     * The files a version spec names ({@code NAME[@VERSION][/PATH]}), resolved through the lock file,
+     * the cache, then the remote, without pulling anything.
+     */
+    public VersionObjects.Listing files(String spec, String remoteName) {
+        return new VersionObjects(project, specs).list(spec, remoteName);
+    }
+
     @Override
     public void close() {
         project.close();
