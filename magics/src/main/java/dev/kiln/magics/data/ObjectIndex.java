@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,9 @@ public record ObjectIndex(String sha256, long size, long blockSize, List<String>
             byte[] buf = new byte[(int) BLOCK_SIZE];
             try (InputStream in = Files.newInputStream(file)) {
                 for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-                    blocks.add(Sha256.hex(Sha256.of(buf, 0, n)));
+                    MessageDigest md = Sha256.digest();
+                    Sha256.update(md, buf, 0, n);
+                    blocks.add(Sha256.hex(md));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
