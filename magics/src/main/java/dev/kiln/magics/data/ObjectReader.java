@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  */
 public final class ObjectReader implements AutoCloseable {
 
+    /** The most one ranged GET asks for: consecutive missing blocks go together up to this. */
+    private static final long MAX_RANGE = 64L << 20;
+
     private final Cache cache;
     private final Transfer transfer;
     /** The remote, opened only when something must come from it. */
@@ -79,6 +82,7 @@ public final class ObjectReader implements AutoCloseable {
                 return;
             }
             long bs = index.blockSize();
+            fetchMissing((int) (position / bs), (int) ((position + len - 1) / bs));
             for (int done = 0; done < len; ) {
                 long at = position + done;
                 int i = (int) (at / bs);
@@ -136,6 +140,43 @@ public final class ObjectReader implements AutoCloseable {
         }
         whole = FileChannel.open(cache.object(entry.sha256()), StandardOpenOption.READ);
         return whole;
+    }
+
+    /**
+     * Fetches the blocks of {@code [first, last]} the cache lacks, each run of consecutive ones in one
+     * ranged GET (at most {@link #MAX_RANGE} bytes), and caches each block once it matches its hash.
+     *
+     * @throws CorruptObjectException at the first block that does not
+     */
+    private void fetchMissing(int first, int last) {
+        long bs = index.blockSize();
+        for (int i = first; i <= last; ) {
+            if (i == blockAt || Files.exists(cache.root().resolve(RemoteLayout.block(entry.sha256(), i)))) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < last && (end + 2 - i) * bs <= MAX_RANGE
+                    && !Files.exists(cache.root().resolve(RemoteLayout.block(entry.sha256(), end + 1)))) {
+                end++;
+            }
+            Remote r = remote.get().orElseThrow(this::noRemote);
+            long from = i * bs;
+            int len = (int) (Math.min(entry.size(), (end + 1) * bs) - from);
+            String objectKey = RemoteLayout.object(entry.sha256());
+            byte[] got = r.getRange(objectKey, from, len);
+            fetched.addAndGet(len);
+            for (int b = i; b <= end; b++) {
+                int off = (int) ((b - i) * bs);
+                int n = (int) Math.min(bs, len - off);
+                String actual = java.util.HexFormat.of().formatHex(Sha256.of(got, off, n));
+                if (!actual.equals(index.blocks().get(b))) {
+                    throw CorruptObjectException.block(r, objectKey, entry.path(), b, from + off, n, index.blocks().get(b), actual);
+                }
+                cache.put(RemoteLayout.block(entry.sha256(), b), t -> Files.write(t, java.util.Arrays.copyOfRange(got, off, off + n)));
+            }
+            i = end + 1;
+        }
     }
 
     /** Block {@code i}: the one in hand, from the cache, or fetched, checked and cached. */
