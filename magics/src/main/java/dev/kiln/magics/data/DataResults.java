@@ -195,7 +195,8 @@ public final class DataResults {
 
     /** {@code kiln data ls --json}: the same as JSON for scripts (sizes in bytes, full hashes, nulls where unknown). */
     public static Result listingJson(LsResult l) {
-        return Result.of(CanonicalJson.DATA.pretty(l), listing(l).html(), listing(l).provenance());
+        Result shown = listing(l);
+        return Result.of(CanonicalJson.DATA.pretty(l), shown.html(), shown.provenance());
     }
 
     private static String columnText(List<ObjectIndex.Column> columns) {
