@@ -240,14 +240,14 @@ public final class DataCommand implements Callable<Result> {
         String path;
         @Option(names = "--json", description = "Print the listing as JSON (sizes in bytes, full hashes) for scripts.")
         boolean json;
-        @Mixin
-        Common common;
+        @Option(names = {"-r", "--remote"}, paramLabel = "NAME", description = "Remote to use (default: the project's default remote).")
+        String remote;
 
         @Override
         public Result call() {
-            try (DataRepository repo = data.open(common)) {
+            try (DataRepository repo = data.open()) {
                 String spec = path == null || path.isBlank() ? version : version + "/" + path.replaceFirst("^/+", "");
-                var listing = repo.ls(spec, common.remote);
+                var listing = repo.ls(spec, remote);
                 return json ? DataResults.listingJson(listing) : DataResults.listing(listing);
             }
         }
