@@ -139,8 +139,9 @@ final class Publisher {
     }
 
     /**
-     * Each sent object's index beside it (its blocks' hashes, its rows and columns), so the version can
-     * be listed and read in place; an object already there keeps the index it has, or works without.
+     * Each sent object's index beside it (its blocks' hashes, its rows and columns), as add recorded
+     * it, so the version can be listed and read in place; an object added by a Kiln before indexes
+     * gets one made from the cache here. An object already on the remote keeps what it has.
      */
     private void sendIndexes(Remote r, List<ManifestEntry> objects) {
         Cache cache = project.cache();
