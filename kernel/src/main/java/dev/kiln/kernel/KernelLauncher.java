@@ -41,7 +41,8 @@ public final class KernelLauncher {
             "import java.util.function.*;", "import java.util.regex.*;", "import java.util.stream.*;",
             "import static dev.kiln.kernel.Notebook.*;",
             // tables and charts, as every exploration needs them
-            "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;", "import dev.kiln.magics.parquet.Parquet;");
+            "import tech.tablesaw.api.*;", "import dev.kiln.magics.viz.Plot;", "import dev.kiln.magics.parquet.Parquet;",
+            "import dev.kiln.magics.parquet.Csv;");
 
     /** The kernel with every magic a notebook has, in the order {@code %help} lists them; commands see {@code env}. */
     static KilnKernel assemble(CellOutput output, Map<String, String> env) {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Version datasets by content (SHA-256) in an S3 bucket or a directory, and pin the versions this project uses in kiln.lock.",
         subcommands = {DataCommand.Add.class, DataCommand.Push.class, DataCommand.Pull.class,
                 DataCommand.Checkout.class, DataCommand.Status.class, DataCommand.Version.class,
-                DataCommand.Diff.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class},
+                DataCommand.Diff.class, DataCommand.Ls.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class},
         footer = {"", "Versions are written NAME@TAG, NAME@ID (a prefix of 4+ hex digits will do) or NAME@latest; "
                 + "NAME/SUBPATH takes part of a dataset."})
 public final class DataCommand implements Callable<Result> {
@@ -224,6 +224,31 @@ public final class DataCommand implements Callable<Result> {
                 int at = name.indexOf('@');
                 String dataset = at < 0 ? name : name.substring(0, at);
                 return DataResults.history(dataset, repo.history(dataset, at < 0 ? null : name.substring(at + 1), common.remote, limit));
+            }
+        }
+    }
+
+    @Command(name = "ls", mixinStandardHelpOptions = true,
+            description = {"List a version's files with size and SHA-256, and rows and columns of its CSV and Parquet files.",
+                    "Nothing is pulled: the listing comes from the version's manifest and what push recorded of each file."})
+    static final class Ls implements Callable<Result> {
+        @ParentCommand
+        DataCommand data;
+        @Parameters(index = "0", paramLabel = "NAME[@VERSION]", description = "The version (default: the one kiln.lock pins, else latest).")
+        String version;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "A file or directory inside it (default: all of it).")
+        String path;
+        @Option(names = "--json", description = "Print the listing as JSON (sizes in bytes, full hashes) for scripts.")
+        boolean json;
+        @Option(names = {"-r", "--remote"}, paramLabel = "NAME", description = "Remote to use (default: the project's default remote).")
+        String remote;
+
+        @Override
+        public Result call() {
+            try (DataRepository repo = data.open()) {
+                String spec = path == null || path.isBlank() ? version : version + "/" + path.replaceFirst("^/+", "");
+                var listing = repo.ls(spec, remote);
+                return json ? DataResults.listingJson(listing) : DataResults.listing(listing);
             }
         }
     }

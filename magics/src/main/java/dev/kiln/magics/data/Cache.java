@@ -256,6 +256,11 @@ public final class Cache {
         }
     }
 
+    /** Removes a cached file by its key (an index or block found damaged), so it is fetched again. */
+    void forget(String key) {
+        TempFiles.deleteQuietly(root.resolve(key));
+    }
+
     private Optional<byte[]> readVerified(String key, String sha256) {
         Optional<byte[]> b = meta(key);
         if (b.isPresent() && !Sha256.hex(b.get()).equals(sha256)) {

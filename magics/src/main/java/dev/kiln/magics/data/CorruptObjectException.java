@@ -15,6 +15,20 @@ public final class CorruptObjectException extends UserError {
         this.key = key;
     }
 
+    private CorruptObjectException(String message, String key) {
+        super(message);
+        this.key = key;
+    }
+
+    /** A block of a ranged read whose bytes do not hash to what the object's index says. */
+    static CorruptObjectException block(Remote remote, String key, String path, int block, long from, int len,
+                                        String expected, String actual) {
+        return new CorruptObjectException(remote.describe() + ": object " + key + " ('" + path + "') is corrupt: block "
+                + block + " (bytes " + from + "–" + (from + len - 1) + ") hashes to " + actual + ", not " + expected
+                + ". The read stopped and nothing of it was used. Push the dataset again from a machine that has the good "
+                + "file, or ask whoever manages the bucket to restore the object.", key);
+    }
+
     public String key() {
         return key;
     }

@@ -32,6 +32,7 @@ public final class DataRepository implements AutoCloseable {
 
     private final ProjectContext project;
     private final VersionSpecs specs;
+    private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
 
     private DataRepository(Path projectDir, Map<String, String> env, Progress progress, int jobs) {
         this.project = new ProjectContext(projectDir, env, progress, jobs);
@@ -109,6 +110,22 @@ public final class DataRepository implements AutoCloseable {
 
     public record DiffResult(String dataset, String from, String to, List<FileChange> changes,
                              long bytesAdded, long bytesRemoved) {
+    }
+
+    /**
+     * One file of {@code kiln data ls}.
+     *
+     * @param rows    a CSV or Parquet file's rows, null when unknown or not a table
+     * @param columns its columns in file order (a CSV column's type is null), null likewise
+     */
+    public record ListedFile(String path, String sha256, long size, Long rows, List<ObjectIndex.Column> columns) {
+    }
+
+    /** @param subpath the path asked for inside the dataset ("" for all of it) */
+    public record LsResult(String dataset, String version, String subpath, List<ListedFile> files) {
+        public long size() {
+            return files.stream().mapToLong(ListedFile::size).sum();
+        }
     }
 
     /** @param record the tagged version's record when the cache holds it, else null */
@@ -219,6 +236,36 @@ public final class DataRepository implements AutoCloseable {
     /** {@code kiln data diff A [B]}: what changed between two versions, or a version and the workspace. */
     public DiffResult diff(String a, String b, String remoteName) {
         return new VersionDiff(project, specs).diff(a, b, remoteName);
+    }
+
+    /**
+     * The files a version spec names ({@code NAME[@VERSION][/PATH]}), resolved through the lock file,
+     * the cache, then the remote, without pulling anything.
+     */
+    public VersionObjects.Listing files(String spec, String remoteName) {
+        return new VersionObjects(project, specs).list(spec, remoteName);
+    }
+
+    /** {@code kiln data ls NAME@VERSION [PATH]}: a version's files without pulling them. */
+    public LsResult ls(String spec, String remoteName) {
+        return new VersionListing(project, specs).list(spec, remoteName);
+    }
+
+    /**
+     * Reads one file of a version in place ({@link ObjectReader}): by verified blocks, cached, without
+     * pulling it into the workspace.
+     *
+     * @param remoteName the remote to read from when the cache lacks something (null: the default one)
+     */
+    public ObjectReader reader(ManifestEntry file, String remoteName) {
+        return new ObjectReader(project.cache(), project.transfer(),
+                () -> project.hasRemote(remoteName) ? Optional.of(project.remote(remoteName)) : Optional.empty(),
+                file, fetched);
+    }
+
+    /** Bytes the readers of this repository fetched from a remote (blocks and whole objects). */
+    public long bytesFetched() {
+        return fetched.get();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kiln.magics.data;
 
+import dev.kiln.magics.core.CanonicalJson;
 import dev.kiln.magics.core.Html;
 import dev.kiln.magics.core.ProgressText;
 import dev.kiln.magics.core.Provenance;
@@ -11,6 +12,8 @@ import dev.kiln.magics.data.DataRepository.DatasetStatus;
 import dev.kiln.magics.data.DataRepository.DiffResult;
 import dev.kiln.magics.data.DataRepository.History;
 import dev.kiln.magics.data.DataRepository.HistoryEntry;
+import dev.kiln.magics.data.DataRepository.ListedFile;
+import dev.kiln.magics.data.DataRepository.LsResult;
 import dev.kiln.magics.data.DataRepository.PullResult;
 import dev.kiln.magics.data.DataRepository.PushResult;
 import dev.kiln.magics.data.DataRepository.TagResult;
@@ -168,6 +171,43 @@ public final class DataResults {
         }
         return Result.of(sb.toString().stripTrailing(), table(List.of("change", "path", "size", "CSV"), rows),
                 provenance("diff", List.of()));
+    }
+
+    /** {@code kiln data ls}: a version's files, with rows and columns of its tables. */
+    public static Result listing(LsResult l) {
+        String where = l.dataset() + "@" + shortId(l.version()) + (l.subpath().isEmpty() ? "" : "/" + l.subpath());
+        StringBuilder sb = new StringBuilder(where + ": " + ProgressText.count(l.files().size(), "file") + ", "
+                + ProgressText.bytes(l.size()) + "\n");
+        int width = Math.min(60, l.files().stream().mapToInt(f -> f.path().length()).max().orElse(4));
+        List<List<String>> rows = new ArrayList<>();
+        for (ListedFile f : l.files()) {
+            String rowCount = f.rows() == null ? "" : String.valueOf(f.rows());
+            String cols = columnText(f.columns());
+            sb.append("  ").append(String.format("%-" + width + "s", f.path())).append("  ")
+                    .append(String.format("%9s", ProgressText.bytes(f.size()))).append("  ").append(shortId(f.sha256()))
+                    .append(f.rows() == null ? "" : "  " + ProgressText.count(f.rows(), "row"))
+                    .append(cols.isEmpty() ? "" : "  " + cols).append('\n');
+            rows.add(List.of(f.path(), ProgressText.bytes(f.size()), shortId(f.sha256()), rowCount, cols));
+        }
+        return Result.of(sb.toString().stripTrailing(), table(List.of("path", "size", "sha256", "rows", "columns"), rows),
+                provenance("ls", List.of(DatasetVersion.of(l.dataset(), l.version()))));
+    }
+
+    /** {@code kiln data ls --json}: the same as JSON for scripts (sizes in bytes, full hashes, nulls where unknown). */
+    public static Result listingJson(LsResult l) {
+        Result shown = listing(l);
+        return Result.of(CanonicalJson.DATA.pretty(l), shown.html(), shown.provenance());
+    }
+
+    private static String columnText(List<ObjectIndex.Column> columns) {
+        if (columns == null) {
+            return "";
+        }
+        List<String> out = new ArrayList<>();
+        for (ObjectIndex.Column c : columns) {
+            out.add(c.type() == null ? c.name() : c.name() + " " + c.type());
+        }
+        return String.join(", ", out);
     }
 
     /** {@code kiln data tag}. */

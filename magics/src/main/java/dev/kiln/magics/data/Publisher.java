@@ -127,6 +127,7 @@ final class Publisher {
         Transfer transfer = project.transfer();
         try (Progress.Bar bar = project.progress().start("push " + ds, total, Progress.Unit.BYTES)) {
             Transfer.Sent sent = transfer.send(r, objects, bar);
+            sendIndexes(r, objects);
             for (int i = records.size() - 1; i >= 0; i--) {
                 transfer.send(r, RemoteLayout.manifest(records.get(i).manifest()), manifests.get(i).canonicalBytes());
                 transfer.send(r, RemoteLayout.version(ds, chain.get(i)), records.get(i).canonicalBytes());
@@ -135,6 +136,24 @@ final class Publisher {
         } catch (UncheckedIOException e) {
             throw space.fault(e, remoteDir != null ? remoteDir : project.cache().root());
         }
+    }
+
+    /**
+     * Each sent object's index beside it (its blocks' hashes, its rows and columns), as add recorded
+     * it, so the version can be listed and read in place; an object added by a Kiln before indexes
+     * gets one made from the cache here. An object already on the remote keeps what it has.
+     */
+    private void sendIndexes(Remote r, List<ManifestEntry> objects) {
+        Cache cache = project.cache();
+        Parallel.forEach(objects.stream().filter(ObjectIndex::wanted).toList(), project.jobs(), e -> {
+            String key = RemoteLayout.objectIndex(e.sha256());
+            byte[] bytes = cache.meta(key).orElse(null);
+            if (bytes == null) {
+                bytes = ObjectIndex.of(cache.object(e.sha256()), e.sha256(), e.size(), e.path()).canonicalBytes();
+                cache.writeMeta(key, bytes);
+            }
+            project.transfer().send(r, key, bytes);
+        });
     }
 
     /** Moves the remote's {@code latest} to {@code id} when it descends from it; says what it did. */

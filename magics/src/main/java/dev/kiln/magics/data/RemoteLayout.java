@@ -24,6 +24,19 @@ public final class RemoteLayout {
         return "objects/sha256/" + twoHex + "/";
     }
 
+    /**
+     * An object's index ({@link ObjectIndex}: its 8 MiB blocks' hashes, its rows and columns), written
+     * by push beside the object; gc keeps it while it keeps the object.
+     */
+    public static String objectIndex(String sha256) {
+        return "indexes/sha256/" + sha256.substring(0, 2) + "/" + id(sha256).substring(2) + ".json";
+    }
+
+    /** One verified block of an object, kept in the cache by a read in place (never on a remote). */
+    public static String block(String sha256, int index) {
+        return "blocks/sha256/" + sha256.substring(0, 2) + "/" + id(sha256).substring(2) + "/" + index;
+    }
+
     public static String manifest(String sha256) {
         return "manifests/sha256/" + id(sha256).substring(0, 2) + "/" + sha256.substring(2);
     }

@@ -86,6 +86,7 @@ final class VersionRecorder {
         try (Progress.Bar bar = progress.start("add " + dataset, bytes, Progress.Unit.BYTES)) {
             Parallel.forEach(toCache.values(), project.jobs(), e -> {
                 cache.addFile(abs.resolve(e.path()), e.sha256());
+                recordIndex(cache, e);
                 bar.advance(e.size());
             });
             cache.putManifest(mhash, mbytes);
@@ -103,6 +104,17 @@ final class VersionRecorder {
         }
         return new DataRepository.AddResult(dataset, rel, id, record.parent(), mhash, entries.size(),
                 manifest.totalSize(), toCache.size(), true, record.lineage(), record);
+    }
+
+    /**
+     * A new object's index (its blocks' hashes, a table's rows and columns), kept in the cache for
+     * push to send beside it: read from the cache's copy, which add has just checked.
+     */
+    static void recordIndex(Cache cache, ManifestEntry e) {
+        if (ObjectIndex.wanted(e)) {
+            cache.writeMeta(RemoteLayout.objectIndex(e.sha256()),
+                    ObjectIndex.of(cache.object(e.sha256()), e.sha256(), e.size(), e.path()).canonicalBytes());
+        }
     }
 
     /** A dataset keeps its directory, and a file belongs to one dataset only. */

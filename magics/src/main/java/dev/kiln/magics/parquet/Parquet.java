@@ -1,6 +1,10 @@
 package dev.kiln.magics.parquet;
 
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.DataRepository;
+import dev.kiln.magics.data.ManifestEntry;
+import dev.kiln.magics.data.ObjectReader;
+import dev.kiln.magics.data.VersionObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -23,6 +27,7 @@ import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -62,9 +67,56 @@ import tech.tablesaw.columns.Column;
  */
 public final class Parquet {
 
-    /** Reads {@code path} (a file or a directory of .parquet files), all columns or only {@code columns}. */
+    /**
+     * Reads {@code path} (a file or a directory of .parquet files), all columns or only {@code columns}.
+     * A dataset version ({@code "pems@v3/stations.parquet"}, {@code "pems@latest/parquet"}) that is not
+     * a local path is read in place from this project's cache and remote: the footer and the chunks of
+     * the columns asked for, every block verified and kept in the cache, nothing pulled.
+     */
     public static Table read(String path, String... columns) {
+        if (isVersion(path) && !Files.exists(Path.of(path))) {
+            try (DataRepository repo = DataRepository.open(Path.of("").toAbsolutePath(), System.getenv())) {
+                return read(repo, path, columns);
+            }
+        }
         return read(Path.of(path), columns);
+    }
+
+    /**
+     * Reads the .parquet files a dataset version spec names ({@code NAME[@VERSION][/PATH]}) in place
+     * through {@code repo}, all columns or only {@code columns}; see {@link #read(String, String...)}.
+     */
+    public static Table read(DataRepository repo, String spec, String... columns) {
+        VersionObjects.Listing l = repo.files(spec, null);
+        List<ManifestEntry> files = l.files().stream()
+                .filter(e -> e.path().equals(l.subpath()) || e.path().toLowerCase(Locale.ROOT).endsWith(".parquet")).toList();
+        if (files.isEmpty()) {
+            throw new UserError("'" + spec + "' holds no .parquet files. Its files: " + String.join(", ",
+                    l.files().stream().limit(10).map(ManifestEntry::path).toList()) + ". Read a CSV file with Csv.read.");
+        }
+        Table table = null;
+        for (ManifestEntry e : files) {
+            String name = l.dataset() + "@" + l.version().substring(0, 12) + "/" + e.path();
+            try (ObjectReader object = repo.reader(e, null)) {
+                Table t = readFile(new ObjectInputFile(object), name, e.path().substring(e.path().lastIndexOf('/') + 1),
+                        List.of(columns));
+                if (table == null) {
+                    table = t;
+                } else {
+                    table.append(t);
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException("Cannot read Parquet from " + name + ": " + ex.getMessage(), ex);
+            }
+        }
+        return table.setName(l.subpath().isEmpty() ? l.dataset() : l.subpath().substring(l.subpath().lastIndexOf('/') + 1));
+    }
+
+    /** Whether {@code path} is written as a dataset version: {@code NAME@VERSION[/PATH]}. */
+    static boolean isVersion(String path) {
+        int at = path.indexOf('@');
+        int slash = path.indexOf('/');
+        return at > 0 && (slash < 0 || at < slash);
     }
 
     public static Table read(Path path, String... columns) {
@@ -72,7 +124,7 @@ public final class Parquet {
             List<Path> files = files(path);
             Table table = null;
             for (Path f : files) {
-                Table t = readFile(f, List.of(columns));
+                Table t = readFile(new LocalInputFile(f), f.toString(), f.getFileName().toString(), List.of(columns));
                 if (table == null) {
                     table = t;
                 } else {
@@ -105,18 +157,30 @@ public final class Parquet {
     }
 
     static ParquetFileReader open(Path file) throws IOException {
+        return open(new LocalInputFile(file), file.toString());
+    }
+
+    /** @param name how messages name the file */
+    static ParquetFileReader open(InputFile file, String name) throws IOException {
         try {
-            return ParquetFileReader.open(new LocalInputFile(file),
+            return ParquetFileReader.open(file,
                     ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).withCodecFactory(new Codecs()).build());
         } catch (RuntimeException | IOException e) {
-            throw new UserError(file + " is not a readable Parquet file (" + e.getMessage() + ").", e);
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError(name + " is not a readable Parquet file (" + e.getMessage() + ").", e);
         }
     }
 
-    private static Table readFile(Path file, List<String> wanted) throws IOException {
-        try (ParquetFileReader reader = open(file)) {
+    /**
+     * @param name      how messages name the file (its path, or its dataset version)
+     * @param tableName the file's own name
+     */
+    private static Table readFile(InputFile file, String name, String tableName, List<String> wanted) throws IOException {
+        try (ParquetFileReader reader = open(file, name)) {
             ParquetMetadata footer = reader.getFooter();
-            refuseUnreadableCodecs(file, footer);
+            refuseUnreadableCodecs(name, tableName, footer);
             MessageType schema = footer.getFileMetaData().getSchema();
             List<String> names = new ArrayList<>();
             for (Type t : schema.getFields()) {
@@ -128,7 +192,7 @@ public final class Parquet {
             List<Object> sinks = new ArrayList<>();
             for (String c : chosen) {
                 if (!names.contains(c)) {
-                    throw new UserError("No column '" + c + "' in " + file + ". Its columns are: " + String.join(", ", names) + ".");
+                    throw new UserError("No column '" + c + "' in " + name + ". Its columns are: " + String.join(", ", names) + ".");
                 }
                 Type t = schema.getType(c);
                 if (t.isPrimitive() && !t.isRepetition(Type.Repetition.REPEATED)) {
@@ -164,18 +228,18 @@ public final class Parquet {
             for (Object sink : sinks) {
                 cols.add(sink instanceof ExactNumbers x ? x.column() : (Column<?>) sink);
             }
-            return Table.create(file.getFileName().toString(), cols);
+            return Table.create(tableName, cols);
         }
     }
 
     /** A codec Kiln has no decompressor for stops the read before any page, naming it and the way out. */
-    private static void refuseUnreadableCodecs(Path file, ParquetMetadata footer) {
+    private static void refuseUnreadableCodecs(String file, String fileName, ParquetMetadata footer) {
         for (org.apache.parquet.hadoop.metadata.BlockMetaData b : footer.getBlocks()) {
             for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
                 if (!Codecs.readable(c.getCodec())) {
                     throw new UserError(file + " is compressed with " + Codecs.name(c.getCodec()) + ", which Kiln does not read"
                             + " (it reads zstd, snappy, gzip, lz4_raw and uncompressed). Rewrite it with one of those, e.g. in DuckDB:"
-                            + " COPY (FROM '" + file.getFileName() + "') TO 'out.parquet' (FORMAT parquet, COMPRESSION zstd).");
+                            + " COPY (FROM '" + fileName + "') TO 'out.parquet' (FORMAT parquet, COMPRESSION zstd).");
                 }
             }
         }

@@ -43,7 +43,7 @@ public final class S3ProxyServer implements AutoCloseable {
     private volatile boolean recording;
 
     /** A request as the server received it: what a test checks of the client's signing and checksums. */
-    public record Seen(String method, String path, String query, String contentSha256, String checksumSha256) {
+    public record Seen(String method, String path, String query, String contentSha256, String checksumSha256, String range) {
     }
 
     private S3ProxyServer(BlobStoreContext context, BlobStore served) throws Exception {
@@ -155,7 +155,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 throws IOException, jakarta.servlet.ServletException {
             if (server.recording) {
                 server.seen.add(new Seen(req.getMethod(), req.getRequestURI(), req.getQueryString(),
-                        req.getHeader("x-amz-content-sha256"), req.getHeader("x-amz-checksum-sha256")));
+                        req.getHeader("x-amz-content-sha256"), req.getHeader("x-amz-checksum-sha256"), req.getHeader("Range")));
             }
             String ifNoneMatch = req.getHeader("If-None-Match");
             String ifMatch = req.getHeader("If-Match");

@@ -215,6 +215,26 @@ public final class DirectoryRemote implements Remote {
     }
 
     @Override
+    public byte[] getRange(String key, long position, int length) {
+        try (FileChannel in = FileChannel.open(path(key), StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(length);
+            while (buf.hasRemaining()) {
+                if (in.read(buf, position + buf.position()) < 0) {
+                    throw new UserError(describe() + ": " + key + " ends at byte " + (position + buf.position())
+                            + ", before the " + length + " bytes asked for at " + position + ". Was it replaced? "
+                            + "Push the dataset again from a machine that has the good file.");
+                }
+            }
+            return buf.array();
+        } catch (NoSuchFileException e) {
+            throw new UserError(describe() + ": " + key + " is missing. Was the version pushed? "
+                    + "Run 'kiln data push' from the project that made it.");
+        } catch (IOException e) {
+            throw new UncheckedIOException(describe() + ": cannot read " + key, e);
+        }
+    }
+
+    @Override
     public Optional<byte[]> getBytes(String key) {
         try {
             return Optional.of(Files.readAllBytes(path(key)));

@@ -58,6 +58,12 @@ public interface Remote extends AutoCloseable {
 
     Optional<byte[]> getBytes(String key);
 
+    /**
+     * {@code length} bytes of the object at {@code key} from {@code position} (a ranged GET): all of
+     * them, or a {@link dev.kiln.magics.core.UserError} naming the object when it is missing or shorter.
+     */
+    byte[] getRange(String key, long position, int length);
+
     /** A movable name: its content and a tag that changes whenever the content does. */
     record Ref(byte[] content, String etag) {
     }

@@ -167,6 +167,24 @@ public final class S3Remote implements Remote {
     }
 
     @Override
+    public byte[] getRange(String k, long position, int length) {
+        try {
+            byte[] b = bucket.client().getObjectAsBytes(r -> r.bucket(bucket.bucket()).key(bucket.key(k))
+                    .range("bytes=" + position + "-" + (position + length - 1))).asByteArray();
+            if (b.length != length) {
+                throw new UserError(bucket.describe() + ": " + k + " gave " + b.length + " bytes, not the " + length
+                        + " asked for at " + position + ". Was it replaced? Push the dataset again from a machine that has the good file.");
+            }
+            return b;
+        } catch (NoSuchKeyException e) {
+            throw new UserError(bucket.describe() + ": " + k + " is missing. Was the version pushed? "
+                    + "Run 'kiln data push' from the project that made it.", e);
+        } catch (SdkException e) {
+            throw bucket.explain("read " + k, e);
+        }
+    }
+
+    @Override
     public Optional<byte[]> getBytes(String k) {
         return readRef(k).map(Ref::content);
     }
