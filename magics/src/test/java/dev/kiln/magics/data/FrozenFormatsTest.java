@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,11 +128,22 @@ class FrozenFormatsTest {
         p.run("data push --remote new");
         Map<String, byte[]> pushed = tree(fresh);
         Map<String, byte[]> golden = tree(GOLDEN.resolve("remote"));
-        assertEquals(List.of(), pushed.keySet().stream().filter(k -> !golden.containsKey(k)).toList(),
+        // the old remote's keys, byte for byte, and beside each object the index today's push adds
+        // (ranged reads check their blocks against it; its format is frozen in golden/index/)
+        Map<String, byte[]> indexes = tree(GOLDEN.resolve("index"));
+        for (Map.Entry<String, byte[]> e : golden.entrySet()) {
+            if (e.getKey().startsWith("objects/")) {
+                String index = RemoteLayout.objectIndex(Sha256.hex(e.getValue()));
+                assertEquals(true, indexes.containsKey(index), "a golden index " + index + " for " + e.getKey());
+            }
+        }
+        assertEquals(List.of(), pushed.keySet().stream().filter(k -> !golden.containsKey(k) && !indexes.containsKey(k)).toList(),
                 "keys today's push writes that the old layout did not have");
         for (Map.Entry<String, byte[]> e : pushed.entrySet()) {
-            assertArrayEquals(golden.get(e.getKey()), e.getValue(), e.getKey() + " pushed again");
+            byte[] expected = golden.containsKey(e.getKey()) ? golden.get(e.getKey()) : indexes.get(e.getKey());
+            assertArrayEquals(expected, e.getValue(), e.getKey() + " pushed again");
         }
+        assertEquals(indexes.keySet(), pushed.keySet().stream().filter(k -> k.startsWith("indexes/")).collect(Collectors.toSet()));
         assertEquals(V2 + "\n", new String(pushed.get("refs/pems/latest"), StandardCharsets.US_ASCII));
         assertArrayEquals(golden.get(RemoteLayout.version("pems", V2)), pushed.get(RemoteLayout.version("pems", V2)));
         assertArrayEquals(golden.get(RemoteLayout.manifest(MANIFEST_V2)), pushed.get(RemoteLayout.manifest(MANIFEST_V2)));
