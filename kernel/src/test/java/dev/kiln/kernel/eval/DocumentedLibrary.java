@@ -1,0 +1,93 @@
+package dev.kiln.kernel.eval;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.ToolProvider;
+
+/**
+ * A small third-party library with Javadoc, {@code demo:almanac:1.0}, published to a Maven
+ * repository folder as {@code mvn deploy} would: its jar, its {@code -sources} jar and its pom.
+ */
+public final class DocumentedLibrary {
+
+    public static final String COORDINATES = "demo:almanac:1.0";
+    public static final String GREET_DOC = "Greets {@code who} politely.";
+    public static final String GREET_TWICE_DOC = "Greets {@code who} {@code times} times, on one line.";
+    public static final String CLASS_DOC = "Greetings for every occasion.";
+    public static final String FIELD_DOC = "What {@link #greet(String)} says before the name.";
+
+    static final String SOURCE = """
+            package demo.almanac;
+
+            /**
+             * Greetings for every occasion.
+             */
+            public class Almanac {
+                /** What {@link #greet(String)} says before the name. */
+                public static final String SALUTATION = "Hello, ";
+
+                /**
+                 * Greets {@code who} politely.
+                 *
+                 * @param who the one greeted
+                 * @return the greeting
+                 */
+                public static String greet(String who) {
+                    return SALUTATION + who;
+                }
+
+                /**
+                 * Greets {@code who} {@code times} times, on one line.
+                 */
+                public static String greet(String who, int times) {
+                    return greet(who).repeat(times);
+                }
+            }
+            """;
+
+    /** The library's jar and sources jar. */
+    public record Jars(Path jar, Path sources) {
+    }
+
+    private DocumentedLibrary() {
+    }
+
+    /** Compiles the library and writes it under {@code repo} (a Maven repository folder). */
+    public static Jars publish(Path repo, Path work) throws IOException {
+        Path src = work.resolve("almanac-src/demo/almanac/Almanac.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, SOURCE);
+        Path classes = work.resolve("almanac-classes");
+        Files.createDirectories(classes);
+        if (ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", classes.toString(), src.toString()) != 0) {
+            throw new IllegalStateException("the library did not compile");
+        }
+        Path dir = repo.resolve("demo/almanac/1.0");
+        Files.createDirectories(dir);
+        Jars jars = new Jars(dir.resolve("almanac-1.0.jar"), dir.resolve("almanac-1.0-sources.jar"));
+        writeJar(jars.jar(), "demo/almanac/Almanac.class", Files.readAllBytes(classes.resolve("demo/almanac/Almanac.class")));
+        writeJar(jars.sources(), "demo/almanac/Almanac.java", SOURCE.getBytes(StandardCharsets.UTF_8));
+        Files.writeString(dir.resolve("almanac-1.0.pom"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>demo</groupId>
+                  <artifactId>almanac</artifactId>
+                  <version>1.0</version>
+                </project>
+                """);
+        return jars;
+    }
+
+    private static void writeJar(Path file, String entry, byte[] content) throws IOException {
+        try (OutputStream f = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(f)) {
+            jar.putNextEntry(new JarEntry(entry));
+            jar.write(content);
+            jar.closeEntry();
+        }
+    }
+}
