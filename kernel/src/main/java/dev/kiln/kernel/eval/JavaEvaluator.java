@@ -344,7 +344,7 @@ public final class JavaEvaluator implements AutoCloseable {
             String javadoc = d.javadoc() != null && !d.javadoc().isBlank() ? d.javadoc()
                     : dependencyJavadoc.docComment(d.signature()).orElse("");
             if (!javadoc.isBlank()) {
-                sb.append(javadoc.strip()).append("\n\n");
+                sb.append(JavadocText.of(javadoc)).append("\n\n");
             }
         }
         return Optional.of(sb.toString().strip());

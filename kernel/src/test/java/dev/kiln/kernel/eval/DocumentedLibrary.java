@@ -16,10 +16,11 @@ import javax.tools.ToolProvider;
 public final class DocumentedLibrary {
 
     public static final String COORDINATES = "demo:almanac:1.0";
-    public static final String GREET_DOC = "Greets {@code who} politely.";
-    public static final String GREET_TWICE_DOC = "Greets {@code who} {@code times} times, on one line.";
+    /** The Javadoc of greet(String), as inspection shows it. */
+    public static final String GREET_DOC = "Greets who politely.";
+    public static final String GREET_TWICE_DOC = "Greets who times times, on one line.";
     public static final String CLASS_DOC = "Greetings for every occasion.";
-    public static final String FIELD_DOC = "What {@link #greet(String)} says before the name.";
+    public static final String FIELD_DOC = "What greet(String) says before the name.";
 
     static final String SOURCE = """
             package demo.almanac;
