@@ -268,8 +268,8 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     @Override
-    public void addSources(Path sourcesJar) {
-        evaluator().addSources(sourcesJar);
+    public void addDocumentation(Path jar) {
+        evaluator().addDocumentation(jar);
     }
 
     @Override

@@ -26,15 +26,16 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * The Javadoc of added libraries' classes, read from their {@code -sources} jars: JShell reads
- * documentation from the JDK's {@code src.zip} only, and has no public way to be given more sources.
+ * The Javadoc of added libraries' classes, read from their {@code -sources} jars (or the pages of
+ * their {@code -javadoc} jars): JShell reads documentation from the JDK's {@code src.zip} only, and
+ * has no public way to be given more sources.
  * A member is found by the signature JShell prints for it ({@code String demo.Greeter.greet(String who)}).
  */
 final class DependencyJavadoc {
 
     private static final JavaCompiler JAVAC = ToolProvider.getSystemJavaCompiler();
 
-    private final List<Path> sourceJars = new CopyOnWriteArrayList<>();
+    private final List<Path> jars = new CopyOnWriteArrayList<>();
 
     /** A member as JShell's signature names it: its class's name segments, member name, parameter types. */
     record Member(List<String> names, Optional<List<String>> parameters) {
@@ -67,45 +68,83 @@ final class DependencyJavadoc {
         }
     }
 
-    /** Makes the documentation in {@code sourcesJar} (a library's {@code -sources} jar) available. */
-    void add(Path sourcesJar) {
-        if (!sourceJars.contains(sourcesJar)) {
-            sourceJars.add(sourcesJar);
+    /** Makes the documentation in {@code jar} (a library's {@code -sources} or {@code -javadoc} jar) available. */
+    void add(Path jar) {
+        if (!jars.contains(jar)) {
+            jars.add(jar);
         }
     }
 
-    /** The doc comment (its text, as JShell gives the JDK's) of what {@code signature} names, if a sources jar has it. */
+    /**
+     * The doc comment (its text, as JShell gives the JDK's) of what {@code signature} names, from
+     * a sources jar that has its class, else the description a javadoc jar's page gives it.
+     */
     Optional<String> docComment(String signature) {
-        if (sourceJars.isEmpty()) {
+        if (jars.isEmpty()) {
             return Optional.empty();
         }
         Member member = Member.of(signature);
-        for (Path jar : sourceJars) {
+        List<String> names = member.names();
+        for (Path jar : jars) {
             try (ZipFile zip = new ZipFile(jar.toFile())) {
-                for (int top = member.names().size() - 1; top >= 0; top--) {
-                    ZipEntry file = sourceFile(zip, member.names().subList(0, top + 1));
-                    if (file != null) {
-                        Optional<String> doc = docComment(zip, file, member.names().subList(top, member.names().size()), member.parameters());
-                        if (doc.isPresent()) {
-                            return doc;
-                        }
+                for (int top = names.size() - 1; top >= 0; top--) {
+                    List<String> packageNames = names.subList(0, top);
+                    ZipEntry file = entry(zip, packageNames, names.get(top) + ".java");
+                    Optional<String> doc = file != null ? docComment(zip, file, names.subList(top, names.size()), member.parameters())
+                            : pageDocumentation(zip, packageNames, names.subList(top, names.size()), member.parameters());
+                    if (doc.isPresent()) {
+                        return doc;
                     }
                 }
             } catch (IOException e) {
-                // an unreadable sources jar documents nothing; the signature still shows
+                // an unreadable jar documents nothing; the signature still shows
             }
         }
         return Optional.empty();
     }
 
-    /** The file of the top-level class {@code names} (package segments, then the class), or of that class in any package. */
-    private static ZipEntry sourceFile(ZipFile zip, List<String> names) {
-        String path = String.join("/", names) + ".java";
-        ZipEntry exact = zip.getEntry(path);
-        if (exact != null || names.size() > 1) {
-            return exact;
+    /** The entry {@code fileName} in the package {@code packageNames}, or in any package when that is empty. */
+    private static ZipEntry entry(ZipFile zip, List<String> packageNames, String fileName) {
+        if (!packageNames.isEmpty()) {
+            return zip.getEntry(String.join("/", packageNames) + "/" + fileName);
         }
-        return zip.stream().filter(e -> e.getName().endsWith("/" + path)).findFirst().orElse(null);
+        ZipEntry top = zip.getEntry(fileName);
+        return top != null ? top : zip.stream().filter(e -> e.getName().endsWith("/" + fileName)).findFirst().orElse(null);
+    }
+
+    /**
+     * The documentation of a javadoc jar's page: {@code names} are a class, its nested classes
+     * (one page, {@code Outer.Inner.html}) and maybe a member; a constructor is named for its class.
+     */
+    private static Optional<String> pageDocumentation(ZipFile zip, List<String> packageNames, List<String> names,
+                                                      Optional<List<String>> parameters) throws IOException {
+        List<String> classes = parameters.isEmpty() ? names : List.of();
+        Optional<String> doc = classes.isEmpty() ? Optional.empty() : page(zip, packageNames, classes)
+                .flatMap(p -> JavadocPages.documentation(p, Optional.empty(), parameters));
+        if (doc.isEmpty() && names.size() >= 2) {
+            String member = names.get(names.size() - 1);
+            doc = page(zip, packageNames, names.subList(0, names.size() - 1))
+                    .flatMap(p -> JavadocPages.documentation(p, Optional.of(member), parameters));
+        }
+        if (doc.isEmpty() && parameters.isPresent()) {
+            Optional<String> classPage = page(zip, packageNames, names);
+            for (String constructor : List.of("<init>", "%3Cinit%3E", names.get(names.size() - 1))) {
+                if (doc.isEmpty() && classPage.isPresent()) {
+                    doc = JavadocPages.documentation(classPage.get(), Optional.of(constructor), parameters);
+                }
+            }
+        }
+        return doc;
+    }
+
+    private static Optional<String> page(ZipFile zip, List<String> packageNames, List<String> classes) throws IOException {
+        ZipEntry page = entry(zip, packageNames, String.join(".", classes) + ".html");
+        if (page == null) {
+            return Optional.empty();
+        }
+        try (InputStream in = zip.getInputStream(page)) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     /** The doc comment in {@code file} of class {@code names.get(0)}, its nested classes, then the member. */

@@ -108,9 +108,9 @@ public final class JavaEvaluator implements AutoCloseable {
         shell.addToClasspath(path.toAbsolutePath().toString());
     }
 
-    /** Makes the Javadoc in a library's {@code -sources} jar available to {@link #inspect}. */
-    public void addSources(Path sourcesJar) {
-        dependencyJavadoc.add(sourcesJar);
+    /** Makes the Javadoc in a library's {@code -sources} (or {@code -javadoc}) jar available to {@link #inspect}. */
+    public void addDocumentation(Path jar) {
+        dependencyJavadoc.add(jar);
     }
 
     /**
@@ -317,7 +317,7 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /**
      * Signature and javadoc of what is at {@code cursor}: the JDK's from its {@code src.zip} (where
-     * installed), an added library's from its sources jar ({@link #addSources}).
+     * installed), an added library's from its sources or javadoc jar ({@link #addDocumentation}).
      */
     public Optional<String> inspect(String code, int cursor) {
         int start = snippetStart(code, cursor);

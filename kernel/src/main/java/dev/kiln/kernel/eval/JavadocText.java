@@ -172,7 +172,8 @@ final class JavadocText {
 
     /** The comment parsed as javac parses one above a class; null if javac finds none. */
     private static DocCommentTree parse(String comment) {
-        String source = "/**\n" + comment.lines().map(l -> " *" + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n */\nclass Documented {}\n";
+        // a javadoc page's HTML may hold "*/", which would end the comment early
+        String source = "/**\n" + comment.replace("*/", "*&#47;").lines().map(l -> " *" + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n */\nclass Documented {}\n";
         JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///Documented.java"), JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {

@@ -16,8 +16,8 @@ public interface KernelServices {
      */
     void librariesAdded();
 
-    /** Makes the Javadoc in an added library's {@code -sources} jar what inspection shows for its classes. */
-    void addSources(Path sourcesJar);
+    /** Makes the Javadoc in an added library's {@code -sources} (or {@code -javadoc}) jar what inspection shows for its classes. */
+    void addDocumentation(Path jar);
 
     /** What {@link #addToClasspath} has added so far, in order. */
     List<Path> addedClasspath();

@@ -43,7 +43,7 @@ public final class MavenMagic implements Callable<Result> {
             added.add(j.coordinates());
         }
         kernel.librariesAdded();
-        SourcesFetch.inBackground(resolver, jars, repositories, off, kernel::addSources);
+        DocumentationFetch.inBackground(resolver, jars, repositories, off, kernel::addDocumentation);
         return Result.of(text.toString().stripTrailing(), null, Provenance.of("maven").withReport(java.util.Map.of("maven", added)));
     }
 }

@@ -31,8 +31,8 @@ import org.eclipse.aether.util.filter.DependencyFilterUtils;
 final class MavenResolver {
 
     static final String CENTRAL = "https://repo.maven.apache.org/maven2/";
-    /** How long fetching a sources jar may wait on a repository: it runs in the background, once per artifact. */
-    private static final int SOURCES_TIMEOUT_MILLIS = 15_000;
+    /** How long fetching a sources or javadoc jar may wait on a repository: it runs in the background, once per artifact. */
+    private static final int DOCUMENTATION_TIMEOUT_MILLIS = 15_000;
 
     /** A resolved jar and the coordinates it came from. */
     record Jar(Path path, String coordinates) {
@@ -65,21 +65,30 @@ final class MavenResolver {
     }
 
     /**
-     * The {@code -sources} jar of {@code coordinates} (group:artifact:version), from the local
-     * repository or fetched into it; empty when no repository has one or none answers in time.
+     * The {@code -sources} jar of {@code coordinates} (group:artifact:version), else its
+     * {@code -javadoc} jar, from the local repository or fetched into it; empty when no repository
+     * has either or none answers in time.
      */
-    Optional<Path> sources(String coordinates, List<String> repositories, boolean offline) {
+    Optional<Path> documentation(String coordinates, List<String> repositories, boolean offline) {
         DefaultRepositorySystemSession session = session(offline);
-        session.setConfigProperty("aether.connector.connectTimeout", SOURCES_TIMEOUT_MILLIS);
-        session.setConfigProperty("aether.connector.requestTimeout", SOURCES_TIMEOUT_MILLIS);
+        session.setConfigProperty("aether.connector.connectTimeout", DOCUMENTATION_TIMEOUT_MILLIS);
+        session.setConfigProperty("aether.connector.requestTimeout", DOCUMENTATION_TIMEOUT_MILLIS);
+        Artifact jar;
         try {
-            Artifact jar = new DefaultArtifact(coordinates);
-            Artifact sources = new DefaultArtifact(jar.getGroupId(), jar.getArtifactId(), "sources", "jar", jar.getVersion());
-            return Optional.of(system.resolveArtifact(session, new ArtifactRequest(sources, remotes(repositories), null))
-                    .getArtifact().getFile().toPath());
-        } catch (ArtifactResolutionException | IllegalArgumentException e) {
-            return Optional.empty(); // inspect shows the signature without Javadoc
+            jar = new DefaultArtifact(coordinates);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
+        for (String classifier : List.of("sources", "javadoc")) {
+            Artifact docs = new DefaultArtifact(jar.getGroupId(), jar.getArtifactId(), classifier, "jar", jar.getVersion());
+            try {
+                return Optional.of(system.resolveArtifact(session, new ArtifactRequest(docs, remotes(repositories), null))
+                        .getArtifact().getFile().toPath());
+            } catch (ArtifactResolutionException e) {
+                // none published (or none reachable): try the next kind; inspection shows signatures without
+            }
+        }
+        return Optional.empty();
     }
 
     List<Jar> resolve(List<String> coordinates, List<String> repositories, boolean offline) {

@@ -26,7 +26,8 @@ class DependencyJavadocTest {
         DocumentedLibrary.Jars jars = DocumentedLibrary.publish(tmp.resolve("m2"), tmp);
         ev = new JavaEvaluator(List.of(), List.of());
         ev.addToClasspath(jars.jar());
-        ev.addSources(jars.sources());
+        ev.addDocumentation(jars.sources());
+        ev.eval("1", "warm-up", 0); // as the kernel's evaluator is before its first cell
     }
 
     @AfterAll
@@ -78,6 +79,23 @@ class DependencyJavadocTest {
                         "Since:", "  1.2"),
                 JavadocText.of(" Splits a {@code <b>} into parts:\n <ul><li>first</li>\n <li>second &amp; last</li></ul>\n"
                         + " <pre>\n    int x = 1;\n    x++;\n </pre>\n @since 1.2"));
+    }
+
+    @Test
+    void aLibraryWithOnlyAJavadocJarShowsWhatItsPagesSay() throws Exception {
+        DocumentedLibrary.Jars jars = DocumentedLibrary.publish(tmp.resolve("m2-javadoc"), tmp.resolve("javadoc"));
+        try (JavaEvaluator pages = new JavaEvaluator(List.of(), List.of())) {
+            pages.addToClasspath(jars.jar());
+            pages.addDocumentation(DocumentedLibrary.javadocJar(tmp.resolve("javadoc")));
+            pages.eval("1", "warm-up", 0); // as the kernel's evaluator is before its first cell
+            String call = "demo.almanac.Almanac.greet(\"Ada\", 3";
+            assertEquals(List.of("String demo.almanac.Almanac.greet(String, int)", DocumentedLibrary.GREET_TWICE_DOC),
+                    pages.inspect(call, call.length()).orElseThrow().lines().toList());
+            String field = "demo.almanac.Almanac.SALUTATION";
+            assertEquals(DocumentedLibrary.FIELD_DOC, pages.inspect(field, field.length()).orElseThrow().lines().toList().get(1));
+            String cls = "demo.almanac.Almanac";
+            assertEquals(DocumentedLibrary.CLASS_DOC, pages.inspect(cls, cls.length()).orElseThrow().lines().toList().get(1));
+        }
     }
 
     @Test

@@ -84,6 +84,26 @@ public final class DocumentedLibrary {
         return jars;
     }
 
+    /** The library's Javadoc as the javadoc tool writes it, in a {@code -javadoc} jar under {@code work}. */
+    public static Path javadocJar(Path work) throws IOException {
+        Path src = work.resolve("almanac-src/demo/almanac/Almanac.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, SOURCE);
+        Path html = work.resolve("almanac-javadoc");
+        if (ToolProvider.getSystemDocumentationTool().run(null, null, null, "-quiet", "-d", html.toString(), src.toString()) != 0) {
+            throw new IllegalStateException("javadoc failed on the library");
+        }
+        Path jar = work.resolve("almanac-1.0-javadoc.jar");
+        try (OutputStream f = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(f); var pages = Files.walk(html)) {
+            for (Path page : pages.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(html.relativize(page).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(page));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
     private static void writeJar(Path file, String entry, byte[] content) throws IOException {
         try (OutputStream f = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(f)) {
             jar.putNextEntry(new JarEntry(entry));
