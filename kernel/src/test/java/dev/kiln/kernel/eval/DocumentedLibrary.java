@@ -51,7 +51,7 @@ public final class DocumentedLibrary {
             }
             """;
 
-    /** The library's jar and sources jar. */
+    /** The library's jar and its documentation: its sources jar, or its javadoc jar. */
     public record Jars(Path jar, Path sources) {
     }
 
@@ -84,24 +84,31 @@ public final class DocumentedLibrary {
         return jars;
     }
 
-    /** The library's Javadoc as the javadoc tool writes it, in a {@code -javadoc} jar under {@code work}. */
-    public static Path javadocJar(Path work) throws IOException {
-        Path src = work.resolve("almanac-src/demo/almanac/Almanac.java");
+    /**
+     * The library again, as {@code demo.pages.Almanac}, published with Javadoc but no sources: its
+     * jar and its {@code -javadoc} jar (the pages the javadoc tool writes) under {@code work}.
+     */
+    public static Jars withJavadocOnly(Path work) throws IOException {
+        String source = SOURCE.replace("package demo.almanac;", "package demo.pages;");
+        Path src = work.resolve("pages-src/demo/pages/Almanac.java");
         Files.createDirectories(src.getParent());
-        Files.writeString(src, SOURCE);
-        Path html = work.resolve("almanac-javadoc");
-        if (ToolProvider.getSystemDocumentationTool().run(null, null, null, "-quiet", "-d", html.toString(), src.toString()) != 0) {
-            throw new IllegalStateException("javadoc failed on the library");
+        Files.writeString(src, source);
+        Path classes = work.resolve("pages-classes");
+        Path html = work.resolve("pages-javadoc");
+        if (ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17", "-d", classes.toString(), src.toString()) != 0
+                || ToolProvider.getSystemDocumentationTool().run(null, null, null, "-quiet", "-d", html.toString(), src.toString()) != 0) {
+            throw new IllegalStateException("the library's classes or Javadoc could not be built");
         }
-        Path jar = work.resolve("almanac-1.0-javadoc.jar");
-        try (OutputStream f = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(f); var pages = Files.walk(html)) {
+        Jars jars = new Jars(work.resolve("pages-1.0.jar"), work.resolve("pages-1.0-javadoc.jar"));
+        writeJar(jars.jar(), "demo/pages/Almanac.class", Files.readAllBytes(classes.resolve("demo/pages/Almanac.class")));
+        try (OutputStream f = Files.newOutputStream(jars.sources()); JarOutputStream out = new JarOutputStream(f); var pages = Files.walk(html)) {
             for (Path page : pages.filter(Files::isRegularFile).toList()) {
                 out.putNextEntry(new JarEntry(html.relativize(page).toString().replace('\\', '/')));
                 out.write(Files.readAllBytes(page));
                 out.closeEntry();
             }
         }
-        return jar;
+        return jars;
     }
 
     private static void writeJar(Path file, String entry, byte[] content) throws IOException {
