@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * Fetches the {@code -sources} jars (else {@code -javadoc}) of {@code %maven}'s artifacts for the
- * Javadoc inspection shows:
- * in the background, so {@code %maven} and inspection never wait on it, and once per artifact.
+ * Javadoc inspection shows: in the background, so {@code %maven} and inspection never wait on it,
+ * and once per artifact.
  */
 final class DocumentationFetch {
 
