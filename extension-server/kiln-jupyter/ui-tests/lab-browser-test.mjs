@@ -69,7 +69,7 @@ function notebook(cells) {
     content: {
       nbformat: 4,
       nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'kiln', display_name: 'Java (Kiln)', language: 'java' } },
+      metadata: { kernelspec: { name: 'kiln', display_name: 'Java 17 (Kiln)', language: 'java' } },
       cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, source, metadata: {}, outputs: [], execution_count: null }))
     }
   };

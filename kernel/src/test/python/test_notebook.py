@@ -20,7 +20,7 @@ def test_notebook_runs_end_to_end_with_an_interrupt_and_a_maven_library(tmp_path
     data.mkdir(parents=True)
     (data / "a.csv").write_text("k,v\n1,2\n")
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "kiln", "display_name": "Java (Kiln)", "language": "java"}
+    nb.metadata["kernelspec"] = {"name": "kiln", "display_name": "Java 17 (Kiln)", "language": "java"}
     nb.cells = [
         code("int x = 20;\nx + 1"),
         code("long spins = 0;\nwhile (true) { spins++; }", "busy", "raises-exception"),

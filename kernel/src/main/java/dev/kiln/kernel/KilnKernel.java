@@ -112,7 +112,6 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     // ---- execute ----
-
     @Override
     protected void cellStarted(ShellReplyEnvironment env) {
         display.cellStarted(env);
@@ -205,7 +204,6 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     // ---- introspection ----
-
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
         String java = CellParser.blankMagicLines(code);
@@ -236,7 +234,6 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     // ---- interrupt and shutdown ----
-
     @Override
     public void interrupt() {
         if (!executing) {
@@ -264,11 +261,15 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     // ---- KernelServices, for the kernel's own magics ----
-
     @Override
     public void addToClasspath(Path path, String coordinates) {
         evaluator().addToClasspath(path);
         RuntimeClasspath.add(path, coordinates); // %env snapshot lists it with its coordinates
+    }
+
+    @Override
+    public void addDocumentation(Path jar) {
+        evaluator().addDocumentation(jar);
     }
 
     @Override
@@ -293,5 +294,4 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     public List<JavaEvaluator.Variable> variables() {
         return evaluator().variables();
     }
-
 }

@@ -178,7 +178,7 @@ class KernelKnowsItsNotebookTest {
         ObjectNode model = JSON.createObjectNode().put("type", "notebook").put("format", "json");
         ObjectNode nb = model.putObject("content");
         nb.put("nbformat", 4).put("nbformat_minor", 5);
-        nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Java (Kiln)").put("language", "java");
+        nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Java 17 (Kiln)").put("language", "java");
         ObjectNode cell = nb.putArray("cells").addObject();
         cell.put("cell_type", "code").put("id", "c1").put("source", "%env snapshot").putObject("metadata");
         cell.put("execution_count", 1);

@@ -40,7 +40,7 @@ class KernelRecordsToSidecarTest {
             Path project = Files.createDirectories(tmp.resolve("project"));
             ObjectNode nb = JSON.createObjectNode();
             nb.put("nbformat", 4).put("nbformat_minor", 5);
-            nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Java (Kiln)").put("language", "java");
+            nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Java 17 (Kiln)").put("language", "java");
             ArrayNode cells = nb.putArray("cells");
             // the same environment snapshotted twice: the second is the same record seen later, not a conflict
             for (String source : new String[] {"%env snapshot", "1 + 1", "%env snapshot"}) {

@@ -33,6 +33,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     /** Where each snippet came from, so a stack frame "#12:3" reads "cell [4], line 5". */
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private final DependencyJavadoc dependencyJavadoc = new DependencyJavadoc();
 
     private record Origin(String cell, int firstLine) {
     }
@@ -106,6 +107,11 @@ public final class JavaEvaluator implements AutoCloseable {
     /** Makes a jar or folder available to later cells. */
     public void addToClasspath(Path path) {
         shell.addToClasspath(path.toAbsolutePath().toString());
+    }
+
+    /** Makes the Javadoc in a library's {@code -sources} (or {@code -javadoc}) jar available to {@link #inspect}. */
+    public void addDocumentation(Path jar) {
+        dependencyJavadoc.add(jar);
     }
 
     /**
@@ -310,7 +316,10 @@ public final class JavaEvaluator implements AutoCloseable {
         return new Completions(matches, start + anchor[0], cursor);
     }
 
-    /** Signature and javadoc (where the JDK's sources are installed) of what is at {@code cursor}. */
+    /**
+     * Signature and javadoc of what is at {@code cursor}: the JDK's from its {@code src.zip} (where
+     * installed), an added library's from its sources or javadoc jar ({@link #addDocumentation}).
+     */
     public Optional<String> inspect(String code, int cursor) {
         int start = snippetStart(code, cursor);
         String snippet = code.substring(start, cursor);
@@ -333,8 +342,10 @@ public final class JavaEvaluator implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (SourceCodeAnalysis.Documentation d : docs) {
             sb.append(d.signature()).append('\n');
-            if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                sb.append(d.javadoc().strip()).append("\n\n");
+            String javadoc = d.javadoc() != null && !d.javadoc().isBlank() ? d.javadoc()
+                    : dependencyJavadoc.docComment(d.signature()).orElse("");
+            if (!javadoc.isBlank()) {
+                sb.append(JavadocText.of(javadoc)).append("\n\n");
             }
         }
         return Optional.of(sb.toString().strip());

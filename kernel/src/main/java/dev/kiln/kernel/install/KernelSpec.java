@@ -21,14 +21,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts this JVM on the Kiln kernel
+ * The {@code kiln} kernelspec: a {@code kernel.json} whose argv starts a JVM on the Kiln kernel
  * with the options that make it start fast, and the agent jar that keeps a cell's
- * {@code System.exit} from ending it ({@link ExitGuardAgent}).
+ * {@code System.exit} from ending it ({@link ExitGuardAgent}). Its display name says which Java
+ * it runs on ("Java 17 (Kiln)"); kernelspecs for other JDKs sit beside it under other names.
  */
 public final class KernelSpec {
 
+    /** The default kernel's name, which notebooks record: kept whatever JDK it runs on. */
     public static final String NAME = "kiln";
-    public static final String DISPLAY_NAME = "Java (Kiln)";
 
     /** JVM options of the kernel process: headless charts, UTF-8, a start-up friendly collector. */
     static final List<String> JVM_OPTIONS = List.of(
@@ -39,16 +40,44 @@ public final class KernelSpec {
     /** Kernelspec files are readable by everyone: Jupyter may run as another user (the image's jovyan). */
     private static final Set<PosixFilePermission> READABLE_BY_ALL = PosixFilePermissions.fromString("rw-r--r--");
 
+    private final String name;
     private final String javaExecutable;
     private final String classpath;
     private final List<String> extraOptions;
     private StartupArchive sharedArchive;
     private Path agentJar;
 
+    /** The kernelspec {@value #NAME}. */
     public KernelSpec(String java, String classpath, List<String> extraOptions) {
+        this(NAME, java, classpath, extraOptions);
+    }
+
+    private KernelSpec(String name, String java, String classpath, List<String> extraOptions) {
+        this.name = name;
         this.javaExecutable = java;
         this.classpath = classpath;
         this.extraOptions = List.copyOf(extraOptions);
+    }
+
+    /** This kernelspec under the kernel name {@code name} (a folder name Jupyter lists). */
+    public KernelSpec named(String name) {
+        return new KernelSpec(name, javaExecutable, classpath, extraOptions);
+    }
+
+    /** The kernel's name, e.g. {@value #NAME}. */
+    public String name() {
+        return name;
+    }
+
+    /** The name Jupyter shows, with the Java the kernel runs on: "Java 25 (Kiln)". */
+    public String displayName() {
+        int feature = featureVersionOf(Path.of(javaExecutable));
+        return feature == 0 ? "Java (Kiln)" : "Java " + feature + " (Kiln)";
+    }
+
+    /** The name of a kernelspec beside the default one, for Java {@code feature}: {@code kiln-java25}. */
+    public static String nameFor(int feature) {
+        return NAME + "-java" + feature;
     }
 
     /**
@@ -60,12 +89,13 @@ public final class KernelSpec {
      * @return the kernel's folder
      */
     public Path installWithSharedArchive(Path dataDir, java.io.PrintStream log) throws IOException {
-        Path dir = dataDir.resolve("kernels").resolve(NAME);
+        Path dir = dataDir.resolve("kernels").resolve(name);
         Files.createDirectories(dir);
-        StartupArchive startup = new StartupArchive(dir, jdkFeature(javaExecutable));
+        StartupArchive startup = new StartupArchive(dir, featureVersionOf(Path.of(javaExecutable)));
         Path archive = startup.file();
         Path keyFile = dir.resolve(archive.getFileName() + ".key");
-        String key = javaExecutable + "\n" + classpath + "\n" + newestJar();
+        // the JVM's build too: an archive of another build (after a JDK update) is refused at start
+        String key = javaExecutable + "\n" + jvmBuild(Path.of(javaExecutable)) + "\n" + classpath + "\n" + newestJar();
         if (!Files.isRegularFile(archive) || !Files.isRegularFile(keyFile) || !Files.readString(keyFile).equals(key)) {
             log.println("kiln: training the kernel's class-data-sharing archive (once per build)…");
             writeAgentJar(dir); // an AOT cache is trained with it
@@ -83,16 +113,6 @@ public final class KernelSpec {
             sharedArchive = startup;
         }
         return install(dataDir);
-    }
-
-    /** The feature version of the JDK a java executable belongs to, its links followed; 0 if unknown (a CDS archive then). */
-    private static int jdkFeature(String java) {
-        try {
-            Path bin = Path.of(java).toRealPath().getParent();
-            return bin == null || bin.getParent() == null ? 0 : featureVersion(bin.getParent());
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     /** When the jars in Kiln's lib folder last changed (0 outside an installed lib folder). */
@@ -116,6 +136,44 @@ public final class KernelSpec {
     /** The kernelspec running the current class path on {@code java}, another JVM's java executable. */
     public static KernelSpec on(Path java, List<String> extraOptions) {
         return new KernelSpec(java.toString(), currentClasspath(), extraOptions);
+    }
+
+    /** The JDK folder of a java executable, its links followed ({@code /usr/bin/java} is one); empty if none. */
+    static Optional<Path> jdkHome(Path java) {
+        try {
+            Path bin = java.toRealPath().getParent();
+            return Optional.ofNullable(bin == null ? null : bin.getParent());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The feature version of a java executable's JDK (25), from its release file or, for the
+     * running JVM, from itself; 0 when neither tells.
+     */
+    public static int featureVersionOf(Path java) {
+        Optional<Path> home = jdkHome(java);
+        int feature = home.map(KernelSpec::featureVersion).orElse(0);
+        if (feature == 0 && home.isPresent() && home.get().equals(jdkHome(Path.of(System.getProperty("java.home"), "bin", "java")).orElse(null))) {
+            return Runtime.version().feature();
+        }
+        return feature;
+    }
+
+    /** What changes with every build of a JDK: its release file's JAVA_RUNTIME_VERSION and its modules' time. */
+    private static String jvmBuild(Path java) throws IOException {
+        Optional<Path> home = jdkHome(java);
+        if (home.isEmpty()) {
+            return "";
+        }
+        Path modules = home.get().resolve("lib").resolve("modules");
+        String runtime = "";
+        if (Files.isRegularFile(home.get().resolve("release"))) {
+            runtime = Files.readAllLines(home.get().resolve("release")).stream()
+                    .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).findFirst().orElse("");
+        }
+        return runtime + (Files.isRegularFile(modules) ? " " + Files.getLastModifiedTime(modules) : "");
     }
 
     /** The feature version a JDK folder's release file names (25 for "25.0.3"); 0 if it names none. */
@@ -183,7 +241,7 @@ public final class KernelSpec {
     public Map<String, Object> json() {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv());
-        spec.put("display_name", DISPLAY_NAME);
+        spec.put("display_name", displayName());
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
         spec.put("metadata", Map.of("kiln_version", KilnVersion.get(), "debugger", false));
@@ -191,11 +249,11 @@ public final class KernelSpec {
     }
 
     /**
-     * Writes {@code kernels/kiln/kernel.json} and the agent jar beside it under {@code dataDir}
+     * Writes {@code kernels/NAME/kernel.json} and the agent jar beside it under {@code dataDir}
      * (atomically); returns the kernel's folder.
      */
     public Path install(Path dataDir) throws IOException {
-        Path dir = dataDir.resolve("kernels").resolve(NAME);
+        Path dir = dataDir.resolve("kernels").resolve(name);
         writeAgentJar(dir);
         AtomicFiles.write(dir.resolve("kernel.json"), READABLE_BY_ALL,
                 out -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, json()));

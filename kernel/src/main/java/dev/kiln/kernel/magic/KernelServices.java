@@ -16,6 +16,9 @@ public interface KernelServices {
      */
     void librariesAdded();
 
+    /** Makes the Javadoc in an added library's {@code -sources} (or {@code -javadoc}) jar what inspection shows for its classes. */
+    void addDocumentation(Path jar);
+
     /** What {@link #addToClasspath} has added so far, in order. */
     List<Path> addedClasspath();
 

@@ -33,7 +33,8 @@ public final class MavenMagic implements Callable<Result> {
     @Override
     public Result call() {
         boolean off = offline || "1".equals(System.getenv("KILN_OFFLINE"));
-        List<MavenResolver.Jar> jars = new MavenResolver(System.getenv()).resolve(coordinates, repositories, off);
+        MavenResolver resolver = new MavenResolver(System.getenv());
+        List<MavenResolver.Jar> jars = resolver.resolve(coordinates, repositories, off);
         StringBuilder text = new StringBuilder("Added " + jars.size() + (jars.size() == 1 ? " jar" : " jars") + " to the class path:\n");
         List<String> added = new ArrayList<>();
         for (MavenResolver.Jar j : jars) {
@@ -42,6 +43,7 @@ public final class MavenMagic implements Callable<Result> {
             added.add(j.coordinates());
         }
         kernel.librariesAdded();
+        DocumentationFetch.inBackground(resolver, jars, repositories, off, kernel::addDocumentation);
         return Result.of(text.toString().stripTrailing(), null, Provenance.of("maven").withReport(java.util.Map.of("maven", added)));
     }
 }

@@ -188,7 +188,7 @@ class LabCommandTest {
         assertEquals(200, specs.statusCode());
         JsonNode kiln = JSON.readTree(specs.body()).get("kernelspecs").get("kiln");
         assertNotNull(kiln, specs.body());
-        assertEquals("Java (Kiln)", kiln.get("spec").get("display_name").asText());
+        assertEquals("Java " + Runtime.version().feature() + " (Kiln)", kiln.get("spec").get("display_name").asText());
         assertEquals(403, get(base + "api/kernelspecs", false).statusCode(), "without the token Jupyter refuses");
     }
 
