@@ -221,6 +221,14 @@ public final class DataRepository implements AutoCloseable {
         return new VersionDiff(project, specs).diff(a, b, remoteName);
     }
 
+    /**
+     * The files of {@code NAME@VERSION/PATH} (a file, a folder or a glob) in the cache, fetched when
+     * missing and verified, for engines that read them in place (SQL); the workspace is not touched.
+     */
+    public CachedVersion.Files cachedFiles(String spec, String remoteName) {
+        return new CachedVersion(project, specs).files(spec, remoteName);
+    }
+
     @Override
     public void close() {
         project.close();
