@@ -6,6 +6,7 @@ import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.DataRepository;
 import dev.kiln.magics.data.DataRepository.PullResult;
 import dev.kiln.magics.data.DataResults;
+import dev.kiln.magics.data.GarbageCollector;
 import dev.kiln.magics.data.RemoteConfig;
 import dev.kiln.magics.share.SessionNotebook;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = "Version datasets by content (SHA-256) in an S3 bucket or a directory, and pin the versions this project uses in kiln.lock.",
         subcommands = {DataCommand.Add.class, DataCommand.Push.class, DataCommand.Pull.class,
                 DataCommand.Checkout.class, DataCommand.Status.class, DataCommand.Version.class,
-                DataCommand.Diff.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class},
+                DataCommand.Diff.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class, DataCommand.Gc.class},
         footer = {"", "Versions are written NAME@TAG, NAME@ID (a prefix of 4+ hex digits will do) or NAME@latest; "
                 + "NAME/SUBPATH takes part of a dataset."})
 public final class DataCommand implements Callable<Result> {
@@ -269,6 +270,28 @@ public final class DataCommand implements Callable<Result> {
                 int at = name.indexOf('@');
                 String dataset = at < 0 ? name : name.substring(0, at);
                 return DataResults.tagged(repo.tag(dataset, tag, at < 0 ? null : name.substring(at + 1), force, common.remote));
+            }
+        }
+    }
+
+    @Command(name = "gc", mixinStandardHelpOptions = true,
+            description = {"List (by default) or remove the remote's objects and manifests that no version reachable from a ref or tag uses.",
+                    "Refs and version records are never removed; what is younger than --older-than stays, so a push in progress loses nothing."})
+    static final class Gc implements Callable<Result> {
+        @ParentCommand
+        DataCommand data;
+        @Option(names = "--delete", description = "Remove them (without it: only list what would go, and how many bytes).")
+        boolean delete;
+        @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "24h",
+                description = "Keep what is younger than this: 90s, 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+        String olderThan;
+        @Mixin
+        Common common;
+
+        @Override
+        public Result call() {
+            try (DataRepository repo = data.open(common)) {
+                return repo.gc(common.remote, GarbageCollector.parseAge(olderThan), !delete);
             }
         }
     }

@@ -229,6 +229,14 @@ public final class DataRepository implements AutoCloseable {
         return new CachedVersion(project, specs).files(spec, remoteName);
     }
 
+    /**
+     * {@code kiln data gc}: the remote's manifests and objects no version reachable from a ref or tag
+     * uses, older than {@code olderThan}; removed unless {@code dryRun}.
+     */
+    public GarbageCollector.Report gc(String remoteName, java.time.Duration olderThan, boolean dryRun) {
+        return new GarbageCollector(project).collect(remoteName, olderThan, dryRun);
+    }
+
     @Override
     public void close() {
         project.close();

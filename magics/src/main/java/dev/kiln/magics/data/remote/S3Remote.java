@@ -123,6 +123,29 @@ public final class S3Remote implements Remote {
     }
 
     @Override
+    public java.util.List<Listed> listDetailed(String p) {
+        java.util.List<Listed> keys = new java.util.ArrayList<>();
+        try {
+            for (S3Object o : bucket.client().listObjectsV2Paginator(b -> b.bucket(bucket.bucket()).prefix(bucket.key(p)))
+                    .contents()) {
+                keys.add(new Listed(bucket.layoutKey(o.key()), o.size(), o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw bucket.explain("list " + p, e);
+        }
+        return keys;
+    }
+
+    @Override
+    public void delete(String k) {
+        try {
+            bucket.client().deleteObject(b -> b.bucket(bucket.bucket()).key(bucket.key(k)));
+        } catch (SdkException e) {
+            throw bucket.explain("delete " + k, e);
+        }
+    }
+
+    @Override
     public boolean putFileIfAbsent(String k, Path file, String sha256, long size) {
         try {
             if (size > multipartThreshold) {
