@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -196,6 +197,69 @@ class DataGcTest {
             assertEquals(alice.files("data/pems"), reader.files("data/pems"), "round " + round);
         }
         System.out.println("push or gc refused in " + refusals + " of 16 runs");
+    }
+
+    /** Lets one removal of an object or manifest through, then fails the others until {@code open}. */
+    static final class FailingRemovals extends ForwardingBlobStore {
+        final java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger(1);
+        volatile boolean open = true;
+
+        FailingRemovals(org.jclouds.blobstore.BlobStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void removeBlob(String container, String name) {
+            boolean data = name.contains("/objects/") || name.contains("/manifests/");
+            if (data && !open && allowed.getAndDecrement() <= 0) {
+                throw new IllegalStateException("the connection dropped");
+            }
+            delegate().removeBlob(container, name);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aGcInterruptedMidwayLeavesEveryManifestWithItsObjectsAndTheNextOneFinishes() throws Exception {
+        FailingRemovals[] gate = new FailingRemovals[1];
+        try (S3ProxyServer server = S3ProxyServer.start(null, store -> gate[0] = new FailingRemovals(store))) {
+            server.createBucket("lab");
+            DataProjects projects = new DataProjects(tmp, S3ProxyServer.credentials());
+            DataProjects.Project alice = projects.project("alice");
+            DataProjects.Project bob = projects.project("bob");
+            for (DataProjects.Project p : List.of(alice, bob)) {
+                p.run("data remote add team s3://lab/p --endpoint " + server.endpoint());
+            }
+            alice.write("data/pems/a.csv", "id\n1\n");
+            alice.run("data add data/pems");
+            alice.run("data push");
+            alice.write("data/pems/a.csv", "id\n2\n");
+            alice.run("data add data/pems");
+            alice.run("data push");
+            // bob diverges from alice's first version: his version's manifest and object are what gc removes
+            java.nio.file.Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
+            try (DataRepository repo = DataRepository.open(alice.dir(), alice.env())) {
+                String first = repo.history("pems", null, 2).versions().get(1).id();
+                bob.run("data pull pems@" + first);
+            }
+            bob.write("data/pems/a.csv", "id\nbob\n");
+            bob.write("data/pems/b.csv", "id\nbob b\n");
+            bob.run("data add data/pems");
+            assertThrows(UserError.class, () -> bob.run("data push"));
+
+            gate[0].open = false;
+            assertThrows(RuntimeException.class, () -> alice.run("data gc --delete --older-than 0s"));
+            try (DataRepository repo = DataRepository.open(alice.dir(), alice.env())) {
+                Remote r = repo.remote(null);
+                assertEquals(2 + 2 + 2, keys(r, "manifests/").size() + keys(r, "objects/").size(),
+                        "alice's 2 manifests and 2 objects stay; 1 of bob's manifest and 2 objects went before the failure");
+                assertConsistent(repo, r);
+                gate[0].open = true;
+                GarbageCollector.Report rest = repo.gc(null, GarbageCollector.parseAge("0s"), false);
+                assertEquals(2, rest.manifests().size() + rest.objects().size(), "the next gc removes the rest");
+                assertConsistent(repo, r);
+                assertEquals(Set.of(), keys(r, "locks/"));
+            }
+        }
     }
 
     private interface Run {
