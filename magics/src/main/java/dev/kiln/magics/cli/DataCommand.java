@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Version datasets by content (SHA-256) in an S3 bucket or a directory, and pin the versions this project uses in kiln.lock.",
         subcommands = {DataCommand.Add.class, DataCommand.Push.class, DataCommand.Pull.class,
                 DataCommand.Checkout.class, DataCommand.Status.class, DataCommand.Version.class,
-                DataCommand.Diff.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class, DataCommand.Gc.class},
+                DataCommand.Diff.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class, DataCommand.Gc.class,
+                DataCommand.Import.class},
         footer = {"", "Versions are written NAME@TAG, NAME@ID (a prefix of 4+ hex digits will do) or NAME@latest; "
                 + "NAME/SUBPATH takes part of a dataset."})
 public final class DataCommand implements Callable<Result> {
@@ -292,6 +293,36 @@ public final class DataCommand implements Callable<Result> {
         public Result call() {
             try (DataRepository repo = data.open(common)) {
                 return repo.gc(common.remote, GarbageCollector.parseAge(olderThan), !delete);
+            }
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Bring a version from another project's remote into this project's, as a new version whose lineage names the source.",
+                    "Objects the remote has are not sent again; between buckets of one S3 server the server copies them itself. "
+                            + "Then 'kiln data pull NAME@latest' gets it."})
+    static final class Import implements Callable<Result> {
+        @ParentCommand
+        DataCommand data;
+        @Parameters(index = "0", paramLabel = "REMOTE_OR_URL", description = "A remote of kiln.yaml, s3://BUCKET/PREFIX or a directory.")
+        String source;
+        @Parameters(index = "1", paramLabel = "NAME@VERSION", description = "The version there (a tag, latest or an id).")
+        String spec;
+        @Option(names = "--as", paramLabel = "LOCAL", description = "The dataset's name here (default: its name there).")
+        String as;
+        @Option(names = "--endpoint", description = "S3 endpoint of the source URL's server, e.g. http://127.0.0.1:9000.")
+        String endpoint;
+        @Option(names = "--region", description = "S3 region of the source URL.")
+        String region;
+        @Option(names = "--profile", description = "AWS profile for the source URL's credentials.")
+        String profile;
+        @Mixin
+        Common common;
+
+        @Override
+        public Result call() {
+            try (DataRepository repo = data.open(common)) {
+                return repo.importVersion(source, spec, as, common.remote, new RemoteConfig("source", source, endpoint, region, profile, null));
             }
         }
     }

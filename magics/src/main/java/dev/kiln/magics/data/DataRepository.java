@@ -237,6 +237,16 @@ public final class DataRepository implements AutoCloseable {
         return new GarbageCollector(project).collect(remoteName, olderThan, dryRun);
     }
 
+    /**
+     * {@code kiln data import SOURCE NAME@VERSION [--as LOCAL]}: a version of another project's remote
+     * (a remote of kiln.yaml, or {@code source}'s URL reached as {@code sourceConfig} says) as a new
+     * version of LOCAL on this project's remote, its lineage naming the source.
+     */
+    public VersionImport.Imported importVersion(String source, String spec, String as, String remoteName,
+                                                RemoteConfig sourceConfig) {
+        return new VersionImport(project).run(source, spec, as, remoteName, sourceConfig);
+    }
+
     @Override
     public void close() {
         project.close();
