@@ -310,11 +310,11 @@ public final class DataCommand implements Callable<Result> {
         String spec;
         @Option(names = "--as", paramLabel = "LOCAL", description = "The dataset's name here (default: its name there).")
         String as;
-        @Option(names = "--endpoint", description = "S3 endpoint of the source URL's server, e.g. http://127.0.0.1:9000.")
+        @Option(names = "--endpoint", paramLabel = "URL", description = "S3 endpoint of the source URL's server, e.g. http://127.0.0.1:9000.")
         String endpoint;
-        @Option(names = "--region", description = "S3 region of the source URL.")
+        @Option(names = "--region", paramLabel = "REGION", description = "S3 region of the source URL.")
         String region;
-        @Option(names = "--profile", description = "AWS profile for the source URL's credentials.")
+        @Option(names = "--profile", paramLabel = "PROFILE", description = "AWS profile for the source URL's credentials.")
         String profile;
         @Mixin
         Common common;
