@@ -9,6 +9,7 @@ import dev.kiln.kernel.magic.LoadMagic;
 import dev.kiln.kernel.magic.MarkupMagic;
 import dev.kiln.kernel.magic.MavenMagic;
 import dev.kiln.kernel.magic.ShellMagic;
+import dev.kiln.kernel.magic.SqlMagic;
 import dev.kiln.kernel.magic.VarsMagic;
 import dev.kiln.kernel.protocol.KilnConnection;
 import dev.kiln.magics.cli.DataCommand;
@@ -16,6 +17,8 @@ import dev.kiln.magics.cli.EnvCommand;
 import dev.kiln.magics.cli.ParquetCommand;
 import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.KilnVersion;
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.sql.SqlSession;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -60,7 +63,9 @@ public final class KernelLauncher {
                 .cellMagic("bash", new ShellMagic("bash", output.out(), output.err(), kernel::interruptRequested))
                 .cellMagic("sh", new ShellMagic("sh", output.out(), output.err(), kernel::interruptRequested))
                 .cellMagic("html", MarkupMagic.html())
-                .cellMagic("markdown", MarkupMagic.markdown());
+                .cellMagic("markdown", MarkupMagic.markdown())
+                .cellMagic("sql", new SqlMagic(kernel, new SqlSession(Path.of("").toAbsolutePath(), env, Progress.NONE),
+                        kernel::interruptRequested));
         return kernel;
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RoomsTest {
 
     private static final String[] CAPABILITIES = {"dev.kiln.magics.data..", "dev.kiln.magics.env..",
-            "dev.kiln.magics.parquet..", "dev.kiln.magics.viz..", "dev.kiln.magics.record..", "dev.kiln.magics.share.."};
+            "dev.kiln.magics.parquet..", "dev.kiln.magics.viz..", "dev.kiln.magics.record..", "dev.kiln.magics.share..", "dev.kiln.magics.sql.."};
 
     private static JavaClasses engine;
 

@@ -6,6 +6,7 @@ import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.DataRepository;
 import dev.kiln.magics.data.DataRepository.PullResult;
 import dev.kiln.magics.data.DataResults;
+import dev.kiln.magics.data.GarbageCollector;
 import dev.kiln.magics.data.RemoteConfig;
 import dev.kiln.magics.share.SessionNotebook;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Version datasets by content (SHA-256) in an S3 bucket or a directory, and pin the versions this project uses in kiln.lock.",
         subcommands = {DataCommand.Add.class, DataCommand.Push.class, DataCommand.Pull.class,
                 DataCommand.Checkout.class, DataCommand.Status.class, DataCommand.Version.class,
-                DataCommand.Diff.class, DataCommand.Ls.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class},
+                DataCommand.Diff.class, DataCommand.Ls.class, DataCommand.Tag.class, DataCommand.RemoteCmd.class, DataCommand.Gc.class,
+                DataCommand.Import.class},
         footer = {"", "Versions are written NAME@TAG, NAME@ID (a prefix of 4+ hex digits will do) or NAME@latest; "
                 + "NAME/SUBPATH takes part of a dataset."})
 public final class DataCommand implements Callable<Result> {
@@ -294,6 +296,58 @@ public final class DataCommand implements Callable<Result> {
                 int at = name.indexOf('@');
                 String dataset = at < 0 ? name : name.substring(0, at);
                 return DataResults.tagged(repo.tag(dataset, tag, at < 0 ? null : name.substring(at + 1), force, common.remote));
+            }
+        }
+    }
+
+    @Command(name = "gc", mixinStandardHelpOptions = true,
+            description = {"List (by default) or remove the remote's objects and manifests that no version reachable from a ref or tag uses.",
+                    "Refs and version records are never removed; what is younger than --older-than stays, so a push in progress loses nothing."})
+    static final class Gc implements Callable<Result> {
+        @ParentCommand
+        DataCommand data;
+        @Option(names = "--delete", description = "Remove them (without it: only list what would go, and how many bytes).")
+        boolean delete;
+        @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "24h",
+                description = "Keep what is younger than this: 90s, 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+        String olderThan;
+        @Mixin
+        Common common;
+
+        @Override
+        public Result call() {
+            try (DataRepository repo = data.open(common)) {
+                return repo.gc(common.remote, GarbageCollector.parseAge(olderThan), !delete);
+            }
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Bring a version from another project's remote into this project's, as a new version whose lineage names the source.",
+                    "Objects the remote has are not sent again; between buckets of one S3 server the server copies them itself. "
+                            + "Then 'kiln data pull NAME@latest' gets it."})
+    static final class Import implements Callable<Result> {
+        @ParentCommand
+        DataCommand data;
+        @Parameters(index = "0", paramLabel = "REMOTE_OR_URL", description = "A remote of kiln.yaml, s3://BUCKET/PREFIX or a directory.")
+        String source;
+        @Parameters(index = "1", paramLabel = "NAME@VERSION", description = "The version there (a tag, latest or an id).")
+        String spec;
+        @Option(names = "--as", paramLabel = "LOCAL", description = "The dataset's name here (default: its name there).")
+        String as;
+        @Option(names = "--endpoint", paramLabel = "URL", description = "S3 endpoint of the source URL's server, e.g. http://127.0.0.1:9000.")
+        String endpoint;
+        @Option(names = "--region", paramLabel = "REGION", description = "S3 region of the source URL.")
+        String region;
+        @Option(names = "--profile", paramLabel = "PROFILE", description = "AWS profile for the source URL's credentials.")
+        String profile;
+        @Mixin
+        Common common;
+
+        @Override
+        public Result call() {
+            try (DataRepository repo = data.open(common)) {
+                return repo.importVersion(source, spec, as, common.remote, new RemoteConfig("source", source, endpoint, region, profile, null));
             }
         }
     }

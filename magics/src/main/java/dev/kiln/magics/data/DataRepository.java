@@ -268,6 +268,32 @@ public final class DataRepository implements AutoCloseable {
         return fetched.get();
     }
 
+    /**
+     * The files of {@code NAME@VERSION/PATH} (a file, a folder or a glob) in the cache, fetched when
+     * missing and verified, for engines that read them in place (SQL); the workspace is not touched.
+     */
+    public CachedVersion.Files cachedFiles(String spec, String remoteName) {
+        return new CachedVersion(project, specs).files(spec, remoteName);
+    }
+
+    /**
+     * {@code kiln data gc}: the remote's manifests and objects no version reachable from a ref or tag
+     * uses, older than {@code olderThan}; removed unless {@code dryRun}.
+     */
+    public GarbageCollector.Report gc(String remoteName, java.time.Duration olderThan, boolean dryRun) {
+        return new GarbageCollector(project).collect(remoteName, olderThan, dryRun);
+    }
+
+    /**
+     * {@code kiln data import SOURCE NAME@VERSION [--as LOCAL]}: a version of another project's remote
+     * (a remote of kiln.yaml, or {@code source}'s URL reached as {@code sourceConfig} says) as a new
+     * version of LOCAL on this project's remote, its lineage naming the source.
+     */
+    public VersionImport.Imported importVersion(String source, String spec, String as, String remoteName,
+                                                RemoteConfig sourceConfig) {
+        return new VersionImport(project).run(source, spec, as, remoteName, sourceConfig);
+    }
+
     @Override
     public void close() {
         project.close();

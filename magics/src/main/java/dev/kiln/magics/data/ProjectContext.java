@@ -124,6 +124,19 @@ final class ProjectContext implements AutoCloseable {
         return r;
     }
 
+    /** A remote kiln.yaml does not name (another project's, to import from), opened and checked; the caller closes it. */
+    Remote open(RemoteConfig rc) {
+        rc.validate();
+        Remote r = Remote.of(rc, env, jobs, workspace.projectDir(), cache.root().resolve("uploads"));
+        try {
+            r.checkAccess();
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
     /** Whether a remote is named or a default one configured (not whether it can be reached). */
     boolean hasRemote(String name) {
         return name != null || config().defaultRemote() != null;

@@ -45,8 +45,10 @@ final class Publisher {
         }
         Remote r = project.remote(remoteName);
         List<DataRepository.PushResult> results = new ArrayList<>();
-        for (String ds : names) {
-            results.add(push(ds, r, remoteName, tag));
+        try (RemoteLocks.Lease ignored = RemoteLocks.push(r, project.author())) {
+            for (String ds : names) {
+                results.add(push(ds, r, remoteName, tag));
+            }
         }
         return results;
     }
@@ -67,9 +69,9 @@ final class Publisher {
         List<String> chain = new ArrayList<>();
         Set<String> knownPresent = new HashSet<>();
         for (String cur = pinned.version(); cur != null; cur = metadata.version(ds, cur, remoteName).parent()) {
-            if (r.exists(RemoteLayout.version(ds, cur))) {
-                // manifests are written only after all their objects, so this one's objects are all there
-                VersionRecord base = metadata.version(ds, cur, remoteName);
+            VersionRecord base = metadata.version(ds, cur, remoteName);
+            // a manifest is written after all its objects and gc removes it before them: its objects are all there
+            if (r.exists(RemoteLayout.version(ds, cur)) && r.exists(RemoteLayout.manifest(base.manifest()))) {
                 for (ManifestEntry e : metadata.manifest(base.manifest(), remoteName, ds, cur).files()) {
                     knownPresent.add(e.sha256());
                 }

@@ -124,7 +124,7 @@ class DataRoundTripTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"add", "push", "pull", "checkout", "status", "version", "diff", "ls", "tag", "remote", "remote add", "remote list"})
+    @ValueSource(strings = {"add", "push", "pull", "checkout", "status", "version", "diff", "ls", "tag", "gc", "import", "remote", "remote add", "remote list"})
     void everySubcommandHasHelp(String sub) throws Exception {
         DataProjects.Project p = new DataProjects(tmp, Map.of()).project("p");
         Result r = p.run("data " + sub + " --help");

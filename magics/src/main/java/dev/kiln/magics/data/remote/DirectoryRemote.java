@@ -122,6 +122,32 @@ public final class DirectoryRemote implements Remote {
         return keys;
     }
 
+    @Override
+    public java.util.List<Listed> listDetailed(String prefix) {
+        java.util.List<Listed> out = new java.util.ArrayList<>();
+        for (String k : list(prefix)) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path(k),
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                out.add(new Listed(k, a.size(), a.lastModifiedTime().toInstant()));
+            } catch (NoSuchFileException e) {
+                // removed since it was listed
+            } catch (IOException e) {
+                throw new UncheckedIOException(describe() + ": cannot read " + k, e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(path(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(describe() + ": cannot delete " + key, e);
+        }
+    }
+
     /** A file a Kiln before this one left beside its target: never a ref's lock, and untouched for a day. Never listed. */
     private static boolean removeIfOldTemp(Path p) {
         if (!p.getFileName().toString().endsWith(".lock") && TempFiles.abandonedShared(p)) {

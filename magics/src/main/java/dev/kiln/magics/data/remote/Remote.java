@@ -38,6 +38,16 @@ public interface Remote extends AutoCloseable {
     /** Keys under {@code prefix} (the full keys, relative to the remote's root). */
     Set<String> list(String prefix);
 
+    /** A key with its size and when it was written. */
+    record Listed(String key, long size, java.time.Instant modified) {
+    }
+
+    /** As {@link #list}, with each key's size and time of writing (what {@code gc} keeps by age). */
+    java.util.List<Listed> listDetailed(String prefix);
+
+    /** Removes the key; nothing happens when it is absent. Only {@code gc} removes, and never a ref or version record. */
+    void delete(String key);
+
     /**
      * Stores {@code file} under {@code key} unless something is already there.
      *

@@ -123,6 +123,59 @@ public final class S3Remote implements Remote {
     }
 
     @Override
+    public java.util.List<Listed> listDetailed(String p) {
+        java.util.List<Listed> keys = new java.util.ArrayList<>();
+        try {
+            for (S3Object o : bucket.client().listObjectsV2Paginator(b -> b.bucket(bucket.bucket()).prefix(bucket.key(p)))
+                    .contents()) {
+                keys.add(new Listed(bucket.layoutKey(o.key()), o.size(), o.lastModified()));
+            }
+        } catch (SdkException e) {
+            throw bucket.explain("list " + p, e);
+        }
+        return keys;
+    }
+
+    /** Largest object one CopyObject copies (S3's limit); a larger one travels through the cache. */
+    public static final long MAX_COPY = 5L << 30;
+
+    /** Whether the server that holds {@code other} holds this remote too, so it can copy between them itself. */
+    public boolean sameServerAs(S3Remote other) {
+        RemoteConfig a = bucket.config();
+        RemoteConfig b = other.bucket.config();
+        return java.util.Objects.equals(a.endpoint(), b.endpoint()) && java.util.Objects.equals(a.region(), b.region())
+                && java.util.Objects.equals(a.profile(), b.profile());
+    }
+
+    /**
+     * Has the server copy {@code source}'s object at {@code k} to the same key here (CopyObject: no byte
+     * passes through this machine), unless it is here already.
+     *
+     * @return false when it was here already
+     */
+    public boolean copyIfAbsent(S3Remote source, String k) {
+        if (exists(k)) {
+            return false;
+        }
+        try {
+            bucket.client().copyObject(b -> b.sourceBucket(source.bucket.bucket()).sourceKey(source.bucket.key(k))
+                    .destinationBucket(bucket.bucket()).destinationKey(bucket.key(k)));
+            return true;
+        } catch (SdkException e) {
+            throw bucket.explain("copy " + k + " from " + source.describe(), e);
+        }
+    }
+
+    @Override
+    public void delete(String k) {
+        try {
+            bucket.client().deleteObject(b -> b.bucket(bucket.bucket()).key(bucket.key(k)));
+        } catch (SdkException e) {
+            throw bucket.explain("delete " + k, e);
+        }
+    }
+
+    @Override
     public boolean putFileIfAbsent(String k, Path file, String sha256, long size) {
         try {
             if (size > multipartThreshold) {

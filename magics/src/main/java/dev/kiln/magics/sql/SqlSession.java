@@ -1,0 +1,202 @@
+package dev.kiln.magics.sql;
+
+import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.Provenance;
+import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.Cache;
+import dev.kiln.magics.data.DataRepository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+/**
+ * SQL over local CSV and Parquet files and over dataset versions by name, in an embedded DuckDB
+ * that lives as long as the session (a notebook's views and tables stay for its later cells). Rows
+ * stream: only the ones a display shows are kept, unless the whole result is asked for as a table.
+ * What does not fit in memory spills to the cache's {@code sql/spill}, as DuckDB does.
+ * <pre>
+ * try (SqlSession sql = new SqlSession(projectDir, env, Progress.NONE)) {
+ *     SqlResult r = sql.run("SELECT station, avg(tmax) FROM 'pems@v3/daily.parquet' GROUP BY 1", SqlSession.Options.DEFAULT);
+ * }
+ * </pre>
+ */
+public final class SqlSession implements AutoCloseable {
+
+    /**
+     * @param shownRows how many rows the result keeps for its display
+     * @param keepAs    the name of a Tablesaw table holding the whole result, or null to keep none
+     * @param remote    the remote dataset versions are fetched from (null: the project's default)
+     */
+    public record Options(int shownRows, String keepAs, String remote) {
+        public static final Options DEFAULT = new Options(20, null, null);
+    }
+
+    private final Path projectDir;
+    private final Map<String, String> env;
+    private final Progress progress;
+    private Connection connection;
+
+    public SqlSession(Path projectDir, Map<String, String> env, Progress progress) {
+        this.projectDir = projectDir;
+        this.env = Map.copyOf(env);
+        this.progress = progress;
+    }
+
+    /**
+     * Runs {@code sql} (one or more statements; the last one's rows are the result).
+     *
+     * @param interrupted asked while the query runs: true cancels it
+     * @throws UserError with DuckDB's message (and the position it gives) when the SQL is wrong
+     */
+    public SqlResult run(String sql, Options options, BooleanSupplier interrupted) {
+        if (sql.isBlank()) {
+            throw new UserError("%%sql has no query: write SQL on the lines after %%sql, e.g. SELECT * FROM 'data/stations.csv'.");
+        }
+        List<DatasetReferences.Reference> refs = DatasetReferences.find(sql);
+        List<DatasetReferences.Resolved> resolved = List.of();
+        if (!refs.isEmpty()) {
+            try (DataRepository repo = DataRepository.open(projectDir, env, progress, 16)) {
+                resolved = DatasetReferences.resolve(sql, refs, repo, options.remote());
+            }
+        }
+        Map<String, Provenance.DatasetVersion> versions = new LinkedHashMap<>();
+        for (DatasetReferences.Resolved r : resolved) {
+            versions.putIfAbsent(r.reference().spec(), r.files().provenance());
+        }
+        Provenance provenance = Provenance.of("sql").withDatasets(List.copyOf(versions.values()));
+        try {
+            Connection c = connection();
+            for (DatasetReferences.Resolved r : resolved) {
+                if (r.view() != null) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE OR REPLACE TEMP VIEW " + r.view() + " AS SELECT * FROM '" + r.path().replace("'", "''") + "'");
+                    }
+                }
+            }
+            try (Statement s = c.createStatement(); Cancel ignored = new Cancel(s, interrupted)) {
+                if (!s.execute(DatasetReferences.rewrite(sql, resolved))) {
+                    return new SqlResult(List.of(), List.of(), List.of(), -1, null, provenance);
+                }
+                try (ResultSet rs = s.getResultSet()) {
+                    return read(rs, options, provenance);
+                }
+            }
+        } catch (SQLException e) {
+            if (interrupted.getAsBoolean()) {
+                throw new UserError("The query was interrupted.");
+            }
+            throw new UserError(message(e));
+        }
+    }
+
+    /** Streams the rows: the first few kept for the display, all counted, all kept only when asked to. */
+    private static SqlResult read(ResultSet rs, Options options, Provenance provenance) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        int n = meta.getColumnCount();
+        List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int c = 1; c <= n; c++) {
+            names.add(meta.getColumnLabel(c));
+            types.add(meta.getColumnTypeName(c));
+        }
+        ResultColumns whole = options.keepAs() != null ? new ResultColumns(meta) : null;
+        List<List<String>> first = new ArrayList<>();
+        long count = 0;
+        while (rs.next()) {
+            if (count < options.shownRows()) {
+                List<String> row = new ArrayList<>(n);
+                for (int c = 1; c <= n; c++) {
+                    row.add(rs.getString(c));
+                }
+                first.add(row);
+            }
+            if (whole != null) {
+                whole.add(rs);
+            }
+            count++;
+        }
+        return new SqlResult(names, types, first, count, whole == null ? null : whole.table(options.keepAs()),
+                provenance.withReport(Map.of("rows", count, "columns", n)));
+    }
+
+    /** DuckDB's own words (its error's kind, message and the line with a caret under the position), without JDBC's prefix. */
+    private static String message(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replaceFirst("^java\\.sql\\.SQLException: ", "").strip();
+    }
+
+    /** The session's DuckDB: in memory, reading files relative to the project, spilling under the cache. */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            Path spill = Cache.forEnvironment(env).root().resolve("sql/spill");
+            try {
+                Files.createDirectories(spill);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Properties p = new Properties();
+            p.setProperty("jdbc_stream_results", "true");
+            Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET temp_directory = '" + spill.toString().replace("'", "''") + "'");
+                s.execute("SET file_search_path = '" + projectDir.toAbsolutePath().toString().replace("'", "''") + "'");
+                s.execute("SET enable_progress_bar = false");
+            }
+            connection = c;
+        }
+        return connection;
+    }
+
+    /** Cancels the running statement when the user interrupts the cell. */
+    private static final class Cancel implements AutoCloseable {
+        private final Thread watcher;
+
+        Cancel(Statement s, BooleanSupplier interrupted) {
+            watcher = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        if (interrupted.getAsBoolean()) {
+                            s.cancel();
+                            return;
+                        }
+                        Thread.sleep(50);
+                    }
+                } catch (InterruptedException | SQLException e) {
+                    // the query ended, or cannot be cancelled: it ends by itself
+                }
+            }, "kiln-sql-cancel");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+
+        @Override
+        public void close() {
+            watcher.interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // closing an in-memory database loses nothing
+            }
+            connection = null;
+        }
+    }
+}
