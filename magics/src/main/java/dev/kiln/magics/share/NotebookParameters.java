@@ -143,13 +143,13 @@ public final class NotebookParameters {
      * Injects the parameters {@code recordedNb} records into {@code toRun} (its cells to re-run), as
      * {@code kiln run} did, and records them in {@code toRun}'s {@code metadata.kiln} again.
      */
-    public static void injectRecorded(JsonNode recordedNb, ObjectNode toRun, String notebook) {
+    public static void injectRecorded(JsonNode recordedNb, ObjectNode toRun) {
         List<Parameter> parameters = recorded(recordedNb);
         if (parameters.isEmpty()) {
             return;
         }
         for (Parameter p : parameters) {
-            String where = notebook + "'s metadata.kiln." + METADATA_KEY + " records " + p.name() + " = '" + p.value() + "' as " + p.type();
+            String where = "The notebook's metadata.kiln." + METADATA_KEY + " records " + p.name() + " = '" + p.value() + "' as " + p.type();
             if (!JavaDeclarations.isIdentifier(p.name()) || ParameterType.of(p.type()).isEmpty()) {
                 throw new UserError(where + ", which cannot be injected. Run the notebook again with 'kiln run' and the values you want.");
             }
@@ -159,7 +159,7 @@ public final class NotebookParameters {
                 throw new UserError(where + ", which is not " + e.getMessage() + ". Run the notebook again with 'kiln run'.");
             }
         }
-        place(toRun, parameters, notebook);
+        place(toRun, parameters, "The notebook");
     }
 
     /** Replaces any injected cell with one declaring {@code parameters} after the last parameters cell; records them. */

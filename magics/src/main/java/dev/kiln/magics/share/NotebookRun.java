@@ -36,7 +36,11 @@ public final class NotebookRun {
     public record Cell(int index, String label, double seconds, String error) {
     }
 
-    /** What a run did: the executed copy and each code cell's outcome. */
+    /**
+     * What a run did: the executed copy and each code cell's outcome.
+     *
+     * @param notebook the notebook run, and {@code output} the executed copy, relative to the project when inside it
+     */
     public record Ran(Path notebook, Path output, NotebookParameters.Injection injection, List<Cell> cells) {
 
         public List<Cell> failed() {
@@ -89,9 +93,11 @@ public final class NotebookRun {
         ObjectNode nb = NotebookFile.read(notebook);
         NotebookParameters.Injection injection = NotebookParameters.inject(nb, given, NotebookProvenance.name(notebook));
         injection.warnings().forEach(w -> session.err().println("Warning: " + w));
-        int code = (int) java.util.stream.StreamSupport.stream(nb.path("cells").spliterator(), false)
-                .filter(c -> "code".equals(c.path("cell_type").asText())).count();
-        session.err().println("Running " + notebook + " (" + code + " code cells) on the '" + o.kernel() + "' kernel"
+        int code = 0;
+        for (JsonNode c : nb.path("cells")) {
+            code += "code".equals(c.path("cell_type").asText()) ? 1 : 0;
+        }
+        session.err().println("Running " + shown(notebook) + " (" + code + " code cells) on the '" + o.kernel() + "' kernel"
                 + (injection.parameters().isEmpty() ? "" : ", parameters in cell " + (injection.cell() + 1)) + "…");
         Path input = null;
         try {
@@ -117,7 +123,13 @@ public final class NotebookRun {
             session.err().println(String.format(Locale.ROOT, "  %-9s %s", c.label(),
                     c.error() != null ? "failed: " + c.error() : c.seconds() < 0 ? "not run" : String.format(Locale.ROOT, "%.2f s", c.seconds())));
         }
-        return new Ran(notebook, out, injection, cells);
+        return new Ran(shown(notebook), shown(out), injection, cells);
+    }
+
+    /** {@code file} as the user names it: relative to the project when inside it. */
+    private Path shown(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return abs.startsWith(session.projectDir()) ? session.projectDir().relativize(abs) : abs;
     }
 
     /** The code cells of an executed notebook, with their times and errors. */

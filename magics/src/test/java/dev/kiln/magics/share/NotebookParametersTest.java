@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The typing and literal rules of {@code kiln run -p}: each value becomes a Java declaration of the
@@ -231,20 +232,34 @@ class NotebookParametersTest {
         NotebookParameters.inject(ran, given("n=20", "city=Bergen"), "nb.ipynb");
         ObjectNode toRun = ran.deepCopy();
         ((ObjectNode) toRun.get("metadata")).remove("kiln");
-        NotebookParameters.injectRecorded(ran, toRun, "nb.out.ipynb");
+        NotebookParameters.injectRecorded(ran, toRun);
         assertEquals(ran.get("cells"), toRun.get("cells"));
         assertEquals(NotebookParameters.recorded(ran), NotebookParameters.recorded(toRun));
 
         ObjectNode fresh = notebook(); // the parameters recorded, the injected cell gone: injected after the parameters cell
         fresh.putObject("metadata").set("kiln", ran.path("metadata").path("kiln").deepCopy());
         ObjectNode rerun = fresh.deepCopy();
-        NotebookParameters.injectRecorded(fresh, rerun, "nb.out.ipynb");
+        NotebookParameters.injectRecorded(fresh, rerun);
         assertEquals(ran.get("cells"), rerun.get("cells"));
 
         ObjectNode nothing = notebook();
         ObjectNode before = nothing.deepCopy();
-        NotebookParameters.injectRecorded(nothing, nothing, "nb.ipynb");
+        NotebookParameters.injectRecorded(nothing, nothing);
         assertEquals(before, nothing, "no parameters recorded: the notebook runs as it is");
+    }
+
+    @Test
+    void anExportKeepsTheRecordedParametersAndShowsThem(@TempDir Path dir) throws Exception {
+        ObjectNode ran = notebook();
+        NotebookParameters.inject(ran, given("n=20", "city=Oslo"), "nb.ipynb");
+        Path nb = dir.resolve("nb.out.ipynb");
+        NotebookFile.write(nb, ran);
+        NotebookExporter.Exported e = new NotebookExporter(Map.of()).export(nb, NotebookExporter.Format.IPYNB,
+                dir.resolve("shared.ipynb"), "volatile", false);
+        JsonNode exported = JSON.readTree(e.file().toFile());
+        assertEquals(NotebookParameters.recorded(ran), NotebookParameters.recorded(exported));
+        assertTrue(ProvenanceBlock.markdown(exported.path("metadata").path("kiln"), ProvenanceBlock.cellLabels(exported))
+                .contains("| Parameters | `n = 20 (int), city = Oslo (String) (kiln run -p)` |"));
     }
 
     @Test
