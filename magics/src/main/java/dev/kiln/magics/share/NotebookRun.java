@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Session;
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,6 +74,9 @@ public final class NotebookRun {
         }
     }
 
+    /** The end of the injected notebook's temporary name. */
+    private static final String INPUT_SUFFIX = ".input.ipynb";
+
     private final Session session;
 
     public NotebookRun(Session session) {
@@ -101,9 +105,15 @@ public final class NotebookRun {
                 + (injection.parameters().isEmpty() ? "" : ", parameters in cell " + (injection.cell() + 1)) + "…");
         Path input = null;
         try {
-            // the input beside the output, hidden: the same file system, and nothing left in the notebook's place
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            input = Files.createTempFile(out.toAbsolutePath().getParent(), "." + out.getFileName(), ".input");
+            // the injected input beside the output, under Kiln's temporary name: a killed run's is removed by the next
+            Path dir = Files.createDirectories(out.toAbsolutePath().getParent());
+            for (Path left : TempFiles.abandonedIn(dir)) {
+                if (left.getFileName().toString().endsWith(INPUT_SUFFIX)) {
+                    Files.deleteIfExists(left);
+                }
+            }
+            input = TempFiles.beside(out.resolveSibling(out.getFileName() + INPUT_SUFFIX));
+            input.toFile().deleteOnExit(); // Ctrl-C ends the JVM without this method's finally
             NotebookFile.write(input, nb);
             new NotebookExecutor(session.env(), o.kernel(), o.cellTimeoutSeconds())
                     .execute(input, out, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString());
