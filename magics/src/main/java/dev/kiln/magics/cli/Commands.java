@@ -13,6 +13,7 @@ public final class Commands {
             ParquetCommand.class,
             EnvCommand.class,
             ExportCommand.class,
+            RunCommand.class,
             ReproduceCommand.class);
 
     /** The top-level commands that are also line magics in the kernel ({@code %data …}). */

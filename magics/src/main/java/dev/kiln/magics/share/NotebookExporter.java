@@ -67,6 +67,10 @@ public final class NotebookExporter {
         List<NotebookSecrets.Finding> found = redact ? secrets.redact(nb) : secrets.find(nb);
         NotebookProvenance p = NotebookProvenance.of(nb, volatileTag);
         ObjectNode meta = p.toMetadata(NotebookProvenance.name(notebook), volatileTag);
+        JsonNode parameters = nb.path("metadata").path("kiln").path(NotebookParameters.METADATA_KEY);
+        if (!parameters.isMissingNode()) {
+            meta.set(NotebookParameters.METADATA_KEY, parameters); // what kiln run injected: reproduce injects it again
+        }
         ((ObjectNode) nb.with("metadata")).set("kiln", meta);
         if (out.toAbsolutePath().normalize().equals(notebook.toAbsolutePath().normalize()) && format != Format.IPYNB) {
             throw new UserError("The export would overwrite the notebook " + notebook + ". Choose another -o.");

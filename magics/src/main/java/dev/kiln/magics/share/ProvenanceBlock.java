@@ -70,6 +70,13 @@ final class ProvenanceBlock {
             facts.add(new String[] {"Run", TimeText.of(run.path("start").asText()) + " → " + TimeText.of(run.path("end").asText())
                     + String.format(Locale.ROOT, " (%.2f s in %s)", total, ProgressText.count(run.path("cells").size(), "timed cell"))});
         }
+        List<String> parameters = new ArrayList<>();
+        for (NotebookParameters.Parameter p : NotebookParameters.inKilnMetadata(m)) {
+            parameters.add(p.name() + " = " + p.value() + " (" + p.type() + ")");
+        }
+        if (!parameters.isEmpty()) {
+            facts.add(new String[] {"Parameters", String.join(", ", parameters) + " (kiln run -p)"});
+        }
         List<String> vol = new ArrayList<>();
         m.path("volatile").path("cells").forEach(c -> vol.add(label(c, cellLabels)));
         if (!vol.isEmpty()) {

@@ -62,6 +62,7 @@ public final class Reproducer {
         Path executed = executedCopy(notebook);
         ObjectNode toRun = recordedNb.deepCopy();
         ((ObjectNode) toRun.with("metadata")).remove("kiln"); // the record of the other run; the re-run makes its own
+        NotebookParameters.injectRecorded(recordedNb, toRun); // the values kiln run recorded
         ObjectNode probe = ((com.fasterxml.jackson.databind.node.ArrayNode) toRun.get("cells")).addObject();
         probe.put("cell_type", "code");
         probe.putNull("execution_count");
