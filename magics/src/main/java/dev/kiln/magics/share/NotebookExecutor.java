@@ -47,8 +47,7 @@ public final class NotebookExecutor {
 
     /** How a run ended. */
     public enum Ending {
-        COMPLETED("completed"), STOPPED("stopped"), KERNEL_DIED("kernel died"), KERNEL_UNRESPONSIVE("kernel unresponsive"),
-        KERNEL_DID_NOT_START("kernel did not start"), RUNNER_FAILED("runner failed");
+        COMPLETED("completed"), STOPPED("stopped"), KERNEL_DIED("kernel died"), KERNEL_DID_NOT_START("kernel did not start"), RUNNER_FAILED("runner failed");
 
         private final String word;
 
@@ -90,6 +89,11 @@ public final class NotebookExecutor {
 
         public String word() {
             return word;
+        }
+
+        /** Whether the kernel did not stop {@code cell} when interrupted and was restarted for the cells after it. */
+        public static boolean restartedAfter(com.fasterxml.jackson.databind.JsonNode cell) {
+            return cell.path("metadata").path("kiln").path("reproduce").path("restarted").asBoolean(false);
         }
     }
 
@@ -197,7 +201,12 @@ public final class NotebookExecutor {
             if (ran.path("metadata").path("kiln").isEmpty()) {
                 ((ObjectNode) ran.get("metadata")).remove("kiln");
             }
-            return new Run(ran, Ending.of(how.path("ended").asText()), how.path("cell").asInt(-1), how.path("detail").asText(null));
+            Ending ending = Ending.of(how.path("ended").asText());
+            String detail = how.path("detail").asText(null);
+            if (ending == Ending.RUNNER_FAILED && detail == null) {
+                detail = "the cell runner (jupyter_client) ended before the last cell, exit code " + p.exitValue();
+            }
+            return new Run(ran, ending, how.path("cell").asInt(-1), detail);
         } catch (IOException ex) {
             throw new UserError("Could not run the notebook's cells: " + ex.getMessage() + ". Check that the system's temporary "
                     + "directory is writable and /usr/bin/python3 runs.", ex);

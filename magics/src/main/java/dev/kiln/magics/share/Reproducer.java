@@ -274,8 +274,6 @@ public final class Reproducer {
             case COMPLETED -> null;
             case STOPPED -> "stopped (Ctrl-C)" + (at.isEmpty() ? "" : " at cell " + at) + ": the cells after it were not run";
             case KERNEL_DIED -> "the kernel died at cell " + at + "; the cells after it were not run";
-            case KERNEL_UNRESPONSIVE -> "the kernel did not answer an interrupt at cell " + at
-                    + " and was shut down; the cells after it were not run";
             case KERNEL_DID_NOT_START -> "the kernel did not start (" + run.detail() + "); no cell ran. "
                     + "Install it with 'kiln kernel install', or name another with --kernel.";
             case RUNNER_FAILED -> "the cells could not be run: " + run.detail();
@@ -363,7 +361,7 @@ public final class Reproducer {
             NotebookExecutor.CellPlan plan = plans.get(i);
             Reproduction.Cell ended = switch (status) {
                 case TIMED_OUT -> new Reproduction.Cell(i, count, Reproduction.Verdict.TIMED_OUT, source,
-                        "timed out after " + seconds(plan.timeoutSeconds()) + " and was interrupted");
+                        "timed out after " + seconds(plan.timeoutSeconds()) + " (recorded: " + recordedTime(ca) + ") and was interrupted");
                 case INTERRUPTED -> new Reproduction.Cell(i, count, Reproduction.Verdict.INTERRUPTED, source,
                         "interrupted after " + seconds(took) + ", as its author interrupted it");
                 case SKIPPED -> new Reproduction.Cell(i, count, Reproduction.Verdict.SKIPPED, source,
@@ -374,6 +372,12 @@ public final class Reproducer {
                 case NOT_RUN -> new Reproduction.Cell(i, count, Reproduction.Verdict.NOT_RUN, source, null);
                 case RAN -> null;
             };
+            if (ended != null && NotebookExecutor.CellStatus.restartedAfter(cb)) {
+                ended = new Reproduction.Cell(i, count, ended.verdict(), source, ended.detail()
+                        + "; the kernel did not stop it and was restarted");
+                notes.add("the kernel did not stop cell " + ended.name() + " when interrupted and was restarted: the cells after it "
+                        + "ran in a fresh kernel, without what the cells before it defined");
+            }
             if (ended != null) {
                 out.add(ended);
                 continue;
@@ -394,6 +398,11 @@ public final class Reproducer {
             out.add(new Reproduction.Cell(i, count, diff == null ? Reproduction.Verdict.MATCH : Reproduction.Verdict.DIFFERS, source, diff));
         }
         return List.copyOf(out);
+    }
+
+    private static String recordedTime(JsonNode cell) {
+        NotebookProvenance.CellTime t = NotebookProvenance.cellTime(0, cell.path("metadata").path("execution"));
+        return t == null ? "no time" : seconds(t.seconds());
     }
 
     private static String seconds(double s) {

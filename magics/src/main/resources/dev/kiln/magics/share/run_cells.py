@@ -15,6 +15,9 @@ import queue
 import signal
 import sys
 import time
+import warnings
+
+warnings.filterwarnings("ignore")  # nbformat's advice about cell ids is not the user's business here
 
 import nbformat
 from jupyter_client.manager import KernelManager
@@ -63,20 +66,34 @@ for s in steps:
     nb.cells[s["index"]].execution_count = None
     mark(nb.cells[s["index"]], "not run")
 
-ending = {"ended": "completed"}
 km = KernelManager(kernel_name=kernel_name)
-try:
-    km.start_kernel(cwd=workdir)
+kc = None
+
+
+def connect():
+    global kc
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=float(plan.get("startTimeout", 120)))
+
+
+try:
+    km.start_kernel(cwd=workdir)
+    connect()
 except Exception as e:  # the kernel is missing or did not come up: say so in the notebook, run nothing
     save({"ended": "kernel did not start", "detail": (type(e).__name__ + ": " + str(e)).strip()})
     try:
         km.shutdown_kernel(now=True)
     except Exception:
         pass
-    sys.exit(0)
+    os._exit(0)
+
+
+def restart():
+    """A kernel that did not stop a cell when interrupted is restarted, so the run goes on."""
+    kc.stop_channels()
+    km.restart_kernel(now=True)
+    connect()
 
 
 def run_cell(cell, step):
@@ -84,7 +101,7 @@ def run_cell(cell, step):
     cell.metadata.setdefault("execution", {})["iopub.status.busy"] = now_iso()
     msg_id = kc.execute(cell.source, store_history=True, allow_stdin=False, stop_on_error=False)
     started = time.monotonic()
-    bound = step["interruptAfter"] if step.get("interruptAfter") is not None else step["timeout"]
+    bound = step["interruptAfterSeconds"] if step.get("interruptAfterSeconds") is not None else step["timeoutSeconds"]
     status = "ran"
     interrupted_at = None
     reply = idle = False
@@ -96,8 +113,8 @@ def run_cell(cell, step):
         if interrupted_at is None and time.monotonic() - started > bound:
             km.interrupt_kernel()
             interrupted_at = time.monotonic()
-            status = "interrupted" if step.get("interruptAfter") is not None else "timed out"
-        if interrupted_at is not None and time.monotonic() - interrupted_at > grace:
+            status = "interrupted" if step.get("interruptAfterSeconds") is not None else "timed out"
+        if interrupted_at is not None and time.monotonic() - interrupted_at > (min(grace, 5) if stop_signal else grace):
             return status + ", unresponsive"
         if not km.is_alive():
             return "kernel died"
@@ -138,38 +155,42 @@ def run_cell(cell, step):
     return status
 
 
-total = len(steps)
-stopped_at = None
-for done, step in enumerate(steps):
-    cell = nb.cells[step["index"]]
-    if stop_signal:
-        stopped_at = step["index"]
-        ending = {"ended": "stopped", "cell": step["index"]}
-        break
-    if step.get("skip"):
-        mark(cell, "skipped")
-        continue
-    progress(step["index"], done, total)
-    started = time.monotonic()
-    status = run_cell(cell, step)
-    mark(cell, status.split(",")[0], time.monotonic() - started)
-    if status == "kernel died":
-        ending = {"ended": "kernel died", "cell": step["index"]}
-        save(ending)
-        break
-    if status.endswith("unresponsive"):
-        ending = {"ended": "kernel unresponsive", "cell": step["index"]}
-        save(ending)
-        break
-    if status == "stopped":
-        ending = {"ended": "stopped", "cell": step["index"]}
-        save(ending)
-        break
-    save(ending)
-progress(-1, total, total)
+def run_all():
+    total = len(steps)
+    for done, step in enumerate(steps):
+        cell = nb.cells[step["index"]]
+        if stop_signal:
+            return {"ended": "stopped", "cell": step["index"]}
+        if step.get("skip"):
+            mark(cell, "skipped")
+            continue
+        progress(step["index"], done, total)
+        started = time.monotonic()
+        status = run_cell(cell, step)
+        mark(cell, status.split(",")[0], time.monotonic() - started)
+        if status == "kernel died":
+            return {"ended": "kernel died", "cell": step["index"]}
+        if status.endswith("unresponsive") and not stop_signal:
+            cell.metadata["kiln"]["reproduce"]["restarted"] = True
+            restart()
+            continue
+        if status.startswith("stopped") or stop_signal:
+            return {"ended": "stopped", "cell": step["index"]}
+        save({"ended": "running"})
+    progress(-1, total, total)
+    return {"ended": "completed"}
+
+
+try:
+    ending = run_all()
+except Exception as e:  # a fault of the runner itself: what ran is still saved and reported
+    ending = {"ended": "runner failed", "detail": (type(e).__name__ + ": " + str(e)).strip()}
 save(ending)
 try:
     kc.stop_channels()
     km.shutdown_kernel(now=ending["ended"] != "completed")
 except Exception:
     pass
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)  # no interpreter teardown: zmq's finalizers print noise at exit
