@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Executes a notebook's code cells one at a time with a Jupyter kernel, through Debian's
- * jupyter_client ({@code /usr/bin/python3}, the script {@code run_cells.py} beside this class):
+ * Executes a notebook's code cells one at a time with a Jupyter kernel, through jupyter_client
+ * (Debian's {@code /usr/bin/python3} or Kiln's own environment; the script {@code run_cells.py} beside this class):
  * each cell within its own bound, interrupted when it passes it; errors are outputs like any other.
  * Whatever ends the run — the last cell, a dead kernel, {@link #stop()} — the cells that ran come
  * back with their outputs, Jupyter's timing metadata and a status. The kernel's working directory
@@ -139,10 +139,7 @@ public final class NotebookExecutor {
      * {@code sessionName}, as Jupyter sets it, so magics know their notebook.
      */
     public Run execute(ObjectNode notebook, List<CellPlan> plan, Path workDir, String sessionName, Progress progress) {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
-            throw new UserError("Cannot run notebooks here: /usr/bin/python3 is missing. Install Debian's python3-jupyter-client "
-                    + "(apt-get install python3-jupyter-client python3-nbformat).");
-        }
+        String python = python();
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("kiln-reproduce-");
@@ -159,7 +156,7 @@ public final class NotebookExecutor {
             Map<String, String> e = new HashMap<>(env);
             e.put("JPY_SESSION_NAME", sessionName);
             e.put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString()); // the kernel's connection file goes with tmp
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), tmp.resolve("plan.json").toString(),
+            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), tmp.resolve("plan.json").toString(),
                     out.toString(), kernel, workDir.toAbsolutePath().toString()).directory(workDir.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().clear();
@@ -188,10 +185,6 @@ public final class NotebookExecutor {
                 synchronized (tail) {
                     said = String.join("\n", tail);
                 }
-                if (said.contains("No module named")) {
-                    throw new UserError("Cannot run notebooks here: " + said.lines().filter(l -> l.contains("No module named"))
-                            .findFirst().orElse(said) + ". Install Debian's python3-jupyter-client and python3-nbformat.");
-                }
                 return new Run(notebook, Ending.RUNNER_FAILED, -1, "the cell runner (jupyter_client) exited with code "
                         + p.exitValue() + (said.isBlank() ? "" : ": " + said));
             }
@@ -217,6 +210,42 @@ public final class NotebookExecutor {
         } finally {
             TempFiles.deleteQuietly(tmp);
         }
+    }
+
+    /**
+     * The first Python with jupyter_client and nbformat: {@code KILN_PYTHON}, Debian's, then Kiln's
+     * own environment ({@code ./kiln lab}'s, the image's {@code /opt/kiln/venv}).
+     */
+    private String python() {
+        List<String> candidates = new ArrayList<>();
+        if (env.get("KILN_PYTHON") != null) {
+            candidates.add(env.get("KILN_PYTHON"));
+        }
+        candidates.add("/usr/bin/python3");
+        String data = env.getOrDefault("XDG_DATA_HOME", env.getOrDefault("HOME", "/nonexistent") + "/.local/share");
+        candidates.add(env.getOrDefault("KILN_LAB_VENV", data + "/kiln/venv") + "/bin/python3");
+        candidates.add("/opt/kiln/venv/bin/python3");
+        for (String c : candidates) {
+            if (!Files.isExecutable(Path.of(c))) {
+                continue;
+            }
+            try {
+                Process p = new ProcessBuilder(c, "-c", "import jupyter_client, nbformat").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return c;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                // not runnable: the next one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new UserError("Cannot run the notebook: no Python with jupyter_client and nbformat (tried " + String.join(", ", candidates)
+                + "). Install Debian's jupyter-client and python3-nbformat (apt-get install jupyter-client python3-nbformat), "
+                + "or set KILN_PYTHON to a Python that has them.");
     }
 
     /**
