@@ -1,5 +1,6 @@
 package dev.kiln.magics.share;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.TempFiles;
@@ -77,7 +78,7 @@ public final class NotebookExecutor {
         }
 
         /** The status a run wrote into {@code cell}'s metadata; NOT_RUN when it wrote none. */
-        public static CellStatus of(com.fasterxml.jackson.databind.JsonNode cell) {
+        public static CellStatus of(JsonNode cell) {
             String w = cell.path("metadata").path("kiln").path("reproduce").path("status").asText("not run");
             for (CellStatus s : values()) {
                 if (s.word.equals(w)) {
@@ -92,7 +93,7 @@ public final class NotebookExecutor {
         }
 
         /** Whether the kernel did not stop {@code cell} when interrupted and was restarted for the cells after it. */
-        public static boolean restartedAfter(com.fasterxml.jackson.databind.JsonNode cell) {
+        public static boolean restartedAfter(JsonNode cell) {
             return cell.path("metadata").path("kiln").path("reproduce").path("restarted").asBoolean(false);
         }
     }
@@ -161,7 +162,7 @@ public final class NotebookExecutor {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().clear();
             pb.environment().putAll(e);
-            long code = plan.stream().filter(c -> !c.skip()).count();
+            long code = plan.size(); // the runner counts skipped cells as done too
             double bound = START_TIMEOUT_SECONDS + 60 + plan.stream().filter(c -> !c.skip())
                     .mapToDouble(c -> (c.interruptAfterSeconds() == null ? c.timeoutSeconds() : c.interruptAfterSeconds())
                             + INTERRUPT_GRACE_SECONDS + 5).sum();
@@ -189,7 +190,7 @@ public final class NotebookExecutor {
                         + p.exitValue() + (said.isBlank() ? "" : ": " + said));
             }
             ObjectNode ran = NotebookFile.read(out);
-            var how = ran.path("metadata").path("kiln").path("reproduce");
+            JsonNode how = ran.path("metadata").path("kiln").path("reproduce");
             ((ObjectNode) ran.with("metadata").with("kiln")).remove("reproduce");
             if (ran.path("metadata").path("kiln").isEmpty()) {
                 ((ObjectNode) ran.get("metadata")).remove("kiln");
@@ -276,7 +277,7 @@ public final class NotebookExecutor {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.startsWith(PROGRESS)) {
-                    var p = NotebookFile.JSON.readTree(line.substring(PROGRESS.length()));
+                    JsonNode p = NotebookFile.JSON.readTree(line.substring(PROGRESS.length()));
                     int now = p.path("done").asInt();
                     if (now > done[0]) {
                         bar.advance(now - done[0]);
