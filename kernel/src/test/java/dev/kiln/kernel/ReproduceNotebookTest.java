@@ -99,7 +99,7 @@ class ReproduceNotebookTest {
         run(sa, "data", "tag", "sales", "v1");
         Path nbA = a.resolve("analysis.ipynb");
         Files.writeString(nbA, notebook());
-        new NotebookExecutor(sa.env(), "kiln", 120).execute(nbA, nbA, a, nbA.toString());
+        new NotebookExecutor(sa.env(), "kiln").execute(nbA, nbA, a, nbA.toString(), 120);
         JsonNode ran = JSON.readTree(nbA.toFile());
         assertEquals("42", text(ran, 2), "the sum over the dataset, in copy A:\n" + ran.path("cells").get(2));
         assertEquals("\"Hello Kiln\"", text(ran, 3), ran.path("cells").get(3).toString());

@@ -8,6 +8,7 @@ import dev.kiln.magics.data.DataRepository.PullResult;
 import dev.kiln.magics.data.DataResults;
 import dev.kiln.magics.data.GarbageCollector;
 import dev.kiln.magics.data.RemoteConfig;
+import dev.kiln.magics.data.remote.RemoteAccessCheck;
 import dev.kiln.magics.share.SessionNotebook;
 import java.util.ArrayList;
 import java.util.List;
@@ -353,7 +354,7 @@ public final class DataCommand implements Callable<Result> {
     }
 
     @Command(name = "remote", mixinStandardHelpOptions = true, description = "Configure remotes (kept in kiln.yaml).",
-            subcommands = {RemoteAdd.class, RemoteList.class})
+            subcommands = {RemoteAdd.class, RemoteList.class, RemoteCheck.class})
     static final class RemoteCmd implements Callable<Result> {
         @ParentCommand
         DataCommand data;
@@ -407,6 +408,31 @@ public final class DataCommand implements Callable<Result> {
         public Result call() {
             try (DataRepository repo = remote.data.open()) {
                 return DataResults.remotes(repo.remoteConfigs().values(), repo.defaultRemoteName());
+            }
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Say what the configured credentials may do on a remote (read, write objects, move refs, delete), "
+                    + "by probes that change nothing.")
+    static final class RemoteCheck implements Callable<Result> {
+        @ParentCommand
+        RemoteCmd remote;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The remote (default: the project's default).")
+        String name;
+
+        @Override
+        public Result call() {
+            try (DataRepository repo = remote.data.open()) {
+                String n = name != null ? name : repo.defaultRemoteName();
+                RemoteConfig rc = n == null ? null : repo.remoteConfigs().get(n);
+                if (rc == null) {
+                    throw new UserError(n == null ? "kiln data remote check: no remote is configured. Add one with "
+                            + "'kiln data remote add NAME s3://BUCKET/PREFIX'." : "kiln data remote check: no remote named '" + n
+                            + "'. Remotes of this project: " + String.join(", ", repo.remoteConfigs().keySet()) + ".");
+                }
+                RemoteAccessCheck.Access a = RemoteAccessCheck.check(rc, remote.data.session.env(), remote.data.session.projectDir());
+                return Result.ofText(a.text().strip());
             }
         }
     }

@@ -135,7 +135,7 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
         return cell.path("metadata").path("kiln").path("volatile").asBoolean(false);
     }
 
-    private static CellTime cellTime(int cell, JsonNode execution) {
+    static CellTime cellTime(int cell, JsonNode execution) {
         String start = execution.path("iopub.execute_input").asText(null);
         if (start == null) {
             start = execution.path("shell.execute_request").asText(null);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Session;
-import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,9 +73,6 @@ public final class NotebookRun {
         }
     }
 
-    /** The end of the injected notebook's temporary name. */
-    private static final String INPUT_SUFFIX = ".input.ipynb";
-
     private final Session session;
 
     public NotebookRun(Session session) {
@@ -103,30 +99,24 @@ public final class NotebookRun {
         }
         session.err().println("Running " + shown(notebook) + " (" + code + " code cells) on the '" + o.kernel() + "' kernel"
                 + (injection.parameters().isEmpty() ? "" : ", parameters in cell " + (injection.cell() + 1)) + "…");
-        Path input = null;
+        List<NotebookExecutor.CellPlan> plan = new ArrayList<>();
+        for (int i = 0; i < nb.path("cells").size(); i++) {
+            plan.add(new NotebookExecutor.CellPlan(i, "#" + i, o.cellTimeoutSeconds(), null, false));
+        }
+        NotebookExecutor.Run run = new NotebookExecutor(session.env(), o.kernel())
+                .execute(nb, plan, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString(), session.progress());
         try {
-            // the injected input beside the output, under Kiln's temporary name: a killed run's is removed by the next
-            Path dir = Files.createDirectories(out.toAbsolutePath().getParent());
-            for (Path left : TempFiles.abandonedIn(dir)) {
-                if (left.getFileName().toString().endsWith(INPUT_SUFFIX)) {
-                    Files.deleteIfExists(left);
-                }
-            }
-            input = TempFiles.beside(out.resolveSibling(out.getFileName() + INPUT_SUFFIX));
-            input.toFile().deleteOnExit(); // Ctrl-C ends the JVM without this method's finally
-            NotebookFile.write(input, nb);
-            new NotebookExecutor(session.env(), o.kernel(), o.cellTimeoutSeconds())
-                    .execute(input, out, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString());
+            Files.createDirectories(out.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UserError("Could not write beside " + out + ": " + e.getMessage() + ". Choose a writable place with -o.", e);
-        } finally {
-            try {
-                if (input != null) {
-                    Files.deleteIfExists(input);
-                }
-            } catch (IOException ignored) {
-                // a hidden input left behind is harmless
-            }
+        }
+        NotebookFile.write(out, run.notebook()); // whatever ran, however the run ended
+        switch (run.ending()) {
+            case KERNEL_DID_NOT_START, RUNNER_FAILED -> throw new UserError("Could not run " + shown(notebook) + " on the '"
+                    + o.kernel() + "' kernel: " + run.detail() + ". What ran is in " + shown(out) + ".");
+            case KERNEL_DIED -> session.err().println("The kernel died at cell " + (run.cell() + 1) + "; the cells after it did not run.");
+            case STOPPED -> session.err().println("Stopped at cell " + (run.cell() + 1) + "; the cells after it did not run.");
+            case COMPLETED -> { }
         }
         List<Cell> cells = cells(NotebookFile.read(out));
         for (Cell c : cells) {

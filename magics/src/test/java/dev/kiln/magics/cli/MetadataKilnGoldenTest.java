@@ -166,12 +166,12 @@ class MetadataKilnGoldenTest {
         keep("data-pull-notebook", run(bob, inNotebook, "data pull --notebook"), true);
         keep("env-check-notebook", run(bob, inNotebook, "env check --notebook"), false);
 
-        Reproduction reproduction = new Reproduction("analysis.ipynb", "analysis.reproduced.ipynb", "differs",
+        Reproduction reproduction = new Reproduction("analysis.ipynb", "analysis.reproduced.ipynb", null, "differs",
                 List.of(new Reproduction.Difference("datasets", "climate", "a".repeat(12), "b".repeat(12))),
                 List.of("the image was not recorded"),
-                List.of(new Reproduction.Cell(0, Reproduction.Verdict.MATCH, "%data pull climate", null),
-                        new Reproduction.Cell(1, Reproduction.Verdict.DIFFERS, "1 + 1", "2 → 3"),
-                        new Reproduction.Cell(2, Reproduction.Verdict.VOLATILE, "System.nanoTime()", null)));
+                List.of(new Reproduction.Cell(0, 1, Reproduction.Verdict.MATCH, "%data pull climate", null),
+                        new Reproduction.Cell(1, 2, Reproduction.Verdict.DIFFERS, "1 + 1", "2 → 3"),
+                        new Reproduction.Cell(2, 3, Reproduction.Verdict.VOLATILE, "System.nanoTime()", null)));
         keep("reproduce", Result.of(reproduction.text(), reproduction.html(), reproduction.provenance()), true);
 
         extra.put("spool-alice", spool(alice));

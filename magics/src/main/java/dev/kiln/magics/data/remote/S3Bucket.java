@@ -127,7 +127,7 @@ final class S3Bucket implements AutoCloseable {
             int status = s.statusCode();
             if (status == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)
                     || "AccessDenied".equals(code)) {
-                return new UserError(describe() + ": access denied" + (code != null ? " (" + code + ")" : "")
+                return new RemoteAccessDenied(config.name(), describe() + ": access denied" + (code != null ? " (" + code + ")" : "")
                         + " while trying to " + what + ". The credentials were rejected or lack permission: check "
                         + "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the remote's --profile.", e);
             }
@@ -139,7 +139,7 @@ final class S3Bucket implements AutoCloseable {
                     + (code != null ? ", " + code : "") + ").", e);
         }
         if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().contains("credentials")) {
-            return new UserError(describe() + ": no AWS credentials found. Set AWS_ACCESS_KEY_ID and "
+            return new RemoteAccessDenied(config.name(), describe() + ": no AWS credentials found. Set AWS_ACCESS_KEY_ID and "
                     + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or give the remote a --profile.", e);
         }
         return new UserError(describe() + ": cannot " + what + ": " + e.getMessage()

@@ -71,6 +71,10 @@ public final class S3Remote implements Remote {
         this.downloads = new RangedDownloads(bucket, transfers, parts.multipartThreshold(), parts.partSize(), threads);
     }
 
+    S3Bucket bucket() {
+        return bucket;
+    }
+
     @Override
     public String name() {
         return bucket.config().name();
