@@ -12,12 +12,14 @@ import dev.kiln.kernel.magic.ShellMagic;
 import dev.kiln.kernel.magic.SqlMagic;
 import dev.kiln.kernel.magic.VarsMagic;
 import dev.kiln.kernel.protocol.KilnConnection;
+import dev.kiln.magics.cli.CdsTraining;
 import dev.kiln.magics.cli.DataCommand;
 import dev.kiln.magics.cli.EnvCommand;
 import dev.kiln.magics.cli.ParquetCommand;
 import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.Progress;
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.sql.SqlSession;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -134,6 +136,14 @@ public final class KernelLauncher {
         connection.connect();
         kernel.start(Optional.empty());
         kernel.execute("var xs = java.util.stream.IntStream.range(0, 100).boxed().toList();\nxs.size()\n%help", 1);
+        // a first %parquet convert in a fresh kernel then maps the converter's classes instead of loading them
+        Path work = Files.createTempDirectory("kiln-train-");
+        try {
+            CdsTraining.writeTrainingCsv(work.resolve("train.csv"), 2_000);
+            kernel.execute("%parquet convert " + work.resolve("train.csv") + " --to " + work.resolve("train.parquet"), 2);
+        } finally {
+            TempFiles.deleteRecursively(work);
+        }
         kernel.complete("Math.ma", 7);
         kernel.isComplete("for (;;) {");
         Notebook.display(List.of(1, 2));

@@ -46,7 +46,7 @@ public final class CdsTraining {
      * repeated and distinct strings, quoted fields and empty ones: the parsers and column writers
      * a real file reaches, so that the archive holds them and Java 25's cache their profiles.
      */
-    static void writeTrainingCsv(Path csv, int rows) throws IOException {
+    public static void writeTrainingCsv(Path csv, int rows) throws IOException {
         SplittableRandom rnd = new SplittableRandom(20);
         String[] stations = {"SEA", "PDX", "SFO", "LAX", "JFK", "ORD", "ATL", "DEN", "BOS", "MIA"};
         try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
