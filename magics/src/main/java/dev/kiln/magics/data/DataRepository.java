@@ -112,22 +112,6 @@ public final class DataRepository implements AutoCloseable {
                              long bytesAdded, long bytesRemoved) {
     }
 
-    /**
-     * One file of {@code kiln data ls}.
-     *
-     * @param rows    a CSV or Parquet file's rows, null when unknown or not a table
-     * @param columns its columns in file order (a CSV column's type is null), null likewise
-     */
-    public record ListedFile(String path, String sha256, long size, Long rows, List<ObjectIndex.Column> columns) {
-    }
-
-    /** @param subpath the path asked for inside the dataset ("" for all of it) */
-    public record LsResult(String dataset, String version, String subpath, List<ListedFile> files) {
-        public long size() {
-            return files.stream().mapToLong(ListedFile::size).sum();
-        }
-    }
-
     /** @param record the tagged version's record when the cache holds it, else null */
     public record TagResult(String dataset, String tag, String version, String previous, String remote,
                             VersionRecord record) {
@@ -247,7 +231,7 @@ public final class DataRepository implements AutoCloseable {
     }
 
     /** {@code kiln data ls NAME@VERSION [PATH]}: a version's files without pulling them. */
-    public LsResult ls(String spec, String remoteName) {
+    public VersionListing.LsResult ls(String spec, String remoteName) {
         return new VersionListing(project, specs).list(spec, remoteName);
     }
 

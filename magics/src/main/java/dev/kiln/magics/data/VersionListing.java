@@ -11,7 +11,23 @@ import java.util.function.Supplier;
  * Parquet files their rows and columns, from the objects' indexes (the cache's, else the remote's)
  * or the cached object itself; nothing is pulled.
  */
-final class VersionListing {
+public final class VersionListing {
+
+    /**
+     * One file of {@code kiln data ls}.
+     *
+     * @param rows    a CSV or Parquet file's rows, null when unknown or not a table
+     * @param columns its columns in file order (a CSV column's type is null), null likewise
+     */
+    public record ListedFile(String path, String sha256, long size, Long rows, List<ObjectIndex.Column> columns) {
+    }
+
+    /** @param subpath the path asked for inside the dataset ("" for all of it) */
+    public record LsResult(String dataset, String version, String subpath, List<ListedFile> files) {
+        public long size() {
+            return files.stream().mapToLong(ListedFile::size).sum();
+        }
+    }
 
     private final ProjectContext project;
     private final VersionSpecs specs;
@@ -21,13 +37,13 @@ final class VersionListing {
         this.specs = specs;
     }
 
-    DataRepository.LsResult list(String spec, String remoteName) {
+    LsResult list(String spec, String remoteName) {
         VersionObjects.Listing l = new VersionObjects(project, specs).list(spec, remoteName);
         Cache cache = project.cache();
         Supplier<Optional<Remote>> remote = () -> project.hasRemote(remoteName) ? Optional.of(project.remote(remoteName))
                 : Optional.empty();
         List<ManifestEntry> files = l.files();
-        DataRepository.ListedFile[] rows = new DataRepository.ListedFile[files.size()];
+        ListedFile[] rows = new ListedFile[files.size()];
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             order.add(i);
@@ -35,10 +51,10 @@ final class VersionListing {
         Parallel.forEach(order, project.jobs(), i -> {
             ManifestEntry e = files.get(i);
             ObjectIndex index = TableSummary.describes(e.path()) ? table(cache, remote, e) : null;
-            rows[i] = new DataRepository.ListedFile(e.path(), e.sha256(), e.size(),
+            rows[i] = new ListedFile(e.path(), e.sha256(), e.size(),
                     index == null ? null : index.rows(), index == null ? null : index.columns());
         });
-        return new DataRepository.LsResult(l.dataset(), l.version(), l.subpath(), List.of(rows));
+        return new LsResult(l.dataset(), l.version(), l.subpath(), List.of(rows));
     }
 
     /** The object's index with its table; null when neither the cache nor the remote can tell without pulling. */
