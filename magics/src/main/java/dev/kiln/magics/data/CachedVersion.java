@@ -48,22 +48,20 @@ public final class CachedVersion {
     }
 
     Files files(String spec, String remoteName) {
-        VersionSpecs.Spec s = specs.parse(spec);
-        String id = specs.resolve(s.dataset(), s.version(), remoteName);
-        VersionRecord record = project.metadata().version(s.dataset(), id, remoteName);
-        Manifest manifest = project.metadata().manifest(record.manifest(), remoteName, s.dataset(), id);
-        List<ManifestEntry> chosen = choose(manifest, s.subpath());
+        VersionObjects.Resolved v = new VersionObjects(project, specs).resolve(spec, remoteName);
+        String sub = v.spec().subpath();
+        List<ManifestEntry> chosen = choose(v.manifest(), sub);
         if (chosen.isEmpty()) {
-            throw new UserError("'" + spec + "': version " + id.substring(0, 12) + " of dataset '" + s.dataset()
-                    + "' has no file " + (isGlob(s.subpath()) ? "matching " : "") + "'" + s.subpath() + "'. Its files: "
-                    + someOf(manifest) + ".");
+            throw new UserError("'" + spec + "': version " + DataResults.shortId(v.id()) + " of dataset '" + v.spec().dataset()
+                    + "' has no file " + (isGlob(sub) ? "matching " : "") + "'" + sub + "'. It holds: "
+                    + VersionObjects.topLevel(v.manifest()) + ".");
         }
-        fetchMissing(s.dataset(), id, chosen, remoteName);
+        fetchMissing(v.spec().dataset(), v.id(), chosen, remoteName);
         List<File> files = new ArrayList<>();
         for (ManifestEntry e : chosen) {
             files.add(new File(e.path(), e.sha256(), e.size(), project.cache().object(e.sha256())));
         }
-        return new Files(s.dataset(), id, record.manifest(), s.subpath(), files, record);
+        return new Files(v.spec().dataset(), v.id(), v.record().manifest(), sub, files, v.record());
     }
 
     /** The entries a path names: one file, everything under a folder, or what a glob matches. */
@@ -77,12 +75,6 @@ public final class CachedVersion {
 
     static boolean isGlob(String path) {
         return path.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
-    }
-
-    private static String someOf(Manifest manifest) {
-        List<String> paths = manifest.files().stream().map(ManifestEntry::path).limit(10).toList();
-        int more = manifest.files().size() - paths.size();
-        return String.join(", ", paths) + (more > 0 ? " and " + more + " more" : "");
     }
 
     /** Fetches what the cache lacks or holds damaged (a damaged object is removed and fetched again). */

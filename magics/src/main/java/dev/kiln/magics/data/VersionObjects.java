@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.core.VersionRecord;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -43,22 +44,30 @@ public final class VersionObjects {
      * @param remoteName the remote to ask (null: the default one)
      */
     Listing list(String spec, String remoteName) {
+        Resolved r = resolve(spec, remoteName);
+        List<ManifestEntry> under = r.manifest().under(r.spec().subpath()).files();
+        if (under.isEmpty()) {
+            String named = r.spec().dataset() + "@" + DataResults.shortId(r.id());
+            throw new UserError("No file or directory '" + r.spec().subpath() + "' in " + named + ". It holds: "
+                    + topLevel(r.manifest()) + ". Run 'kiln data ls " + named + "' to list its files.");
+        }
+        return new Listing(r.spec().dataset(), r.id(), r.record().manifest(), r.spec().subpath(), under);
+    }
+
+    /** A version a spec names: its id, record and manifest. */
+    record Resolved(VersionSpecs.Spec spec, String id, VersionRecord record, Manifest manifest) {
+    }
+
+    /** The version {@code spec} names, its record and manifest read (cache, else remote, verified); nothing pulled. */
+    Resolved resolve(String spec, String remoteName) {
         VersionSpecs.Spec s = specs.parse(spec);
         String id = specs.resolve(s.dataset(), s.version(), remoteName);
-        Metadata metadata = project.metadata();
-        String manifestId = metadata.version(s.dataset(), id, remoteName).manifest();
-        Manifest m = metadata.manifest(manifestId, remoteName, s.dataset(), id);
-        List<ManifestEntry> under = m.under(s.subpath()).files();
-        if (under.isEmpty()) {
-            throw new UserError("No file or directory '" + s.subpath() + "' in " + s.dataset() + "@" + DataResults.shortId(id)
-                    + ". It holds: " + topLevel(m) + ". Run 'kiln data ls " + s.dataset() + "@" + DataResults.shortId(id)
-                    + "' to list its files.");
-        }
-        return new Listing(s.dataset(), id, manifestId, s.subpath(), under);
+        VersionRecord record = project.metadata().version(s.dataset(), id, remoteName);
+        return new Resolved(s, id, record, project.metadata().manifest(record.manifest(), remoteName, s.dataset(), id));
     }
 
     /** The version's first-level names, a few of them, for messages. */
-    private static String topLevel(Manifest m) {
+    static String topLevel(Manifest m) {
         TreeSet<String> names = new TreeSet<>();
         for (ManifestEntry e : m.files()) {
             int slash = e.path().indexOf('/');
