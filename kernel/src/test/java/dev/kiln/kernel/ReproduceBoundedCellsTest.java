@@ -140,7 +140,11 @@ class ReproduceBoundedCellsTest {
                 recorded("java.nio.file.Files.writeString(java.nio.file.Path.of(\"started\"), \"yes\");\nThread.sleep(600_000)",
                         2, null, List.of()),
                 recorded("2 + 2", 3, 0.05, List.of(result(3, "4")))));
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        // as a terminal starts it: SIGINT at its default (a build run in the background or under nohup
+        // ignores it, and a JVM started with SIGINT ignored never runs its shutdown hooks on Ctrl-C)
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                ProcessHandle.current().info().command().orElseThrow(),
                 "-Djava.io.tmpdir=" + scratch, "-cp", System.getProperty("java.class.path"), "dev.kiln.magics.cli.Main",
                 "reproduce", "explore.ipynb"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
