@@ -9,6 +9,7 @@ from jupyter_client.manager import start_new_kernel
 
 LINES, WIDTH = 50_000, 1_000
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
+KILN = sys.argv[2] if len(sys.argv) > 2 else "kiln"  # the Kiln kernelspec's name
 CODE = {
     "kiln": f'String line = "x".repeat({WIDTH});\nfor (int i = 0; i < {LINES}; i++) System.out.println(line);\n42',
     "python3": f"line = 'x' * {WIDTH}\nfor i in range({LINES}): print(line)\n42",
@@ -45,7 +46,7 @@ def measure(kernel_name):
         kc.execute_interactive("1 + 1", timeout=60, output_hook=lambda m: None)
         runs = []
         for _ in range(RUNS):
-            runs.append(flood(kc, CODE[kernel_name]))
+            runs.append(flood(kc, CODE["python3" if kernel_name == "python3" else "kiln"]))
             if runs[-1][0] is None:
                 break  # the kernel may still be busy with it
         return runs
@@ -63,7 +64,7 @@ def rest(runs):
     return statistics.median(times) if times else None
 
 
-kiln, ipython = measure("kiln"), measure("python3")
+kiln, ipython = measure(KILN), measure("python3")
 print(f"{LINES:,} lines of {WIDTH:,} characters, {RUNS} runs in one kernel each (the first compiles and warms up)")
 print(f"{'kernel':<10} {'first run':>10} {'median of the rest':>19}   lines arrived (every run)")
 for name, runs in (("kiln", kiln), ("ipython", ipython)):
