@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CachedVersion {
 
-    /** Objects verified in this process: a cached object is re-hashed once, not at every query. */
+    /** Objects verified in this process, by cache: a cached object is re-hashed once, not at every query. */
     private static final Set<String> VERIFIED = ConcurrentHashMap.newKeySet();
 
     /** One file of the version: its path in the dataset and its content in the cache. */
@@ -82,7 +82,8 @@ public final class CachedVersion {
         Cache cache = project.cache();
         Map<String, ManifestEntry> need = new LinkedHashMap<>();
         for (ManifestEntry e : entries) {
-            if (!VERIFIED.contains(e.sha256()) && !(cache.has(e.sha256()) && cache.verify(e.sha256()))) {
+            // in this cache and hashed once in this process (a cache emptied or another cache's object is fetched again)
+            if (!(cache.has(e.sha256()) && (VERIFIED.contains(verifiedKey(cache, e)) || cache.verify(e.sha256())))) {
                 need.putIfAbsent(e.sha256(), e);
             }
         }
@@ -98,7 +99,11 @@ public final class CachedVersion {
             }
         }
         for (ManifestEntry e : entries) {
-            VERIFIED.add(e.sha256());
+            VERIFIED.add(verifiedKey(cache, e));
         }
+    }
+
+    private static String verifiedKey(Cache cache, ManifestEntry e) {
+        return cache.root().toAbsolutePath() + "/" + e.sha256();
     }
 }
