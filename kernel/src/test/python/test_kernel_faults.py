@@ -84,13 +84,22 @@ for (int i = 0; i < {lines}; i++) {{
         assert set(kinds[1:-2]) == {"execute_input", "stream"}, set(kinds)
         assert cell.result() == '"done"'
 
+        # a line may reach the client in two messages (a print and its newline, split when the
+        # writer waited for the CPU past the kernel's linger): runs of one stream are one text
+        runs = []
+        for m in cell.of_type("stream"):
+            name, text = m["content"]["name"], m["content"]["text"]
+            if runs and runs[-1][0] == name:
+                runs[-1][1] += text
+            else:
+                runs.append([name, text])
         out_seen = 0
         err_lines = []
-        for m in cell.of_type("stream"):
-            text = m["content"]["text"]
-            if m["content"]["name"] == "stdout":
+        for name, text in runs:
+            if name == "stdout":
                 out_seen += text.count("\n")
             else:
+                assert text.endswith("\n"), text
                 for line in text.splitlines():
                     # each stderr line comes right after the stdout line printed before it
                     assert line == f"err {out_seen - 1}", (line, out_seen)
