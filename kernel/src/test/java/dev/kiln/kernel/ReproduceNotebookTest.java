@@ -34,8 +34,9 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.options.CreateContainerOptions;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,19 +58,19 @@ class ReproduceNotebookTest {
     @TempDir
     Path tmp;
 
-    private BlobStoreContext blobs;
+    private BlobStore blobs;
     private S3Proxy proxy;
 
     @BeforeEach
     void startS3() throws Exception {
-        blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential").build(BlobStoreContext.class);
-        proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+        blobs = new TransientNio2BlobStore();
+        proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).ignoreUnknownHeaders(true).build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.onSpinWait();
         }
-        blobs.getBlobStore().createContainerInLocation(null, "team");
+        blobs.createContainer("team", CreateContainerOptions.NONE);
     }
 
     @AfterEach

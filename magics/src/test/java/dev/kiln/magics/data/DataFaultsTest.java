@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,8 +114,7 @@ class DataFaultsTest {
         DataProjects.Project alice = pushed("alice");
         String sha = Sha256.hex("id\n2\n".getBytes(StandardCharsets.UTF_8));
         String key = tmp.getFileName() + "/" + RemoteLayout.object(sha);
-        Blob bad = s3.store().blobBuilder(key).payload("id\n666\n".getBytes(StandardCharsets.UTF_8)).build();
-        s3.store().putBlob("lab", bad);
+        s3.putObject("lab", key, "id\n666\n".getBytes(StandardCharsets.UTF_8));
 
         DataProjects.Project bob = project("bob", S3ProxyServer.credentials());
         Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
@@ -364,7 +362,7 @@ class DataFaultsTest {
 
             // the same size, one byte changed in the last part: caught, and nothing enters the cache
             data[data.length - 3] ^= 1;
-            s3.store().putBlob("lab", s3.store().blobBuilder("multipart/" + RemoteLayout.object(sha)).payload(data).build());
+            s3.putObject("lab", "multipart/" + RemoteLayout.object(sha), data);
             Cache cache = new Cache(tmp.resolve("cache-multipart"));
             Transfer transfer = new Transfer(cache, 2);
             CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> transfer.fetch(r, sha, data.length));

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -204,7 +204,7 @@ class DataGcTest {
         final java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger(1);
         volatile boolean open = true;
 
-        FailingRemovals(org.jclouds.blobstore.BlobStore delegate) {
+        FailingRemovals(org.gaul.s3proxy.blobstore.BlobStore delegate) {
             super(delegate);
         }
 

@@ -17,13 +17,10 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.domain.Blob;
-import org.jclouds.blobstore.options.GetOptions;
-import org.jclouds.blobstore.util.ForwardingBlobStore;
-import org.jclouds.io.MutableContentMetadata;
-import org.jclouds.io.Payload;
-import org.jclouds.io.payloads.InputStreamPayload;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.Blob;
+import org.gaul.s3proxy.blobstore.options.GetOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,18 +50,10 @@ class DataPullKilledTest {
         @Override
         public Blob getBlob(String container, String name, GetOptions options) {
             Blob b = delegate().getBlob(container, name, options);
-            if (b == null || release.getCount() == 0 || b.getMetadata().getContentMetadata().getContentLength() <= bytes) {
+            if (b == null || release.getCount() == 0 || b.getMetadata().size() <= bytes) {
                 return b;
             }
-            try {
-                MutableContentMetadata cm = b.getPayload().getContentMetadata();
-                Payload p = new InputStreamPayload(new Stall(b.getPayload().openStream()));
-                p.setContentMetadata(cm);
-                b.setPayload(p);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return b;
+            return b.toBuilder().payload(new Stall(b.getPayload())).build();
         }
 
         private final class Stall extends FilterInputStream {

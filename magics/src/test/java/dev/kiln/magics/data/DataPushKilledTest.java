@@ -20,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.concurrent.CountDownLatch;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.domain.MultipartPart;
-import org.jclouds.blobstore.domain.MultipartUpload;
-import org.jclouds.blobstore.util.ForwardingBlobStore;
-import org.jclouds.io.Payload;
+import com.google.common.hash.HashCode;
+import java.io.InputStream;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartPart;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,7 +135,8 @@ class DataPushKilledTest {
         }
 
         @Override
-        public MultipartPart uploadMultipartPart(MultipartUpload mpu, int partNumber, Payload payload) {
+        public MultipartPart uploadMultipartPart(MultipartUpload mpu, int partNumber, InputStream payload, long length,
+                HashCode md5) {
             if (release.getCount() > 0) {
                 stalled.countDown();
                 try {
@@ -144,7 +146,7 @@ class DataPushKilledTest {
                 }
                 throw new IllegalStateException("the client is gone");
             }
-            return delegate().uploadMultipartPart(mpu, partNumber, payload);
+            return delegate().uploadMultipartPart(mpu, partNumber, payload, length, md5);
         }
     }
 
@@ -167,12 +169,11 @@ class DataPushKilledTest {
                     "the child never sent a part: " + Files.readString(tmp.resolve("child.log")));
             kill(child);
             gate[0].release.countDown();
-            assertEquals(1, s3.store().listMultipartUploads("lab").size(), "the killed push left its upload");
+            assertEquals(1, s3.multipartUploads("lab").size(), "the killed push left its upload");
 
             alice.run("data push");
-            assertEquals(List.of(), s3.store().listMultipartUploads("lab"), "the next run aborted it");
-            assertArrayEquals(big, S3ProxyServer.readAll(
-                    s3.store().getBlob("lab", "p/" + RemoteLayout.object(Sha256.hex(big))).getPayload().openStream()));
+            assertEquals(List.of(), s3.multipartUploads("lab"), "the next run aborted it");
+            assertArrayEquals(big, s3.object("lab", "p/" + RemoteLayout.object(Sha256.hex(big))));
         }
     }
 }

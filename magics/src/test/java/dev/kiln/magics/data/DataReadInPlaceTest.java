@@ -28,7 +28,6 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
-import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,8 +67,7 @@ class DataReadInPlaceTest {
         /** The stored bytes of a key on the remote, for damaging it behind Kiln's back. */
         void replace(String key, byte[] content) throws IOException {
             if (kind.equals("s3")) {
-                Blob b = s3.store().blobBuilder("p/" + key).payload(content).build();
-                s3.store().putBlob(bucket, b);
+                s3.putObject(bucket, "p/" + key, content);
             } else {
                 Path f = remoteDir.resolve(key);
                 Files.delete(f);
@@ -79,16 +77,14 @@ class DataReadInPlaceTest {
 
         byte[] read(String key) throws IOException {
             if (kind.equals("s3")) {
-                try (var in = s3.store().getBlob(bucket, "p/" + key).getPayload().openStream()) {
-                    return in.readAllBytes();
-                }
+                return s3.object(bucket, "p/" + key);
             }
             return Files.readAllBytes(remoteDir.resolve(key));
         }
 
         void remove(String key) throws IOException {
             if (kind.equals("s3")) {
-                s3.store().removeBlob(bucket, "p/" + key);
+                s3.removeObject(bucket, "p/" + key);
             } else {
                 Files.delete(remoteDir.resolve(key));
             }

@@ -11,10 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,21 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class RemoteAccessCheckTest {
 
-    static S3ProxyServer s3;
+    @RegisterExtension
+    static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3ProxyServer.transientStore();
-        s3.createBucket("lab");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
 
     @Test
     void fullRightsOnS3AreEveryRightAndAWrongSecretIsNone() throws Exception {
@@ -93,7 +82,6 @@ class RemoteAccessCheckTest {
     }
 
     private static Set<String> keys(String prefix) {
-        return s3.store().list("lab", org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive().prefix(prefix)).stream()
-                .map(m -> m.getName()).filter(n -> !n.endsWith("/")).collect(Collectors.toSet());
+        return s3.server().keys("lab", prefix);
     }
 }

@@ -1,43 +1,58 @@
 package dev.kiln.magics.data;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import com.google.common.io.ByteSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.Properties;
 import java.util.function.Function;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.HttpResponse;
+import org.gaul.s3proxy.blobstore.HttpResponseException;
+import org.gaul.s3proxy.blobstore.domain.Blob;
+import org.gaul.s3proxy.blobstore.domain.BlobMetadata;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import org.gaul.s3proxy.blobstore.domain.PageSet;
+import org.gaul.s3proxy.blobstore.domain.StorageMetadata;
+import org.gaul.s3proxy.blobstore.options.CreateContainerOptions;
+import org.gaul.s3proxy.blobstore.options.GetOptions;
+import org.gaul.s3proxy.blobstore.options.ListContainerOptions;
+import org.gaul.s3proxy.blobstore.options.PutOptions;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.shaded.org.eclipse.jetty.server.Handler;
 import org.gaul.shaded.org.eclipse.jetty.server.Request;
+import org.gaul.shaded.org.eclipse.jetty.server.Response;
 import org.gaul.shaded.org.eclipse.jetty.server.Server;
-import org.gaul.shaded.org.eclipse.jetty.server.handler.HandlerWrapper;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.blobstore.domain.BlobMetadata;
+import org.gaul.shaded.org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * s3proxy in this JVM on a random loopback port, with SigV4 authentication, a transient (memory) or
- * filesystem backend, and the conditional writes AWS S3 and MinIO have ({@code If-None-Match: *}
- * and {@code If-Match} on PUT and on completing a multipart upload), which s3proxy 2.6 ignores on
- * writes: without them a test could not tell a lost update from a correct one.
+ * s3proxy 4 in this JVM on a random loopback port, with SigV4 authentication and its nio2 store, in
+ * memory or under a directory. The server answers conditional writes itself: {@code If-None-Match:
+ * *} on PUT and on completing a multipart upload is decided by the store as it publishes the object
+ * (a hard link, which fails when the key exists), {@code If-Match} by comparing the ETag. s3proxy
+ * 4.0.0's store has no compare-and-swap for an ETag, so its {@code If-Match} is a check followed by a
+ * write; {@link IfMatchAtomic} makes the two one step per key, as S3's own store does.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
     public static final String ACCESS_KEY = "kiln-test-access";
     public static final String SECRET_KEY = "kiln-test-secret-0123456789";
 
-    private final BlobStoreContext context;
-    private final BlobStore store;
+    private final BlobStore backend;
     private final S3Proxy proxy;
     private final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
     private volatile boolean recording;
@@ -46,9 +61,8 @@ public final class S3ProxyServer implements AutoCloseable {
     public record Seen(String method, String path, String query, String contentSha256, String checksumSha256, String range) {
     }
 
-    private S3ProxyServer(BlobStoreContext context, BlobStore served) throws Exception {
-        this.context = context;
-        this.store = served;
+    private S3ProxyServer(BlobStore backend, BlobStore served) throws Exception {
+        this.backend = backend;
         this.proxy = S3Proxy.builder()
                 .blobStore(served)
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -57,7 +71,8 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build();
         Field f = S3Proxy.class.getDeclaredField("server");
         f.setAccessible(true);
-        ((Server) f.get(proxy)).insertHandler(new ConditionalWrites(served, this));
+        Server jetty = (Server) f.get(proxy);
+        jetty.setHandler(new Recording(jetty.getHandler()));
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.onSpinWait();
@@ -69,18 +84,13 @@ public final class S3ProxyServer implements AutoCloseable {
         return start(null, Function.identity());
     }
 
-    /** A server keeping objects under {@code dir} (null: in memory), serving them through {@code wrap}. */
+    /**
+     * A server keeping objects under {@code dir} (null: in memory), serving them through {@code wrap}
+     * (a {@link ForwardingBlobStore}, so that s3proxy still sees the nio2 store and its conditional writes).
+     */
     public static S3ProxyServer start(Path dir, Function<BlobStore, BlobStore> wrap) throws Exception {
-        Properties p = new Properties();
-        ContextBuilder b;
-        if (dir == null) {
-            b = ContextBuilder.newBuilder("transient");
-        } else {
-            p.setProperty("jclouds.filesystem.basedir", dir.toString());
-            b = ContextBuilder.newBuilder("filesystem");
-        }
-        BlobStoreContext ctx = b.credentials("identity", "credential").overrides(p).build(BlobStoreContext.class);
-        return new S3ProxyServer(ctx, wrap.apply(ctx.getBlobStore()));
+        BlobStore backend = dir == null ? new TransientNio2BlobStore() : new FilesystemNio2BlobStore(dir.toString());
+        return new S3ProxyServer(backend, wrap.apply(new IfMatchAtomic(backend)));
     }
 
     public String endpoint() {
@@ -103,12 +113,45 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public void createBucket(String bucket) {
-        store.createContainerInLocation(null, bucket);
+        backend.createContainer(bucket, CreateContainerOptions.NONE);
     }
 
-    /** The backend, to damage objects behind the server's back. */
-    public BlobStore store() {
-        return context.getBlobStore();
+    /** Writes {@code content} at {@code key} behind the server's back: how a test damages an object. */
+    public void putObject(String bucket, String key, byte[] content) {
+        backend.putBlob(bucket, Blob.builder(key).payload(ByteSource.wrap(content)).build(), PutOptions.NONE);
+    }
+
+    /** The object at {@code key} as the store holds it, or null. */
+    public byte[] object(String bucket, String key) throws IOException {
+        Blob b = backend.getBlob(bucket, key, GetOptions.NONE);
+        return b == null ? null : readAll(b.getPayload());
+    }
+
+    public void removeObject(String bucket, String key) {
+        backend.removeBlob(bucket, key);
+    }
+
+    /** Every key under {@code prefix}, at any depth. */
+    public Set<String> keys(String bucket, String prefix) {
+        Set<String> keys = new TreeSet<>();
+        ListContainerOptions options = ListContainerOptions.builder().prefix(prefix).build();
+        while (true) {
+            PageSet<? extends StorageMetadata> page = backend.list(bucket, options);
+            for (StorageMetadata m : page) {
+                if (m instanceof BlobMetadata && !m.name().endsWith("/")) {
+                    keys.add(m.name());
+                }
+            }
+            if (page.nextMarker() == null) {
+                return keys;
+            }
+            options = options.toBuilder().afterMarker(page.nextMarker()).build();
+        }
+    }
+
+    /** The multipart uploads started and neither completed nor aborted. */
+    public List<MultipartUpload> multipartUploads(String bucket) {
+        return backend.listMultipartUploads(bucket);
     }
 
     /** Credentials and region as a session's environment carries them. */
@@ -119,7 +162,7 @@ public final class S3ProxyServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         proxy.stop();
-        context.close();
+        backend.close();
     }
 
     /** For bench/data: runs a filesystem-backed server until killed; prints its port. */
@@ -136,56 +179,81 @@ public final class S3ProxyServer implements AutoCloseable {
         s.close();
     }
 
-    /** If-None-Match / If-Match on writes, checked and applied under a per-key lock. */
-    private static final class ConditionalWrites extends HandlerWrapper {
-        private final BlobStore store;
-        private final S3ProxyServer server;
+    /**
+     * One server with a bucket {@code lab} for a test class: started before its first test, closed
+     * after its last ({@code @RegisterExtension static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();}).
+     */
+    public static final class Lab implements BeforeAllCallback, AfterAllCallback {
+        private S3ProxyServer server;
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            server = transientStore();
+            server.createBucket("lab");
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            server.close();
+        }
+
+        public S3ProxyServer server() {
+            return server;
+        }
+
+        public String endpoint() {
+            return server.endpoint();
+        }
+    }
+
+    /** Notes each request before s3proxy handles it, while {@link #record()} is on. */
+    private final class Recording extends Handler.Wrapper {
+        Recording(Handler s3proxy) {
+            super(s3proxy);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (recording) {
+                var h = request.getHeaders();
+                seen.add(new Seen(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
+                        h.get("x-amz-content-sha256"), h.get("x-amz-checksum-sha256"), h.get("Range")));
+            }
+            return super.handle(request, response, callback);
+        }
+    }
+
+    /**
+     * Makes an {@code If-Match} PUT's comparison and write one step for each key. s3proxy compares
+     * the ETag itself before it writes, and passes the condition down with the write for a store that
+     * can hold it; the nio2 store cannot, so two writers that read the same ETag could both pass the
+     * comparison. Here the condition is checked again under the key's lock, and the write happens
+     * under it. {@code If-None-Match} is left to the nio2 store, which holds it on its own.
+     */
+    static final class IfMatchAtomic extends ForwardingBlobStore {
         private final Object[] locks = new Object[64];
 
-        ConditionalWrites(BlobStore store, S3ProxyServer server) {
-            this.store = store;
-            this.server = server;
+        IfMatchAtomic(BlobStore delegate) {
+            super(delegate);
             for (int i = 0; i < locks.length; i++) {
                 locks[i] = new Object();
             }
         }
 
         @Override
-        public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
-                throws IOException, jakarta.servlet.ServletException {
-            if (server.recording) {
-                server.seen.add(new Seen(req.getMethod(), req.getRequestURI(), req.getQueryString(),
-                        req.getHeader("x-amz-content-sha256"), req.getHeader("x-amz-checksum-sha256"), req.getHeader("Range")));
+        public String putBlob(String container, Blob blob, PutOptions options) {
+            if (options.ifMatch() == null) {
+                return delegate().putBlob(container, blob, options);
             }
-            String ifNoneMatch = req.getHeader("If-None-Match");
-            String ifMatch = req.getHeader("If-Match");
-            String q = req.getQueryString() == null ? "" : req.getQueryString();
-            boolean write = ("PUT".equals(req.getMethod()) && !q.contains("partNumber=") && !q.contains("uploadId="))
-                    || ("POST".equals(req.getMethod()) && q.contains("uploadId="));
-            if (!write || (ifNoneMatch == null && ifMatch == null)) {
-                super.handle(target, base, req, resp);
-                return;
-            }
-            String path = URLDecoder.decode(req.getRequestURI(), StandardCharsets.UTF_8).substring(1);
-            int slash = path.indexOf('/');
-            String bucket = path.substring(0, slash);
-            String key = path.substring(slash + 1);
-            synchronized (locks[Math.floorMod(key.hashCode(), locks.length)]) {
-                BlobMetadata md = store.blobMetadata(bucket, key);
-                boolean fail = ifNoneMatch != null && ifNoneMatch.strip().equals("*") && md != null;
-                if (ifMatch != null && (md == null || !unquote(md.getETag()).equals(unquote(ifMatch)))) {
-                    fail = true;
+            String key = blob.getMetadata().name();
+            synchronized (locks[Math.floorMod((container + "/" + key).hashCode(), locks.length)]) {
+                BlobMetadata current = delegate().blobMetadata(container, key);
+                boolean matches = current != null
+                        && (options.ifMatch().equals("*") || unquote(current.eTag()).equals(unquote(options.ifMatch())));
+                if (!matches) {
+                    throw new HttpResponseException(new HttpResponse(412));
                 }
-                if (fail) {
-                    resp.setStatus(412);
-                    resp.setContentType("application/xml");
-                    resp.getOutputStream().write(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed"
-                            + "</Code><Message>At least one of the pre-conditions you specified did not hold</Message>"
-                            + "</Error>").getBytes(StandardCharsets.UTF_8));
-                    base.setHandled(true);
-                    return;
-                }
-                super.handle(target, base, req, resp);
+                return delegate().putBlob(container, blob, options);
             }
         }
 

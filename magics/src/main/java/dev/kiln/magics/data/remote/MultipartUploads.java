@@ -55,6 +55,8 @@ final class MultipartUploads {
      * Uploads {@code file} to {@code k} unless something is there when the upload completes.
      *
      * @return true when uploaded, false when the key was already present
+     * @throws S3Exception a 409 at completion (another write of the key was in flight): the upload is
+     *         aborted, and S3 asks for a new one ({@link S3Bucket#retryingConflicts})
      */
     boolean put(String k, Path file, long size) {
         String uploadId;
@@ -107,6 +109,9 @@ final class MultipartUploads {
             abort(k, uploadId, note);
             if (S3Bucket.preconditionFailed(e)) {
                 return false;
+            }
+            if (S3Bucket.conflicted(e)) {
+                throw e;
             }
             throw bucket.explain("upload " + k, e);
         } catch (ExecutionException e) {

@@ -135,6 +135,10 @@ final class S3Bucket implements AutoCloseable {
                 return new UserError(describe() + ": the bucket '" + bucket + "' does not exist. Create it, or "
                         + "fix the URL with 'kiln data remote add " + config.name() + " s3://BUCKET/PREFIX --force'.", e);
             }
+            if (conflicted(s)) {
+                return new UserError(describe() + ": S3 refused to " + what + " (HTTP 409" + (code != null ? ", " + code : "")
+                        + "): another client kept writing the same key. Nothing was lost; run the command again.", e);
+            }
             return new UserError(describe() + ": S3 refused to " + what + " (HTTP " + status
                     + (code != null ? ", " + code : "") + ").", e);
         }
@@ -152,7 +156,45 @@ final class S3Bucket implements AutoCloseable {
 
     /** Whether S3 refused a conditional write because its condition failed (the key exists, or changed). */
     static boolean preconditionFailed(S3Exception e) {
-        return e.statusCode() == 412 || e.statusCode() == 409;
+        return e.statusCode() == 412;
+    }
+
+    /**
+     * Whether S3 refused a conditional write because another write of the key was in flight
+     * (409 ConditionalRequestConflict): the condition was not decided, and S3 asks for the write again.
+     */
+    static boolean conflicted(S3Exception e) {
+        return e.statusCode() == 409;
+    }
+
+    /** How often a conditional write answered 409 is sent, in all; the pauses between double from 50 ms (1.55 s in all). */
+    static final int CONFLICT_ATTEMPTS = 6;
+
+    interface ConditionalWrite<T> {
+        T send();
+    }
+
+    /**
+     * Sends {@code write} again while S3 answers 409, a few times with a growing pause: the write in
+     * flight either lands (then the condition fails with 412) or does not (then this one can). The
+     * last 409 is thrown.
+     */
+    <T> T retryingConflicts(ConditionalWrite<T> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.send();
+            } catch (S3Exception e) {
+                if (!conflicted(e) || attempt == CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(25L << attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     interface Read {

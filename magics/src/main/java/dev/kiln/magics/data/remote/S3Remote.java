@@ -183,7 +183,11 @@ public final class S3Remote implements Remote {
     public boolean putFileIfAbsent(String k, Path file, String sha256, long size) {
         try {
             if (size > multipartThreshold) {
-                return !exists(k) && uploads.put(k, file, size);
+                try {
+                    return bucket.retryingConflicts(() -> !exists(k) && uploads.put(k, file, size));
+                } catch (S3Exception e) {
+                    throw bucket.explain("upload " + k, e);
+                }
             }
             byte[] bytes = Files.readAllBytes(file);
             if (sha256 != null && !Sha256.hex(bytes).equals(sha256)) {
@@ -203,10 +207,10 @@ public final class S3Remote implements Remote {
 
     private boolean putIfAbsent(String k, byte[] bytes, String sha256) {
         try {
-            bucket.client().putObject(b -> b.bucket(bucket.bucket()).key(bucket.key(k)).ifNoneMatch("*")
-                            .contentLength((long) bytes.length).checksumSHA256(Sha256.base64OfHex(sha256)),
+            bucket.retryingConflicts(() -> bucket.client().putObject(b -> b.bucket(bucket.bucket()).key(bucket.key(k))
+                            .ifNoneMatch("*").contentLength((long) bytes.length).checksumSHA256(Sha256.base64OfHex(sha256)),
                     RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
-                            "application/octet-stream"));
+                            "application/octet-stream")));
             return true;
         } catch (S3Exception e) {
             if (S3Bucket.preconditionFailed(e)) {
@@ -267,7 +271,7 @@ public final class S3Remote implements Remote {
     @Override
     public void writeRef(String k, byte[] content, String expectedEtag) {
         try {
-            bucket.client().putObject(b -> {
+            bucket.retryingConflicts(() -> bucket.client().putObject(b -> {
                 b.bucket(bucket.bucket()).key(bucket.key(k)).contentLength((long) content.length)
                         .checksumSHA256(Base64.getEncoder().encodeToString(Sha256.of(content, 0, content.length)));
                 if (expectedEtag == null) {
@@ -275,9 +279,12 @@ public final class S3Remote implements Remote {
                 } else {
                     b.ifMatch(expectedEtag);
                 }
-            }, RequestBody.fromBytes(content));
+            }, RequestBody.fromBytes(content)));
         } catch (S3Exception e) {
-            if (S3Bucket.preconditionFailed(e)) {
+            // a ref another writer kept writing is as changed as one it wrote; one removed since it was
+            // read answers If-Match with 404, as S3 does (nothing there to match)
+            if (S3Bucket.preconditionFailed(e) || S3Bucket.conflicted(e)
+                    || (expectedEtag != null && e.statusCode() == 404 && !"NoSuchBucket".equals(S3Bucket.code(e)))) {
                 throw new RefConflictException(k);
             }
             throw bucket.explain("update " + k, e);
