@@ -181,8 +181,11 @@ public final class ObjectReader implements AutoCloseable {
         }
     }
 
-    /** The whole object, read in order (a CSV file). */
+    /** The whole object, read in order (a CSV file): all its blocks are fetched ahead, several at a time. */
     public InputStream stream() {
+        if (entry.size() > 0) {
+            prefetch(List.of(new Range(0, entry.size())));
+        }
         return new InputStream() {
             private long pos;
 
