@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * ranged GET, checked against its hash and kept in the cache (a second read is local); an object
  * pushed without an index is fetched whole into the cache and verified as a pull does. A reader
  * that knows what it will read ({@link #prefetch}) has those blocks fetched {@code jobs} ranged GETs
- * at a time, in order, while it decodes the first ones.
+ * at a time (at most 4), in order, while it decodes the first ones.
  */
 public final class ObjectReader implements AutoCloseable {
 
@@ -42,6 +42,11 @@ public final class ObjectReader implements AutoCloseable {
     private static final long MAX_RANGE = 64L << 20;
     /** The most one prefetching GET asks for: small, so that the first bytes a decoder waits for come soon. */
     private static final long PREFETCH_RANGE = 4L << 20;
+    /**
+     * The most GETs one reader has in flight: they keep ahead of a decoder (about 200 MB/s of doubles);
+     * 16 cost 8.2–10.4 s of CPU where 4 cost 7.8–8.0 for the same 336 MiB (README, bench/data/read).
+     */
+    private static final int PREFETCH_JOBS = 4;
 
     /** Bytes of the object to be read: {@code length} from {@code position}. */
     public record Range(long position, long length) {
@@ -65,14 +70,14 @@ public final class ObjectReader implements AutoCloseable {
     private int blockAt = -1;
     private byte[] block;
 
-    /** @param jobs how many ranged GETs {@link #prefetch} runs at once */
+    /** @param jobs how many ranged GETs {@link #prefetch} may run at once (at most {@link #PREFETCH_JOBS}) */
     ObjectReader(Cache cache, Transfer transfer, Supplier<Optional<Remote>> remote, ManifestEntry entry, AtomicLong fetched, int jobs) {
         this.cache = cache;
         this.transfer = transfer;
         this.remote = remote;
         this.entry = entry;
         this.fetched = fetched;
-        this.jobs = Math.max(1, jobs);
+        this.jobs = Math.max(1, Math.min(jobs, PREFETCH_JOBS));
     }
 
     /** The file's path inside its dataset. */
@@ -86,7 +91,7 @@ public final class ObjectReader implements AutoCloseable {
 
     /**
      * Starts fetching the blocks of {@code ranges} the cache lacks, in the order of their positions,
-     * {@code jobs} ranged GETs at a time, each block checked against its hash before it is cached;
+     * {@code jobs} (at most 4) ranged GETs at a time, each block checked against its hash before it is cached;
      * {@link #readFully} then waits for the blocks it needs. A block that fails its check stops the
      * read that reaches it, naming the object. Nothing to do for an object the cache holds whole.
      */
