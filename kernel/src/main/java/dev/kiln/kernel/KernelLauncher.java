@@ -18,7 +18,6 @@ import dev.kiln.magics.cli.EnvCommand;
 import dev.kiln.magics.cli.ParquetCommand;
 import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.KilnVersion;
-import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.sql.SqlSession;
 import java.net.InetAddress;
@@ -66,7 +65,7 @@ public final class KernelLauncher {
                 .cellMagic("sh", new ShellMagic("sh", output.out(), output.err(), kernel::interruptRequested))
                 .cellMagic("html", MarkupMagic.html())
                 .cellMagic("markdown", MarkupMagic.markdown())
-                .cellMagic("sql", new SqlMagic(kernel, new SqlSession(Path.of("").toAbsolutePath(), env, Progress.NONE),
+                .cellMagic("sql", new SqlMagic(kernel, new SqlSession(Path.of("").toAbsolutePath(), env, kernel.session.progress()),
                         kernel::interruptRequested));
         return kernel;
     }

@@ -48,7 +48,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     private final LibraryDisplays libraryDisplays;
     /** {@code %%time} and {@code %time}, which run the cell's code as the kernel does. */
     private final TimeMagic timer;
-    private final Session session;
+    final Session session;
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     /** This session's run in the sidecar, opened once start-up is done; cells may finish before. */
     private final CompletableFuture<RunLog> runLog = new CompletableFuture<>();

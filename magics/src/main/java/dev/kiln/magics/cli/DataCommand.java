@@ -303,7 +303,11 @@ public final class DataCommand implements Callable<Result> {
 
     @Command(name = "gc", mixinStandardHelpOptions = true,
             description = {"List (by default) or remove the remote's objects and manifests that no version reachable from a ref or tag uses.",
-                    "Refs and version records are never removed; what is younger than --older-than stays, so a push in progress loses nothing."})
+                    "Refs and version records are never removed; what is younger than --older-than stays, so a push in progress loses nothing.",
+                    "A running push holds a lock (locks/push/… on the remote, naming its user, host and process) and renews its "
+                            + "heartbeat every minute; gc --delete refuses while one is held. A lock whose push is gone is stale: its "
+                            + "process has ended (gc runs on the same machine) or its heartbeat is 10 min old (24 h after it was taken "
+                            + "for a lock an older Kiln wrote). gc removes stale locks and names them."})
     static final class Gc implements Callable<Result> {
         @ParentCommand
         DataCommand data;

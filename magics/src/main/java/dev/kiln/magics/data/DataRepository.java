@@ -244,7 +244,7 @@ public final class DataRepository implements AutoCloseable {
     public ObjectReader reader(ManifestEntry file, String remoteName) {
         return new ObjectReader(project.cache(), project.transfer(),
                 () -> project.hasRemote(remoteName) ? Optional.of(project.remote(remoteName)) : Optional.empty(),
-                file, fetched);
+                file, fetched, project.jobs());
     }
 
     /** Bytes the readers of this repository fetched from a remote (blocks and whole objects). */

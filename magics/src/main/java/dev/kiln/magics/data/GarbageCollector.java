@@ -31,13 +31,26 @@ public final class GarbageCollector {
     private static final Duration MARGIN = Duration.ofMinutes(5);
 
     /**
+     * The lock a killed push left on the remote ({@code locks/push/…}), which gc removes.
+     *
+     * @param why how gc knows its push is gone: its process ended, or its heartbeat went quiet
+     */
+    public record StaleLock(String key, String who, String why) {
+    }
+
+    /**
      * What gc removed, or would remove on a dry run.
      *
-     * @param versions  the versions reachable from refs and tags (or younger than the cut-off), kept whole
-     * @param youngKept unused manifests and objects kept because they are younger than the cut-off
+     * @param versions   the versions reachable from refs and tags (or younger than the cut-off), kept whole
+     * @param youngKept  unused manifests and objects kept because they are younger than the cut-off
+     * @param staleLocks locks of killed pushes, removed (or that would be)
      */
     public record Report(String remote, boolean dryRun, Duration olderThan, int versions, List<Remote.Listed> manifests,
-                         List<Remote.Listed> objects, int youngKept) implements Result {
+                         List<Remote.Listed> objects, int youngKept, List<StaleLock> staleLocks) implements Result {
+
+        Report withStaleLocks(List<StaleLock> locks) {
+            return new Report(remote, dryRun, olderThan, versions, manifests, objects, youngKept, List.copyOf(locks));
+        }
 
         public long bytes() {
             return manifests.stream().mapToLong(Remote.Listed::size).sum() + objects.stream().mapToLong(Remote.Listed::size).sum();
@@ -50,7 +63,10 @@ public final class GarbageCollector {
             return (dryRun ? "Would remove " : "Removed ") + what + " from remote '" + remote + "': no version reachable from a "
                     + "ref or tag uses them (" + ProgressText.count(versions, "version") + " kept whole, "
                     + ProgressText.count(youngKept, "unused file") + " younger than " + age(olderThan) + " kept)."
-                    + (dryRun && !(objects.isEmpty() && manifests.isEmpty()) ? " Run 'kiln data gc --delete' to remove them." : "");
+                    + (dryRun && !(objects.isEmpty() && manifests.isEmpty()) ? " Run 'kiln data gc --delete' to remove them." : "")
+                    + (staleLocks.isEmpty() ? "" : " " + (dryRun ? "Would remove " : "Removed ")
+                    + ProgressText.count(staleLocks.size(), "lock") + " left by a killed push: " + String.join("; ",
+                    staleLocks.stream().map(l -> l.key() + " (" + l.who() + "; " + l.why() + ")").toList()) + ".");
         }
 
         @Override
@@ -102,10 +118,13 @@ public final class GarbageCollector {
     Report collect(String remoteName, Duration olderThan, boolean dryRun) {
         Remote r = project.remote(remoteName);
         if (dryRun) {
-            return plan(r, remoteName, olderThan, true, Instant.now());
+            Instant now = Instant.now();
+            return plan(r, remoteName, olderThan, true, now).withStaleLocks(RemoteLocks.pushLocks(r, now).stream()
+                    .filter(l -> l.gone().isPresent())
+                    .map(l -> new StaleLock(l.key(), l.holder().who(), l.gone().get())).toList());
         }
         try (RemoteLocks.Lease lease = RemoteLocks.gc(r, project.author())) {
-            Report report = plan(r, remoteName, olderThan, false, lease.taken());
+            Report report = plan(r, remoteName, olderThan, false, lease.taken()).withStaleLocks(lease.removedStale());
             Instant stopBy = lease.taken().plus(RemoteLocks.GC_LEASE).minus(MARGIN);
             // manifests first: a manifest left on the remote always has all its objects
             for (List<Remote.Listed> keys : List.of(report.manifests(), report.objects())) {
@@ -195,6 +214,6 @@ public final class GarbageCollector {
         }
         goManifests.sort(Comparator.comparing(Remote.Listed::key));
         goObjects.sort(Comparator.comparing(Remote.Listed::key));
-        return new Report(r.name(), dryRun, olderThan, seen.size(), goManifests, goObjects, young);
+        return new Report(r.name(), dryRun, olderThan, seen.size(), goManifests, goObjects, young, List.of());
     }
 }

@@ -4,12 +4,18 @@ import dev.kiln.magics.data.ObjectReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * A dataset version's file as parquet-hadoop reads it: seeks and reads go to an {@link ObjectReader},
- * so only the footer and the column chunks asked for are fetched, each block verified.
+ * so only the footer and the column chunks asked for are fetched, each block verified; once the
+ * footer is read, the chunks of every row group are fetched ahead, several at a time ({@link #prefetch}).
  */
 final class ObjectInputFile implements InputFile {
 
@@ -17,6 +23,19 @@ final class ObjectInputFile implements InputFile {
 
     ObjectInputFile(ObjectReader object) {
         this.object = object;
+    }
+
+    /** Starts fetching the chunks of {@code columns} (top-level names) in every row group of {@code footer}. */
+    void prefetch(ParquetMetadata footer, List<String> columns) {
+        List<ObjectReader.Range> chunks = new ArrayList<>();
+        for (BlockMetaData rowGroup : footer.getBlocks()) {
+            for (ColumnChunkMetaData c : rowGroup.getColumns()) {
+                if (columns.contains(c.getPath().toArray()[0])) {
+                    chunks.add(new ObjectReader.Range(c.getStartingPos(), c.getTotalSize()));
+                }
+            }
+        }
+        object.prefetch(chunks);
     }
 
     @Override
@@ -80,10 +99,15 @@ final class ObjectInputFile implements InputFile {
                 if (n <= 0) {
                     return buf.remaining() == 0 ? 0 : -1;
                 }
-                byte[] b = new byte[n];
-                object.readFully(pos, b, 0, n);
+                if (buf.hasArray()) {
+                    object.readFully(pos, buf.array(), buf.arrayOffset() + buf.position(), n);
+                    buf.position(buf.position() + n);
+                } else {
+                    byte[] b = new byte[n];
+                    object.readFully(pos, b, 0, n);
+                    buf.put(b);
+                }
                 pos += n;
-                buf.put(b);
                 return n;
             }
 

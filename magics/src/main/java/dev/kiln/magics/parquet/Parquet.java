@@ -205,6 +205,9 @@ public final class Parquet {
                     sinks.add(StringColumn.create(c));
                 }
             }
+            if (file instanceof ObjectInputFile remote) {
+                remote.prefetch(footer, chosen);
+            }
             MessageType projection = new MessageType(schema.getName(), chosen.stream().map(c -> (Type) schema.getType(c)).toList());
             MessageType nestedProjection = new MessageType(schema.getName(), nested);
             reader.setRequestedSchema(projection);

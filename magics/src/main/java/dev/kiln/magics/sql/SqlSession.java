@@ -21,12 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.QueryProgress;
 
 /**
  * SQL over local CSV and Parquet files and over dataset versions by name, in an embedded DuckDB
  * that lives as long as the session (a notebook's views and tables stay for its later cells). Rows
  * stream: only the ones a display shows are kept, unless the whole result is asked for as a table.
- * What does not fit in memory spills to the cache's {@code sql/spill}, as DuckDB does.
+ * What does not fit in memory spills to the cache's {@code sql/spill}, as DuckDB does. Progress shows
+ * as the other commands show theirs: a bar for a version fetched into the cache, and one for a query
+ * that runs longer than {@link #QUIET_FOR} (DuckDB's own count of the rows it has processed).
  * <pre>
  * try (SqlSession sql = new SqlSession(projectDir, env, Progress.NONE)) {
  *     SqlResult r = sql.run("SELECT station, avg(tmax) FROM 'pems@v3/daily.parquet' GROUP BY 1", SqlSession.Options.DEFAULT);
@@ -43,6 +47,9 @@ public final class SqlSession implements AutoCloseable {
     public record Options(int shownRows, String keepAs, String remote) {
         public static final Options DEFAULT = new Options(20, null, null);
     }
+
+    /** A query that ends sooner shows no progress bar: most do, and a bar would only flicker. */
+    static final java.time.Duration QUIET_FOR = java.time.Duration.ofMillis(500);
 
     private final Path projectDir;
     private final Map<String, String> env;
@@ -86,7 +93,7 @@ public final class SqlSession implements AutoCloseable {
                     }
                 }
             }
-            try (Statement s = c.createStatement(); Cancel ignored = new Cancel(s, interrupted)) {
+            try (Statement s = c.createStatement(); QueryWatch ignored = new QueryWatch(s, interrupted, progress)) {
                 if (!s.execute(DatasetReferences.rewrite(sql, resolved))) {
                     return new SqlResult(List.of(), List.of(), List.of(), -1, null, provenance);
                 }
@@ -153,38 +160,81 @@ public final class SqlSession implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("SET temp_directory = '" + spill.toString().replace("'", "''") + "'");
                 s.execute("SET file_search_path = '" + projectDir.toAbsolutePath().toString().replace("'", "''") + "'");
-                s.execute("SET enable_progress_bar = false");
+                // DuckDB keeps count of the rows a query has processed only with its progress bar on; it prints none
+                s.execute("SET enable_progress_bar = true");
+                s.execute("SET enable_progress_bar_print = false");
             }
             connection = c;
         }
         return connection;
     }
 
-    /** Cancels the running statement when the user interrupts the cell. */
-    private static final class Cancel implements AutoCloseable {
+    /**
+     * Watches the running statement: cancels it when the user interrupts the cell, and once it has run
+     * {@link #QUIET_FOR} shows a bar of the rows DuckDB has processed, closed when the query ends.
+     */
+    private static final class QueryWatch implements AutoCloseable {
         private final Thread watcher;
+        private Progress.Bar bar;
 
-        Cancel(Statement s, BooleanSupplier interrupted) {
+        QueryWatch(Statement s, BooleanSupplier interrupted, Progress progress) {
+            long start = System.nanoTime();
             watcher = new Thread(() -> {
+                long shown = 0;
                 try {
                     while (!Thread.currentThread().isInterrupted()) {
                         if (interrupted.getAsBoolean()) {
                             s.cancel();
                             return;
                         }
+                        long ran = System.nanoTime() - start;
+                        if (ran >= QUIET_FOR.toNanos() && s.isWrapperFor(DuckDBPreparedStatement.class)) {
+                            QueryProgress p = s.unwrap(DuckDBPreparedStatement.class).getQueryProgress();
+                            // DuckDB estimates scans of files; a plan it cannot estimate (range(), say) gets a bar of no total
+                            boolean estimated = p.getPercentage() >= 0 && p.getTotalRowsToProcess() > 0;
+                            synchronized (this) {
+                                if (bar == null && (estimated || ran >= 4 * QUIET_FOR.toNanos())) {
+                                    bar = progress.start("query", estimated ? p.getTotalRowsToProcess() : 0, Progress.Unit.ROWS);
+                                }
+                                if (bar != null) {
+                                    bar.advance(Math.max(0, p.getRowsProcessed() - shown));
+                                    shown = Math.max(shown, p.getRowsProcessed());
+                                }
+                            }
+                        }
                         Thread.sleep(50);
                     }
+                } catch (UserError e) {
+                    cancel(s); // the bar saw the user's interrupt
                 } catch (InterruptedException | SQLException e) {
-                    // the query ended, or cannot be cancelled: it ends by itself
+                    // the query ended, or cannot be watched: it ends by itself
                 }
-            }, "kiln-sql-cancel");
+            }, "kiln-sql-watch");
             watcher.setDaemon(true);
             watcher.start();
+        }
+
+        private static void cancel(Statement s) {
+            try {
+                s.cancel();
+            } catch (SQLException e) {
+                // it ends by itself
+            }
         }
 
         @Override
         public void close() {
             watcher.interrupt();
+            try {
+                watcher.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                if (bar != null) {
+                    bar.close();
+                }
+            }
         }
     }
 

@@ -209,6 +209,21 @@ class FrozenFormatsTest {
         return m;
     }
 
+    @Test
+    void aPushLockOfEitherFormatReadsAndFormat2WritesItsOwnBytes() throws IOException {
+        byte[] stored = Files.readAllBytes(GOLDEN.resolve("locks/push-format-2"));
+        LockHolder v2 = LockHolder.parse(stored, java.time.Instant.now());
+        assertEquals(new LockHolder(2, "Ana Müller <ana@example.org>", "lab-3", "4f1c2a9e-6b7d-4c1e-9a55-0d2b3c4e5f60", 4242,
+                "2026-12-05T09:58:12.340Z", "2026-12-05T10:00:00.125Z", "2026-12-05T10:04:00Z"), v2);
+        assertArrayEquals(stored, v2.bytes());
+        // format 1, before heartbeats: one line, '<instant> <who>'; it still reads, and counts from when it was taken
+        LockHolder v1 = LockHolder.parse(Files.readAllBytes(GOLDEN.resolve("locks/push-format-1")), java.time.Instant.now());
+        assertEquals(1, v1.format());
+        assertEquals("Ana Müller <ana@example.org>", v1.who());
+        assertEquals(java.time.Instant.parse("2026-12-05T07:05:10.466414539Z"), v1.heartbeatAt().orElseThrow());
+        assertEquals(-1, v1.pid());
+    }
+
     private static Path copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path f : s.toList()) {
