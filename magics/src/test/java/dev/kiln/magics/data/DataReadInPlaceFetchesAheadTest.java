@@ -17,10 +17,10 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.LocalInputFile;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.domain.Blob;
-import org.jclouds.blobstore.options.GetOptions;
-import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.Blob;
+import org.gaul.s3proxy.blobstore.options.GetOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,13 +122,10 @@ class DataReadInPlaceFetchesAheadTest {
                 object = repo.files("big-parquet@latest/big.parquet", null).file();
             }
             String key = RemoteLayout.object(object.sha256());
-            byte[] bytes;
-            try (var in = s3.store().getBlob("lab", "p/" + key).getPayload().openStream()) {
-                bytes = in.readAllBytes();
-            }
+            byte[] bytes = s3.object("lab", "p/" + key);
             long at = tmaxChunks.get(tmaxChunks.size() - 1).getStartingPos() + 10;
             bytes[(int) at] ^= 1;
-            s3.store().putBlob("lab", s3.store().blobBuilder("p/" + key).payload(bytes).build());
+            s3.putObject("lab", "p/" + key, bytes);
             int block = (int) (at / ObjectIndex.BLOCK_SIZE);
             Files.delete(bob.cache().resolve(RemoteLayout.block(object.sha256(), block)));
             try (DataRepository repo = DataRepository.open(bob.dir(), bob.env())) {
