@@ -112,7 +112,11 @@ class HistoryPagesBrowserTest {
                 + "\"outputs\":[{\"cell\":3,\"kiln\":[\"snapshot\"]}]}");
         post("/api/runs", "{\"id\":\"run-b\",\"notebook\":\"" + NOTEBOOK + "\",\"session\":\"kernel-bbbb\",\"start\":\"2024-05-05T10:00:00Z\","
                 + "\"end\":\"2024-05-05T10:01:30Z\",\"snapshot\":\"derived-1\",\"datasets\":[{\"dataset\":\"climate\",\"version\":\"c5a1b2c3d4e5f6a7b8\"},"
-                + "{\"dataset\":\"stations\",\"version\":\"st1\"}],\"outputs\":[{\"cell\":11,\"kiln\":[\"data\"]},{\"cell\":12,\"kiln\":[\"snapshot\",\"data\"]}]}");
+                + "{\"dataset\":\"stations\",\"version\":\"st1\"}],\"outputs\":[{\"cell\":11,\"kiln\":[\"data\"]},{\"cell\":12,\"kiln\":[\"snapshot\",\"data\"]},"
+                // a %parquet convert cell, then the Lab panel's status checks, as a kernel records them
+                + "{\"cell\":13,\"kiln\":[\"command\",\"origin\",\"input\",\"output\",\"settings\",\"files\",\"schema\",\"rows\",\"seconds\",\"data\"]},"
+                + "{\"cell\":14,\"kiln\":[\"workspace\",\"data\"]},{\"cell\":14,\"kiln\":[\"workspace\",\"data\"]},"
+                + "{\"cell\":14,\"kiln\":[\"workspace\",\"data\"]},{\"cell\":14,\"kiln\":[\"envCheck\"]}]}");
         recordHostileStrings();
         recordTwoProjects();
 
@@ -282,6 +286,14 @@ class HistoryPagesBrowserTest {
         for (List<String> r : rows(page, selector)) {
             out.put(r.get(0), r.get(1));
         }
+        return out;
+    }
+
+    /** The text of every element {@code selector} matches, in order. */
+    static List<String> texts(Chromium.Page page, String selector) throws Exception {
+        List<String> out = new ArrayList<>();
+        page.eval("[...document.querySelectorAll(" + JSON.writeValueAsString(selector) + ")].map(e => e.textContent.trim())")
+                .forEach(t -> out.add(t.asText()));
         return out;
     }
 
@@ -586,7 +598,9 @@ class HistoryPagesBrowserTest {
             assertEquals(null, attr(page, "#run-run-a a.changes", "href"), "nothing before the first run");
             assertEquals("climate@c5a1b2c3d4e5stations@st1", text(page, "#run-run-b td.data"));
             assertEquals("/datasets/climate?version=c5a1b2c3d4e5f6a7b8&project=#v-c5a1b2c3d4e5f6a7b8", attr(page, "#run-run-b td.data a", "href"));
-            assertEquals("In [11] dataIn [12] snapshot, data", text(page, "#run-run-b td.cells"));
+            assertEquals(List.of("In [11] dataset versions", "In [12] environment snapshot, dataset versions", "In [13] Parquet conversion",
+                    "In [14] data status × 3", "In [14] environment check"), texts(page, "#run-run-b td.cells span.cell"),
+                    "what each cell recorded in words, a repeated check once with its count");
             assertTrue(page.eval("document.querySelector('#run-run-b input[name=_csrf]') !== null").asBoolean(), "the note form carries its CSRF value");
             String body = text(page, "main");
             assertFalse(body.contains("environment.") || body.contains("{\"cell\""), "no flattened JSON: " + body);
