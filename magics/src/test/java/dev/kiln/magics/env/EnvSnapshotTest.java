@@ -169,6 +169,24 @@ class EnvSnapshotTest {
         assertEquals("c".repeat(12) + " — read from .git", snapshotRows(e).get("Git"));
     }
 
+    @Test
+    void aDatasetRecordedAgainWithTheSameFilesIsCompatibleAndOtherFilesDiffer() {
+        Environment e = SnapshotBytesTest.environment();
+        Map<String, Object> pems = new HashMap<>(e.datasets().entries().get("pems"));
+        pems.put("manifest", "m".repeat(64));
+        Map<String, Object> again = new HashMap<>(pems);
+        again.put("version", "b".repeat(64)); // a re-run conversion: a new record of the same files
+        Map<String, Object> changed = new HashMap<>(again);
+        changed.put("manifest", "n".repeat(64));
+        assertEquals(SnapshotDiff.Level.COMPATIBLE, SnapshotDiff.between(EnvSnapshot.of(pinning(e, pems)), EnvSnapshot.of(pinning(e, again))).level());
+        assertEquals(SnapshotDiff.Level.DIFFERS, SnapshotDiff.between(EnvSnapshot.of(pinning(e, pems)), EnvSnapshot.of(pinning(e, changed))).level());
+    }
+
+    private static Environment pinning(Environment e, Map<String, Object> pems) {
+        return new Environment(e.format(), e.kiln(), e.jvm(), e.os(), e.image(), e.git(), e.notebook(), e.variables(), e.jars(),
+                new Environment.Datasets("kiln.lock", Map.of("pems", pems), null));
+    }
+
     /** The rows of {@code %env snapshot}'s text ("  Git       abc…"), by their heading. */
     private static Map<String, String> snapshotRows(Environment e) {
         Map<String, String> rows = new HashMap<>();
