@@ -195,7 +195,9 @@ class HistoryPagesBrowserTest {
         jars.add(jar("Zeta-1.0.jar", "org.example:Zeta:1.0", "2"));
         jars.add(jar("lib-10.jar", null, "3"));
         jars.add(jar("lib-2.jar", "org.example:lib:2", "4"));
-        ((ObjectNode) env.get("datasets").get("entries").get("climate")).put("version", "c6a1b2c3d4e5f6a7b8");
+        // another version of other files (a version of the same files recorded again is only compatible)
+        ((ObjectNode) env.get("datasets").get("entries").get("climate")).put("version", "c6a1b2c3d4e5f6a7b8")
+                .put("manifest", "sha256:" + "cd".repeat(32));
         return d;
     }
 
@@ -555,7 +557,8 @@ class HistoryPagesBrowserTest {
             List<List<String>> changed = rows(page, "#jars-changed-table");
             assertEquals("io.javalin:javalin", changed.get(0).get(1), changed.toString());
             assertTrue(changed.get(0).get(3).startsWith("99.1.0 "), changed.toString());
-            assertEquals(List.of(List.of("~", "climate version", "c5a1b2c3d4e5f6a7b8", "c6a1b2c3d4e5f6a7b8", "can change results")),
+            assertEquals(List.of(List.of("~", "climate manifest", "ab".repeat(6), "cd".repeat(6), "can change results"),
+                    List.of("~", "climate version", "c5a1b2c3d4e5f6a7b8", "c6a1b2c3d4e5f6a7b8", "can change results")),
                     rows(page, "#changes-datasets table"));
             int shown = page.eval("document.querySelectorAll('main section tbody tr').length").asInt();
             assertEquals(expected.changes().size(), shown, "every change %env diff finds, once");
