@@ -8,6 +8,11 @@ import {
   VersionPage
 } from './model';
 
+/** {@code ?project=} (or {@code &project=}) for a project's records; nothing for every project's. */
+export function projectQuery(separator: '?' | '&', project: string | null): string {
+  return project === null ? '' : `${separator}project=${encodeURIComponent(project)}`;
+}
+
 /** Why a call to the sidecar failed: it is not there (down), or it refused this request. */
 export class SidecarError extends Error {
   constructor(
@@ -69,22 +74,34 @@ export class SidecarApi {
     return h.status === 'ok';
   }
 
-  datasets(): Promise<DatasetSummary[]> {
-    return this.get<DatasetSummary[]>('api/datasets');
+  /**
+   * The project a folder on disk belongs to, as its kernel stamps its records: its default data
+   * remote's URL, else the folder itself.
+   */
+  async project(folderOnDisk: string): Promise<string> {
+    const p = await this.get<{ project: string }>(`api/lab/project?folder=${encodeURIComponent(folderOnDisk)}`);
+    return p.project;
   }
 
-  versions(dataset: string, offset: number, limit: number): Promise<VersionPage> {
+  /** {@code project} null: every project's (a sidecar that cannot say which project the folder is). */
+  datasets(project: string | null): Promise<DatasetSummary[]> {
+    return this.get<DatasetSummary[]>(`api/datasets${projectQuery('?', project)}`);
+  }
+
+  versions(dataset: string, offset: number, limit: number, project: string | null): Promise<VersionPage> {
     return this.get<VersionPage>(
-      `api/lab/datasets/${encodeURIComponent(dataset)}/versions?offset=${offset}&limit=${limit}`
+      `api/lab/datasets/${encodeURIComponent(dataset)}/versions?offset=${offset}&limit=${limit}${projectQuery('&', project)}`
     );
   }
 
-  snapshots(notebook: string, limit = 20): Promise<SnapshotRecord[]> {
-    return this.get<SnapshotRecord[]>(`api/snapshots?notebook=${encodeURIComponent(notebook)}&limit=${limit}`);
+  snapshots(notebook: string, project: string | null, limit = 20): Promise<SnapshotRecord[]> {
+    return this.get<SnapshotRecord[]>(
+      `api/snapshots?notebook=${encodeURIComponent(notebook)}&limit=${limit}${projectQuery('&', project)}`
+    );
   }
 
-  runs(notebook: string, limit = 20): Promise<RunRecord[]> {
-    return this.get<RunRecord[]>(`api/runs?notebook=${encodeURIComponent(notebook)}&limit=${limit}`);
+  runs(notebook: string, project: string | null, limit = 20): Promise<RunRecord[]> {
+    return this.get<RunRecord[]>(`api/runs?notebook=${encodeURIComponent(notebook)}&limit=${limit}${projectQuery('&', project)}`);
   }
 
   /** Runs `kiln export` or `kiln reproduce` on a saved notebook, in its folder (server side). */

@@ -17,7 +17,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { LabIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { SidecarApi } from './api';
+import { SidecarApi, projectQuery } from './api';
 import { ProvenanceBadges } from './badges';
 import { runAsCell } from './kernel';
 import { OutputProvenance, magic, shortId } from './model';
@@ -166,7 +166,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       if (history === null || history.isDisposed) {
         history = historyWidget();
       }
-      history.content.url = URLExt.join(PageConfig.getBaseUrl(), 'kiln/', path);
+      history.content.url = path.startsWith('?')
+        ? URLExt.join(PageConfig.getBaseUrl(), 'kiln/') + path
+        : URLExt.join(PageConfig.getBaseUrl(), 'kiln/', path);
       if (!history.isAttached) {
         app.shell.add(history, 'main');
       }
@@ -176,7 +178,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(COMMANDS.openHistory, {
       label: 'Kiln: open history',
       caption: "The project's datasets, versions, environment snapshots and runs",
-      execute: args => openHistory(typeof args.path === 'string' ? args.path : '')
+      // with no page named: the start page of the open notebook's project
+      execute: args => openHistory(typeof args.path === 'string' ? args.path : projectQuery('?', state.projectId))
     });
 
     // ---- what runs in the notebook ----

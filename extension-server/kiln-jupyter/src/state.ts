@@ -78,6 +78,11 @@ export class KilnState {
   sidecar: SidecarState = { kind: 'unknown' };
   notebook: NotebookInfo | null = null;
   project: ProjectState = { kind: 'unknown' };
+  /**
+   * The project the sidecar keeps the notebook's records under (its remote's URL or its folder);
+   * null until known, and then the panel shows every project's records rather than none.
+   */
+  projectId: string | null = null;
   pinned: PinnedDataset[] = [];
   workspace: WorkspaceState[] = [];
   workspaceNote: string | null = null;
@@ -184,10 +189,17 @@ export class KilnState {
 
   private async readProject(): Promise<void> {
     const nb = this.notebook;
+    this.projectId = null;
     if (nb === null) {
       this.project = { kind: 'unknown' };
       this.pinned = [];
       return;
+    }
+    try {
+      // the kernel names the project by its folder where kiln.yaml is not there yet, so ask either way
+      this.projectId = await this.api.project(notebookOnDisk(this.serverRoot, nb.folder));
+    } catch {
+      this.projectId = null; // a sidecar that is down or older: every project's records
     }
     try {
       await this.contents.get(inFolder(nb.folder, 'kiln.yaml'), { content: false });
@@ -220,9 +232,9 @@ export class KilnState {
     const nb = this.notebook;
     try {
       const [history, snapshots, runs] = await Promise.all([
-        this.api.datasets(),
-        nb ? this.byNotebook(nb, name => this.api.snapshots(name)) : Promise.resolve([]),
-        nb ? this.byNotebook(nb, name => this.api.runs(name)) : Promise.resolve([])
+        this.api.datasets(this.projectId),
+        nb ? this.byNotebook(nb, name => this.api.snapshots(name, this.projectId)) : Promise.resolve([]),
+        nb ? this.byNotebook(nb, name => this.api.runs(name, this.projectId)) : Promise.resolve([])
       ]);
       this.history = history;
       this.snapshots = snapshots;
@@ -312,7 +324,9 @@ export class KilnState {
     open.error = null;
     this.changed();
     try {
-      const page = await this.api.versions(open.list.dataset, open.list.nextOffset, this.settings.versionsPerPage);
+      const page = await this.api.versions(
+        open.list.dataset, open.list.nextOffset, this.settings.versionsPerPage, this.projectId
+      );
       open.list.add(page);
     } catch (e) {
       open.error = (e as Error).message;

@@ -182,6 +182,30 @@ try {
   assert.match(snapshotId, /^[0-9a-f]{64}$/);
   await page.waitForSelector('#kiln-panel .kiln-runs li[data-run]');
 
+  step("another project's records stay out of this notebook's panel, and its history opens on this project");
+  const project = recorded.project;
+  assert.match(project, /^file:\/\//, `the project is named by its directory remote: ${project}`);
+  const serverRoot = await page.evaluate(() => JSON.parse(document.getElementById('jupyter-config-data').textContent).serverRoot);
+  assert.equal((await api('GET', `kiln/api/lab/project?folder=${encodeURIComponent(`${serverRoot}/project`)}`)).project, project,
+    "the sidecar names the notebook's folder as its kernel does");
+  const elsewhere = 'file:///srv/another-team/remote';
+  for (const [dataset, id] of [['trips', 'e1'], ['trips', 'e2'], ['only-elsewhere', 'e3']]) {
+    await api('POST', 'kiln/api/versions', {
+      project: elsewhere, dataset, id: id.repeat(32), size: 1, files: 1, message: 'another project', author: 'bo',
+      time: new Date().toISOString()
+    });
+  }
+  await command('kiln:refresh');
+  await page.waitForSelector(`${row} .kiln-version-count[data-versions="${recorded.versions}"]`);
+  assert.equal(await page.locator('#kiln-panel tr.kiln-dataset[data-dataset="only-elsewhere"]').count(), 0,
+    "another project's dataset is not in this project's panel");
+  await command('kiln:open-history');
+  await page.waitForFunction(p => {
+    const frame = document.querySelector('.kiln-history iframe');
+    return frame && frame.src.endsWith(`/kiln/?project=${encodeURIComponent(p)}`);
+  }, project);
+  await command('docmanager:open', { path: 'project/analysis.ipynb' }); // the notebook in front again
+
   step('the status bar says the sidecar runs and the environment is the snapshot just taken');
   await page.waitForSelector('.kiln-status [data-sidecar="up"]');
   await page.waitForSelector('.kiln-status [data-env="identical"]');
@@ -294,7 +318,7 @@ try {
   const many = 250;
   for (let i = 0; i < many; i++) {
     await api('POST', 'kiln/api/versions', {
-      dataset: 'sensors', id: `s${String(i).padStart(4, '0')}`, size: 1000 + i, files: 1, rows: 10 * i,
+      project, dataset: 'sensors', id: `s${String(i).padStart(4, '0')}`, size: 1000 + i, files: 1, rows: 10 * i,
       message: `reading ${i}`, author: 'ada', time: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()
     });
   }

@@ -3,14 +3,18 @@ package dev.kiln.sidecar;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
+import dev.kiln.magics.record.ProjectIdentity;
 import io.javalin.http.Context;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
  * What Kiln's JupyterLab panel asks that the history pages do not: a dataset's versions a page at a
  * time by offset, with how many there are, so a dataset with thousands of versions arrives in
- * slices the panel asks for as the user scrolls.
+ * slices the panel asks for as the user scrolls; and which project a notebook's folder is, so the
+ * panel asks for that project's records only.
  */
 final class LabApi {
 
@@ -25,6 +29,29 @@ final class LabApi {
 
     void routes(Javalin app) {
         app.get("/api/lab/datasets/{name}/versions", this::versions);   // ?offset=&limit=&project=
+        app.get("/api/lab/project", this::project);                      // ?folder=
+    }
+
+    /**
+     * {@code {"folder", "project"}}: the project a folder's records are kept under, as its kernel
+     * stamps them ({@link ProjectIdentity}: its default remote's URL, else the folder itself).
+     */
+    void project(Context ctx) {
+        String folder = ctx.queryParam("folder");
+        Path dir;
+        try {
+            dir = folder == null || folder.isEmpty() || Records.hasControl(folder, false) ? null : Path.of(folder);
+        } catch (InvalidPathException e) {
+            dir = null;
+        }
+        if (dir == null || !dir.isAbsolute()) {
+            throw new BadRequestResponse("folder must be a notebook's folder as an absolute path, not '"
+                    + (folder == null ? "" : folder) + "'");
+        }
+        ObjectNode n = Records.JSON.createObjectNode();
+        n.put("folder", folder);
+        n.put("project", ProjectIdentity.of(dir));
+        ctx.contentType("application/json").result(n.toString());
     }
 
     /** {@code {"dataset", "total", "offset", "versions": [newest first]}}; {@code versions} empty past the end. */

@@ -393,15 +393,28 @@ final class Pages {
     private static String cells(JsonNode outputs) {
         StringBuilder b = new StringBuilder();
         if (outputs.isArray()) {
+            // the same cell recording the same again (the Lab panel's status checks) shows once, counted
+            List<String> lines = new ArrayList<>();
+            List<Integer> times = new ArrayList<>();
             for (JsonNode o : outputs) {
+                String line;
                 if (o.path("cell").isIntegralNumber()) {
                     List<String> kinds = new ArrayList<>();
                     o.path("kiln").forEach(k -> kinds.add(k.asText()));
-                    b.append("<span class=\"cell\"><code>In [").append(o.get("cell").asLong()).append("]</code> ")
-                            .append(esc(String.join(", ", kinds))).append("</span><br>");
+                    line = "<code>In [" + o.get("cell").asLong() + "]</code> " + esc(recorded(kinds));
                 } else {
-                    b.append(esc(o.toString())).append("<br>");
+                    line = esc(o.toString());
                 }
+                if (!lines.isEmpty() && lines.get(lines.size() - 1).equals(line)) {
+                    times.set(times.size() - 1, times.get(times.size() - 1) + 1);
+                } else {
+                    lines.add(line);
+                    times.add(1);
+                }
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                b.append("<span class=\"cell\">").append(lines.get(i))
+                        .append(times.get(i) > 1 ? " <span class=\"times\">× " + times.get(i) + "</span>" : "").append("</span><br>");
             }
         } else if (outputs.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> it = outputs.fields();
@@ -412,6 +425,32 @@ final class Pages {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * What a cell recorded, in words, from the {@code metadata.kiln} keys its run record lists: a
+     * conversion's dozen keys are one "Parquet conversion", {@code %data status}'s are "data status".
+     */
+    static String recorded(List<String> keys) {
+        String whole = keys.contains("schema") || keys.contains("files") ? "Parquet conversion"
+                : keys.contains("workspace") ? "data status" : null;
+        List<String> words = new ArrayList<>();
+        for (String key : keys) {
+            String word = switch (key) {
+                case "snapshot" -> "environment snapshot";
+                case "envCheck" -> "environment check";
+                case "envDiff" -> "environment diff";
+                case "maven" -> "libraries added";
+                case "data" -> whole == null ? "dataset versions" : whole;
+                case "workspace", "command", "origin", "input", "output", "settings", "files", "schema", "rows", "seconds" ->
+                        whole == null ? key : whole;
+                default -> key;
+            };
+            if (!words.contains(word)) {
+                words.add(word);
+            }
+        }
+        return String.join(", ", words);
     }
 
     /** The first {@code shown} of {@code snaps} (newest first), each linked to the changes from the one after it in the list. */

@@ -281,7 +281,7 @@ final class Records {
         return refs;
     }
 
-    private static boolean hasControl(String s, boolean allowLines) {
+    static boolean hasControl(String s, boolean allowLines) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {

@@ -97,6 +97,15 @@ final class SizeChart {
         long t1 = times.stream().mapToLong(Date::getTime).max().orElse(0);
         double y0 = ys.stream().mapToDouble(Double::doubleValue).min().orElse(0);
         double y1 = ys.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        if (y0 == y1) {
+            // one value (a dataset's first version): an axis from zero, else its one tick is the value to ten decimals
+            y0 = Math.min(0, y0);
+            y1 = y1 > 0 ? y1 * 1.25 : y0 + 1;
+        }
+        if (t0 == t1) {
+            t0 -= 12 * 3_600_000L; // a day around the one version, so the time axis has ticks
+            t1 += 12 * 3_600_000L;
+        }
         double f = 0.3719;
         XYSeries extent = chart.addSeries("(extent " + group + ")",
                 List.of(new Date(t0), new Date(t0 + Math.round(f * (t1 - t0))), new Date(t1)), List.of(y0, y0 + f * (y1 - y0), y1));

@@ -112,7 +112,11 @@ class HistoryPagesBrowserTest {
                 + "\"outputs\":[{\"cell\":3,\"kiln\":[\"snapshot\"]}]}");
         post("/api/runs", "{\"id\":\"run-b\",\"notebook\":\"" + NOTEBOOK + "\",\"session\":\"kernel-bbbb\",\"start\":\"2024-05-05T10:00:00Z\","
                 + "\"end\":\"2024-05-05T10:01:30Z\",\"snapshot\":\"derived-1\",\"datasets\":[{\"dataset\":\"climate\",\"version\":\"c5a1b2c3d4e5f6a7b8\"},"
-                + "{\"dataset\":\"stations\",\"version\":\"st1\"}],\"outputs\":[{\"cell\":11,\"kiln\":[\"data\"]},{\"cell\":12,\"kiln\":[\"snapshot\",\"data\"]}]}");
+                + "{\"dataset\":\"stations\",\"version\":\"st1\"}],\"outputs\":[{\"cell\":11,\"kiln\":[\"data\"]},{\"cell\":12,\"kiln\":[\"snapshot\",\"data\"]},"
+                // a %parquet convert cell, then the Lab panel's status checks, as a kernel records them
+                + "{\"cell\":13,\"kiln\":[\"command\",\"origin\",\"input\",\"output\",\"settings\",\"files\",\"schema\",\"rows\",\"seconds\",\"data\"]},"
+                + "{\"cell\":14,\"kiln\":[\"workspace\",\"data\"]},{\"cell\":14,\"kiln\":[\"workspace\",\"data\"]},"
+                + "{\"cell\":14,\"kiln\":[\"workspace\",\"data\"]},{\"cell\":14,\"kiln\":[\"envCheck\"]}]}");
         recordHostileStrings();
         recordTwoProjects();
 
@@ -191,7 +195,9 @@ class HistoryPagesBrowserTest {
         jars.add(jar("Zeta-1.0.jar", "org.example:Zeta:1.0", "2"));
         jars.add(jar("lib-10.jar", null, "3"));
         jars.add(jar("lib-2.jar", "org.example:lib:2", "4"));
-        ((ObjectNode) env.get("datasets").get("entries").get("climate")).put("version", "c6a1b2c3d4e5f6a7b8");
+        // another version of other files (a version of the same files recorded again is only compatible)
+        ((ObjectNode) env.get("datasets").get("entries").get("climate")).put("version", "c6a1b2c3d4e5f6a7b8")
+                .put("manifest", "sha256:" + "cd".repeat(32));
         return d;
     }
 
@@ -282,6 +288,14 @@ class HistoryPagesBrowserTest {
         for (List<String> r : rows(page, selector)) {
             out.put(r.get(0), r.get(1));
         }
+        return out;
+    }
+
+    /** The text of every element {@code selector} matches, in order. */
+    static List<String> texts(Chromium.Page page, String selector) throws Exception {
+        List<String> out = new ArrayList<>();
+        page.eval("[...document.querySelectorAll(" + JSON.writeValueAsString(selector) + ")].map(e => e.textContent.trim())")
+                .forEach(t -> out.add(t.asText()));
         return out;
     }
 
@@ -543,7 +557,8 @@ class HistoryPagesBrowserTest {
             List<List<String>> changed = rows(page, "#jars-changed-table");
             assertEquals("io.javalin:javalin", changed.get(0).get(1), changed.toString());
             assertTrue(changed.get(0).get(3).startsWith("99.1.0 "), changed.toString());
-            assertEquals(List.of(List.of("~", "climate version", "c5a1b2c3d4e5f6a7b8", "c6a1b2c3d4e5f6a7b8", "can change results")),
+            assertEquals(List.of(List.of("~", "climate manifest", "ab".repeat(6), "cd".repeat(6), "can change results"),
+                    List.of("~", "climate version", "c5a1b2c3d4e5f6a7b8", "c6a1b2c3d4e5f6a7b8", "can change results")),
                     rows(page, "#changes-datasets table"));
             int shown = page.eval("document.querySelectorAll('main section tbody tr').length").asInt();
             assertEquals(expected.changes().size(), shown, "every change %env diff finds, once");
@@ -586,7 +601,9 @@ class HistoryPagesBrowserTest {
             assertEquals(null, attr(page, "#run-run-a a.changes", "href"), "nothing before the first run");
             assertEquals("climate@c5a1b2c3d4e5stations@st1", text(page, "#run-run-b td.data"));
             assertEquals("/datasets/climate?version=c5a1b2c3d4e5f6a7b8&project=#v-c5a1b2c3d4e5f6a7b8", attr(page, "#run-run-b td.data a", "href"));
-            assertEquals("In [11] dataIn [12] snapshot, data", text(page, "#run-run-b td.cells"));
+            assertEquals(List.of("In [11] dataset versions", "In [12] environment snapshot, dataset versions", "In [13] Parquet conversion",
+                    "In [14] data status × 3", "In [14] environment check"), texts(page, "#run-run-b td.cells span.cell"),
+                    "what each cell recorded in words, a repeated check once with its count");
             assertTrue(page.eval("document.querySelector('#run-run-b input[name=_csrf]') !== null").asBoolean(), "the note form carries its CSRF value");
             String body = text(page, "main");
             assertFalse(body.contains("environment.") || body.contains("{\"cell\""), "no flattened JSON: " + body);

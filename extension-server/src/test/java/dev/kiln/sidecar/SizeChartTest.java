@@ -75,6 +75,14 @@ class SizeChartTest {
         assertEquals(List.of("2.5", "3", "3.5", "4", "4.5", "5", "5.5", "6", "6.5"), tickLabels(chart, 0), "size ticks in MiB");
     }
 
+    @Test
+    void aDatasetOfOneVersionGetsRoundTicksNotItsSizeToTheTenthDecimal() throws Exception {
+        // weather-parquet of vega-datasets: 7,809 bytes, 1,461 rows, one version (its page read "7.6259765625")
+        XYChart chart = SizeChart.chart("weather-parquet", List.of(new SizeChart.Point(1_764_929_367_000L, 7_809, 1_461L)));
+        assertRoundTicks(chart, 0);
+        assertRoundTicks(chart, 1);
+    }
+
     static void assertRoundTicks(XYChart chart, int group) throws Exception {
         List<String> labels = tickLabels(chart, group);
         assertTrue(labels.size() >= 3 && labels.size() <= 12, "axis " + group + ": " + labels);

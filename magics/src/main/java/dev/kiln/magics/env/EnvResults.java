@@ -208,11 +208,13 @@ public final class EnvResults {
         if (g == null) {
             return "unknown";
         }
-        String s = g.commit() == null ? "no commit" : g.commit().substring(0, Math.min(12, g.commit().length()));
+        // a folder without a commit says so in its note ("no commit yet"): said once, not "no commit … — no commit yet"
+        boolean noteSaysIt = g.commit() == null && g.note() != null;
+        String s = g.commit() == null ? (noteSaysIt ? g.note() : "no commit") : g.commit().substring(0, Math.min(12, g.commit().length()));
         if (g.dirty() != null) {
             s += g.dirty() ? " (uncommitted changes)" : " (clean)";
         }
-        return g.note() == null ? s : s + " — " + g.note();
+        return g.note() == null || noteSaysIt ? s : s + " — " + g.note();
     }
 
     private static String datasets(Environment.Datasets d) {
@@ -225,7 +227,8 @@ public final class EnvResults {
         if (d.entries().isEmpty()) {
             return "none pinned in " + d.lockFile();
         }
-        return d.entries().entrySet().stream().map(e -> e.getKey() + "@" + LockFileDatasets.version(e.getValue()))
+        // short ids, as %data shows them: five 64-digit ids overflowed the cell (the snapshot's file keeps them whole)
+        return d.entries().entrySet().stream().map(e -> e.getKey() + "@" + SnapshotDiff.shortHash(LockFileDatasets.version(e.getValue())))
                 .collect(Collectors.joining(", ")) + " (" + d.lockFile() + ")";
     }
 

@@ -1,14 +1,17 @@
 package dev.kiln.magics.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.ProvenanceJson;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Compares a cell's recorded outputs with a re-run's. Execution counts and timings never count;
@@ -16,9 +19,14 @@ import java.util.TreeMap;
  * joined (a kernel may flush them in other pieces). A Kiln magic's output is compared by what it
  * used (its provenance: dataset versions), not by its transfer statistics; an environment snapshot
  * is compared by the environment check, which {@link Reproducer} does once for the notebook. The
- * kernel's progress bars are volatile too.
+ * kernel's progress bars, and the timing line {@code %%time} prints, are volatile too. A dataset
+ * version a magic produced is compared by its content (manifest) where known: converting the same
+ * input again makes the same files under a new version id (the record holds its time).
  */
 final class OutputComparison {
+
+    /** The line {@code %%time} and {@code %time} print before the cell's own output (the kernel's TimeMagic). */
+    private static final Pattern TIMING = Pattern.compile("(?m)^CPU time: [^\n]*\\(the kernel's process\\), wall time: [^\n]*\n?");
 
     /** One output reduced to what must be equal, and a short text to show. */
     record Comparable(String key, String shown) {
@@ -40,14 +48,14 @@ final class OutputComparison {
                     continue;
                 }
                 if (stream != null) {
-                    out.add(new Comparable(streamName + ":" + stream, stream.toString()));
+                    addStream(out, streamName, stream);
                 }
                 stream = new StringBuilder(NotebookFile.text(o.get("text")));
                 streamName = name;
                 continue;
             }
             if (stream != null) {
-                out.add(new Comparable(streamName + ":" + stream, stream.toString()));
+                addStream(out, streamName, stream);
                 stream = null;
             }
             switch (type) {
@@ -60,9 +68,16 @@ final class OutputComparison {
             }
         }
         if (stream != null) {
-            out.add(new Comparable(streamName + ":" + stream, stream.toString()));
+            addStream(out, streamName, stream);
         }
         return out;
+    }
+
+    private static void addStream(List<Comparable> out, String name, CharSequence text) {
+        String kept = name.equals("stdout") ? TIMING.matcher(text).replaceAll("") : text.toString();
+        if (!kept.isEmpty()) {
+            out.add(new Comparable(name + ":" + kept, kept));
+        }
     }
 
     /** The kernel's progress bar (its last state: rates and sizes fetched), volatile by nature. */
@@ -89,7 +104,7 @@ final class OutputComparison {
                 }
                 return new Comparable(k.toString(), shown.toString());
             }
-            return new Comparable("kiln:" + stable(kiln), plain);
+            return new Comparable("kiln:" + stable(byContent(kiln)), plain);
         }
         Map<String, String> bundle = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = o.path("data").fields(); it.hasNext(); ) {
@@ -97,6 +112,37 @@ final class OutputComparison {
             bundle.put(e.getKey(), NotebookFile.text(e.getValue()));
         }
         return new Comparable("data:" + bundle, plain.isEmpty() ? String.join(", ", bundle.keySet()) : plain);
+    }
+
+    /**
+     * {@code metadata.kiln} with each dataset version that names its manifest named by it alone, and
+     * a conversion's input and output by their file names rather than the clone's absolute paths.
+     */
+    private static JsonNode byContent(JsonNode kiln) {
+        JsonNode copy = kiln.deepCopy();
+        for (JsonNode provenance : List.of(copy, copy.path("data"))) {
+            for (JsonNode d : provenance.path("datasets")) {
+                if (d instanceof ObjectNode o && o.hasNonNull("manifest")) {
+                    o.remove("version");
+                }
+            }
+        }
+        List<JsonNode> withPaths = new ArrayList<>(List.of(copy));
+        copy.path("files").forEach(withPaths::add);
+        for (JsonNode n : withPaths) {
+            if (n instanceof ObjectNode o) {
+                for (String field : List.of("input", "output")) {
+                    Path path = o.hasNonNull(field) ? Path.of(o.get(field).asText()).getFileName() : null;
+                    if (path != null) {
+                        o.put(field, path.toString());
+                    }
+                }
+            }
+        }
+        if (copy.path("settings") instanceof ObjectNode settings) {
+            settings.remove("threads"); // the same bytes at any --threads; its default is the machine's cores
+        }
+        return copy;
     }
 
     /** Provenance without the fields that change from run to run by nature (times, durations). */

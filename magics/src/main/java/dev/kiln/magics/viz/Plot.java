@@ -123,6 +123,11 @@ public final class Plot {
         return line(xv, ys);
     }
 
+    /** The lines' names for a title: up to three by name, more by their count. */
+    private static String lineNames(List<Values> ys) {
+        return ys.size() > 3 ? ys.size() + " columns" : String.join(", ", ys.stream().map(v -> v.name).toList());
+    }
+
     public static XYChart line(double[] y) {
         double[] x = new double[y.length];
         Arrays.setAll(x, i -> i);
@@ -144,7 +149,7 @@ public final class Plot {
         if (order.length == 0) {
             throw new UserError("'" + x.name + "' has no values: nothing to plot.");
         }
-        String title = ys.size() == 1 ? ys.get(0).name + " by " + x.name : "by " + x.name;
+        String title = lineNames(ys) + " by " + x.name;
         List<double[][]> lines = new ArrayList<>();
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
@@ -293,8 +298,8 @@ public final class Plot {
                 throw new UserError("Column '" + name + "' of table '" + table.name() + "' holds "
                         + c.type().name().toLowerCase() + " values: a box plot draws one box per numeric column, or one box"
                         + " per value of a text or boolean column named last, after one numeric column: " + example
-                        + ". Numeric columns: " + String.join(", ", Values.numericColumns(table))
-                        + "; text or boolean columns: " + String.join(", ", categoryColumns(table)) + ".");
+                        + ". " + Values.numericColumnsSentence(table)
+                        + " Text or boolean columns: " + String.join(", ", categoryColumns(table)) + ".");
             }
             values.add(Values.column(table, name));
         }

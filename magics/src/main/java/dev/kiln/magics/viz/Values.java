@@ -10,6 +10,7 @@ import tech.tablesaw.api.DateTimeColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.InstantColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.ShortColumn;
@@ -94,7 +95,34 @@ final class Values {
         }
         throw new UserError("Column '" + c.name() + "' of table '" + table.name() + "' holds "
                 + c.type().name().toLowerCase() + " values; this chart needs numbers, dates or times. "
-                + "Numeric columns: " + String.join(", ", numericColumns(table)) + ".");
+                + (numbersAsText(c) ? "Its values are numbers written as text (as a %%sql HUGEINT or DECIMAL(38) arrives): "
+                        + "cast them in the query (CAST(" + c.name() + " AS BIGINT)) or convert the column. " : "")
+                + numericColumnsSentence(table));
+    }
+
+    /** "Numeric columns: a, b." or, where there is none, says so. */
+    static String numericColumnsSentence(Relation table) {
+        java.util.List<String> numeric = numericColumns(table);
+        return numeric.isEmpty() ? "Table '" + table.name() + "' has no numeric column."
+                : "Numeric columns: " + String.join(", ", numeric) + ".";
+    }
+
+    /** A text column whose every value (there is one at least) reads as a number. */
+    private static boolean numbersAsText(Column<?> c) {
+        if (!(c instanceof StringColumn s) || s.countMissing() == s.size()) {
+            return false;
+        }
+        for (int i = 0; i < s.size(); i++) {
+            String v = s.get(i);
+            if (v != null && !v.isEmpty()) {
+                try {
+                    new java.math.BigDecimal(v.strip());
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A column by name, or a {@link UserError} listing the columns there are. */

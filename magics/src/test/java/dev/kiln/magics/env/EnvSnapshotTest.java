@@ -160,6 +160,42 @@ class EnvSnapshotTest {
     }
 
     @Test
+    void snapshotNamesPinnedVersionsByShortIdAndAFolderWithoutACommitOnce() {
+        Environment e = SnapshotBytesTest.environment();
+        Environment fresh = new Environment(e.format(), e.kiln(), e.jvm(), e.os(), e.image(),
+                new Environment.Git(null, true, "no commit yet"), e.notebook(), e.variables(), e.jars(), e.datasets());
+        assertEquals("pems@" + "a".repeat(12) + " (kiln.lock)", snapshotRows(fresh).get("Datasets"));
+        assertEquals("no commit yet (uncommitted changes)", snapshotRows(fresh).get("Git"));
+        assertEquals("c".repeat(12) + " — read from .git", snapshotRows(e).get("Git"));
+    }
+
+    @Test
+    void aDatasetRecordedAgainWithTheSameFilesIsCompatibleAndOtherFilesDiffer() {
+        Environment e = SnapshotBytesTest.environment();
+        Map<String, Object> pems = new HashMap<>(e.datasets().entries().get("pems"));
+        pems.put("manifest", "m".repeat(64));
+        Map<String, Object> again = new HashMap<>(pems);
+        again.put("version", "b".repeat(64)); // a re-run conversion: a new record of the same files
+        Map<String, Object> changed = new HashMap<>(again);
+        changed.put("manifest", "n".repeat(64));
+        assertEquals(SnapshotDiff.Level.COMPATIBLE, SnapshotDiff.between(EnvSnapshot.of(pinning(e, pems)), EnvSnapshot.of(pinning(e, again))).level());
+        assertEquals(SnapshotDiff.Level.DIFFERS, SnapshotDiff.between(EnvSnapshot.of(pinning(e, pems)), EnvSnapshot.of(pinning(e, changed))).level());
+    }
+
+    private static Environment pinning(Environment e, Map<String, Object> pems) {
+        return new Environment(e.format(), e.kiln(), e.jvm(), e.os(), e.image(), e.git(), e.notebook(), e.variables(), e.jars(),
+                new Environment.Datasets("kiln.lock", Map.of("pems", pems), null));
+    }
+
+    /** The rows of {@code %env snapshot}'s text ("  Git       abc…"), by their heading. */
+    private static Map<String, String> snapshotRows(Environment e) {
+        Map<String, String> rows = new HashMap<>();
+        EnvResults.snapshot(EnvSnapshot.of(e), null, false).text().lines().skip(1).map(String::strip).filter(l -> l.contains("  "))
+                .forEach(l -> rows.put(l.substring(0, l.indexOf(' ')), l.substring(l.indexOf(' ')).strip()));
+        return rows;
+    }
+
+    @Test
     void htmlEscapesWhatTheEnvironmentSays() throws Exception {
         Result r = run(session(project, Map.of("JPY_SESSION_NAME", "<script>alert(1)</script>.ipynb")), "env", "snapshot");
         assertFalse(r.html().contains("<script>"), r.html());

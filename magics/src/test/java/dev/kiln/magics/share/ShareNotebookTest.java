@@ -271,6 +271,42 @@ class ShareNotebookTest {
         assertEquals("42 → 43", OutputComparison.firstDifference(OutputComparison.reduce(a), OutputComparison.reduce(c)));
     }
 
+    @Test
+    void timingLineOfTimeMagicIsNotADifferenceButTheCellsOwnOutputIs() throws Exception {
+        JsonNode a = JSON.readTree("""
+                [{"output_type":"stream","name":"stdout","text":"CPU time: 410 ms (the kernel's process), wall time: 1.75 s\\nsum 42\\n"}]""");
+        JsonNode b = JSON.readTree("""
+                [{"output_type":"stream","name":"stdout","text":"CPU time: 280 ms (the kernel's process), wall time: 677 ms\\nsum 42\\n"}]""");
+        assertNull(OutputComparison.firstDifference(OutputComparison.reduce(a), OutputComparison.reduce(b)));
+        JsonNode c = JSON.readTree("""
+                [{"output_type":"stream","name":"stdout","text":"CPU time: 280 ms (the kernel's process), wall time: 677 ms\\nsum 43\\n"}]""");
+        assertEquals("sum 42 → sum 43", OutputComparison.firstDifference(OutputComparison.reduce(a), OutputComparison.reduce(c)));
+    }
+
+    @Test
+    void conversionInAnotherCloneMatchesByContentNotVersionIdOrFolder() throws Exception {
+        String recorded = conversion("/home/ana/proj", "f23dcebb9bf0", "d838256006903e81", 2);
+        String again = conversion("/tmp/colleague", "cd45308ec6d6", "d838256006903e81", 8);
+        assertNull(OutputComparison.firstDifference(OutputComparison.reduce(JSON.readTree(recorded)),
+                OutputComparison.reduce(JSON.readTree(again))));
+        String otherBytes = conversion("/tmp/colleague", "cd45308ec6d6", "77aa000000000000", 2);
+        assertEquals("converted → converted", OutputComparison.firstDifference(OutputComparison.reduce(JSON.readTree(recorded)),
+                OutputComparison.reduce(JSON.readTree(otherBytes))));
+    }
+
+    /** A {@code %parquet convert} cell's output as the kernel saves it (metadata.kiln abridged). */
+    private static String conversion(String project, String version, String manifest, int threads) {
+        return """
+                [{"output_type":"execute_result","execution_count":7,"data":{"text/plain":"converted"},"metadata":{"kiln":{
+                  "command":"parquet convert",
+                  "data":{"command":"parquet convert",
+                          "datasets":[{"dataset":"weather-parquet","manifest":"%3$s","path":"data/parquet/weather","version":"%2$s"}],
+                          "lineage":[{"dataset":"weather","version":"2cbf6b24adf5"}]},
+                  "files":[{"input":"%1$s/data/raw/weather/seattle-weather.csv","output":"%1$s/data/parquet/weather/seattle-weather.parquet","rows":1461}],
+                  "input":"%1$s/data/raw/weather","output":"%1$s/data/parquet/weather","rows":1461,"seconds":0.9,
+                  "settings":{"codec":"zstd","threads":%4$d}}}}]""".formatted(project, version, manifest, threads);
+    }
+
     private ObjectNode cell(ArrayNode cells, String source, Result r, boolean volatileTag) {
         ObjectNode c = cells.addObject();
         c.put("cell_type", "code");

@@ -376,6 +376,30 @@ class PlotTest {
                 && e.getMessage().contains("Numeric columns: tmax."), e.getMessage());
     }
 
+    @Test
+    void lineOfSeveralColumnsIsTitledByTheirNames() {
+        Table t = Table.create("weather", DoubleColumn.create("day", new double[] {1, 2}),
+                DoubleColumn.create("temp_max", new double[] {12, 14}), DoubleColumn.create("temp_min", new double[] {3, 5}),
+                DoubleColumn.create("wind", new double[] {4, 2}), DoubleColumn.create("precipitation", new double[] {0, 1}));
+        assertEquals("temp_max, temp_min by day", Plot.line(t, "day", "temp_max", "temp_min").getTitle());
+        assertEquals("temp_max by day", Plot.line(t, "day", "temp_max").getTitle());
+        assertEquals("4 columns by day", Plot.line(t, "day", "temp_max", "temp_min", "wind", "precipitation").getTitle());
+    }
+
+    @Test
+    void numbersWrittenAsTextAreNamedAsSuchAndATableWithoutNumbersSaysSo() {
+        // what %%sql -o gives for sum(count) (DuckDB's HUGEINT): a text column of numbers, and no numeric column
+        Table top = Table.create("top", StringColumn.create("iata", new String[] {"ATL", "ORD"}),
+                StringColumn.create("flights", new String[] {"414513", "350380"}));
+        UserError e = assertThrows(UserError.class, () -> Plot.bar(top, "iata", "flights"));
+        assertEquals("Column 'flights' of table 'top' holds string values; this chart needs numbers, dates or times. "
+                + "Its values are numbers written as text (as a %%sql HUGEINT or DECIMAL(38) arrives): cast them in the query "
+                + "(CAST(flights AS BIGINT)) or convert the column. Table 'top' has no numeric column.", e.getMessage());
+        UserError words = assertThrows(UserError.class, () -> Plot.bar(top, "flights", "iata"));
+        assertEquals("Column 'iata' of table 'top' holds string values; this chart needs numbers, dates or times. "
+                + "Table 'top' has no numeric column.", words.getMessage());
+    }
+
     /** Decoded size of base64 text without decoding it. */
     static final class Base64Length {
         static int decoded(String b64) {
