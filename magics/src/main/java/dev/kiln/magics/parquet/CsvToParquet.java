@@ -461,6 +461,7 @@ public final class CsvToParquet {
                     while (!window.isEmpty()) {
                         flushOldest(writer, reader);
                     }
+                    outFile.footerFollows();
                     writer.end(meta);
                     encoding = reader.text().describe();
                     replaced = reader.text().replaced();

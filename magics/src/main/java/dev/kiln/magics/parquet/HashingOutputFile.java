@@ -1,6 +1,7 @@
 package dev.kiln.magics.parquet;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * A new local file that hashes (SHA-256) what is written to it, so the output's hash for the
- * provenance costs no second read at the end of a conversion.
+ * provenance costs no second read at the end of a conversion. What is written after
+ * {@link #footerFollows()} is held and goes out on close with the footer made canonical
+ * ({@link CanonicalFooter}).
  */
 final class HashingOutputFile implements OutputFile {
 
@@ -22,6 +25,8 @@ final class HashingOutputFile implements OutputFile {
     private final MessageDigest digest;
     /** The file as opened, under the buffer. */
     private OutputStream file;
+    /** The file's end (indexes and footer) while it is written, held to be made canonical; null before. */
+    private ByteArrayOutputStream end;
 
     HashingOutputFile(Path path) {
         this.path = path;
@@ -35,6 +40,11 @@ final class HashingOutputFile implements OutputFile {
     /** The hex SHA-256 of everything written; call once, after the file is closed. */
     String sha256() {
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** What is written from now on is the file's end: indexes, footer, its length and the magic. */
+    void footerFollows() {
+        end = new ByteArrayOutputStream(1 << 16);
     }
 
     /**
@@ -66,15 +76,23 @@ final class HashingOutputFile implements OutputFile {
 
             @Override
             public void write(int b) throws IOException {
-                out.write(b);
-                digest.update((byte) b);
+                if (end != null) {
+                    end.write(b);
+                } else {
+                    out.write(b);
+                    digest.update((byte) b);
+                }
                 pos++;
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-                digest.update(b, off, len);
+                if (end != null) {
+                    end.write(b, off, len);
+                } else {
+                    out.write(b, off, len);
+                    digest.update(b, off, len);
+                }
                 pos += len;
             }
 
@@ -85,7 +103,14 @@ final class HashingOutputFile implements OutputFile {
 
             @Override
             public void close() throws IOException {
-                out.close();
+                try (out) {
+                    if (end != null) {
+                        byte[] canonical = CanonicalFooter.canonical(end.toByteArray());
+                        end = null;
+                        out.write(canonical);
+                        digest.update(canonical);
+                    }
+                }
             }
         };
     }
