@@ -95,7 +95,7 @@ public final class KernelSpec {
         Path archive = startup.file();
         Path keyFile = dir.resolve(archive.getFileName() + ".key");
         // the JVM's build too: an archive of another build (after a JDK update) is refused at start
-        String key = javaExecutable + "\n" + jvmBuild(Path.of(javaExecutable)) + "\n" + classpath + "\n" + newestJar();
+        String key = javaExecutable + "\n" + jvmBuild(Path.of(javaExecutable)) + "\n" + classpath + "\n" + jarsOf(classpath);
         if (!Files.isRegularFile(archive) || !Files.isRegularFile(keyFile) || !Files.readString(keyFile).equals(key)) {
             log.println("kiln: training the kernel's class-data-sharing archive (once per build)…");
             writeAgentJar(dir); // an AOT cache is trained with it
@@ -115,15 +115,33 @@ public final class KernelSpec {
         return install(dataDir);
     }
 
-    /** When the jars in Kiln's lib folder last changed (0 outside an installed lib folder). */
-    private static long newestJar() throws IOException {
-        Optional<Path> home = kilnHome();
-        if (home.isEmpty()) {
-            return 0;
+    /**
+     * Each jar and folder a class path names, {@code DIR/*} expanded, with its size and time: an
+     * archive is stale when any was added, removed or replaced (the JVM then refuses it).
+     */
+    static String jarsOf(String classpath) throws IOException {
+        StringBuilder key = new StringBuilder();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            List<Path> files = new ArrayList<>();
+            if (entry.endsWith(File.separator + "*")) {
+                Path dir = Path.of(entry.substring(0, entry.length() - 2));
+                if (Files.isDirectory(dir)) {
+                    try (var listed = Files.list(dir)) {
+                        listed.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(files::add);
+                    }
+                }
+            } else {
+                files.add(Path.of(entry));
+            }
+            for (Path f : files) {
+                key.append(f);
+                if (Files.exists(f)) {
+                    key.append(' ').append(Files.size(f)).append(' ').append(Files.getLastModifiedTime(f).toMillis());
+                }
+                key.append('\n');
+            }
         }
-        try (var jars = Files.list(home.get().resolve("lib"))) {
-            return jars.mapToLong(p -> p.toFile().lastModified()).max().orElse(0);
-        }
+        return key.toString();
     }
 
     /** The kernelspec of the running JVM and class path. */

@@ -30,11 +30,15 @@ final class StartupArchive {
         return file;
     }
 
-    /** The JVM options that make a kernel use the archive, and stay quiet when it is stale. */
+    /**
+     * The JVM options that make a kernel use the archive, and stay quiet when it is stale: every
+     * tag set with cds or aot in it ({@code cds=off} alone left Java 17's
+     * {@code [cds,dynamic] Unable to use shared archive} on the kernel's stderr once jars changed).
+     */
     List<String> runOptions() {
         return aotCache
-                ? List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off")
-                : List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + file, "-Xlog:cds=off");
+                ? List.of("-XX:AOTCache=" + file, "-Xlog:aot*=off", "-Xlog:cds*=off")
+                : List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + file, "-Xlog:cds*=off");
     }
 
     /**

@@ -60,6 +60,56 @@ class StartupArchiveTest {
         assertFalse(stale.output().contains("[error]") || stale.output().contains("[warning]"), stale.output());
     }
 
+    /**
+     * A jar added to Kiln's lib folder (an update with a new dependency) makes the archive stale: the
+     * kernel still starts without a word from the JVM, and the next install trains a new archive.
+     */
+    @Test
+    @Timeout(300)
+    void java17KernelStartsQuietlyWhenItsJarsChangedAndTheNextInstallRetrains() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path dir = installWithArchive(java);
+        long trained = Files.getLastModifiedTime(dir.resolve("kiln.jsa")).toMillis();
+        Path extra = tmp.resolve("kiln/lib/zz-added.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(extra))) {
+            out.putNextEntry(new JarEntry("added.txt"));
+            out.closeEntry();
+        }
+
+        Run stale = usageExit(dir);
+        assertEquals(2, stale.exit(), stale.output());
+        assertEquals("", warnings(stale.output()), stale.output());
+
+        Thread.sleep(10); // a retrained archive has a later time
+        reinstall(java);
+        assertTrue(Files.getLastModifiedTime(dir.resolve("kiln.jsa")).toMillis() > trained, "the archive was trained again");
+        assertEquals(2, usageExit(dir, "-Xshare:on").exit(), "the new archive maps with the added jar");
+    }
+
+    @Test
+    @Timeout(300)
+    void java25KernelStartsQuietlyWhenItsJarsChanged() throws Exception {
+        Path dir = installWithArchive(Jdk20OrLater.java());
+        Path extra = tmp.resolve("kiln/lib/zz-added.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(extra))) {
+            out.putNextEntry(new JarEntry("added.txt"));
+            out.closeEntry();
+        }
+        Run stale = usageExit(dir);
+        assertEquals(2, stale.exit(), stale.output());
+        assertEquals("", warnings(stale.output()), stale.output());
+    }
+
+    /** The JVM's own log lines of level warning or error in a process's output. */
+    private static String warnings(String output) {
+        return output.lines().filter(l -> l.matches("\\[[^]]*\\]\\[(warning|error)\\].*")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private void reinstall(Path java) throws IOException {
+        new KernelSpec(java.toString(), tmp.resolve("kiln/lib") + "/*", List.of())
+                .installWithSharedArchive(tmp.resolve("share/jupyter"), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
     /** Installs the kernelspec for {@code java} on a lib folder of jars (what CDS and AOT caches archive from). */
     private Path installWithArchive(Path java) throws IOException {
         Path lib = Files.createDirectories(tmp.resolve("kiln/lib"));

@@ -1,6 +1,7 @@
 package dev.kiln.magics.cli;
 
 import dev.kiln.magics.core.Session;
+import dev.kiln.magics.record.ProvenanceRecords;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +23,12 @@ public final class CdsTraining {
 
     private static final String TRAINING_CSV = "--training-csv=";
 
-    public static void main(String[] commands) throws IOException {
+    public static void main(String[] commands) throws IOException, ClassNotFoundException {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        Class.forName(Main.class.getName(), false, CdsTraining.class.getClassLoader()); // the archive serves the CLI's entry point
         Session session = Session.forProcess(TerminalProgress.onStderr(), "cli");
-        CommandRunner runner = new CommandRunner(session);
+        ProvenanceRecords records = new ProvenanceRecords(session); // as Main runs commands, so the archive holds what it loads
+        CommandRunner runner = new CommandRunner(session, result -> records.record(result.provenance()));
         for (String line : commands) {
             if (line.startsWith(TRAINING_CSV)) {
                 String[] pathRows = line.substring(TRAINING_CSV.length()).split(",");
@@ -42,7 +45,8 @@ public final class CdsTraining {
     }
 
     /**
-     * Integers of both widths, doubles, booleans, dates, timestamps, codes with leading zeros,
+     * Integers of both widths, doubles, booleans, dates, timestamps (distinct, and repeated as in a
+     * log of events by the hour: a dictionary of longs), codes with leading zeros,
      * repeated and distinct strings, quoted fields and empty ones: the parsers and column writers
      * a real file reaches, so that the archive holds them and Java 25's cache their profiles.
      */
@@ -50,7 +54,7 @@ public final class CdsTraining {
         SplittableRandom rnd = new SplittableRandom(20);
         String[] stations = {"SEA", "PDX", "SFO", "LAX", "JFK", "ORD", "ATL", "DEN", "BOS", "MIA"};
         try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-            w.write("id,ts,day,station,zip,temperature,delay,big,ok,note\n");
+            w.write("id,ts,hour,day,station,zip,temperature,delay,big,ok,note\n");
             StringBuilder sb = new StringBuilder(160);
             long seconds = 1_600_000_000L;
             for (int i = 0; i < rows; i++) {
@@ -59,6 +63,7 @@ public final class CdsTraining {
                 java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
                 sb.append(i).append(',')
                         .append(t.toLocalDate()).append(' ').append(t.toLocalTime().withNano(0)).append(',')
+                        .append(t.toLocalDate()).append(' ').append(t.toLocalTime().withMinute(0).withSecond(0).withNano(0)).append(":00,")
                         .append(t.toLocalDate()).append(',')
                         .append(stations[rnd.nextInt(stations.length)]).append(',')
                         .append(String.format(Locale.ROOT, "%05d", rnd.nextInt(99_999))).append(',')

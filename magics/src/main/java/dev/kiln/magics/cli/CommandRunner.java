@@ -19,6 +19,14 @@ import picocli.CommandLine;
  */
 public final class CommandRunner {
 
+    static {
+        // picocli looks for Groovy's Closure class once per JVM; the miss read every jar of Kiln's
+        // class path (125): a sixth of a CLI conversion's start-up CPU, and of a kernel's first magic
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
+    }
+
     /** Hears each result a command gives back: the CLI and the kernel record its provenance this way. */
     @FunctionalInterface
     public interface ResultListener {
@@ -26,7 +34,12 @@ public final class CommandRunner {
     }
 
     private final Session session;
-    private final List<Class<?>> commands;
+    /** Commands known without looking further, searched first for the one a command line names. */
+    private final List<Class<?>> known;
+    /** Whether other modules' commands ({@link Commands#all}) join them, looked up only when needed. */
+    private final boolean withOtherModules;
+    /** Every command, once a command line needed them all. */
+    private List<Class<?>> commands;
     private final List<Object> services;
     private final ResultListener listener;
     /** How its commands are written where they run: in a cell, the magics among them as %NAME. */
@@ -34,12 +47,14 @@ public final class CommandRunner {
 
     /** A runner for every Kiln command that tells no one of its results. */
     public CommandRunner(Session session) {
-        this(session, Commands.all(), List.of(), result -> { });
+        this(session, result -> { });
     }
 
     /** A runner for every Kiln command that tells {@code listener} of each result. */
     public CommandRunner(Session session, ResultListener listener) {
-        this(session, Commands.all(), List.of(), listener);
+        // finding other modules' commands reads every jar's service list (a tenth of a second of a
+        // CLI start on Kiln's 125 jars): a command of this module runs without it
+        this(session, Commands.ENGINE, true, List.of(), listener);
     }
 
     /**
@@ -48,18 +63,32 @@ public final class CommandRunner {
      * {@code listener} of each result.
      */
     public CommandRunner(Session session, List<Class<?>> commands, List<Object> services, ResultListener listener) {
+        this(session, commands, false, services, listener);
+    }
+
+    private CommandRunner(Session session, List<Class<?>> known, boolean withOtherModules, List<Object> services,
+                          ResultListener listener) {
         this.session = session;
-        this.commands = List.copyOf(commands);
+        this.known = List.copyOf(known);
+        this.withOtherModules = withOtherModules;
         this.services = List.copyOf(services);
         this.listener = listener;
         this.spelling = session.inNotebook()
-                ? CommandSpelling.notebook(this.commands.stream().map(Commands::name).toList())
+                ? CommandSpelling.notebook(commands().stream().map(Commands::name).toList())
                 : CommandSpelling.SHELL;
+    }
+
+    /** Every command this runner offers. */
+    private synchronized List<Class<?>> commands() {
+        if (commands == null) {
+            commands = withOtherModules ? List.copyOf(Commands.all()) : known;
+        }
+        return commands;
     }
 
     /** The root command line with every subcommand, its commands built with this session. */
     public CommandLine commandLine() {
-        return commandLine(commands);
+        return commandLine(commands());
     }
 
     private CommandLine commandLine(List<Class<?>> subcommands) {
@@ -77,15 +106,26 @@ public final class CommandRunner {
      */
     private CommandLine commandLineFor(List<String> args) {
         if (!args.isEmpty()) {
-            for (Class<?> c : commands) {
-                CommandLine.Command command = c.getAnnotation(CommandLine.Command.class);
-                if (command != null && (command.name().equals(args.get(0))
-                        || List.of(command.aliases()).contains(args.get(0)))) {
-                    return commandLine(List.of(c));
-                }
+            Class<?> named = named(known, args.get(0));
+            if (named == null && withOtherModules) {
+                named = named(commands(), args.get(0));
+            }
+            if (named != null) {
+                return commandLine(List.of(named));
             }
         }
         return commandLine();
+    }
+
+    /** The command of {@code commands} called {@code name} (or by that alias); null if none is. */
+    private static Class<?> named(List<Class<?>> commands, String name) {
+        for (Class<?> c : commands) {
+            CommandLine.Command command = c.getAnnotation(CommandLine.Command.class);
+            if (command != null && (command.name().equals(name) || List.of(command.aliases()).contains(name))) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**
