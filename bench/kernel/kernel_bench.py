@@ -10,8 +10,6 @@ import time
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-ROUNDS = int(sys.argv[1])
-KILNS = [arg.split("=", 1) for arg in sys.argv[2:]]
 STARTS = 7
 TARGET_START, TARGET_TRIP = 0.6, 0.025
 
@@ -74,14 +72,14 @@ def starts(kernel):
     return t
 
 
-def trips(kernel):
+def trips(kernel, rounds):
     _, km, kc = start_time(kernel)
     try:
         kc.wait_for_ready(timeout=60)
         first = round_trip(kc, "1 + 1")
         for _ in range(5):
             round_trip(kc, "1 + 1")  # warm-up, as a user's first cells are
-        return first, [round_trip(kc, "1 + 1") for _ in range(ROUNDS)]
+        return first, [round_trip(kc, "1 + 1") for _ in range(rounds)]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -91,24 +89,31 @@ def p90(xs):
     return statistics.quantiles(xs, n=10, method="inclusive")[-1]
 
 
-kernels = [(label, ("kiln", kernels_dir)) for label, kernels_dir in KILNS] + [("IPython", ("python3", None))]
-start = {label: [] for label, _ in kernels}
-for _ in range(STARTS):  # in turns, so that a busy moment of the machine falls on every kernel alike
-    for label, kernel in kernels:
-        start[label].append(starts(kernel))
-trip = {label: trips(kernel) for label, kernel in kernels}
+def main():
+    rounds = int(sys.argv[1])
+    kilns = [arg.split("=", 1) for arg in sys.argv[2:]]
+    kernels = [(label, ("kiln", kernels_dir)) for label, kernels_dir in kilns] + [("IPython", ("python3", None))]
+    start = {label: [] for label, _ in kernels}
+    for _ in range(STARTS):  # in turns, so that a busy moment of the machine falls on every kernel alike
+        for label, kernel in kernels:
+            start[label].append(starts(kernel))
+    trip = {label: trips(kernel, rounds) for label, kernel in kernels}
 
-ipy_start, ipy_trip = statistics.median(start["IPython"]), statistics.median(trip["IPython"][1])
-print(f"start = process launch to the first kernel_info reply ({STARTS} starts each); "
-      f"1 + 1 = execute_request to its reply and idle ({ROUNDS} cells after 6 warm-up)")
-print(f"{'kernel':<12} {'start median':>12} {'p90':>8} {'×IPython':>8}   {'1 + 1 median':>12} {'p90':>8} "
-      f"{'×IPython':>8}   {'first cell':>10}")
-for label, _ in kernels:
-    s, (first, t) = start[label], trip[label]
-    print(f"{label:<12} {statistics.median(s) * 1000:>9.0f} ms {p90(s) * 1000:>5.0f} ms "
-          f"{statistics.median(s) / ipy_start:>7.2f}×   {statistics.median(t) * 1000:>9.1f} ms {p90(t) * 1000:>5.1f} ms "
-          f"{statistics.median(t) / ipy_trip:>7.2f}×   {first * 1000:>7.0f} ms")
-for label, _ in kernels[:-1]:
-    s, t = statistics.median(start[label]), statistics.median(trip[label][1])
-    print(f"{label}: start ≤ {TARGET_START * 1000:.0f} ms {'met' if s <= TARGET_START else 'NOT met'}, "
-          f"1 + 1 ≤ {TARGET_TRIP * 1000:.0f} ms {'met' if t <= TARGET_TRIP else 'NOT met'}")
+    ipy_start, ipy_trip = statistics.median(start["IPython"]), statistics.median(trip["IPython"][1])
+    print(f"start = process launch to the first kernel_info reply ({STARTS} starts each); "
+          f"1 + 1 = execute_request to its reply and idle ({rounds} cells after 6 warm-up)")
+    print(f"{'kernel':<12} {'start median':>12} {'p90':>8} {'×IPython':>8}   {'1 + 1 median':>12} {'p90':>8} "
+          f"{'×IPython':>8}   {'first cell':>10}")
+    for label, _ in kernels:
+        s, (first, t) = start[label], trip[label]
+        print(f"{label:<12} {statistics.median(s) * 1000:>9.0f} ms {p90(s) * 1000:>5.0f} ms "
+              f"{statistics.median(s) / ipy_start:>7.2f}×   {statistics.median(t) * 1000:>9.1f} ms {p90(t) * 1000:>5.1f} ms "
+              f"{statistics.median(t) / ipy_trip:>7.2f}×   {first * 1000:>7.0f} ms")
+    for label, _ in kernels[:-1]:
+        s, t = statistics.median(start[label]), statistics.median(trip[label][1])
+        print(f"{label}: start ≤ {TARGET_START * 1000:.0f} ms {'met' if s <= TARGET_START else 'NOT met'}, "
+              f"1 + 1 ≤ {TARGET_TRIP * 1000:.0f} ms {'met' if t <= TARGET_TRIP else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -207,7 +207,8 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
         String java = CellParser.blankMagicLines(code);
-        return evaluator().inspect(java, Math.min(at, java.length())).map(DisplayData::new).orElse(null);
+        return evaluator().inspection(java, Math.min(at, java.length()))
+                .map(i -> CellDisplay.displayData(MimeBundle.of(Map.of("text/plain", i.text(), "text/html", i.html())))).orElse(null);
     }
 
     @Override

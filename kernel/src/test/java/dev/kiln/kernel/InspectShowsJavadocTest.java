@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Shift-Tab in a notebook (inspect_request, through jupyter_client) shows the Javadoc of a library
  * added with {@code %maven}, from its {@code -sources} jar, and of the JDK's {@code String.strip},
- * on Java 17 and on 20 or later.
+ * on Java 17 and on 20 or later; as text and as HTML (signature, paragraphs, block tags).
  */
 class InspectShowsJavadocTest {
 
@@ -28,7 +28,7 @@ class InspectShowsJavadocTest {
         Path repo = tmp.resolve("m2");
         DocumentedLibrary.publish(repo, tmp);
         env = Map.of("KILN_MAVEN_LOCAL", repo.toString(), "KILN_OFFLINE", "1",
-                "KILN_EXPECTED_METHOD_DOC", DocumentedLibrary.GREET_TWICE_DOC,
+                "KILN_EXPECTED_METHOD_DOC", DocumentedLibrary.GREET_TWICE_DOC, "KILN_EXPECTED_GREET_DOC", DocumentedLibrary.GREET_DOC,
                 "KILN_EXPECTED_FIELD_DOC", DocumentedLibrary.FIELD_DOC);
     }
 

@@ -316,11 +316,20 @@ public final class JavaEvaluator implements AutoCloseable {
         return new Completions(matches, start + anchor[0], cursor);
     }
 
+    /** What Shift-Tab shows: each signature at the cursor with its documentation, as text and as HTML. */
+    public record Inspection(String text, String html) {
+    }
+
+    /** The text of {@link #inspection}: what {@code expr?} pages. */
+    public Optional<String> inspect(String code, int cursor) {
+        return inspection(code, cursor).map(Inspection::text);
+    }
+
     /**
      * Signature and javadoc of what is at {@code cursor}: the JDK's from its {@code src.zip} (where
      * installed), an added library's from its sources or javadoc jar ({@link #addDocumentation}).
      */
-    public Optional<String> inspect(String code, int cursor) {
+    public Optional<Inspection> inspection(String code, int cursor) {
         int start = snippetStart(code, cursor);
         String snippet = code.substring(start, cursor);
         // documentation() wants the cursor inside or right after a call's parentheses or a name
@@ -339,16 +348,19 @@ public final class JavaEvaluator implements AutoCloseable {
         if (docs.isEmpty()) {
             return Optional.empty();
         }
-        StringBuilder sb = new StringBuilder();
+        StringBuilder text = new StringBuilder();
+        StringBuilder html = new StringBuilder();
         for (SourceCodeAnalysis.Documentation d : docs) {
-            sb.append(d.signature()).append('\n');
+            text.append(d.signature()).append('\n');
+            html.append("<p><code>").append(JavadocHtml.escape(d.signature())).append("</code></p>");
             String javadoc = d.javadoc() != null && !d.javadoc().isBlank() ? d.javadoc()
                     : dependencyJavadoc.docComment(d.signature()).orElse("");
             if (!javadoc.isBlank()) {
-                sb.append(JavadocText.of(javadoc)).append("\n\n");
+                text.append(JavadocText.of(javadoc)).append("\n\n");
+                html.append(JavadocHtml.of(javadoc));
             }
         }
-        return Optional.of(sb.toString().strip());
+        return Optional.of(new Inspection(text.toString().strip(), html.toString()));
     }
 
     /** Whether {@code code} is a complete cell (Jupyter's is_complete_request). */

@@ -62,11 +62,16 @@ final class JavadocText {
         for (DocTree tag : tree.getBlockTags()) {
             String name = tag instanceof BlockTagTree b ? b.getTagName() : tag.getKind().tagName;
             String entry = blockEntry(tag);
-            String heading = HEADINGS.getOrDefault(name, name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1) + ":");
+            String heading = heading(name);
             sections.computeIfAbsent(heading, h -> new StringBuilder()).append(indent(wrap(entry))).append('\n');
         }
         sections.forEach((heading, entries) -> out.append("\n\n").append(heading).append('\n').append(entries.toString().stripTrailing()));
         return out.toString().strip();
+    }
+
+    /** The heading the javadoc tool puts over a block tag's entries: "Parameters:" over {@code @param}. */
+    static String heading(String tagName) {
+        return HEADINGS.getOrDefault(tagName, tagName.substring(0, 1).toUpperCase(Locale.ROOT) + tagName.substring(1) + ":");
     }
 
     private static String blockEntry(DocTree tag) {
@@ -153,11 +158,11 @@ final class JavadocText {
     }
 
     /** {@code Character#isWhitespace(int)} as {@code Character.isWhitespace(int)}, {@code #greet} as {@code greet}. */
-    private static String reference(ReferenceTree r) {
+    static String reference(ReferenceTree r) {
         return r.getSignature().replaceFirst("^#", "").replace('#', '.');
     }
 
-    private static String entity(String name) {
+    static String entity(String name) {
         return switch (name) {
             case "lt" -> "<";
             case "gt" -> ">";
@@ -171,7 +176,7 @@ final class JavadocText {
     }
 
     /** The comment parsed as javac parses one above a class; null if javac finds none. */
-    private static DocCommentTree parse(String comment) {
+    static DocCommentTree parse(String comment) {
         // a javadoc page's HTML may hold "*/", which would end the comment early
         String source = "/**\n" + comment.replace("*/", "*&#47;").lines().map(l -> " *" + l).reduce((a, b) -> a + "\n" + b).orElse("") + "\n */\nclass Documented {}\n";
         JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///Documented.java"), JavaFileObject.Kind.SOURCE) {

@@ -22,9 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * javac gives {@code --multi-release} to the file manager at the start of every compilation; the
  * JDK's file manager drops its class path index each time it is given an option, so only the first
- * may reach it. Every other option, and a changed value, still must.
+ * may reach it. Every other option, and a changed value, still must. javac looks for compiler
+ * plugins at the start of every compilation, on the class path unless a processor path is set:
+ * the file manager gives it one that holds nothing.
  */
 class IndexKeepingFileManagerTest {
+
+    /** How many times the test's compiler plugin was instantiated (javac does it to ask its name). */
+    private static final String PLUGINS_MADE = "kiln.test.plugins.made";
 
     @TempDir
     Path tmp;
@@ -58,5 +63,37 @@ class IndexKeepingFileManagerTest {
         Iterable<JavaFileObject> listed = fm.list(StandardLocation.CLASS_PATH, "p", EnumSet.of(JavaFileObject.Kind.CLASS), false);
         assertTrue(listed.iterator().hasNext(), "the added folder's class is listed");
         assertEquals(List.of("--multi-release", "--multi-release", "-classpath"), reached);
+    }
+
+    @Test
+    void cellsCompileWithoutLookingForCompilerPluginsOnTheClassPath() throws Exception {
+        // a folder that declares a javac plugin, as a jar on a notebook's class path might
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path source = Files.createDirectories(tmp.resolve("src/p")).resolve("CountingPlugin.java");
+        Files.writeString(source, """
+                package p;
+                public class CountingPlugin implements com.sun.source.util.Plugin {
+                    public CountingPlugin() {
+                        System.setProperty("%s", String.valueOf(Integer.getInteger("%s", 0) + 1));
+                    }
+                    public String getName() { return "counting"; }
+                    public void init(com.sun.source.util.JavacTask task, String... args) { }
+                }
+                """.formatted(PLUGINS_MADE, PLUGINS_MADE));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none",
+                "-d", plugins.toString(), source.toString()));
+        Files.createDirectories(plugins.resolve("META-INF/services"));
+        Files.writeString(plugins.resolve("META-INF/services/com.sun.source.util.Plugin"), "p.CountingPlugin\n");
+
+        List<Path> cp = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            cp.add(Path.of(e));
+        }
+        cp.add(plugins);
+        try (JavaEvaluator ev = new JavaEvaluator(cp, List.of())) {
+            assertEquals(2, ev.eval("1 + 1", "cell [1]", 0).object());
+            assertEquals(4, ev.eval("int twice(int x) { return 2 * x; }\ntwice(2)", "cell [2]", 0).object());
+        }
+        assertEquals(0, Integer.getInteger(PLUGINS_MADE, 0), "javac instantiated the class path's plugin while compiling cells");
     }
 }
