@@ -73,10 +73,14 @@ def test_a_killed_kernels_run_is_lost():
 def test_a_kernel_shut_down_cleanly_ends_its_run():
     km, kc, run_id = start_and_run_a_cell()
     try:
+        # as Kiln's Lab panel asks: not stored, so not a cell of the run (its snapshot is no output of it)
+        reply = kc.execute_interactive("%env snapshot", store_history=False, timeout=120)
+        assert reply["content"]["status"] == "ok", reply["content"]
         kc.stop_channels()
         km.shutdown_kernel(now=False)  # a shutdown_request, as Jupyter sends when a notebook is closed
         wait_for("the run is recorded ended", lambda: status(run_id) == "ended", timeout=30)
         assert "end" in api("/api/runs/" + run_id)
+        assert api("/api/runs/" + run_id)["outputs"] == [], "the panel's query is not a cell of the run"
         time.sleep(LOST_AFTER + 2)
         assert status(run_id) == "ended", "an ended run never turns lost"
     finally:

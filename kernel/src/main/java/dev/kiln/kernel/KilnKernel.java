@@ -187,11 +187,11 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     @Override
-    protected void cellEnded(int count) {
+    protected void cellEnded(int count, boolean stored) {
         display.cellEnded();
         executing = false;
         List<Result> results = magicResults; // the magics that ran, even when a later part failed
-        runLog.thenAccept(log -> log.cellFinished(count, results));
+        runLog.thenAccept(log -> log.cellFinished(count, stored, results));
     }
 
     @Override

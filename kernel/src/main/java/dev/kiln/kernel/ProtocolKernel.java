@@ -92,8 +92,11 @@ abstract class ProtocolKernel extends BaseKernel {
     /** Runs a cell; returns what it shows as its result, or null. */
     protected abstract MimeBundle execute(String code, int count) throws EvalError;
 
-    /** Cell {@code count} is over, run or failed. */
-    protected abstract void cellEnded(int count);
+    /**
+     * Cell {@code count} is over, run or failed; {@code stored}: a cell of the notebook's history,
+     * not a silent or unstored request (a front end's own query, such as Kiln's Lab panel makes).
+     */
+    protected abstract void cellEnded(int count, boolean stored);
 
     @Override
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
@@ -134,7 +137,7 @@ abstract class ProtocolKernel extends BaseKernel {
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         } finally {
             output.attach(null);
-            cellEnded(count);
+            cellEnded(count, store);
             Thread.interrupted(); // an interrupt meant for this cell must not reach the next one
             if (store) {
                 history.add(count, code, resultText);

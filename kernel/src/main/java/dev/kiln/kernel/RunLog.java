@@ -92,7 +92,10 @@ final class RunLog {
      * {@code metadata.kiln}): the snapshot and the dataset versions they used, and which kinds of
      * provenance the cell has; then records the run again. A cell without any changes nothing.
      */
-    void cellFinished(int cell, List<Result> results) {
+    void cellFinished(int cell, boolean stored, List<Result> results) {
+        if (!stored) {
+            return; // a front end's own query (Kiln's Lab panel asks for status silently): not a cell of the run
+        }
         List<Provenance> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
         boolean renamed = notebookRenamed();
         if (provenance.isEmpty() && !renamed) {

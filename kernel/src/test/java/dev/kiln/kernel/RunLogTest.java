@@ -42,9 +42,11 @@ class RunLogTest {
                     "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN, "JPY_SESSION_NAME", "analysis.ipynb"), "kernel");
             RunLog log = RunLog.open(session, "session-1", QUIET);
 
-            log.cellFinished(1, List.of(Result.ofText("a %help page: no provenance")));
-            log.cellFinished(2, List.of(pulled("climate", "v1"), Result.of("", null, Provenance.of("maven").withReport(Map.of("maven", List.of("a:b:1")))),
+            log.cellFinished(1, true, List.of(Result.ofText("a %help page: no provenance")));
+            log.cellFinished(2, true, List.of(pulled("climate", "v1"), Result.of("", null, Provenance.of("maven").withReport(Map.of("maven", List.of("a:b:1")))),
                     pulled("rain", "v7"), Result.of("", null, Provenance.of("env snapshot").withSnapshot(new Provenance.Snapshot("env-1", null)))));
+            // a front end's own query (Kiln's Lab panel runs %data status unstored) is no cell of the run
+            log.cellFinished(2, false, List.of(pulled("asked-by-the-panel", "v9")));
             log.endAndDeliver();
 
             JsonNode runs = get(url + "/api/runs?notebook=analysis.ipynb");
