@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.io.api.Binary;
@@ -69,7 +67,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     /** The chunk's outcome. Either {@link #pages} holds a row group, or the chunk was abandoned. */
     static final class Encoded {
         ColumnChunkPageWriteStore pages;
-        ColumnWriteStore store;
+        BatchedColumnWriteStore store;
         long rows;
         int lines;
         final List<BadRow> bad = new ArrayList<>();
@@ -136,7 +134,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private int[] src;
     private boolean[] fixed;
     private boolean[] zoned;
-    private ColumnWriter[] writers;
+    private BatchedColumnWriteStore.Column[] columns;
     private long[] longs;
     private double[] doubles;
     private Binary[] binaries;
@@ -173,12 +171,12 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
 
         out.pages = new ColumnChunkPageWriteStore(Codecs.compressor(options.codec()), messageType,
                 props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
-        out.store = props.newColumnWriteStore(messageType, out.pages, out.pages);
-        writers = new ColumnWriter[n];
-        List<ColumnDescriptor> cols = messageType.getColumns();
+        out.store = new BatchedColumnWriteStore(messageType, out.pages, props);
+        columns = new BatchedColumnWriteStore.Column[n];
         for (int i = 0; i < n; i++) {
-            writers[i] = out.store.getColumnWriter(cols.get(i));
+            columns[i] = out.store.column(i);
         }
+        List<ColumnDescriptor> cols = messageType.getColumns();
         longs = new long[n];
         doubles = new double[n];
         binaries = new Binary[n];
@@ -322,25 +320,25 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
 
     private void writeRecord() {
         int n = kinds.length;
+        int r = out.store.row();
         for (int i = 0; i < n; i++) {
-            ColumnWriter w = writers[i];
+            BatchedColumnWriteStore.Column c = columns[i];
             if (isNull[i]) {
-                w.writeNull(0, 0);
+                c.nulls[r] = true;
                 continue;
             }
+            c.nulls[r] = false;
             switch (kinds[i]) {
-                case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
-                case INT32, DATE -> w.write((int) longs[i], 0, 1);
-                case INT64, TIMESTAMP -> w.write(longs[i], 0, 1);
+                case DOUBLE -> c.doubles[r] = doubles[i];
+                case STRING -> c.binaries[r] = binaries[i];
                 case DECIMAL -> {
                     if (types[i].wide()) {
-                        w.write(binaries[i], 0, 1);
+                        c.binaries[r] = binaries[i];
                     } else {
-                        w.write(longs[i], 0, 1);
+                        c.longs[r] = longs[i];
                     }
                 }
-                case DOUBLE -> w.write(doubles[i], 0, 1);
-                case STRING -> w.write(binaries[i], 0, 1);
+                default -> c.longs[r] = longs[i];
             }
         }
         out.store.endRecord();

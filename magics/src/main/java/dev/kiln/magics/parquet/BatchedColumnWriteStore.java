@@ -1,0 +1,350 @@
+package dev.kiln.magics.parquet;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageWriteStore;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.SizeStatistics;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.statistics.geospatial.GeospatialStatistics;
+import org.apache.parquet.column.values.ValuesWriter;
+import org.apache.parquet.column.values.bitpacking.DevNullValuesWriter;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridValuesWriter;
+import org.apache.parquet.io.ParquetEncodingException;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * parquet-column's column write store for a flat schema of optional columns, fed a batch of rows
+ * at a time: rows fill per-column arrays, and each column's encoders (levels, values, statistics)
+ * then take the batch in one tight loop, instead of one call through the generic column writer
+ * per value. The pages are the ones parquet-column's {@code ColumnWriteStoreV1/V2} write: the
+ * same encoders, and the same page-size checks (mirrored from its {@code ColumnWriteStoreBase}),
+ * run at the same rows, as a batch ends at the next check at the latest.
+ */
+final class BatchedColumnWriteStore {
+
+    /** The most values a batch holds over all columns: a few hundred kilobytes of arrays. */
+    private static final int BATCH_VALUES = 1 << 15;
+    /** As parquet-column's ColumnWriteStoreBase: a page is cut this close to its target size. */
+    private static final float THRESHOLD_TOLERANCE_RATIO = 0.1f;
+
+    private final ParquetProperties props;
+    private final long thresholdTolerance;
+    private final Column[] columns;
+    private final int capacity;
+    /** Rows written to the columns, not counting the batch. */
+    private long rowCount;
+    private long rowCountForNextSizeCheck;
+    /** Rows in the batch. */
+    private int batched;
+
+    BatchedColumnWriteStore(MessageType schema, PageWriteStore pages, ParquetProperties props) {
+        this.props = props;
+        this.thresholdTolerance = (long) (props.getPageSizeThreshold() * THRESHOLD_TOLERANCE_RATIO);
+        List<ColumnDescriptor> descriptors = schema.getColumns();
+        this.capacity = Math.max(16, Math.min(4096, BATCH_VALUES / Math.max(1, descriptors.size())));
+        this.columns = new Column[descriptors.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = new Column(descriptors.get(i), pages.getPageWriter(descriptors.get(i)), props, capacity);
+        }
+        this.rowCountForNextSizeCheck = props.getMinRowCountForPageSizeCheck();
+    }
+
+    /** The batch row the next record's values go to, in each {@link Column}'s arrays. */
+    int row() {
+        return batched;
+    }
+
+    Column column(int i) {
+        return columns[i];
+    }
+
+    /** Ends the record at {@link #row()}; the batch goes to the encoders when full or at a size check. */
+    void endRecord() {
+        batched++;
+        if (rowCount + batched >= rowCountForNextSizeCheck) {
+            writeBatch();
+            sizeCheck();
+        } else if (batched == capacity) {
+            writeBatch();
+        }
+    }
+
+    private void writeBatch() {
+        for (Column c : columns) {
+            c.write(batched);
+        }
+        rowCount += batched;
+        batched = 0;
+    }
+
+    /** Writes the last pages and the dictionaries. */
+    void flush() {
+        writeBatch();
+        for (Column c : columns) {
+            if (rowCount - c.rowsWrittenSoFar > 0) {
+                c.writePage();
+            }
+            c.finalizeColumnChunk();
+        }
+    }
+
+    /** Releases the encoders' buffers (what was not flushed is dropped). */
+    void close() {
+        for (Column c : columns) {
+            c.close();
+        }
+    }
+
+    /** ColumnWriteStoreBase.sizeCheck: which columns cut a page now, and the row of the next check. */
+    private void sizeCheck() {
+        long minRecordToWait = Long.MAX_VALUE;
+        int pageRowCountLimit = props.getPageRowCountLimit();
+        long rowCountForNextRowCountCheck = rowCount + pageRowCountLimit;
+        for (Column c : columns) {
+            long usedMem = c.currentPageBufferedSize();
+            long rows = rowCount - c.rowsWrittenSoFar;
+            long remainingMem = props.getPageSizeThreshold() - usedMem;
+            if (remainingMem <= thresholdTolerance || rows >= pageRowCountLimit
+                    || c.valueCount >= props.getPageValueCountThreshold()) {
+                c.writePage();
+                remainingMem = props.getPageSizeThreshold();
+            } else {
+                rowCountForNextRowCountCheck = Math.min(rowCountForNextRowCountCheck, c.rowsWrittenSoFar + pageRowCountLimit);
+            }
+            long rowsToFillPage = usedMem == 0 ? props.getMaxRowCountForPageSizeCheck() : rows * remainingMem / usedMem;
+            if (rowsToFillPage < minRecordToWait) {
+                minRecordToWait = rowsToFillPage;
+            }
+        }
+        if (minRecordToWait == Long.MAX_VALUE) {
+            minRecordToWait = props.getMinRowCountForPageSizeCheck();
+        }
+        if (props.estimateNextSizeCheck()) {
+            rowCountForNextSizeCheck = rowCount + Math.min(Math.max(minRecordToWait / 2, props.getMinRowCountForPageSizeCheck()),
+                    props.getMaxRowCountForPageSizeCheck());
+        } else {
+            rowCountForNextSizeCheck = rowCount + props.getMinRowCountForPageSizeCheck();
+        }
+        if (rowCountForNextRowCountCheck < rowCountForNextSizeCheck) {
+            rowCountForNextSizeCheck = rowCountForNextRowCountCheck;
+        }
+    }
+
+    /**
+     * One optional column: parquet-column's ColumnWriterBase with ColumnWriterV1's or V2's pages,
+     * and the batch's values. A record sets {@link #nulls}, or the value in {@link #longs}
+     * (booleans as 0 or 1, integers, dates, timestamps, decimals of up to 18 digits),
+     * {@link #doubles} or {@link #binaries}.
+     */
+    static final class Column {
+        final boolean[] nulls;
+        final long[] longs;
+        final double[] doubles;
+        final Binary[] binaries;
+
+        private final ColumnDescriptor path;
+        private final PrimitiveTypeName type;
+        private final PageWriter pageWriter;
+        private final ParquetProperties props;
+        private final boolean v2;
+        private final ValuesWriter repetitionLevels = new DevNullValuesWriter();
+        private final ValuesWriter definitionLevels;
+        private final ValuesWriter data;
+        private Statistics<?> statistics;
+        private SizeStatistics.Builder sizeStatistics;
+        private GeospatialStatistics.Builder geospatialStatistics;
+        private int valueCount;
+        private int pageRowCount;
+        private long rowsWrittenSoFar;
+
+        Column(ColumnDescriptor path, PageWriter pageWriter, ParquetProperties props, int capacity) {
+            if (path.getMaxRepetitionLevel() != 0 || path.getMaxDefinitionLevel() != 1) {
+                throw new IllegalArgumentException("not an optional column of a flat schema: " + path);
+            }
+            if (props.isBloomFilterEnabled(path)) {
+                throw new IllegalArgumentException("bloom filters are not written: " + path);
+            }
+            this.path = path;
+            this.type = path.getPrimitiveType().getPrimitiveTypeName();
+            this.pageWriter = pageWriter;
+            this.props = props;
+            this.v2 = props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_2_0;
+            this.definitionLevels = v2 ? new LevelsV2(props.newDefinitionLevelEncoder(path)) : props.newDefinitionLevelWriter(path);
+            this.data = props.newValuesWriter(path);
+            this.nulls = new boolean[capacity];
+            boolean binary = type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+            this.longs = type == PrimitiveTypeName.DOUBLE || binary ? null : new long[capacity];
+            this.doubles = type == PrimitiveTypeName.DOUBLE ? new double[capacity] : null;
+            this.binaries = binary ? new Binary[capacity] : null;
+            resetPageStatistics();
+        }
+
+        /** ColumnValueCollector.resetPageStatistics. */
+        private void resetPageStatistics() {
+            statistics = props.getStatisticsEnabled(path) ? Statistics.createStats(path.getPrimitiveType())
+                    : Statistics.noopStats(path.getPrimitiveType());
+            sizeStatistics = props.getSizeStatisticsEnabled(path)
+                    ? SizeStatistics.newBuilder(path.getPrimitiveType(), 0, 1)
+                    : SizeStatistics.noopBuilder(path.getPrimitiveType(), 0, 1);
+            geospatialStatistics = props.getStatisticsEnabled(path) ? GeospatialStatistics.newBuilder(path.getPrimitiveType())
+                    : GeospatialStatistics.noopBuilder();
+        }
+
+        /** The batch's first {@code n} rows, each component in its own loop (each sees the values in the same order). */
+        private void write(int n) {
+            if (n == 0) {
+                return;
+            }
+            boolean[] nul = nulls;
+            int nullCount = 0;
+            for (int r = 0; r < n; r++) {
+                if (nul[r]) {
+                    nullCount++;
+                }
+                definitionLevels.writeInteger(nul[r] ? 0 : 1);
+            }
+            switch (type) {
+                case BOOLEAN -> {
+                    for (int r = 0; r < n; r++) {
+                        if (!nul[r]) {
+                            boolean v = longs[r] != 0;
+                            data.writeBoolean(v);
+                            statistics.updateStats(v);
+                        }
+                    }
+                }
+                case INT32 -> {
+                    for (int r = 0; r < n; r++) {
+                        if (!nul[r]) {
+                            int v = (int) longs[r];
+                            data.writeInteger(v);
+                            statistics.updateStats(v);
+                        }
+                    }
+                }
+                case INT64 -> {
+                    for (int r = 0; r < n; r++) {
+                        if (!nul[r]) {
+                            long v = longs[r];
+                            data.writeLong(v);
+                            statistics.updateStats(v);
+                        }
+                    }
+                }
+                case DOUBLE -> {
+                    for (int r = 0; r < n; r++) {
+                        if (!nul[r]) {
+                            double v = doubles[r];
+                            data.writeDouble(v);
+                            statistics.updateStats(v);
+                        }
+                    }
+                }
+                case BINARY, FIXED_LEN_BYTE_ARRAY -> {
+                    for (int r = 0; r < n; r++) {
+                        if (!nul[r]) {
+                            Binary v = binaries[r];
+                            data.writeBytes(v);
+                            statistics.updateStats(v);
+                            sizeStatistics.add(0, 1, v);
+                            geospatialStatistics.update(v);
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("unsupported column type " + type);
+            }
+            if (nullCount > 0) {
+                statistics.incrementNumNulls(nullCount);
+            }
+            if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+                for (int r = 0; r < n; r++) {
+                    sizeStatistics.add(0, nul[r] ? 0 : 1);
+                }
+            } else {
+                for (int r = 0; r < n; r++) {
+                    if (nul[r]) {
+                        sizeStatistics.add(0, 0);
+                    }
+                }
+            }
+            valueCount += n;
+            pageRowCount += n;
+        }
+
+        private long currentPageBufferedSize() {
+            return repetitionLevels.getBufferedSize() + definitionLevels.getBufferedSize() + data.getBufferedSize();
+        }
+
+        /** ColumnWriterBase.writePage, with ColumnWriterV1's or V2's page. */
+        private void writePage() {
+            if (valueCount == 0) {
+                throw new ParquetEncodingException("writing empty page");
+            }
+            rowsWrittenSoFar += pageRowCount;
+            try {
+                if (v2) {
+                    // the values' bytes first: taking them may fall back to another encoding
+                    BytesInput bytes = data.getBytes();
+                    pageWriter.writePageV2(pageRowCount, Math.toIntExact(statistics.getNumNulls()), valueCount,
+                            repetitionLevels.getBytes(), definitionLevels.getBytes(), data.getEncoding(), bytes, statistics,
+                            sizeStatistics.build(), geospatialStatistics.build());
+                } else {
+                    pageWriter.writePage(BytesInput.concat(repetitionLevels.getBytes(), definitionLevels.getBytes(), data.getBytes()),
+                            valueCount, pageRowCount, statistics, sizeStatistics.build(), geospatialStatistics.build(),
+                            repetitionLevels.getEncoding(), definitionLevels.getEncoding(), data.getEncoding());
+                }
+            } catch (IOException e) {
+                throw new ParquetEncodingException("could not write page for " + path, e);
+            }
+            repetitionLevels.reset();
+            definitionLevels.reset();
+            data.reset();
+            valueCount = 0;
+            resetPageStatistics();
+            pageRowCount = 0;
+        }
+
+        /** ColumnWriterBase.finalizeColumnChunk: the dictionary page, after the data pages. */
+        private void finalizeColumnChunk() {
+            DictionaryPage dictionaryPage = data.toDictPageAndClose();
+            if (dictionaryPage != null) {
+                try {
+                    pageWriter.writeDictionaryPage(dictionaryPage);
+                } catch (IOException e) {
+                    throw new ParquetEncodingException("could not write dictionary page for " + path, e);
+                }
+                data.resetDictionary();
+            }
+        }
+
+        private void close() {
+            repetitionLevels.close();
+            definitionLevels.close();
+            data.close();
+        }
+    }
+
+    /** ColumnWriterV2's definition levels: RLE without the length that V1 pages put first. */
+    private static final class LevelsV2 extends RunLengthBitPackingHybridValuesWriter {
+        LevelsV2(RunLengthBitPackingHybridEncoder encoder) {
+            super(encoder);
+        }
+
+        @Override
+        public BytesInput getBytes() {
+            try {
+                return encoder.toBytes();
+            } catch (IOException e) {
+                throw new ParquetEncodingException(e);
+            }
+        }
+    }
+}
