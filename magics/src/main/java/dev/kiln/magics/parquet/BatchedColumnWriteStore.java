@@ -1,6 +1,7 @@
 package dev.kiln.magics.parquet;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -17,7 +18,9 @@ import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridValuesWriter;
 import org.apache.parquet.io.ParquetEncodingException;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
@@ -142,13 +145,17 @@ final class BatchedColumnWriteStore {
      * One optional column: parquet-column's ColumnWriterBase with ColumnWriterV1's or V2's pages,
      * and the batch's values. A record sets {@link #nulls}, or the value in {@link #longs}
      * (booleans as 0 or 1, integers, dates, timestamps, decimals of up to 18 digits),
-     * {@link #doubles} or {@link #binaries}.
+     * {@link #doubles}, {@link #binaries} (wide decimals) or text: {@link #textArrays} from
+     * {@link #textStarts} for {@link #textLengths} bytes.
      */
     static final class Column {
         final boolean[] nulls;
         final long[] longs;
         final double[] doubles;
         final Binary[] binaries;
+        final byte[][] textArrays;
+        final int[] textStarts;
+        final int[] textLengths;
 
         private final ColumnDescriptor path;
         private final PrimitiveTypeName type;
@@ -158,6 +165,10 @@ final class BatchedColumnWriteStore {
         private final ValuesWriter repetitionLevels = new DevNullValuesWriter();
         private final ValuesWriter definitionLevels;
         private final ValuesWriter data;
+        /** {@link #data} when it is a dictionary that takes the batch's arrays, else null. */
+        private final DictionaryFallbackWriter dictionary;
+        /** Text whose statistics are unsigned byte order, none per value kept but those: min and max can come per batch. */
+        private final boolean plainText;
         private Statistics<?> statistics;
         private SizeStatistics.Builder sizeStatistics;
         private GeospatialStatistics.Builder geospatialStatistics;
@@ -180,10 +191,19 @@ final class BatchedColumnWriteStore {
             this.definitionLevels = v2 ? new LevelsV2(props.newDefinitionLevelEncoder(path)) : props.newDefinitionLevelWriter(path);
             this.data = props.newValuesWriter(path);
             this.nulls = new boolean[capacity];
-            boolean binary = type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
-            this.longs = type == PrimitiveTypeName.DOUBLE || binary ? null : new long[capacity];
+            this.dictionary = data instanceof DictionaryFallbackWriter d ? d : null;
+            boolean text = type == PrimitiveTypeName.BINARY;
+            boolean wide = type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+            this.longs = type == PrimitiveTypeName.DOUBLE || text || wide ? null : new long[capacity];
             this.doubles = type == PrimitiveTypeName.DOUBLE ? new double[capacity] : null;
-            this.binaries = binary ? new Binary[capacity] : null;
+            this.binaries = wide ? new Binary[capacity] : null;
+            this.textArrays = text ? new byte[capacity][] : null;
+            this.textStarts = text ? new int[capacity] : null;
+            this.textLengths = text ? new int[capacity] : null;
+            // no size statistics (they take each value) and no geospatial ones (not text)
+            this.plainText = text && !props.getSizeStatisticsEnabled(path)
+                    && path.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                    && (Object) path.getPrimitiveType().comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
             resetPageStatistics();
         }
 
@@ -221,34 +241,49 @@ final class BatchedColumnWriteStore {
                         }
                     }
                 }
-                case INT32 -> {
-                    for (int r = 0; r < n; r++) {
-                        if (!nul[r]) {
-                            int v = (int) longs[r];
-                            data.writeInteger(v);
-                            statistics.updateStats(v);
+                case INT32, INT64 -> {
+                    boolean int32 = type == PrimitiveTypeName.INT32;
+                    if (dictionary != null && dictionary.takesLongs()) {
+                        dictionary.writeLongs(longs, nul, n, int32);
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                if (int32) {
+                                    data.writeInteger((int) longs[r]);
+                                } else {
+                                    data.writeLong(longs[r]);
+                                }
+                            }
                         }
                     }
-                }
-                case INT64 -> {
                     for (int r = 0; r < n; r++) {
                         if (!nul[r]) {
-                            long v = longs[r];
-                            data.writeLong(v);
-                            statistics.updateStats(v);
+                            if (int32) {
+                                statistics.updateStats((int) longs[r]);
+                            } else {
+                                statistics.updateStats(longs[r]);
+                            }
                         }
                     }
                 }
                 case DOUBLE -> {
+                    if (dictionary != null && dictionary.takesDoubles()) {
+                        dictionary.writeDoubles(doubles, nul, n);
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                data.writeDouble(doubles[r]);
+                            }
+                        }
+                    }
                     for (int r = 0; r < n; r++) {
                         if (!nul[r]) {
-                            double v = doubles[r];
-                            data.writeDouble(v);
-                            statistics.updateStats(v);
+                            statistics.updateStats(doubles[r]);
                         }
                     }
                 }
-                case BINARY, FIXED_LEN_BYTE_ARRAY -> {
+                case BINARY -> writeText(n, nul);
+                case FIXED_LEN_BYTE_ARRAY -> {
                     for (int r = 0; r < n; r++) {
                         if (!nul[r]) {
                             Binary v = binaries[r];
@@ -264,7 +299,7 @@ final class BatchedColumnWriteStore {
             if (nullCount > 0) {
                 statistics.incrementNumNulls(nullCount);
             }
-            if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+            if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY || plainText) {
                 for (int r = 0; r < n; r++) {
                     sizeStatistics.add(0, nul[r] ? 0 : 1);
                 }
@@ -277,6 +312,57 @@ final class BatchedColumnWriteStore {
             }
             valueCount += n;
             pageRowCount += n;
+        }
+
+        private void writeText(int n, boolean[] nul) {
+            if (!plainText) {
+                for (int r = 0; r < n; r++) {
+                    if (!nul[r]) {
+                        Binary v = Binary.fromReusedByteArray(textArrays[r], textStarts[r], textLengths[r]);
+                        data.writeBytes(v);
+                        statistics.updateStats(v);
+                        sizeStatistics.add(0, 1, v);
+                        geospatialStatistics.update(v);
+                    }
+                }
+                return;
+            }
+            if (dictionary != null && dictionary.takesText()) {
+                dictionary.writeText(textArrays, textStarts, textLengths, nul, n);
+            } else {
+                for (int r = 0; r < n; r++) {
+                    if (!nul[r]) {
+                        data.writeBytes(Binary.fromReusedByteArray(textArrays[r], textStarts[r], textLengths[r]));
+                    }
+                }
+            }
+            // statistics keep the least and greatest value: the batch's are enough
+            int min = -1;
+            int max = -1;
+            for (int r = 0; r < n; r++) {
+                if (nul[r]) {
+                    continue;
+                }
+                if (min < 0) {
+                    min = r;
+                    max = r;
+                    continue;
+                }
+                if (compare(r, min) < 0) {
+                    min = r;
+                } else if (compare(r, max) > 0) {
+                    max = r;
+                }
+            }
+            if (min >= 0) {
+                statistics.updateStats(Binary.fromReusedByteArray(textArrays[min], textStarts[min], textLengths[min]));
+                statistics.updateStats(Binary.fromReusedByteArray(textArrays[max], textStarts[max], textLengths[max]));
+            }
+        }
+
+        private int compare(int a, int b) {
+            return Arrays.compareUnsigned(textArrays[a], textStarts[a], textStarts[a] + textLengths[a],
+                    textArrays[b], textStarts[b], textStarts[b] + textLengths[b]);
         }
 
         private long currentPageBufferedSize() {

@@ -35,6 +35,16 @@ final class BinaryDictionaryWriter extends DictionaryValuesWriter {
         encodedValues.add(id);
     }
 
+    /** Adds {@code b[off, off + len)} as {@link #writeBytes} adds a value. */
+    void write(byte[] b, int off, int len) {
+        int before = table.size();
+        int id = table.id(b, off, len);
+        if (table.size() != before) {
+            dictionaryByteSize += 4L + len;
+        }
+        encodedValues.add(id);
+    }
+
     private Binary value(int id) {
         return Binary.fromConstantByteArray(table.array(), table.start(id), table.length(id));
     }

@@ -113,7 +113,8 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
 
     /**
      * parquet-column's writers, with flat-table dictionaries for the double, long, integer and text
-     * columns that are dictionary-encoded (each falling back to the writer parquet-column chose).
+     * columns that are dictionary-encoded, each falling back to the writer parquet-column chose
+     * (through {@link DictionaryFallbackWriter}, which takes a batch's values in one loop).
      */
     static final class Factory implements ValuesWriterFactory {
         private final ValuesWriterFactory base = new DefaultValuesWriterFactory();
@@ -143,7 +144,7 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
                 case BINARY -> new BinaryDictionaryWriter(max, dataPage, dictionaryPage, a);
                 default -> null;
             };
-            return dictionary == null ? w : FallbackValuesWriter.of(dictionary, f.fallBackWriter);
+            return dictionary == null ? w : new DictionaryFallbackWriter(dictionary, f.fallBackWriter);
         }
     }
 }

@@ -137,7 +137,12 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private BatchedColumnWriteStore.Column[] columns;
     private long[] longs;
     private double[] doubles;
+    /** Wide decimals' unscaled bytes. */
     private Binary[] binaries;
+    /** Text values: {@code textArrays[i]} (the chunk, or a value's unescaped copy) from {@code textStarts[i]}. */
+    private byte[][] textArrays;
+    private int[] textStarts;
+    private int[] textLengths;
     private boolean[] isNull;
     private byte[] buf;
     private int line;
@@ -180,6 +185,9 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         longs = new long[n];
         doubles = new double[n];
         binaries = new Binary[n];
+        textArrays = new byte[n][];
+        textStarts = new int[n];
+        textLengths = new int[n];
         isNull = new boolean[n];
         buf = chunk.buf();
         stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
@@ -248,7 +256,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 continue;
             }
             isNull[i] = false;
-            if (convert(kinds[i], types[i], !fixed[i], zoned[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
+            if (convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i)) {
                 if (kinds[i] == ColumnType.Kind.STRING && !validText(f, s, e, recLine, recStart)) {
                     return false;
                 }
@@ -290,8 +298,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         // an inferred type is too narrow: find the type this value needs, finish scanning for others
         TypeChoice.Reason why = vp.refusal(kinds[i], buf, s, e, zoned[i]);
         ColumnType t = types[i].wider();
-        while (t != null && !convert(t.kind(), t, true, zoned[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles,
-                binaries)) {
+        while (t != null && !convert(t.kind(), t, true, zoned[i], s, e, q && sc.escaped[f], f, i)) {
             if (why == null) {
                 why = vp.refusal(t.kind(), buf, s, e, zoned[i]);
             }
@@ -330,7 +337,11 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             c.nulls[r] = false;
             switch (kinds[i]) {
                 case DOUBLE -> c.doubles[r] = doubles[i];
-                case STRING -> c.binaries[r] = binaries[i];
+                case STRING -> {
+                    c.textArrays[r] = textArrays[i];
+                    c.textStarts[r] = textStarts[i];
+                    c.textLengths[r] = textLengths[i];
+                }
                 case DECIMAL -> {
                     if (types[i].wide()) {
                         c.binaries[r] = binaries[i];
@@ -349,17 +360,19 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
      * Parses one value into the arrays at {@code i}; false when it is no value of {@code kind}.
      * An {@code exact} (inferred) column takes only values that read back as their text.
      */
-    private static boolean convert(ColumnType.Kind kind, ColumnType type, boolean exact, boolean zoned, byte[] buf, int s,
-                                   int e, boolean escaped, CsvScanner sc, int field, ValueParser vp, int i,
-                                   long[] longs, double[] doubles, Binary[] binaries) {
+    private boolean convert(ColumnType.Kind kind, ColumnType type, boolean exact, boolean zoned, int s, int e, boolean escaped,
+                            int field, int i) {
         switch (kind) {
             case STRING -> {
                 if (escaped) {
                     byte[][] holder = {new byte[e - s]};
-                    int len = sc.unescape(buf, field, holder);
-                    binaries[i] = Binary.fromReusedByteArray(holder[0], 0, len);
+                    textLengths[i] = sc.unescape(buf, field, holder);
+                    textArrays[i] = holder[0];
+                    textStarts[i] = 0;
                 } else {
-                    binaries[i] = Binary.fromReusedByteArray(buf, s, e - s);
+                    textArrays[i] = buf;
+                    textStarts[i] = s;
+                    textLengths[i] = e - s;
                 }
                 return true;
             }
