@@ -169,6 +169,8 @@ final class BatchedColumnWriteStore {
         private final DictionaryFallbackWriter dictionary;
         /** Text whose statistics are unsigned byte order, none per value kept but those: min and max can come per batch. */
         private final boolean plainText;
+        /** Integers whose statistics are signed order: min and max can come per batch. */
+        private final boolean signedStatistics;
         private Statistics<?> statistics;
         private SizeStatistics.Builder sizeStatistics;
         private GeospatialStatistics.Builder geospatialStatistics;
@@ -200,10 +202,14 @@ final class BatchedColumnWriteStore {
             this.textArrays = text ? new byte[capacity][] : null;
             this.textStarts = text ? new int[capacity] : null;
             this.textLengths = text ? new int[capacity] : null;
+            PrimitiveComparator<?> order = path.getPrimitiveType().comparator();
+            // integers are ordered signed or unsigned (UINT types): -1 comes first only when signed
+            this.signedStatistics = type == PrimitiveTypeName.INT32 ? order.compare(-1, 0) < 0
+                    : type == PrimitiveTypeName.INT64 && order.compare(-1L, 0L) < 0;
             // no size statistics (they take each value) and no geospatial ones (not text)
             this.plainText = text && !props.getSizeStatisticsEnabled(path)
                     && path.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-                    && (Object) path.getPrimitiveType().comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+                    && (Object) order == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
             resetPageStatistics();
         }
 
@@ -256,12 +262,33 @@ final class BatchedColumnWriteStore {
                             }
                         }
                     }
-                    for (int r = 0; r < n; r++) {
-                        if (!nul[r]) {
-                            if (int32) {
-                                statistics.updateStats((int) longs[r]);
-                            } else {
-                                statistics.updateStats(longs[r]);
+                    if (signedStatistics) {
+                        // statistics keep the least and greatest value: the batch's are enough
+                        long min = Long.MAX_VALUE;
+                        long max = Long.MIN_VALUE;
+                        boolean any = false;
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                any = true;
+                                min = Math.min(min, longs[r]);
+                                max = Math.max(max, longs[r]);
+                            }
+                        }
+                        if (any && int32) {
+                            statistics.updateStats((int) min);
+                            statistics.updateStats((int) max);
+                        } else if (any) {
+                            statistics.updateStats(min);
+                            statistics.updateStats(max);
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                if (int32) {
+                                    statistics.updateStats((int) longs[r]);
+                                } else {
+                                    statistics.updateStats(longs[r]);
+                                }
                             }
                         }
                     }

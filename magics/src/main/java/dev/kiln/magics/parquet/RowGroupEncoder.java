@@ -147,6 +147,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private byte[] buf;
     private int line;
     private boolean abandoned;
+    /** The chunk is all ASCII: its text values need no UTF-8 check one by one. */
+    private boolean asciiChunk;
     private boolean stopOnBad;
     private int maxLine;
     private boolean widen;
@@ -196,6 +198,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
 
         int pos = chunk.start();
         int end = chunk.end();
+        asciiChunk = Utf8.ascii(buf, pos, end);
         while (pos < end && !out.stopped()) {
             pos = record(pos, end);
         }
@@ -257,7 +260,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             }
             isNull[i] = false;
             if (convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i)) {
-                if (kinds[i] == ColumnType.Kind.STRING && !validText(f, s, e, recLine, recStart)) {
+                if (kinds[i] == ColumnType.Kind.STRING && !asciiChunk && !validText(f, s, e, recLine, recStart)) {
                     return false;
                 }
                 continue;
