@@ -14,8 +14,6 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.statistics.geospatial.GeospatialStatistics;
 import org.apache.parquet.column.values.ValuesWriter;
 import org.apache.parquet.column.values.bitpacking.DevNullValuesWriter;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridValuesWriter;
 import org.apache.parquet.io.ParquetEncodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -163,7 +161,7 @@ final class BatchedColumnWriteStore {
         private final ParquetProperties props;
         private final boolean v2;
         private final ValuesWriter repetitionLevels = new DevNullValuesWriter();
-        private final ValuesWriter definitionLevels;
+        private final DefinitionLevelWriter definitionLevels;
         private final ValuesWriter data;
         /** {@link #data} when it is a dictionary that takes the batch's arrays, else null. */
         private final DictionaryFallbackWriter dictionary;
@@ -190,7 +188,7 @@ final class BatchedColumnWriteStore {
             this.pageWriter = pageWriter;
             this.props = props;
             this.v2 = props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_2_0;
-            this.definitionLevels = v2 ? new LevelsV2(props.newDefinitionLevelEncoder(path)) : props.newDefinitionLevelWriter(path);
+            this.definitionLevels = new DefinitionLevelWriter(!v2, props.getPageSizeThreshold(), props.getAllocator());
             this.data = props.newValuesWriter(path);
             this.nulls = new boolean[capacity];
             this.dictionary = data instanceof DictionaryFallbackWriter d ? d : null;
@@ -231,11 +229,15 @@ final class BatchedColumnWriteStore {
             }
             boolean[] nul = nulls;
             int nullCount = 0;
-            for (int r = 0; r < n; r++) {
-                if (nul[r]) {
-                    nullCount++;
+            for (int r = 0; r < n; ) {
+                boolean isNull = nul[r];
+                int end = r + 1;
+                while (end < n && nul[end] == isNull) {
+                    end++;
                 }
-                definitionLevels.writeInteger(nul[r] ? 0 : 1);
+                definitionLevels.writeRepeated(isNull ? 0 : 1, end - r);
+                nullCount += isNull ? end - r : 0;
+                r = end;
             }
             switch (type) {
                 case BOOLEAN -> {
@@ -442,22 +444,6 @@ final class BatchedColumnWriteStore {
             repetitionLevels.close();
             definitionLevels.close();
             data.close();
-        }
-    }
-
-    /** ColumnWriterV2's definition levels: RLE without the length that V1 pages put first. */
-    private static final class LevelsV2 extends RunLengthBitPackingHybridValuesWriter {
-        LevelsV2(RunLengthBitPackingHybridEncoder encoder) {
-            super(encoder);
-        }
-
-        @Override
-        public BytesInput getBytes() {
-            try {
-                return encoder.toBytes();
-            } catch (IOException e) {
-                throw new ParquetEncodingException(e);
-            }
         }
     }
 }
