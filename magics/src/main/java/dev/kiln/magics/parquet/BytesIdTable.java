@@ -45,6 +45,11 @@ final class BytesIdTable {
             }
             slot = (slot + 1) & mask;
         }
+        return add(head, slot, b, off, len);
+    }
+
+    /** A new string into the empty {@code slot}: apart, so that the lookup stays small enough to inline. */
+    private int add(long head, int slot, byte[] b, int off, int len) {
         int id = size++;
         if (id == starts.length) {
             starts = Arrays.copyOf(starts, id * 2);

@@ -47,6 +47,11 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
             }
             slot = (slot + 1) & mask;
         }
+        add(v, bits, slot);
+    }
+
+    /** A new value into the empty {@code slot}: apart, so that the lookup stays small enough to inline. */
+    private void add(double v, long bits, int slot) {
         int id = size++;
         keys[slot] = bits;
         ids[slot] = id;

@@ -32,6 +32,11 @@ final class LongIdTable {
             }
             slot = (slot + 1) & mask;
         }
+        return add(key, slot);
+    }
+
+    /** A new key into the empty {@code slot}: apart, so that the lookup stays small enough to inline. */
+    private int add(long key, int slot) {
         int id = size++;
         keys[slot] = key;
         slots[slot] = id;
