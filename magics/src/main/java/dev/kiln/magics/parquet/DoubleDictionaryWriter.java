@@ -13,7 +13,6 @@ import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
 import org.apache.parquet.column.values.factory.ValuesWriterFactory;
 import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
 import org.apache.parquet.column.values.plain.PlainValuesWriter;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * Dictionary encoding for doubles with a flat open-addressing table on the values' bits. It writes
@@ -48,6 +47,11 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
             }
             slot = (slot + 1) & mask;
         }
+        add(v, bits, slot);
+    }
+
+    /** A new value into the empty {@code slot}: apart, so that the lookup stays small enough to inline. */
+    private void add(double v, long bits, int slot) {
         int id = size++;
         keys[slot] = bits;
         ids[slot] = id;
@@ -112,7 +116,11 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
         }
     }
 
-    /** parquet-column's writers, with this dictionary for double columns that are dictionary-encoded. */
+    /**
+     * parquet-column's writers, with flat-table dictionaries for the double, long, integer and text
+     * columns that are dictionary-encoded, each falling back to the writer parquet-column chose
+     * (through {@link DictionaryFallbackWriter}, which takes a batch's values in one loop).
+     */
     static final class Factory implements ValuesWriterFactory {
         private final ValuesWriterFactory base = new DefaultValuesWriterFactory();
         private ParquetProperties props;
@@ -125,16 +133,23 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
 
         @Override
         public ValuesWriter newValuesWriter(ColumnDescriptor d) {
-            if (d.getPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.DOUBLE || !props.isDictionaryEnabled(d)
-                    || props.isByteStreamSplitEnabled(d)) {
-                return base.newValuesWriter(d);
+            ValuesWriter w = base.newValuesWriter(d);
+            if (!(w instanceof FallbackValuesWriter<?, ?> f) || !(f.initialWriter instanceof DictionaryValuesWriter)) {
+                return w;
             }
             boolean v2 = props.getWriterVersion() == ParquetProperties.WriterVersion.PARQUET_2_0;
             Encoding dataPage = v2 ? Encoding.RLE_DICTIONARY : Encoding.PLAIN_DICTIONARY;
             Encoding dictionaryPage = v2 ? Encoding.PLAIN : Encoding.PLAIN_DICTIONARY;
-            return FallbackValuesWriter.of(
-                    new DoubleDictionaryWriter(props.getDictionaryPageSizeThreshold(), dataPage, dictionaryPage, props.getAllocator()),
-                    new PlainValuesWriter(props.getInitialSlabSize(), props.getPageSizeThreshold(), props.getAllocator()));
+            int max = props.getDictionaryPageSizeThreshold();
+            ByteBufferAllocator a = props.getAllocator();
+            DictionaryValuesWriter dictionary = switch (d.getPrimitiveType().getPrimitiveTypeName()) {
+                case DOUBLE -> new DoubleDictionaryWriter(max, dataPage, dictionaryPage, a);
+                case INT64 -> new LongDictionaryWriter(false, max, dataPage, dictionaryPage, a);
+                case INT32 -> new LongDictionaryWriter(true, max, dataPage, dictionaryPage, a);
+                case BINARY -> new BinaryDictionaryWriter(max, dataPage, dictionaryPage, a);
+                default -> null;
+            };
+            return dictionary == null ? w : new DictionaryFallbackWriter(dictionary, f.fallBackWriter);
         }
     }
 }

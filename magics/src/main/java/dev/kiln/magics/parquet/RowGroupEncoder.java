@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.io.api.Binary;
@@ -69,7 +67,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     /** The chunk's outcome. Either {@link #pages} holds a row group, or the chunk was abandoned. */
     static final class Encoded {
         ColumnChunkPageWriteStore pages;
-        ColumnWriteStore store;
+        BatchedColumnWriteStore store;
         long rows;
         int lines;
         final List<BadRow> bad = new ArrayList<>();
@@ -136,14 +134,21 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private int[] src;
     private boolean[] fixed;
     private boolean[] zoned;
-    private ColumnWriter[] writers;
+    private BatchedColumnWriteStore.Column[] columns;
     private long[] longs;
     private double[] doubles;
+    /** Wide decimals' unscaled bytes. */
     private Binary[] binaries;
+    /** Text values: {@code textArrays[i]} (the chunk, or a value's unescaped copy) from {@code textStarts[i]}. */
+    private byte[][] textArrays;
+    private int[] textStarts;
+    private int[] textLengths;
     private boolean[] isNull;
     private byte[] buf;
     private int line;
     private boolean abandoned;
+    /** The chunk is all ASCII: its text values need no UTF-8 check one by one. */
+    private boolean asciiChunk;
     private boolean stopOnBad;
     private int maxLine;
     private boolean widen;
@@ -173,15 +178,18 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
 
         out.pages = new ColumnChunkPageWriteStore(Codecs.compressor(options.codec()), messageType,
                 props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
-        out.store = props.newColumnWriteStore(messageType, out.pages, out.pages);
-        writers = new ColumnWriter[n];
-        List<ColumnDescriptor> cols = messageType.getColumns();
+        out.store = new BatchedColumnWriteStore(messageType, out.pages, props);
+        columns = new BatchedColumnWriteStore.Column[n];
         for (int i = 0; i < n; i++) {
-            writers[i] = out.store.getColumnWriter(cols.get(i));
+            columns[i] = out.store.column(i);
         }
+        List<ColumnDescriptor> cols = messageType.getColumns();
         longs = new long[n];
         doubles = new double[n];
         binaries = new Binary[n];
+        textArrays = new byte[n][];
+        textStarts = new int[n];
+        textLengths = new int[n];
         isNull = new boolean[n];
         buf = chunk.buf();
         stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
@@ -190,6 +198,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
 
         int pos = chunk.start();
         int end = chunk.end();
+        asciiChunk = Utf8.ascii(buf, pos, end);
         while (pos < end && !out.stopped()) {
             pos = record(pos, end);
         }
@@ -250,8 +259,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 continue;
             }
             isNull[i] = false;
-            if (convert(kinds[i], types[i], !fixed[i], zoned[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles, binaries)) {
-                if (kinds[i] == ColumnType.Kind.STRING && !validText(f, s, e, recLine, recStart)) {
+            if (convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i)) {
+                if (kinds[i] == ColumnType.Kind.STRING && !asciiChunk && !validText(f, s, e, recLine, recStart)) {
                     return false;
                 }
                 continue;
@@ -292,8 +301,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         // an inferred type is too narrow: find the type this value needs, finish scanning for others
         TypeChoice.Reason why = vp.refusal(kinds[i], buf, s, e, zoned[i]);
         ColumnType t = types[i].wider();
-        while (t != null && !convert(t.kind(), t, true, zoned[i], buf, s, e, q && sc.escaped[f], sc, f, vp, i, longs, doubles,
-                binaries)) {
+        while (t != null && !convert(t.kind(), t, true, zoned[i], s, e, q && sc.escaped[f], f, i)) {
             if (why == null) {
                 why = vp.refusal(t.kind(), buf, s, e, zoned[i]);
             }
@@ -322,25 +330,29 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
 
     private void writeRecord() {
         int n = kinds.length;
+        int r = out.store.row();
         for (int i = 0; i < n; i++) {
-            ColumnWriter w = writers[i];
+            BatchedColumnWriteStore.Column c = columns[i];
             if (isNull[i]) {
-                w.writeNull(0, 0);
+                c.nulls[r] = true;
                 continue;
             }
+            c.nulls[r] = false;
             switch (kinds[i]) {
-                case BOOLEAN -> w.write(longs[i] != 0, 0, 1);
-                case INT32, DATE -> w.write((int) longs[i], 0, 1);
-                case INT64, TIMESTAMP -> w.write(longs[i], 0, 1);
+                case DOUBLE -> c.doubles[r] = doubles[i];
+                case STRING -> {
+                    c.textArrays[r] = textArrays[i];
+                    c.textStarts[r] = textStarts[i];
+                    c.textLengths[r] = textLengths[i];
+                }
                 case DECIMAL -> {
                     if (types[i].wide()) {
-                        w.write(binaries[i], 0, 1);
+                        c.binaries[r] = binaries[i];
                     } else {
-                        w.write(longs[i], 0, 1);
+                        c.longs[r] = longs[i];
                     }
                 }
-                case DOUBLE -> w.write(doubles[i], 0, 1);
-                case STRING -> w.write(binaries[i], 0, 1);
+                default -> c.longs[r] = longs[i];
             }
         }
         out.store.endRecord();
@@ -351,17 +363,19 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
      * Parses one value into the arrays at {@code i}; false when it is no value of {@code kind}.
      * An {@code exact} (inferred) column takes only values that read back as their text.
      */
-    private static boolean convert(ColumnType.Kind kind, ColumnType type, boolean exact, boolean zoned, byte[] buf, int s,
-                                   int e, boolean escaped, CsvScanner sc, int field, ValueParser vp, int i,
-                                   long[] longs, double[] doubles, Binary[] binaries) {
+    private boolean convert(ColumnType.Kind kind, ColumnType type, boolean exact, boolean zoned, int s, int e, boolean escaped,
+                            int field, int i) {
         switch (kind) {
             case STRING -> {
                 if (escaped) {
                     byte[][] holder = {new byte[e - s]};
-                    int len = sc.unescape(buf, field, holder);
-                    binaries[i] = Binary.fromReusedByteArray(holder[0], 0, len);
+                    textLengths[i] = sc.unescape(buf, field, holder);
+                    textArrays[i] = holder[0];
+                    textStarts[i] = 0;
                 } else {
-                    binaries[i] = Binary.fromReusedByteArray(buf, s, e - s);
+                    textArrays[i] = buf;
+                    textStarts[i] = s;
+                    textLengths[i] = e - s;
                 }
                 return true;
             }

@@ -12,6 +12,19 @@ final class Utf8 {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGHS = 0x8080808080808080L;
 
+    /** Whether {@code buf[from, to)} is all ASCII, and so valid UTF-8 in every part. */
+    static boolean ascii(byte[] buf, int from, int to) {
+        long any = 0;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            any |= (long) LONGS.get(buf, i);
+        }
+        for (; i < to; i++) {
+            any |= buf[i];
+        }
+        return (any & HIGHS) == 0;
+    }
+
     /** The index of the first byte of {@code buf[from, to)} that starts no valid UTF-8 sequence, or -1. */
     static int firstInvalid(byte[] buf, int from, int to) {
         int i = from;
