@@ -293,6 +293,6 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
 
     @Override
     public List<JavaEvaluator.Variable> variables() {
-        return evaluator().variables();
+        return evaluator().variables(renderers::brief);
     }
 }

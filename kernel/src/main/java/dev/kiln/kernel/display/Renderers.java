@@ -104,6 +104,12 @@ public final class Renderers {
         return MimeBundle.of(Map.of("text/plain", text));
     }
 
+    /** The value in a few words when its renderer has them (a table's size, not its rows), for {@code %vars}. */
+    public Optional<String> brief(Object value) {
+        DisplayRenderer best = value == null ? null : closest(value.getClass());
+        return best == null ? Optional.empty() : best.brief(value);
+    }
+
     private static MimeBundle withText(MimeBundle b, String text) {
         if (b.data().containsKey("text/plain")) {
             return b;

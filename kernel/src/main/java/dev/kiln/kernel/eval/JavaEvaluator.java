@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import dev.kiln.magics.core.UserError;
 import jdk.jshell.Diag;
@@ -96,12 +97,21 @@ public final class JavaEvaluator implements AutoCloseable {
         return control.snippetLoader();
     }
 
-    /** The session's variables in the order they were declared (JShell's own {@code $N} left out). */
-    public List<Variable> variables() {
-        return shell.variables()
-                .filter(v -> shell.status(v).isActive() && !v.name().startsWith("$"))
-                .map(v -> new Variable(v.name(), v.typeName(), shell.varValue(v)))
-                .toList();
+    /**
+     * The session's variables in the order they were declared (JShell's own {@code $N} left out).
+     *
+     * @param brief a value in a few words where it has them (a table's size rather than its rows), else empty
+     */
+    public List<Variable> variables(Function<Object, Optional<String>> brief) {
+        control.briefly(brief);
+        try {
+            return shell.variables()
+                    .filter(v -> shell.status(v).isActive() && !v.name().startsWith("$"))
+                    .map(v -> new Variable(v.name(), v.typeName(), shell.varValue(v)))
+                    .toList();
+        } finally {
+            control.briefly(null);
+        }
     }
 
     /** Makes a jar or folder available to later cells. */

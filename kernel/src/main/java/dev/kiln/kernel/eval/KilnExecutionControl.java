@@ -5,6 +5,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -35,6 +37,7 @@ final class KilnExecutionControl extends LocalExecutionControl {
     private volatile Class<?> lastSnippetClass;
     private volatile Thread running;
     private volatile boolean stopping;
+    private volatile Function<Object, Optional<String>> brief;
 
     /** The value of the last snippet evaluated, which JShell only reports as a string. */
     Object lastValue() {
@@ -69,6 +72,29 @@ final class KilnExecutionControl extends LocalExecutionControl {
         } catch (ReflectiveOperationException | RuntimeException e) {
             // not that snippet's class after all: the value stays, as it did before
         }
+    }
+
+    /** How {@link #varValue} writes a value it has a few words for (a table's size); null: as JShell does. */
+    void briefly(Function<Object, Optional<String>> brief) {
+        this.brief = brief;
+    }
+
+    @Override
+    public String varValue(String className, String varName) throws RunException, EngineTerminationException, InternalException {
+        Function<Object, Optional<String>> b = brief;
+        if (b != null) {
+            try {
+                Field f = findClass(className).getField(varName);
+                f.setAccessible(true); // the snippet's class is not public
+                Optional<String> words = b.apply(f.get(null));
+                if (words.isPresent()) {
+                    return words.get();
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // JShell's own reading below says what is wrong, as it always has
+            }
+        }
+        return super.varValue(className, varName);
     }
 
     @Override

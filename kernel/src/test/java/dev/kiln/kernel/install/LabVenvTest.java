@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +43,7 @@ class LabVenvTest {
         Path venv = LabVenvScript.sharedVenv();
         Path installed = kilnPackage(venv);
         List<Path> watched = List.of(venv.resolve("pyvenv.cfg"), venv.resolve(".kiln-requirements"),
-                venv.resolve(".kiln-package"), installed, venv.resolve("bin/jupyter-lab"));
+                venv.resolve(".kiln-package"), installed, venv.resolve("bin/jupyter-lab"), overrides(venv));
         List<Identity> before = identities(watched);
 
         LabVenvScript.Run again = LabVenvScript.run(Map.of());
@@ -48,6 +52,33 @@ class LabVenvTest {
         assertEquals(venv.toString(), again.printed());
         assertEquals(before, identities(watched), "nothing in the environment was made again");
         assertEquals("", again.said(), "a run with nothing to do says nothing");
+    }
+
+    /** JupyterLab 4's notification settings, as its settings service gives them to the page (overrides applied). */
+    private static final String NOTIFICATION_DEFAULTS = """
+            import json, sys
+            from jupyterlab_server.settings_utils import get_settings
+            lab = sys.prefix + "/share/jupyter/lab"
+            found, _ = get_settings(lab + "/settings", lab + "/schemas", sys.argv[1], "@jupyterlab/apputils-extension:notification")
+            print(json.dumps({k: v.get("default") for k, v in found["schema"]["properties"].items()}))
+            """;
+
+    @Test
+    @Timeout(1800)
+    void labFetchesNoNewsAndChecksForNoUpdates() throws Exception {
+        Path venv = LabVenvScript.sharedVenv();
+
+        JsonNode notification = new ObjectMapper().readTree(overrides(venv).toFile()).get(NOTIFICATION);
+        assertEquals(TextNode.valueOf("false"), notification.get("fetchNews"), "the schema's 'Never' is the string \"false\"");
+        assertEquals(BooleanNode.FALSE, notification.get("checkForUpdates"));
+
+        Process p = new ProcessBuilder(venv.resolve("bin/python").toString(), "-c", NOTIFICATION_DEFAULTS,
+                Files.createDirectories(tmp.resolve("user-settings")).toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the settings service answered");
+        String said = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.exitValue(), said);
+        assertEquals(Map.of("fetchNews", "false", "checkForUpdates", false, "doNotDisturbMode", false),
+                new ObjectMapper().readValue(said, Map.class), "what JupyterLab's page is given");
     }
 
     @Test
@@ -67,6 +98,15 @@ class LabVenvTest {
         Identity wheel = Identity.of(kilnPackage(venv));
 
         assertEquals(made, Identity.of(rerun(env).resolve("pyvenv.cfg")), "unchanged requirements: the same environment");
+
+        // settings of the user's own in the overrides stay; Kiln's come back if changed
+        Files.writeString(overrides(venv), "{\"@jupyterlab/apputils-extension:themes\": {\"theme\": \"JupyterLab Dark\"},\n"
+                + " \"" + NOTIFICATION + "\": {\"fetchNews\": \"none\", \"doNotDisturbMode\": true}}\n");
+        rerun(env);
+        JsonNode kept = new ObjectMapper().readTree(overrides(venv).toFile());
+        assertEquals("JupyterLab Dark", kept.path("@jupyterlab/apputils-extension:themes").path("theme").textValue());
+        assertEquals(Map.of("fetchNews", "false", "checkForUpdates", false, "doNotDisturbMode", true),
+                new ObjectMapper().convertValue(kept.get(NOTIFICATION), Map.class));
 
         // Kiln's package changed (its stamp no longer matches the wheel): the package again, not the environment
         Files.writeString(venv.resolve(".kiln-package"), "an older wheel\n");
@@ -93,6 +133,13 @@ class LabVenvTest {
         assertTrue(run.said().contains(folder + " is not a virtual environment"), run.said());
         assertEquals("mine", Files.readString(folder.resolve("notes.txt")));
         assertFalse(Files.exists(folder.resolve("pyvenv.cfg")));
+    }
+
+    private static final String NOTIFICATION = "@jupyterlab/apputils-extension:notification";
+
+    /** JupyterLab's settings overrides in the environment (its application directory's settings). */
+    private static Path overrides(Path venv) {
+        return venv.resolve("share/jupyter/lab/settings/overrides.json");
     }
 
     private static Path rerun(Map<String, String> env) throws Exception {

@@ -397,8 +397,7 @@ public final class DataCommand implements Callable<Result> {
         @Override
         public Result call() {
             try (DataRepository repo = remote.data.open()) {
-                RemoteConfig r = repo.addRemote(new RemoteConfig(name, url, endpoint, region, profile, pathStyle), makeDefault, force);
-                return DataResults.remoteAdded(r, name.equals(repo.defaultRemoteName()));
+                return DataResults.remoteAdded(repo.addRemote(new RemoteConfig(name, url, endpoint, region, profile, pathStyle), makeDefault, force));
             }
         }
     }

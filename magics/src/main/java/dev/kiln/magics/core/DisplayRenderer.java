@@ -1,5 +1,7 @@
 package dev.kiln.magics.core;
 
+import java.util.Optional;
+
 /**
  * Shows values of one type in a notebook cell. The kernel finds implementations through
  * {@code META-INF/services/dev.kiln.magics.core.DisplayRenderer} and uses the one whose
@@ -12,4 +14,9 @@ public interface DisplayRenderer {
 
     /** The value as MIME types; never {@code null}. */
     MimeBundle render(Object value);
+
+    /** The value in a few words, where a listing ({@code %vars}) shows it in a line; empty for its {@code toString}. */
+    default Optional<String> brief(Object value) {
+        return Optional.empty();
+    }
 }

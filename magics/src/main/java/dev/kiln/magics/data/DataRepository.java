@@ -117,6 +117,10 @@ public final class DataRepository implements AutoCloseable {
                             VersionRecord record) {
     }
 
+    /** @param unchanged kiln.yaml had this remote already, as given */
+    public record RemoteAdded(RemoteConfig remote, boolean isDefault, boolean unchanged) {
+    }
+
     // ---------------------------------------------------------------- the verbs
 
     /**
@@ -145,17 +149,25 @@ public final class DataRepository implements AutoCloseable {
         return new VersionRecorder(project).record(dataset, dir, message, lineage);
     }
 
-    /** {@code kiln data remote add}. */
-    public RemoteConfig addRemote(RemoteConfig r, boolean makeDefault, boolean force) {
+    /**
+     * {@code kiln data remote add}: the same remote again (a notebook's set-up cell run again, a clone
+     * whose kiln.yaml has it) changes nothing; another one under that name needs {@code force}.
+     */
+    public RemoteAdded addRemote(RemoteConfig r, boolean makeDefault, boolean force) {
         r.validate();
         ProjectConfig config = project.config();
-        if (config.remotes().containsKey(r.name()) && !force) {
-            throw new UserError("Remote '" + r.name() + "' exists already ("
-                    + config.remotes().get(r.name()).url() + "). Use --force to replace it.");
+        RemoteConfig existing = config.remotes().get(r.name());
+        boolean same = existing != null && existing.sameAs(r, project.projectDir());
+        if (existing != null && !same && !force) {
+            throw new UserError("Remote '" + r.name() + "' exists already (" + existing.url()
+                    + (existing.endpoint() != null ? " at " + existing.endpoint() : "") + "). Use --force to replace it.");
         }
-        config.putRemote(r, makeDefault);
+        if (same && (!makeDefault || r.name().equals(config.defaultRemote()))) {
+            return new RemoteAdded(existing, r.name().equals(config.defaultRemote()), true);
+        }
+        config.putRemote(same ? existing : r, makeDefault);
         config.write();
-        return r;
+        return new RemoteAdded(same ? existing : r, r.name().equals(config.defaultRemote()), false);
     }
 
     public Map<String, RemoteConfig> remoteConfigs() {

@@ -219,9 +219,12 @@ public final class DataResults {
     }
 
     /** {@code kiln data remote add}. */
-    public static Result remoteAdded(RemoteConfig r, boolean isDefault) {
-        String text = "Remote '" + r.name() + "' → " + r.url() + (r.endpoint() != null ? " at " + r.endpoint() : "")
-                + (isDefault ? " (default)" : "") + ". Saved in kiln.yaml.";
+    public static Result remoteAdded(DataRepository.RemoteAdded added) {
+        RemoteConfig r = added.remote();
+        String where = r.url() + (r.endpoint() != null ? " at " + r.endpoint() : "") + (added.isDefault() ? " (default)" : "");
+        String text = added.unchanged()
+                ? "Remote '" + r.name() + "' is already " + where + ": kiln.yaml unchanged."
+                : "Remote '" + r.name() + "' → " + where + ". Saved in kiln.yaml.";
         return Result.of(text, "<p>" + Html.escape(text) + "</p>", Provenance.NONE);
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.magics.data;
 import dev.kiln.magics.core.UserError;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A remote as {@code kiln.yaml} records it.
@@ -43,6 +44,15 @@ public record RemoteConfig(String name, String url, String endpoint, String regi
             return Path.of(URI.create(url));
         }
         return projectDir.resolve(url).normalize();
+    }
+
+    /** The same remote, however written: the same bucket and prefix or directory, and the same connection settings. */
+    public boolean sameAs(RemoteConfig o, Path projectDir) {
+        boolean sameLocation = isS3()
+                ? o.isS3() && bucket().equals(o.bucket()) && prefix().equals(o.prefix())
+                : !o.isS3() && directory(projectDir).equals(o.directory(projectDir));
+        return name.equals(o.name) && sameLocation && Objects.equals(endpoint, o.endpoint)
+                && Objects.equals(region, o.region) && Objects.equals(profile, o.profile) && Objects.equals(pathStyle, o.pathStyle);
     }
 
     public void validate() {

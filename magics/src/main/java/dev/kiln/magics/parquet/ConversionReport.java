@@ -5,6 +5,7 @@ import dev.kiln.magics.core.ProgressText;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a conversion did: per file and in total. {@link #bytesIn} counts bytes on disk (compressed
@@ -60,8 +61,17 @@ public record ConversionReport(Path input, Path output, List<FileReport> files, 
         return bytesOut() == 0 ? 0 : (double) bytesIn() / bytesOut();
     }
 
-    /** Input bytes over the transfer's wall time, as the progress bar shows it ("920 KiB/s"). */
-    public String speed() {
-        return ProgressText.rate(Progress.Unit.BYTES, bytesIn(), (long) (transferSeconds * 1e9));
+    /**
+     * Below this much input no speed is given: start-up (class loading, a first compilation) is most of
+     * a small conversion's time, and "converted at 64.6 KiB/s" would read as slowness.
+     */
+    public static final long SPEED_FROM_BYTES = 8L << 20;
+
+    /** Input bytes over the transfer's wall time, as the progress bar shows it ("920 KiB/s"); empty below {@link #SPEED_FROM_BYTES}. */
+    public Optional<String> speed() {
+        if (bytesIn() < SPEED_FROM_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(ProgressText.rate(Progress.Unit.BYTES, bytesIn(), (long) (transferSeconds * 1e9)));
     }
 }

@@ -67,12 +67,17 @@ public final class ParquetResults {
         return " (about the same size)";
     }
 
+    /** "0.91 s", and the speed for an input large enough to have one. */
+    private static String time(ConversionReport r) {
+        return String.format(Locale.ROOT, "%.2f s", r.seconds()) + r.speed().map(s -> ", converted at " + s).orElse("");
+    }
+
     private static String convertedText(ConversionReport r, List<String> versioning) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Converted %s → %s%n", r.input().getFileName(), r.output()));
-        b.append(String.format(Locale.ROOT, "%s in %s; %s in, %s out%s; %.2f s, converted at %s%n",
+        b.append(String.format(Locale.ROOT, "%s in %s; %s in, %s out%s; %s%n",
                 ProgressText.count(r.rows(), "row"), ProgressText.count(r.files().size(), "file"), ProgressText.bytes(r.bytesIn()),
-                ProgressText.bytes(r.bytesOut()), sizeChange(r), r.seconds(), r.speed()));
+                ProgressText.bytes(r.bytesOut()), sizeChange(r), time(r)));
         if (r.badRows() > 0) {
             b.append(String.format(Locale.ROOT, "%,d bad row%s %s%n", r.badRows(), r.badRows() == 1 ? "" : "s",
                     r.badRowsFile() != null ? "kept in " + r.badRowsFile() : "skipped"));
@@ -107,7 +112,7 @@ public final class ParquetResults {
         row(b, "output", Html.escape(String.valueOf(r.output())));
         row(b, "rows", String.format(Locale.ROOT, "%,d", r.rows()));
         row(b, "bytes in / out", ProgressText.bytes(r.bytesIn()) + " / " + ProgressText.bytes(r.bytesOut()) + Html.escape(sizeChange(r)));
-        row(b, "time", String.format(Locale.ROOT, "%.2f s, converted at %s", r.seconds(), r.speed()));
+        row(b, "time", time(r));
         for (ConversionReport.FileReport f : r.files()) {
             if (!f.encoding().equals("UTF-8")) {
                 row(b, "encoding", Html.escape(f.input().getFileName() + ": " + f.encoding()));

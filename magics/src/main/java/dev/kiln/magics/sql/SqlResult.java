@@ -15,14 +15,33 @@ import tech.tablesaw.api.Table;
  * @param types     the columns' SQL types, as DuckDB names them
  * @param rowCount  every row of the result, shown or not; -1 for a statement without rows
  * @param table     the whole result, when kept ({@code %%sql -o NAME}), else null
+ * @param keptAsText the kept table's number columns that hold text, because a value had no exact Java number
  */
 public record SqlResult(List<String> columns, List<String> types, List<List<String>> firstRows, long rowCount,
-                        Table table, Provenance provenance) implements Result {
+                        Table table, List<KeptAsText> keptAsText, Provenance provenance) implements Result {
 
     public SqlResult {
         columns = List.copyOf(columns);
         types = List.copyOf(types);
         firstRows = List.copyOf(firstRows);
+        keptAsText = List.copyOf(keptAsText);
+    }
+
+    /**
+     * A number column of the kept table that is text: {@code value} (its first such) fits neither a
+     * long nor, for a fraction, a double exactly, and a silently rounded number would be a different value.
+     */
+    public record KeptAsText(String column, String sqlType, String value) {
+
+        public String sentence() {
+            boolean fraction = sqlType.startsWith("DECIMAL") && !sqlType.endsWith(",0)");
+            return "Column " + column + " (" + sqlType + ") is kept as text (a StringColumn): its value " + value
+                    + (fraction ? " has more digits than a double holds"
+                            : value.equals(Long.toString(Long.MIN_VALUE)) ? " is the one a LongColumn keeps for a missing value"
+                            : " does not fit in 64 bits (a long)")
+                    + ", and a rounded number would be another value. Parse it where you need numbers (new "
+                    + (fraction ? "BigDecimal" : "BigInteger") + "(text)), or CAST it to DOUBLE in the SQL.";
+        }
     }
 
     /** Widest a cell is shown, in characters. */
@@ -62,7 +81,11 @@ public record SqlResult(List<String> columns, List<String> types, List<List<Stri
         for (List<String> row : firstRows) {
             line(t, row, width);
         }
-        return t.append(size()).toString();
+        t.append(size());
+        for (KeptAsText k : keptAsText) {
+            t.append('\n').append(k.sentence());
+        }
+        return t.toString();
     }
 
     private static void line(StringBuilder t, List<String> cells, int[] width) {
@@ -91,7 +114,11 @@ public record SqlResult(List<String> columns, List<String> types, List<List<Stri
             }
             h.append("</tr>\n");
         }
-        return h.append("</tbody>\n</table>\n<p style=\"color:#777\">").append(Html.escape(size())).append("</p>\n</div>").toString();
+        h.append("</tbody>\n</table>\n<p style=\"color:#777\">").append(Html.escape(size())).append("</p>\n");
+        for (KeptAsText k : keptAsText) {
+            h.append("<p>").append(Html.escape(k.sentence())).append("</p>\n");
+        }
+        return h.append("</div>").toString();
     }
 
     private static String cell(String v) {

@@ -95,7 +95,7 @@ public final class SqlSession implements AutoCloseable {
             }
             try (Statement s = c.createStatement(); QueryWatch ignored = new QueryWatch(s, interrupted, progress)) {
                 if (!s.execute(DatasetReferences.rewrite(sql, resolved))) {
-                    return new SqlResult(List.of(), List.of(), List.of(), -1, null, provenance);
+                    return new SqlResult(List.of(), List.of(), List.of(), -1, null, List.of(), provenance);
                 }
                 try (ResultSet rs = s.getResultSet()) {
                     return read(rs, options, provenance);
@@ -136,7 +136,7 @@ public final class SqlSession implements AutoCloseable {
             count++;
         }
         return new SqlResult(names, types, first, count, whole == null ? null : whole.table(options.keepAs()),
-                provenance.withReport(Map.of("rows", count, "columns", n)));
+                whole == null ? List.of() : whole.keptAsText(), provenance.withReport(Map.of("rows", count, "columns", n)));
     }
 
     /** DuckDB's own words (its error's kind, message and the line with a caret under the position), without JDBC's prefix. */

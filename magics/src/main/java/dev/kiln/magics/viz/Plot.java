@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -115,12 +117,30 @@ public final class Plot {
         if (y.length == 0) {
             throw new UserError("Plot.line needs at least one y column, e.g. Plot.line(table, \"date\", \"tmax\").");
         }
+        namedOnce("Plot.line", List.of(x), List.of(y));
         Values xv = Values.column(table, x);
         List<Values> ys = new ArrayList<>();
         for (String name : y) {
             ys.add(Values.column(table, name));
         }
         return line(xv, ys);
+    }
+
+    /**
+     * XChart refuses a second series of one name, in words about series: said here in the user's.
+     *
+     * @param before the arguments before the columns in the call, e.g. the x column of a line chart
+     */
+    private static void namedOnce(String plot, List<String> before, List<String> columns) {
+        Set<String> seen = new HashSet<>();
+        for (String c : columns) {
+            if (!seen.add(c)) {
+                List<String> args = new ArrayList<>(before);
+                args.addAll(columns.stream().distinct().toList());
+                throw new UserError("Column '" + c + "' is named twice in " + plot + ", which draws each column once. Name it once: "
+                        + plot + "(table, " + String.join(", ", args.stream().map(a -> "\"" + a + "\"").toList()) + ").");
+            }
+        }
     }
 
     /** The lines' names for a title: up to three by name, more by their count. */
@@ -286,6 +306,7 @@ public final class Plot {
             return boxBy(table, columns[0], columns[1]);
         }
         List<String> names = columns.length > 0 ? List.of(columns) : Values.numericColumns(table);
+        namedOnce("Plot.box", List.of(), names);
         if (names.isEmpty()) {
             throw new UserError("Table '" + table.name() + "' has no numeric column to draw a box plot of.");
         }
@@ -464,6 +485,7 @@ public final class Plot {
      */
     public static HeatMapChart correlation(Relation table, String... columns) {
         List<String> names = columns.length > 0 ? List.of(columns) : Values.numericColumns(table);
+        namedOnce("Plot.correlation", List.of(), names);
         if (names.size() < 2) {
             throw new UserError("A correlation heat map needs at least two numeric columns; table '"
                     + table.name() + "' has " + (names.isEmpty() ? "none" : "only " + names.get(0)) + ".");

@@ -3,10 +3,12 @@ package dev.kiln.magics.viz;
 import dev.kiln.magics.core.Html;
 import dev.kiln.magics.core.DisplayRenderer;
 import dev.kiln.magics.core.MimeBundle;
+import dev.kiln.magics.core.ProgressText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.StringColumn;
@@ -41,6 +43,14 @@ public final class TableRenderer implements DisplayRenderer {
     @Override
     public Class<?> type() {
         return Relation.class;
+    }
+
+    /** weather.csv: 1,461 rows × 6 columns. */
+    @Override
+    public Optional<String> brief(Object value) {
+        Relation table = (Relation) value;
+        return Optional.of(table.name() + ": " + ProgressText.count(table.rowCount(), "row") + " × "
+                + ProgressText.count(table.columnCount(), "column"));
     }
 
     @Override

@@ -1,18 +1,22 @@
 package dev.kiln.magics.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.cli.TerminalProgress;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,12 +31,29 @@ class ConversionFiguresTest {
     @TempDir
     Path tmp;
 
+    /** seattle-weather.csv's rows again and again, to at least {@code bytes}. */
+    private Path seattleOf(long bytes) throws Exception {
+        List<String> lines = Files.readAllLines(SEATTLE);
+        Path csv = tmp.resolve("seattle-" + bytes + ".csv");
+        try (BufferedWriter w = Files.newBufferedWriter(csv)) {
+            w.write(lines.get(0) + "\n");
+            for (long written = 0; written < bytes; ) {
+                for (String line : lines.subList(1, lines.size())) {
+                    w.write(line + "\n");
+                    written += line.length() + 1;
+                }
+            }
+        }
+        return csv;
+    }
+
     @Test
     void theProgressBarAndTheSummaryGiveOneSpeed() throws Exception {
         ByteArrayOutputStream bar = new ByteArrayOutputStream();
         // not a terminal: the bar prints one line, when it closes, with its speed
         TerminalProgress progress = new TerminalProgress(new PrintStream(bar, true, StandardCharsets.UTF_8), false);
-        ConversionReport report = new CsvToParquet(ConversionOptions.defaults(), progress).convert(SEATTLE, tmp.resolve("s.parquet"));
+        Path large = seattleOf(ConversionReport.SPEED_FROM_BYTES);
+        ConversionReport report = new CsvToParquet(ConversionOptions.defaults(), progress).convert(large, tmp.resolve("s.parquet"));
         Result summary = ParquetResults.converted(report, "test", Provenance.NONE);
 
         assertEquals(lastRate(bar.toString(StandardCharsets.UTF_8)), lastRate(summary.text()), bar + "\n" + summary.text());
@@ -43,6 +64,22 @@ class ConversionFiguresTest {
                         + " against " + measured + " B/s");
         assertTrue(report.transferSeconds() <= report.seconds(), report.toString());
         assertTrue(summary.html().contains(lastRate(summary.text())), "the cell gives the same figure");
+    }
+
+    @Test
+    void aSmallInputsSummaryGivesItsTimeButNoSpeed() throws Exception {
+        Path small = seattleOf(ConversionReport.SPEED_FROM_BYTES - (1 << 20));
+        ConversionReport report = new CsvToParquet(ConversionOptions.defaults(), dev.kiln.magics.core.Progress.NONE)
+                .convert(small, tmp.resolve("small.parquet"));
+        assertTrue(report.bytesIn() < ConversionReport.SPEED_FROM_BYTES, report.toString());
+
+        Result r = ParquetResults.converted(report, "test", Provenance.NONE);
+
+        assertEquals(Optional.empty(), report.speed());
+        assertFalse(RATE.matcher(r.text()).find(), r.text());
+        assertFalse(RATE.matcher(r.html()).find(), r.html());
+        String seconds = String.format(Locale.ROOT, "%.2f s", report.seconds());
+        assertTrue(r.text().lines().anyMatch(l -> l.endsWith("; " + seconds)), r.text());
     }
 
     @Test

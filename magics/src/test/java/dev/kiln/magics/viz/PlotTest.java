@@ -368,6 +368,24 @@ class PlotTest {
     }
 
     @Test
+    void aColumnNamedTwiceIsAUserErrorNamingIt() {
+        Table t = Table.create("t", DoubleColumn.create("x", new double[] {1, 2, 3}),
+                DoubleColumn.create("a", new double[] {4, 5, 6}), DoubleColumn.create("b", new double[] {7, 9, 8}));
+        List<org.junit.jupiter.api.function.Executable> twice = List.of(
+                () -> Plot.line(t, "x", "a", "a"),
+                () -> Plot.line(t, "x", "a", "b", "a"),
+                () -> Plot.box(t, "a", "b", "a"),
+                () -> Plot.correlation(t, "a", "b", "a"));
+        for (org.junit.jupiter.api.function.Executable plot : twice) {
+            UserError e = assertThrows(UserError.class, plot);
+            assertTrue(e.getMessage().startsWith("Column 'a' is named twice"), e.getMessage());
+        }
+        assertEquals("Column 'a' is named twice in Plot.line, which draws each column once. Name it once: Plot.line(table, \"x\", \"a\", \"b\").",
+                assertThrows(UserError.class, () -> Plot.line(t, "x", "a", "b", "a")).getMessage());
+        assertEquals(List.of("a", "b"), Plot.line(t, "x", "a", "b").getSeriesMap().keySet().stream().toList());
+    }
+
+    @Test
     void textColumnIsAUserErrorNamingTheNumericColumns() {
         Table t = Table.create("weather", StringColumn.create("station", new String[] {"a"}),
                 DoubleColumn.create("tmax", new double[] {2}));
