@@ -23,11 +23,10 @@ public final class ConversionWarmUp {
 
     private static final String CSV_HEADER = "id,big,price,ok,day,at,code,name,amount\n";
 
-    /** Starts the warm-up on a daemon thread of low priority; returns at once. */
+    /** Starts the warm-up on a daemon thread; returns at once. */
     public static void start() {
         Thread t = new Thread(ConversionWarmUp::run, "kiln-parquet-warm-up");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
         try {
             t.start();
         } catch (OutOfMemoryError | RuntimeException e) {
@@ -44,7 +43,12 @@ public final class ConversionWarmUp {
         }
     }
 
-    /** Encodes {@code rows} rows into a row group and writes it, with a footer, to nowhere; returns the bytes written. */
+    /**
+     * Encodes {@code rows} rows into a row group and writes it, with a footer, to nowhere; returns
+     * the bytes written.
+     *
+     * @throws IllegalStateException when a row is refused (every value of the CSV fits its type)
+     */
     static long convertInMemory(int rows) throws IOException {
         ConversionOptions options = ConversionOptions.defaults();
         // in the order a conversion needs them
@@ -55,6 +59,11 @@ public final class ConversionWarmUp {
         byte[] csv = csv(rows);
         CsvReader.Chunk chunk = new CsvReader.Chunk(csv, CSV_HEADER.length(), csv.length, 0);
         RowGroupEncoder.Encoded encoded = new RowGroupEncoder(chunk, schema, options, props, mt).call();
+        if (encoded.rows != rows) {
+            encoded.release();
+            // a value here that its column's type refuses: the rows would not reach the writers
+            throw new IllegalStateException("the warm-up's CSV does not fit its types: " + encoded.fatal);
+        }
         Nowhere out = new Nowhere();
         try {
             ParquetFileWriter writer = new ParquetFileWriter(out, mt, ParquetFileWriter.Mode.CREATE, options.rowGroupBytes(), 0,
