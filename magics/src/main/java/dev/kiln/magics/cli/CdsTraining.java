@@ -1,6 +1,7 @@
 package dev.kiln.magics.cli;
 
 import dev.kiln.magics.core.Session;
+import dev.kiln.magics.parquet.ConversionWarmUp;
 import dev.kiln.magics.record.ProvenanceRecords;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,6 +30,9 @@ public final class CdsTraining {
         Session session = Session.forProcess(TerminalProgress.onStderr(), "cli");
         ProvenanceRecords records = new ProvenanceRecords(session); // as Main runs commands, so the archive holds what it loads
         CommandRunner runner = new CommandRunner(session, result -> records.record(result.provenance()));
+        if (Arrays.stream(commands).anyMatch(c -> c.trim().startsWith("parquet convert "))) {
+            ConversionWarmUp.run(); // Main runs it before a conversion: its classes belong in the archive too
+        }
         for (String line : commands) {
             if (line.startsWith(TRAINING_CSV)) {
                 String[] pathRows = line.substring(TRAINING_CSV.length()).split(",");

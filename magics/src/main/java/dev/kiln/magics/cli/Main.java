@@ -3,6 +3,7 @@ package dev.kiln.magics.cli;
 import dev.kiln.magics.core.Result;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.parquet.ConversionWarmUp;
 import dev.kiln.magics.record.ProvenanceRecords;
 import java.util.List;
 
@@ -13,6 +14,9 @@ public final class Main {
         // libraries' informational logging would bury the command's own output
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (argv.length >= 2 && argv[0].equals("parquet") && argv[1].equals("convert")) {
+            ConversionWarmUp.start(); // on the core that idles while the command line is parsed
         }
         Session session = Session.forProcess(TerminalProgress.onStderr(), "cli");
         ProvenanceRecords records = new ProvenanceRecords(session);

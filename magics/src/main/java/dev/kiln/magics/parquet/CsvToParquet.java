@@ -96,6 +96,7 @@ public final class CsvToParquet {
         List<Path> created = new ArrayList<>();
         ExecutorService workers = null;
         ExecutorService drivers = null;
+        FileChunks early = null;
         boolean done = false;
         int columns = 0;
         try {
@@ -105,6 +106,9 @@ public final class CsvToParquet {
                 created.addAll(createDirectories(badFile.getParent()));
                 removeLeftovers(badFile.getParent());
             }
+            // a single file's first chunks are read on another core while its types are inferred:
+            // one for each worker to start on
+            early = dir ? null : FileChunks.readAhead(input, options, options.threads());
             CsvSchema schema = SchemaInference.infer(files, options);
             columns = schema.names.length;
             List<String> widened = new ArrayList<>();
@@ -117,7 +121,16 @@ public final class CsvToParquet {
                 }
                 BadRowSink sink = badStaging == null ? null : new BadRowSink(badStaging);
                 try {
-                    List<ConversionReport.FileReport> reports = runAll(files, input, dir, staging, target, schema, workers, drivers, sink);
+                    FileChunks firstPass = early;
+                    early = null; // the first pass takes it; a pass after widening reads the file again
+                    List<ConversionReport.FileReport> reports;
+                    try {
+                        reports = runAll(files, input, dir, staging, target, schema, workers, drivers, sink, firstPass);
+                    } finally {
+                        if (firstPass != null) {
+                            firstPass.close();
+                        }
+                    }
                     if (sink != null) {
                         sink.close();
                         move(badStaging, options.badRowsFile());
@@ -162,6 +175,13 @@ public final class CsvToParquet {
             removeQuietly(e, staging, badStaging, created);
             throw new WriteFailure(e, target, full, written, neededBytes(files), hadTarget);
         } finally {
+            if (early != null) {
+                try {
+                    early.close();
+                } catch (IOException e) {
+                    // the input was only read: nothing to undo
+                }
+            }
             stop(workers, drivers);
             if (!done) {
                 removeQuietly(null, staging, badStaging, created);
@@ -289,7 +309,7 @@ public final class CsvToParquet {
 
     private List<ConversionReport.FileReport> runAll(List<Path> files, Path inputRoot, boolean dir, Path staging,
                                                      Path target, CsvSchema schema, ExecutorService workers,
-                                                     ExecutorService drivers, BadRowSink sink) throws IOException {
+                                                     ExecutorService drivers, BadRowSink sink, FileChunks early) throws IOException {
         long total = 0;
         for (Path f : files) {
             total += Files.size(f);
@@ -299,7 +319,7 @@ public final class CsvToParquet {
         Progress.Bar bar = progress.start("parquet convert", total, Progress.Unit.BYTES);
         try {
             if (!dir) {
-                return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run());
+                return List.of(new FileConverter(files.get(0), staging, target, schema, workers, sink, bar, budget).run(early));
             }
             List<Future<ConversionReport.FileReport>> futures = new ArrayList<>();
             for (Path f : files) {
@@ -308,7 +328,7 @@ public final class CsvToParquet {
                 Path finalOut = target.resolve(rel).resolveSibling(out.getFileName());
                 futures.add(drivers.submit(() -> {
                     Files.createDirectories(out.getParent());
-                    return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run();
+                    return new FileConverter(f, out, finalOut, schema, workers, sink, bar, budget).run(null);
                 }));
             }
             // on a failure, stop the other files and wait for them: a retry must not race their writes
@@ -377,35 +397,18 @@ public final class CsvToParquet {
             this.budget = budget;
         }
 
-        ConversionReport.FileReport run() throws IOException {
+        /** Converts the file, taking its chunks from {@code early} when reading them began before (closed here either way). */
+        ConversionReport.FileReport run(FileChunks early) throws IOException {
             MessageType mt = schema.messageType();
-            ParquetProperties.Builder pb = ParquetProperties.builder()
-                    .withPageSize(options.pageBytes())
-                    .withDictionaryPageSize(Math.max(options.pageBytes(), 1 << 20))
-                    .withWriterVersion(options.dataPageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
-                            : ParquetProperties.WriterVersion.PARQUET_1_0)
-                    .withSizeStatisticsEnabled(false)
-                    .withValuesWriterFactory(new DoubleDictionaryWriter.Factory());
-            for (int i = 0; i < schema.names.length; i++) {
-                if (!schema.dictionary[i]) {
-                    pb.withDictionaryEncoding(schema.names[i], false);
-                }
-            }
-            ParquetProperties props = pb.build();
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("kiln.source", input.getFileName().toString());
-            Map<String, Object> converter = new LinkedHashMap<>(options.describe());
-            // the output is a content-addressed version: the same CSV gives the same bytes on any machine
-            converter.remove("threads");
-            meta.put("kiln.converter", new ObjectMapper().writeValueAsString(converter));
+            ParquetProperties props = writerProperties(schema, options);
+            Map<String, String> meta = fileMetadata(input.getFileName().toString(), options);
             int maxInFlight = 2 * options.threads() + 1;
             HashingOutputFile outFile = new HashingOutputFile(out);
             long lastRaw = 0;
             boolean header = options.format().header();
             String encoding;
             long replaced;
-            try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30),
-                    options.threads(), options.maxLineBytes())) {
+            try (FileChunks reader = early != null ? early : FileChunks.open(input, options)) {
                 ParquetFileWriter writer = new ParquetFileWriter(outFile, mt,
                         ParquetFileWriter.Mode.CREATE, options.rowGroupBytes(), 0, null, props);
                 writer.start();
@@ -489,7 +492,7 @@ public final class CsvToParquet {
                     encoding, replaced);
         }
 
-        private void flushOldest(ParquetFileWriter writer, CsvReader reader) throws IOException {
+        private void flushOldest(ParquetFileWriter writer, FileChunks reader) throws IOException {
             try {
                 long to = readTo.removeFirst();
                 RowGroupEncoder.Encoded e = await(window.removeFirst());
@@ -507,7 +510,7 @@ public final class CsvToParquet {
         }
 
         /** Writes one encoded chunk; returns rows, bad rows, row groups and lines consumed. */
-        private long[] flush(RowGroupEncoder.Encoded e, ParquetFileWriter writer, long line, CsvReader reader) throws IOException {
+        private long[] flush(RowGroupEncoder.Encoded e, ParquetFileWriter writer, long line, FileChunks reader) throws IOException {
             try {
                 if (e.fatal != null) {
                     throw new UserError(describe(e.fatal, line));
@@ -553,6 +556,34 @@ public final class CsvToParquet {
             }
             return where + ": " + b.problem() + ". Fix the row, or keep such rows aside with --bad-rows skip or --bad-rows FILE.";
         }
+    }
+
+    /** How a file of {@code schema} is written: pages, dictionaries (where the sample showed repeats), writer version. */
+    static ParquetProperties writerProperties(CsvSchema schema, ConversionOptions options) {
+        ParquetProperties.Builder pb = ParquetProperties.builder()
+                .withPageSize(options.pageBytes())
+                .withDictionaryPageSize(Math.max(options.pageBytes(), 1 << 20))
+                .withWriterVersion(options.dataPageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
+                        : ParquetProperties.WriterVersion.PARQUET_1_0)
+                .withSizeStatisticsEnabled(false)
+                .withValuesWriterFactory(new DoubleDictionaryWriter.Factory());
+        for (int i = 0; i < schema.names.length; i++) {
+            if (!schema.dictionary[i]) {
+                pb.withDictionaryEncoding(schema.names[i], false);
+            }
+        }
+        return pb.build();
+    }
+
+    /** The key-value metadata of a file's footer: its CSV's name and how it was converted. */
+    static Map<String, String> fileMetadata(String sourceName, ConversionOptions options) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("kiln.source", sourceName);
+        Map<String, Object> converter = new LinkedHashMap<>(options.describe());
+        // the output is a content-addressed version: the same CSV gives the same bytes on any machine
+        converter.remove("threads");
+        meta.put("kiln.converter", new ObjectMapper().writeValueAsString(converter));
+        return meta;
     }
 
     /** An inferred type was too narrow: rerun with these output columns widened. */
