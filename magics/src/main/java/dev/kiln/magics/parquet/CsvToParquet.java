@@ -405,7 +405,7 @@ public final class CsvToParquet {
             String encoding;
             long replaced;
             try (CsvReader reader = new CsvReader(input, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30),
-                    options.threads(), options.maxLineBytes())) {
+                    options.maxLineBytes())) {
                 ParquetFileWriter writer = new ParquetFileWriter(outFile, mt,
                         ParquetFileWriter.Mode.CREATE, options.rowGroupBytes(), 0, null, props);
                 writer.start();
