@@ -57,10 +57,14 @@ finally:
     for km, kc in running.values():
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+    labels = list(running)
+    # clients dropped now, not at interpreter exit, where their __del__ finds logging torn down
+    running.clear()
+    km = kc = None
 
 print(f"CPU of the kernel process per 1 + 1 cell (cells {WARM_UP + 1}–{WARM_UP + len(next(iter(walls.values())))}"
       f" of a fresh kernel), load average {os.getloadavg()[0]:.1f}")
-for label in running:
+for label in labels:
     n = len(walls[label])
     total = sum(cpu[label].values()) / n / 1e6
     threads = ", ".join(f"{name} {ns / n / 1e6:.1f}" for name, ns in cpu[label].most_common(4))
