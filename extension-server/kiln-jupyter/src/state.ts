@@ -189,8 +189,10 @@ export class KilnState {
 
   private async readProject(): Promise<void> {
     const nb = this.notebook;
-    this.projectId = null;
+    // the project last read stays until the sidecar answers again: a history opened during a
+    // refresh still opens on this notebook's project, not on every project's records
     if (nb === null) {
+      this.projectId = null;
       this.project = { kind: 'unknown' };
       this.pinned = [];
       return;

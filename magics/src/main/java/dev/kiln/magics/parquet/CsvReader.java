@@ -23,6 +23,9 @@ import java.util.zip.ZipException;
  * record boundary before its size; finding it is a search for the last line break when the chunk
  * holds no quote character, and a run of the shared {@link CsvScanner} otherwise. A record longer
  * than a chunk grows the chunk, up to the longest record allowed and no further.
+ *
+ * <p>A chunk becomes one row group, so where chunks end depends on the file alone, never on the
+ * thread count: the same CSV gives the same Parquet bytes on any machine.
  */
 final class CsvReader implements Closeable {
 
@@ -41,7 +44,6 @@ final class CsvReader implements Closeable {
     private final CsvScanner scanner;
     private final byte quote;
     private final int chunkSize;
-    private final int tailSplit;
     /** Bytes of a plain file, or -1 for gzip (its CSV size is unknown). */
     private final long fileSize;
     private byte[] carry = new byte[0];
@@ -52,15 +54,23 @@ final class CsvReader implements Closeable {
     private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
-     * @param tailSplit near the end of a plain file, chunks shrink so the last ones spread over this
-     *                  many workers instead of leaving one to finish alone
+     * Near the end of a plain file, each chunk is this fraction of what is left (half, then a
+     * quarter…), so the last ones spread over the workers instead of leaving one to finish alone. A
+     * constant, not the thread count: row-group boundaries (and so the file's bytes) must not depend
+     * on the machine. Not more than 2: a quarter made most of a 17 MiB file's 4 MiB groups 1 MiB ones,
+     * and a reader fetching one column in place then fetched two thirds of the file.
+     */
+    static final int TAIL_SPLIT = 2;
+    /** The smallest chunk the tail split makes (a smaller row group costs more than it balances). */
+    private static final int TAIL_MIN_CHUNK = 1 << 20;
+
+    /**
      * @param maxRecord the longest record allowed, in bytes with its line break
      * @throws CsvInputException when the file cannot be opened or read, is broken gzip, or its
      *     encoding cannot be read as given
      */
-    CsvReader(Path path, CsvFormat format, int chunkSize, int tailSplit, int maxRecord) throws IOException {
+    CsvReader(Path path, CsvFormat format, int chunkSize, int maxRecord) throws IOException {
         this.path = path;
-        this.tailSplit = tailSplit;
         this.scanner = new CsvScanner(format);
         this.quote = (byte) format.quote();
         this.chunkSize = chunkSize;
@@ -113,10 +123,10 @@ final class CsvReader implements Closeable {
      */
     Chunk next() throws IOException {
         int target = chunkSize;
-        if (fileSize >= 0 && tailSplit > 1) {
+        if (fileSize >= 0) {
             long remaining = fileSize - rawBytes.get() + carryLen;
-            if (remaining < (long) chunkSize * tailSplit) {
-                target = (int) Math.max(Math.min(chunkSize, 1 << 20), remaining / tailSplit + 1);
+            if (remaining < (long) chunkSize * TAIL_SPLIT) {
+                target = (int) Math.max(Math.min(chunkSize, TAIL_MIN_CHUNK), remaining / TAIL_SPLIT + 1);
             }
         }
         int size = Math.max(target, carryLen + 1);

@@ -38,7 +38,7 @@ final class FileChunks implements Closeable {
     /** The chunks of {@code file}, read as a conversion with {@code options} reads them. */
     static FileChunks open(Path file, ConversionOptions options) throws IOException {
         return new FileChunks(new CsvReader(file, options.format(), (int) Math.min(options.rowGroupBytes(), 1 << 30),
-                options.threads(), options.maxLineBytes()));
+                options.maxLineBytes()));
     }
 
     /**

@@ -8,26 +8,33 @@ import java.util.Arrays;
  */
 final class LongIdTable {
 
-    private long[] keys = new long[1024];
-    /** Slot to id, -1 when empty. */
-    private int[] slots = new int[1024];
+    /**
+     * Slot {@code s} holds its key at {@code 2s} and its id at {@code 2s + 1} (-1 when empty): a
+     * lookup reads one cache line, not one in a key array and another in an id array.
+     */
+    private long[] table = emptyTable(1024);
+    private int mask = 1023;
     private long[] byId = new long[512];
     private int size;
-
-    LongIdTable() {
-        Arrays.fill(slots, -1);
-    }
+    /** The last key looked up and its id: sorted or clustered columns (timestamps) repeat a key row after row. */
+    private long lastKey;
+    private int lastId = -1;
 
     /** The key's id; a new key gets the next one. */
     int id(long key) {
-        int mask = keys.length - 1;
+        if (key == lastKey && lastId >= 0) {
+            return lastId;
+        }
+        long[] t = table;
         int slot = slot(key, mask);
         while (true) {
-            int id = slots[slot];
+            int id = (int) t[2 * slot + 1];
             if (id < 0) {
                 break;
             }
-            if (keys[slot] == key) {
+            if (t[2 * slot] == key) {
+                lastKey = key;
+                lastId = id;
                 return id;
             }
             slot = (slot + 1) & mask;
@@ -38,13 +45,15 @@ final class LongIdTable {
     /** A new key into the empty {@code slot}: apart, so that the lookup stays small enough to inline. */
     private int add(long key, int slot) {
         int id = size++;
-        keys[slot] = key;
-        slots[slot] = id;
+        table[2 * slot] = key;
+        table[2 * slot + 1] = id;
         if (id == byId.length) {
             byId = Arrays.copyOf(byId, id * 2);
         }
         byId[id] = key;
-        if (size * 2 > keys.length) {
+        lastKey = key;
+        lastId = id;
+        if (size * 2 > mask + 1) {
             grow();
         }
         return id;
@@ -59,8 +68,19 @@ final class LongIdTable {
     }
 
     void clear() {
-        Arrays.fill(slots, -1);
+        for (int s = 0; s <= mask; s++) {
+            table[2 * s + 1] = -1;
+        }
         size = 0;
+        lastId = -1;
+    }
+
+    private static long[] emptyTable(int slots) {
+        long[] t = new long[2 * slots];
+        for (int s = 0; s < slots; s++) {
+            t[2 * s + 1] = -1;
+        }
+        return t;
     }
 
     private static int slot(long key, int mask) {
@@ -68,18 +88,17 @@ final class LongIdTable {
     }
 
     private void grow() {
-        keys = new long[keys.length * 2];
-        slots = new int[keys.length];
-        Arrays.fill(slots, -1);
-        int mask = keys.length - 1;
+        int slots = 2 * (mask + 1);
+        table = emptyTable(slots);
+        mask = slots - 1;
         for (int id = 0; id < size; id++) {
             long key = byId[id];
             int slot = slot(key, mask);
-            while (slots[slot] >= 0) {
+            while (table[2 * slot + 1] >= 0) {
                 slot = (slot + 1) & mask;
             }
-            keys[slot] = key;
-            slots[slot] = id;
+            table[2 * slot] = key;
+            table[2 * slot + 1] = id;
         }
     }
 }

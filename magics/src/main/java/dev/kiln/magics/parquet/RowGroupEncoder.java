@@ -135,15 +135,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private boolean[] fixed;
     private boolean[] zoned;
     private BatchedColumnWriteStore.Column[] columns;
-    private long[] longs;
-    private double[] doubles;
-    /** Wide decimals' unscaled bytes. */
-    private Binary[] binaries;
-    /** Text values: {@code textArrays[i]} (the chunk, or a value's unescaped copy) from {@code textStarts[i]}. */
-    private byte[][] textArrays;
-    private int[] textStarts;
-    private int[] textLengths;
-    private boolean[] isNull;
+    /** The batch row the record being converted goes to: values land there, and count once the record ends whole. */
+    private int row;
     private byte[] buf;
     private int line;
     private boolean abandoned;
@@ -184,13 +177,6 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             columns[i] = out.store.column(i);
         }
         List<ColumnDescriptor> cols = messageType.getColumns();
-        longs = new long[n];
-        doubles = new double[n];
-        binaries = new Binary[n];
-        textArrays = new byte[n][];
-        textStarts = new int[n];
-        textLengths = new int[n];
-        isNull = new boolean[n];
         buf = chunk.buf();
         stopOnBad = options.badRows() == ConversionOptions.BadRows.ERROR;
         maxLine = options.maxLineBytes();
@@ -237,14 +223,19 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             bad(new BadRow(recLine, problem, column, null, raw(buf, pos, next)));
             return next;
         }
+        row = out.store.row();
         if (!convertRecord(recLine, pos, next) || abandoned) {
             return next;
         }
-        writeRecord();
+        out.store.endRecord();
+        rows++;
         return next;
     }
 
-    /** Fills the value arrays from the record's fields; false when the record is bad. */
+    /**
+     * Converts the record's fields straight into the batch's row {@link #row}; false when the record
+     * is bad (its row is then overwritten by the next record, as it never ended).
+     */
     private boolean convertRecord(int recLine, int recStart, int next) {
         int n = kinds.length;
         for (int i = 0; i < n; i++) {
@@ -255,10 +246,10 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             // an empty field is null in a typed column even when the null strings leave it out
             if (!q && (s == e ? emptyIsNull || kinds[i] != ColumnType.Kind.STRING
                     : otherNulls && isNull(buf, s, e, nulls, false))) {
-                isNull[i] = true;
+                columns[i].nulls[row] = true;
                 continue;
             }
-            isNull[i] = false;
+            columns[i].nulls[row] = false;
             if (convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i)) {
                 if (kinds[i] == ColumnType.Kind.STRING && !asciiChunk && !validText(f, s, e, recLine, recStart)) {
                     return false;
@@ -299,6 +290,8 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
             return false;
         }
         // an inferred type is too narrow: find the type this value needs, finish scanning for others
+        // (no value is stored from here on: the batch's arrays are of the narrower types)
+        abandoned = true;
         TypeChoice.Reason why = vp.refusal(kinds[i], buf, s, e, zoned[i]);
         ColumnType t = types[i].wider();
         while (t != null && !convert(t.kind(), t, true, zoned[i], s, e, q && sc.escaped[f], f, i)) {
@@ -316,7 +309,6 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         if (out.firstWidening == null) {
             out.firstWidening = new BadRow(recLine, "widened to " + t, schema.sourceNames.get(f), value, null);
         }
-        abandoned = true;
         return true;
     }
 
@@ -328,67 +320,46 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
         }
     }
 
-    private void writeRecord() {
-        int n = kinds.length;
-        int r = out.store.row();
-        for (int i = 0; i < n; i++) {
-            BatchedColumnWriteStore.Column c = columns[i];
-            if (isNull[i]) {
-                c.nulls[r] = true;
-                continue;
-            }
-            c.nulls[r] = false;
-            switch (kinds[i]) {
-                case DOUBLE -> c.doubles[r] = doubles[i];
-                case STRING -> {
-                    c.textArrays[r] = textArrays[i];
-                    c.textStarts[r] = textStarts[i];
-                    c.textLengths[r] = textLengths[i];
-                }
-                case DECIMAL -> {
-                    if (types[i].wide()) {
-                        c.binaries[r] = binaries[i];
-                    } else {
-                        c.longs[r] = longs[i];
-                    }
-                }
-                default -> c.longs[r] = longs[i];
-            }
-        }
-        out.store.endRecord();
-        rows++;
-    }
-
     /**
-     * Parses one value into the arrays at {@code i}; false when it is no value of {@code kind}.
-     * An {@code exact} (inferred) column takes only values that read back as their text.
+     * Parses one value into column {@code i}'s row {@link #row} (stored only while the chunk is not
+     * abandoned); false when it is no value of {@code kind}. An {@code exact} (inferred) column takes
+     * only values that read back as their text.
      */
     private boolean convert(ColumnType.Kind kind, ColumnType type, boolean exact, boolean zoned, int s, int e, boolean escaped,
                             int field, int i) {
+        BatchedColumnWriteStore.Column c = columns[i];
+        boolean store = !abandoned;
         switch (kind) {
             case STRING -> {
+                if (!store) {
+                    return true;
+                }
                 if (escaped) {
                     byte[][] holder = {new byte[e - s]};
-                    textLengths[i] = sc.unescape(buf, field, holder);
-                    textArrays[i] = holder[0];
-                    textStarts[i] = 0;
+                    c.textLengths[row] = sc.unescape(buf, field, holder);
+                    c.textArrays[row] = holder[0];
+                    c.textStarts[row] = 0;
                 } else {
-                    textArrays[i] = buf;
-                    textStarts[i] = s;
-                    textLengths[i] = e - s;
+                    c.textArrays[row] = buf;
+                    c.textStarts[row] = s;
+                    c.textLengths[row] = e - s;
                 }
                 return true;
             }
             case INT64 -> {
                 if (vp.parseLong(buf, s, e) && !(exact && ValueParser.leadingZero(buf, s, e))) {
-                    longs[i] = vp.longValue;
+                    if (store) {
+                        c.longs[row] = vp.longValue;
+                    }
                     return true;
                 }
                 return false;
             }
             case INT32 -> {
                 if (vp.parseInt(buf, s, e) && !(exact && ValueParser.leadingZero(buf, s, e))) {
-                    longs[i] = vp.longValue;
+                    if (store) {
+                        c.longs[row] = vp.longValue;
+                    }
                     return true;
                 }
                 return false;
@@ -399,21 +370,27 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                     if (exact && vp.integerBeyondLong(buf, s, e)) {
                         return false;
                     }
-                    doubles[i] = d;
+                    if (store) {
+                        c.doubles[row] = d;
+                    }
                     return true;
                 }
                 return false;
             }
             case BOOLEAN -> {
                 if (vp.parseBoolean(buf, s, e)) {
-                    longs[i] = vp.longValue;
+                    if (store) {
+                        c.longs[row] = vp.longValue;
+                    }
                     return true;
                 }
                 return false;
             }
             case DATE -> {
                 if (vp.parseDate(buf, s, e)) {
-                    longs[i] = vp.longValue;
+                    if (store) {
+                        c.longs[row] = vp.longValue;
+                    }
                     return true;
                 }
                 return false;
@@ -423,11 +400,15 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                     if (exact && (vp.beyondMicros || vp.zoned != zoned)) {
                         return false;
                     }
-                    longs[i] = vp.longValue;
+                    if (store) {
+                        c.longs[row] = vp.longValue;
+                    }
                     return true;
                 }
                 if (!exact && vp.parseDate(buf, s, e)) {
-                    longs[i] = vp.longValue * 86_400_000_000L;
+                    if (store) {
+                        c.longs[row] = vp.longValue * 86_400_000_000L;
+                    }
                     return true;
                 }
                 return false;
@@ -438,11 +419,15 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                     if (unscaled == null) {
                         return false;
                     }
-                    binaries[i] = Binary.fromConstantByteArray(unscaled);
+                    if (store) {
+                        c.binaries[row] = Binary.fromConstantByteArray(unscaled);
+                    }
                     return true;
                 }
                 if (vp.parseDecimal(buf, s, e, type.precision(), type.scale())) {
-                    longs[i] = vp.longValue;
+                    if (store) {
+                        c.longs[row] = vp.longValue;
+                    }
                     return true;
                 }
                 return false;

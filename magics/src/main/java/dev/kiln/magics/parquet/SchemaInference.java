@@ -49,7 +49,7 @@ final class SchemaInference {
         ValueParser vp = new ValueParser();
         for (Path file : files) {
             CsvReader.Chunk sample;
-            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX, 1, o.maxLineBytes())) {
+            try (CsvReader reader = new CsvReader(file, format, SAMPLE_BYTES_MAX, o.maxLineBytes())) {
                 sample = reader.sample(sampleBytes(o));
             } catch (CsvReader.RecordTooLong e) {
                 throw new UserError(e.describe(file, 1), e);

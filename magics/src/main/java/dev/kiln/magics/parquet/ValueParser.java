@@ -46,6 +46,18 @@ final class ValueParser {
             return false;
         }
         long v = 0;
+        if (e - i <= 18) {
+            // 18 digits stay below 10^18 < 2^63: no overflow to check per digit
+            for (; i < e; i++) {
+                int dgt = b[i] - '0';
+                if (dgt < 0 || dgt > 9) {
+                    return false;
+                }
+                v = v * 10 + dgt;
+            }
+            longValue = neg ? -v : v;
+            return true;
+        }
         for (; i < e; i++) {
             int dgt = b[i] - '0';
             if (dgt < 0 || dgt > 9) {

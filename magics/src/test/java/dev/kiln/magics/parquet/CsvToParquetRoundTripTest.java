@@ -130,6 +130,32 @@ class CsvToParquetRoundTripTest {
         assertEquals(1, hashes.size(), "one output for 1, 2 and 4 threads, run twice: " + hashes);
     }
 
+    /**
+     * Row groups above 1 MiB are where the reader shrinks the last chunks to keep every worker busy at
+     * the end of a file: those boundaries must not move with the thread count (the 64 KiB groups above
+     * never shrink). 2 MiB groups over a 12 MiB file stand for 16 MiB groups over a 100 MB one.
+     */
+    @Test
+    void theLastRowGroupsOfALargeFileAreTheSameAtAnyThreadCount() throws IOException {
+        StringBuilder sb = new StringBuilder("i,d,s,day\n");
+        Random rnd = new Random(20);
+        for (int i = 0; sb.length() < 12 << 20; i++) {
+            sb.append(i).append(',').append(rnd.nextInt(1_000_000) / 100.0).append(",cat").append(rnd.nextInt(500))
+                    .append(",2024-01-").append(String.format("%02d", 1 + i % 28)).append('\n');
+        }
+        Path csv = write("large.csv", sb.toString());
+        long chunk = 2L << 20;
+        Map<String, List<Integer>> threadsByHash = new java.util.TreeMap<>();
+        int groups = 0;
+        for (int threads : new int[] {1, 2, 4}) {
+            ConversionReport r = convert(csv, opts().withLayout(CompressionCodecName.ZSTD, chunk, 64 * 1024, threads));
+            threadsByHash.computeIfAbsent(CsvToParquet.sha256(r.output()), h -> new ArrayList<>()).add(threads);
+            groups = r.files().get(0).rowGroups();
+        }
+        assertEquals(1, threadsByHash.size(), "one output for 1, 2 and 4 threads (hash → thread counts): " + threadsByHash);
+        assertTrue(groups > Files.size(csv) / chunk + 1, groups + " row groups: the file's last chunks are split for the workers");
+    }
+
     @Test
     void quotesNewlinesEmptiesAndUnicodeSurviveTheRoundTrip() throws IOException {
         Path csv = write("nasty.csv", "id,name,note,price,day,at\n"
