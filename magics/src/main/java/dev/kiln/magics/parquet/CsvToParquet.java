@@ -629,7 +629,8 @@ public final class CsvToParquet {
         }
     }
 
-    private static <T> T await(Future<T> f) throws IOException {
+    /** What {@code f} computed; its failure rethrown as it was thrown (an I/O error as one). */
+    static <T> T await(Future<T> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package dev.kiln.magics.parquet;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,7 +77,7 @@ final class FileChunks implements Closeable {
      * @throws CsvReader.RecordTooLong when a record does not end within the longest allowed
      */
     CsvReader.Chunk next() throws IOException {
-        Read r = ahead.isEmpty() ? read() : await(ahead.removeFirst());
+        Read r = ahead.isEmpty() ? read() : CsvToParquet.await(ahead.removeFirst());
         rawBytes = r.rawBytes();
         return r.chunk();
     }
@@ -142,26 +141,5 @@ final class FileChunks implements Closeable {
             Thread.currentThread().interrupt();
         }
         reader.close();
-    }
-
-    private static Read await(Future<Read> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw (InterruptedIOException) new InterruptedIOException("interrupted").initCause(e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(c);
-        }
     }
 }
