@@ -73,7 +73,7 @@ def test_a_cell_names_magics_and_help_is_laid_out_for_it(tmp_path):
         km.shutdown_kernel(now=True)
 
 
-def test_a_conversion_says_what_it_skipped_and_one_speed(tmp_path):
+def test_a_conversion_says_what_it_skipped_and_no_speed_for_a_small_file(tmp_path):
     km, kc = kernel(project(tmp_path))
     try:
         assert Cell(kc, "%data add data/weather").reply["status"] == "ok"
@@ -87,9 +87,8 @@ def test_a_conversion_says_what_it_skipped_and_one_speed(tmp_path):
 
         bars = [d for d in cell.displays.values() if d["metadata"].get("kiln", {}).get("volatile")]
         assert len(bars) == 1, cell.displays
-        bar_speed = RATE.findall(bars[0]["data"]["text/plain"])[-1]
-        summary_speed = RATE.findall(result["data"]["text/plain"])[-1]
-        assert bar_speed == summary_speed, (bars[0]["data"]["text/plain"], result["data"]["text/plain"])
+        # a 47 KiB file: its speed would be start-up's, so the summary gives the time alone
+        assert RATE.findall(result["data"]["text/plain"]) == [], result["data"]["text/plain"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
