@@ -23,10 +23,18 @@ public final class ConversionWarmUp {
 
     private static final String CSV_HEADER = "id,big,price,ok,day,at,code,name,amount\n";
 
+    /** Below this much heap the warm-up could take memory the conversion needs, and is left out. */
+    private static final long MIN_HEAP = 256L << 20;
+
     /** Starts the warm-up on a daemon thread; returns at once. */
     public static void start() {
+        if (Runtime.getRuntime().maxMemory() < MIN_HEAP) {
+            return; // an out-of-memory error while a class initializes would break that class for the conversion too
+        }
         Thread t = new Thread(ConversionWarmUp::run, "kiln-parquet-warm-up");
         t.setDaemon(true);
+        // whatever escapes run() is the conversion's to meet, never a stack trace on the user's screen
+        t.setUncaughtExceptionHandler((thread, e) -> { });
         try {
             t.start();
         } catch (OutOfMemoryError | RuntimeException e) {
@@ -38,8 +46,9 @@ public final class ConversionWarmUp {
     public static void run() {
         try {
             convertInMemory(400);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            // the conversion meets any real fault itself, and reports it
+        } catch (IOException | RuntimeException | LinkageError | OutOfMemoryError e) {
+            // the conversion meets any real fault itself, and reports it; a heap too small for both
+            // (the conversion took it while this ran) is the conversion's to report, with its advice
         }
     }
 
