@@ -154,6 +154,12 @@ final class BatchedColumnWriteStore {
         final byte[][] textArrays;
         final int[] textStarts;
         final int[] textLengths;
+        /** A text dictionary's id of each batch row, -1 where none (null, or after a fallback). */
+        private final int[] textIds;
+        /** Dictionary id to the last {@link #page} that had it: a page's statistics compare each value once. */
+        private int[] pageOfId = new int[0];
+        /** Counts pages (their statistics) from 1. */
+        private int page;
 
         private final ColumnDescriptor path;
         private final PrimitiveTypeName type;
@@ -200,6 +206,7 @@ final class BatchedColumnWriteStore {
             this.textArrays = text ? new byte[capacity][] : null;
             this.textStarts = text ? new int[capacity] : null;
             this.textLengths = text ? new int[capacity] : null;
+            this.textIds = text ? new int[capacity] : null;
             PrimitiveComparator<?> order = path.getPrimitiveType().comparator();
             // integers are ordered signed or unsigned (UINT types): -1 comes first only when signed
             this.signedStatistics = type == PrimitiveTypeName.INT32 ? order.compare(-1, 0) < 0
@@ -213,6 +220,7 @@ final class BatchedColumnWriteStore {
 
         /** ColumnValueCollector.resetPageStatistics. */
         private void resetPageStatistics() {
+            page++;
             statistics = props.getStatisticsEnabled(path) ? Statistics.createStats(path.getPrimitiveType())
                     : Statistics.noopStats(path.getPrimitiveType());
             sizeStatistics = props.getSizeStatisticsEnabled(path)
@@ -356,8 +364,9 @@ final class BatchedColumnWriteStore {
                 }
                 return;
             }
-            if (dictionary != null && dictionary.takesText()) {
-                dictionary.writeText(textArrays, textStarts, textLengths, nul, n);
+            boolean ids = dictionary != null && dictionary.takesText();
+            if (ids) {
+                dictionary.writeText(textArrays, textStarts, textLengths, nul, n, textIds);
             } else {
                 for (int r = 0; r < n; r++) {
                     if (!nul[r]) {
@@ -365,11 +374,15 @@ final class BatchedColumnWriteStore {
                     }
                 }
             }
-            // statistics keep the least and greatest value: the batch's are enough
+            // statistics keep the least and greatest value: the batch's are enough, and of those
+            // only the values this page has not had yet (by dictionary id) need comparing
             int min = -1;
             int max = -1;
             for (int r = 0; r < n; r++) {
                 if (nul[r]) {
+                    continue;
+                }
+                if (ids && textIds[r] >= 0 && !firstInPage(textIds[r])) {
                     continue;
                 }
                 if (min < 0) {
@@ -387,6 +400,18 @@ final class BatchedColumnWriteStore {
                 statistics.updateStats(Binary.fromReusedByteArray(textArrays[min], textStarts[min], textLengths[min]));
                 statistics.updateStats(Binary.fromReusedByteArray(textArrays[max], textStarts[max], textLengths[max]));
             }
+        }
+
+        /** Whether dictionary id {@code id} comes up for the first time in this page (and marks it). */
+        private boolean firstInPage(int id) {
+            if (id >= pageOfId.length) {
+                pageOfId = Arrays.copyOf(pageOfId, Math.max(id + 1, pageOfId.length * 2));
+            }
+            if (pageOfId[id] == page) {
+                return false;
+            }
+            pageOfId[id] = page;
+            return true;
         }
 
         private int compare(int a, int b) {
