@@ -175,6 +175,9 @@ final class BatchedColumnWriteStore {
         private final boolean plainText;
         /** Integers whose statistics are signed order: min and max can come per batch. */
         private final boolean signedStatistics;
+        /** Doubles whose statistics are Double.compare's order: min and max can come per batch. */
+        private final boolean totalOrderStatistics;
+        private final boolean sizeStatisticsEnabled;
         private Statistics<?> statistics;
         private SizeStatistics.Builder sizeStatistics;
         private GeospatialStatistics.Builder geospatialStatistics;
@@ -211,6 +214,10 @@ final class BatchedColumnWriteStore {
             // integers are ordered signed or unsigned (UINT types): -1 comes first only when signed
             this.signedStatistics = type == PrimitiveTypeName.INT32 ? order.compare(-1, 0) < 0
                     : type == PrimitiveTypeName.INT64 && order.compare(-1L, 0L) < 0;
+            // doubles are ordered as Double.compare orders them (-0.0 before 0.0, NaN last), which is a total order
+            this.totalOrderStatistics = type == PrimitiveTypeName.DOUBLE && order.compare(-0.0, 0.0) < 0
+                    && order.compare(Double.NaN, Double.POSITIVE_INFINITY) > 0 && order.compare(1.0, 2.0) < 0;
+            this.sizeStatisticsEnabled = props.getSizeStatisticsEnabled(path);
             // no size statistics (they take each value) and no geospatial ones (not text)
             this.plainText = text && !props.getSizeStatisticsEnabled(path)
                     && path.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
@@ -313,9 +320,34 @@ final class BatchedColumnWriteStore {
                             }
                         }
                     }
-                    for (int r = 0; r < n; r++) {
-                        if (!nul[r]) {
-                            statistics.updateStats(doubles[r]);
+                    if (totalOrderStatistics) {
+                        // statistics keep the least and greatest value in Double.compare's total order: the batch's are enough
+                        double min = 0;
+                        double max = 0;
+                        boolean any = false;
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                double d = doubles[r];
+                                if (!any) {
+                                    min = d;
+                                    max = d;
+                                    any = true;
+                                } else if (Double.compare(min, d) > 0) {
+                                    min = d;
+                                } else if (Double.compare(max, d) < 0) {
+                                    max = d;
+                                }
+                            }
+                        }
+                        if (any) {
+                            statistics.updateStats(min);
+                            statistics.updateStats(max);
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                statistics.updateStats(doubles[r]);
+                            }
                         }
                     }
                 }
@@ -336,7 +368,9 @@ final class BatchedColumnWriteStore {
             if (nullCount > 0) {
                 statistics.incrementNumNulls(nullCount);
             }
-            if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY || plainText) {
+            if (!sizeStatisticsEnabled) {
+                // parquet-column's no-op builder: nothing to add
+            } else if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY || plainText) {
                 for (int r = 0; r < n; r++) {
                     sizeStatistics.add(0, nul[r] ? 0 : 1);
                 }
