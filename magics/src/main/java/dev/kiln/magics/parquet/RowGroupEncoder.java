@@ -142,6 +142,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private static final int LONG = 2;
     private static final int INT = 3;
     private static final int EXACT_DOUBLE = 4;
+    private static final int TIMESTAMP_MICROS = 5;
     /** The batch row the record being converted goes to: values land there, and count once the record ends whole. */
     private int row;
     private byte[] buf;
@@ -188,6 +189,7 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 case INT64 -> LONG;
                 case INT32 -> INT;
                 case DOUBLE -> fixed[i] ? GENERAL : EXACT_DOUBLE;
+                case TIMESTAMP -> TIMESTAMP_MICROS;
                 default -> GENERAL;
             };
         }
@@ -295,6 +297,14 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 }
                 case EXACT_DOUBLE -> {
                     ok = storeExactDouble(c, b, s, e);
+                }
+                case TIMESTAMP_MICROS -> {
+                    if (vp.parseTimestamp(b, s, e)) {
+                        ok = fixed[i] || !vp.beyondMicros && vp.zoned == zoned[i];
+                        c.longs[r] = vp.longValue;
+                    } else {
+                        ok = convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, false, f, i);
+                    }
                 }
                 default -> ok = convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i);
             }
