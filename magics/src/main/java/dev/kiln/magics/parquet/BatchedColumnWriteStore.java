@@ -154,6 +154,12 @@ final class BatchedColumnWriteStore {
         final byte[][] textArrays;
         final int[] textStarts;
         final int[] textLengths;
+        /** A text dictionary's id of each batch row, -1 where none (null, or after a fallback). */
+        private final int[] textIds;
+        /** Dictionary id to the last {@link #page} that had it: a page's statistics compare each value once. */
+        private int[] pageOfId = new int[0];
+        /** Counts pages (their statistics) from 1. */
+        private int page;
 
         private final ColumnDescriptor path;
         private final PrimitiveTypeName type;
@@ -169,6 +175,9 @@ final class BatchedColumnWriteStore {
         private final boolean plainText;
         /** Integers whose statistics are signed order: min and max can come per batch. */
         private final boolean signedStatistics;
+        /** Doubles whose statistics are Double.compare's order: min and max can come per batch. */
+        private final boolean totalOrderStatistics;
+        private final boolean sizeStatisticsEnabled;
         private Statistics<?> statistics;
         private SizeStatistics.Builder sizeStatistics;
         private GeospatialStatistics.Builder geospatialStatistics;
@@ -200,10 +209,15 @@ final class BatchedColumnWriteStore {
             this.textArrays = text ? new byte[capacity][] : null;
             this.textStarts = text ? new int[capacity] : null;
             this.textLengths = text ? new int[capacity] : null;
+            this.textIds = text ? new int[capacity] : null;
             PrimitiveComparator<?> order = path.getPrimitiveType().comparator();
             // integers are ordered signed or unsigned (UINT types): -1 comes first only when signed
             this.signedStatistics = type == PrimitiveTypeName.INT32 ? order.compare(-1, 0) < 0
                     : type == PrimitiveTypeName.INT64 && order.compare(-1L, 0L) < 0;
+            // doubles are ordered as Double.compare orders them (-0.0 before 0.0, NaN last), which is a total order
+            this.totalOrderStatistics = type == PrimitiveTypeName.DOUBLE && order.compare(-0.0, 0.0) < 0
+                    && order.compare(Double.NaN, Double.POSITIVE_INFINITY) > 0 && order.compare(1.0, 2.0) < 0;
+            this.sizeStatisticsEnabled = props.getSizeStatisticsEnabled(path);
             // no size statistics (they take each value) and no geospatial ones (not text)
             this.plainText = text && !props.getSizeStatisticsEnabled(path)
                     && path.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
@@ -213,6 +227,7 @@ final class BatchedColumnWriteStore {
 
         /** ColumnValueCollector.resetPageStatistics. */
         private void resetPageStatistics() {
+            page++;
             statistics = props.getStatisticsEnabled(path) ? Statistics.createStats(path.getPrimitiveType())
                     : Statistics.noopStats(path.getPrimitiveType());
             sizeStatistics = props.getSizeStatisticsEnabled(path)
@@ -305,9 +320,34 @@ final class BatchedColumnWriteStore {
                             }
                         }
                     }
-                    for (int r = 0; r < n; r++) {
-                        if (!nul[r]) {
-                            statistics.updateStats(doubles[r]);
+                    if (totalOrderStatistics) {
+                        // statistics keep the least and greatest value in Double.compare's total order: the batch's are enough
+                        double min = 0;
+                        double max = 0;
+                        boolean any = false;
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                double d = doubles[r];
+                                if (!any) {
+                                    min = d;
+                                    max = d;
+                                    any = true;
+                                } else if (Double.compare(min, d) > 0) {
+                                    min = d;
+                                } else if (Double.compare(max, d) < 0) {
+                                    max = d;
+                                }
+                            }
+                        }
+                        if (any) {
+                            statistics.updateStats(min);
+                            statistics.updateStats(max);
+                        }
+                    } else {
+                        for (int r = 0; r < n; r++) {
+                            if (!nul[r]) {
+                                statistics.updateStats(doubles[r]);
+                            }
                         }
                     }
                 }
@@ -328,7 +368,9 @@ final class BatchedColumnWriteStore {
             if (nullCount > 0) {
                 statistics.incrementNumNulls(nullCount);
             }
-            if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY || plainText) {
+            if (!sizeStatisticsEnabled) {
+                // parquet-column's no-op builder: nothing to add
+            } else if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY || plainText) {
                 for (int r = 0; r < n; r++) {
                     sizeStatistics.add(0, nul[r] ? 0 : 1);
                 }
@@ -356,8 +398,9 @@ final class BatchedColumnWriteStore {
                 }
                 return;
             }
-            if (dictionary != null && dictionary.takesText()) {
-                dictionary.writeText(textArrays, textStarts, textLengths, nul, n);
+            boolean ids = dictionary != null && dictionary.takesText();
+            if (ids) {
+                dictionary.writeText(textArrays, textStarts, textLengths, nul, n, textIds);
             } else {
                 for (int r = 0; r < n; r++) {
                     if (!nul[r]) {
@@ -365,11 +408,15 @@ final class BatchedColumnWriteStore {
                     }
                 }
             }
-            // statistics keep the least and greatest value: the batch's are enough
+            // statistics keep the least and greatest value: the batch's are enough, and of those
+            // only the values this page has not had yet (by dictionary id) need comparing
             int min = -1;
             int max = -1;
             for (int r = 0; r < n; r++) {
                 if (nul[r]) {
+                    continue;
+                }
+                if (ids && textIds[r] >= 0 && !firstInPage(textIds[r])) {
                     continue;
                 }
                 if (min < 0) {
@@ -387,6 +434,18 @@ final class BatchedColumnWriteStore {
                 statistics.updateStats(Binary.fromReusedByteArray(textArrays[min], textStarts[min], textLengths[min]));
                 statistics.updateStats(Binary.fromReusedByteArray(textArrays[max], textStarts[max], textLengths[max]));
             }
+        }
+
+        /** Whether dictionary id {@code id} comes up for the first time in this page (and marks it). */
+        private boolean firstInPage(int id) {
+            if (id >= pageOfId.length) {
+                pageOfId = Arrays.copyOf(pageOfId, Math.max(id + 1, pageOfId.length * 2));
+            }
+            if (pageOfId[id] == page) {
+                return false;
+            }
+            pageOfId[id] = page;
+            return true;
         }
 
         private int compare(int a, int b) {

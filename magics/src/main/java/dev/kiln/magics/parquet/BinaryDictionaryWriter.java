@@ -5,8 +5,6 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.values.ValuesWriter;
-import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter;
-import org.apache.parquet.column.values.dictionary.IntList;
 import org.apache.parquet.column.values.plain.PlainValuesWriter;
 import org.apache.parquet.io.api.Binary;
 
@@ -15,7 +13,7 @@ import org.apache.parquet.io.api.Binary;
  * of parquet-column's own binary dictionary, hashing a value's bytes where they lie rather than
  * through a map of copied {@link Binary} keys.
  */
-final class BinaryDictionaryWriter extends DictionaryValuesWriter {
+final class BinaryDictionaryWriter extends FlatDictionaryWriter {
 
     private final BytesIdTable table = new BytesIdTable();
 
@@ -32,17 +30,18 @@ final class BinaryDictionaryWriter extends DictionaryValuesWriter {
         if (table.size() != before) {
             dictionaryByteSize += 4L + v.length();
         }
-        encodedValues.add(id);
+        addId(id);
     }
 
-    /** Adds {@code b[off, off + len)} as {@link #writeBytes} adds a value. */
-    void write(byte[] b, int off, int len) {
+    /** Adds {@code b[off, off + len)} as {@link #writeBytes} adds a value; returns its id. */
+    int write(byte[] b, int off, int len) {
         int before = table.size();
         int id = table.id(b, off, len);
         if (table.size() != before) {
             dictionaryByteSize += 4L + len;
         }
-        encodedValues.add(id);
+        addId(id);
+        return id;
     }
 
     private Binary value(int id) {
@@ -73,9 +72,8 @@ final class BinaryDictionaryWriter extends DictionaryValuesWriter {
 
     @Override
     public void fallBackDictionaryEncodedData(ValuesWriter writer) {
-        IntList.IntIterator it = encodedValues.iterator();
-        while (it.hasNext()) {
-            writer.writeBytes(value(it.next()));
+        for (int i = 0; i < idCount(); i++) {
+            writer.writeBytes(value(id(i)));
         }
     }
 }

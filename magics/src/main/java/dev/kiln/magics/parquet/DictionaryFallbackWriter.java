@@ -80,9 +80,13 @@ final class DictionaryFallbackWriter extends ValuesWriter {
         }
     }
 
-    /** The batch's non-null strings, {@code arrays[r]} from {@code starts[r]} for {@code lengths[r]} bytes. */
-    void writeText(byte[][] arrays, int[] starts, int[] lengths, boolean[] nulls, int n) {
+    /**
+     * The batch's non-null strings, {@code arrays[r]} from {@code starts[r]} for {@code lengths[r]}
+     * bytes; {@code ids[r]} is each one's dictionary id, -1 for a null or once the dictionary fell back.
+     */
+    void writeText(byte[][] arrays, int[] starts, int[] lengths, boolean[] nulls, int n, int[] ids) {
         for (int r = 0; r < n; r++) {
+            ids[r] = -1;
             if (nulls[r]) {
                 continue;
             }
@@ -91,7 +95,7 @@ final class DictionaryFallbackWriter extends ValuesWriter {
                 currentWriter.writeBytes(Binary.fromReusedByteArray(arrays[r], starts[r], lengths[r]));
                 continue;
             }
-            text.write(arrays[r], starts[r], lengths[r]);
+            ids[r] = text.write(arrays[r], starts[r], lengths[r]);
             if (text.shouldFallBack()) {
                 fallBack();
             }

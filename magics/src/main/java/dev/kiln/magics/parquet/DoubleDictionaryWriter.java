@@ -8,7 +8,6 @@ import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.values.ValuesWriter;
 import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter;
-import org.apache.parquet.column.values.dictionary.IntList;
 import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
 import org.apache.parquet.column.values.factory.ValuesWriterFactory;
 import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
@@ -19,7 +18,7 @@ import org.apache.parquet.column.values.plain.PlainValuesWriter;
  * what parquet-column's own double dictionary writes (same pages, same fallback), but that one's
  * linked hash map of boxed-free doubles was a tenth of the conversion's CPU.
  */
-final class DoubleDictionaryWriter extends DictionaryValuesWriter {
+final class DoubleDictionaryWriter extends FlatDictionaryWriter {
 
     private long[] keys = new long[1024];
     private int[] ids = new int[1024];
@@ -42,7 +41,7 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
                 break;
             }
             if (keys[slot] == bits) {
-                encodedValues.add(id);
+                addId(id);
                 return;
             }
             slot = (slot + 1) & mask;
@@ -60,7 +59,7 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
         }
         values[id] = v;
         dictionaryByteSize += 8;
-        encodedValues.add(id);
+        addId(id);
         if (size * 2 > keys.length) {
             grow();
         }
@@ -110,9 +109,8 @@ final class DoubleDictionaryWriter extends DictionaryValuesWriter {
 
     @Override
     public void fallBackDictionaryEncodedData(ValuesWriter writer) {
-        IntList.IntIterator it = encodedValues.iterator();
-        while (it.hasNext()) {
-            writer.writeDouble(values[it.next()]);
+        for (int i = 0; i < idCount(); i++) {
+            writer.writeDouble(values[id(i)]);
         }
     }
 

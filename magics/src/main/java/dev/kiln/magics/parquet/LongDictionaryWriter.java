@@ -4,8 +4,6 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.values.ValuesWriter;
-import org.apache.parquet.column.values.dictionary.DictionaryValuesWriter;
-import org.apache.parquet.column.values.dictionary.IntList;
 import org.apache.parquet.column.values.plain.PlainValuesWriter;
 
 /**
@@ -13,7 +11,7 @@ import org.apache.parquet.column.values.plain.PlainValuesWriter;
  * pages and fallback of parquet-column's own long and integer dictionaries, without their linked
  * hash maps.
  */
-final class LongDictionaryWriter extends DictionaryValuesWriter {
+final class LongDictionaryWriter extends FlatDictionaryWriter {
 
     private final LongIdTable table = new LongIdTable();
     private final boolean int32;
@@ -31,7 +29,7 @@ final class LongDictionaryWriter extends DictionaryValuesWriter {
         if (table.size() != before) {
             dictionaryByteSize += 8;
         }
-        encodedValues.add(id);
+        addId(id);
     }
 
     @Override
@@ -41,7 +39,7 @@ final class LongDictionaryWriter extends DictionaryValuesWriter {
         if (table.size() != before) {
             dictionaryByteSize += 4;
         }
-        encodedValues.add(id);
+        addId(id);
     }
 
     @Override
@@ -72,9 +70,8 @@ final class LongDictionaryWriter extends DictionaryValuesWriter {
 
     @Override
     public void fallBackDictionaryEncodedData(ValuesWriter writer) {
-        IntList.IntIterator it = encodedValues.iterator();
-        while (it.hasNext()) {
-            long v = table.key(it.next());
+        for (int i = 0; i < idCount(); i++) {
+            long v = table.key(id(i));
             if (int32) {
                 writer.writeInteger((int) v);
             } else {

@@ -135,6 +135,14 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
     private boolean[] fixed;
     private boolean[] zoned;
     private BatchedColumnWriteStore.Column[] columns;
+    /** Column to the way {@link #convertRecord} converts its values: one of the codes below. */
+    private int[] fastPath;
+    private static final int GENERAL = 0;
+    private static final int TEXT = 1;
+    private static final int LONG = 2;
+    private static final int INT = 3;
+    private static final int EXACT_DOUBLE = 4;
+    private static final int TIMESTAMP_MICROS = 5;
     /** The batch row the record being converted goes to: values land there, and count once the record ends whole. */
     private int row;
     private byte[] buf;
@@ -173,8 +181,17 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
                 props.getAllocator(), props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled());
         out.store = new BatchedColumnWriteStore(messageType, out.pages, props);
         columns = new BatchedColumnWriteStore.Column[n];
+        fastPath = new int[n];
         for (int i = 0; i < n; i++) {
             columns[i] = out.store.column(i);
+            fastPath[i] = switch (kinds[i]) {
+                case STRING -> TEXT;
+                case INT64 -> LONG;
+                case INT32 -> INT;
+                case DOUBLE -> fixed[i] ? GENERAL : EXACT_DOUBLE;
+                case TIMESTAMP -> TIMESTAMP_MICROS;
+                default -> GENERAL;
+            };
         }
         List<ColumnDescriptor> cols = messageType.getColumns();
         buf = chunk.buf();
@@ -238,29 +255,79 @@ final class RowGroupEncoder implements Callable<RowGroupEncoder.Encoded> {
      */
     private boolean convertRecord(int recLine, int recStart, int next) {
         int n = kinds.length;
+        // the scanner's arrays stay put while a record converts (they grow only in next)
+        int[] starts = sc.starts;
+        int[] ends = sc.ends;
+        boolean[] quoted = sc.quoted;
+        byte[] b = buf;
+        int r = row;
         for (int i = 0; i < n; i++) {
             int f = src[i];
-            int s = sc.starts[f];
-            int e = sc.ends[f];
-            boolean q = sc.quoted[f];
+            int s = starts[f];
+            int e = ends[f];
+            boolean q = quoted[f];
+            BatchedColumnWriteStore.Column c = columns[i];
             // an empty field is null in a typed column even when the null strings leave it out
             if (!q && (s == e ? emptyIsNull || kinds[i] != ColumnType.Kind.STRING
-                    : otherNulls && isNull(buf, s, e, nulls, false))) {
-                columns[i].nulls[row] = true;
+                    : otherNulls && isNull(b, s, e, nulls, false))) {
+                c.nulls[r] = true;
                 continue;
             }
-            columns[i].nulls[row] = false;
-            if (convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i)) {
-                if (kinds[i] == ColumnType.Kind.STRING && !asciiChunk && !validText(f, s, e, recLine, recStart)) {
+            c.nulls[r] = false;
+            boolean ok;
+            // the common kinds inline; the rest, escaped text and an abandoned chunk's values go through convert
+            switch (abandoned ? GENERAL : fastPath[i]) {
+                case TEXT -> {
+                    if (q && sc.escaped[f]) {
+                        ok = convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, true, f, i);
+                    } else {
+                        c.textArrays[r] = b;
+                        c.textStarts[r] = s;
+                        c.textLengths[r] = e - s;
+                        ok = true;
+                    }
+                }
+                case LONG -> {
+                    ok = vp.parseLong(b, s, e) && (fixed[i] || !ValueParser.leadingZero(b, s, e));
+                    c.longs[r] = vp.longValue;
+                }
+                case INT -> {
+                    ok = vp.parseInt(b, s, e) && (fixed[i] || !ValueParser.leadingZero(b, s, e));
+                    c.longs[r] = vp.longValue;
+                }
+                case EXACT_DOUBLE -> {
+                    ok = storeExactDouble(c, b, s, e);
+                }
+                case TIMESTAMP_MICROS -> {
+                    if (vp.parseTimestamp(b, s, e)) {
+                        ok = fixed[i] || !vp.beyondMicros && vp.zoned == zoned[i];
+                        c.longs[r] = vp.longValue;
+                    } else {
+                        ok = convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, false, f, i);
+                    }
+                }
+                default -> ok = convert(kinds[i], types[i], !fixed[i], zoned[i], s, e, q && sc.escaped[f], f, i);
+            }
+            if (!ok) {
+                if (!mismatch(i, f, s, e, q, recLine, recStart, next)) {
                     return false;
                 }
                 continue;
             }
-            if (!mismatch(i, f, s, e, q, recLine, recStart, next)) {
+            if (kinds[i] == ColumnType.Kind.STRING && !asciiChunk && !validText(f, s, e, recLine, recStart)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** An inferred double column's value: one that reads back as its text, and no integer beyond a long. */
+    private boolean storeExactDouble(BatchedColumnWriteStore.Column c, byte[] b, int s, int e) {
+        if (vp.parseDouble(b, s, e) && vp.held && !ValueParser.leadingZero(b, s, e) && !vp.integerBeyondLong(b, s, e)) {
+            c.doubles[row] = vp.doubleValue;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -46,6 +46,20 @@ final class ValueParser {
             return false;
         }
         long v = 0;
+        if (e - i <= 8 && i + 8 <= b.length) {
+            // up to eight digits at once (SWAR): the field's bytes, after as many '0's as make eight
+            int shift = (8 - (e - i)) << 3;
+            long w = (long) LONGS.get(b, i) << shift | ZEROS & ((1L << shift) - 1);
+            // a byte below '0' borrows into bit 7, one above '9' carries into it
+            if ((((w + 0x4646464646464646L) | (w - ZEROS)) & 0x8080808080808080L) != 0) {
+                return false;
+            }
+            w -= ZEROS;
+            w = w * 10 + (w >>> 8);
+            v = ((w & 0x000000FF000000FFL) * (100 + (1000000L << 32)) + ((w >>> 16) & 0x000000FF000000FFL) * (1 + (10000L << 32))) >>> 32;
+            longValue = neg ? -v : v;
+            return true;
+        }
         if (e - i <= 18) {
             // 18 digits stay below 10^18 < 2^63: no overflow to check per digit
             for (; i < e; i++) {
@@ -400,6 +414,17 @@ final class ValueParser {
 
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Eight '0' bytes. */
+    private static final long ZEROS = 0x3030303030303030L;
+
+    /** The last timestamp parsed (16 to 24 bytes) as three longs that cover it, and what it gave: sorted columns repeat it. */
+    private int lastTimestampLength = -1;
+    private long lastTimestampHead;
+    private long lastTimestampMiddle;
+    private long lastTimestampTail;
+    private long lastTimestampMicros;
+    private boolean lastTimestampZoned;
+    private boolean lastTimestampBeyondMicros;
 
     /** yyyy-MM-dd as days since 1970-01-01 in {@link #longValue}. */
     boolean parseDate(byte[] b, int s, int e) {
@@ -437,6 +462,33 @@ final class ValueParser {
      * {@link #longValue}; a zone shifts the value to UTC and sets {@link #zoned}.
      */
     boolean parseTimestamp(byte[] b, int s, int e) {
+        int n = e - s;
+        if (n < 16 || n > 24) {
+            return parseTimestampFully(b, s, e);
+        }
+        long head = (long) LONGS.get(b, s);
+        long middle = (long) LONGS.get(b, s + 8);
+        long tail = (long) LONGS.get(b, e - 8);
+        if (n == lastTimestampLength && head == lastTimestampHead && middle == lastTimestampMiddle && tail == lastTimestampTail) {
+            longValue = lastTimestampMicros;
+            zoned = lastTimestampZoned;
+            beyondMicros = lastTimestampBeyondMicros;
+            return true;
+        }
+        if (!parseTimestampFully(b, s, e)) {
+            return false;
+        }
+        lastTimestampLength = n;
+        lastTimestampHead = head;
+        lastTimestampMiddle = middle;
+        lastTimestampTail = tail;
+        lastTimestampMicros = longValue;
+        lastTimestampZoned = zoned;
+        lastTimestampBeyondMicros = beyondMicros;
+        return true;
+    }
+
+    private boolean parseTimestampFully(byte[] b, int s, int e) {
         if (e - s < 16 || !parseDate(b, s, s + 10)) {
             return false;
         }

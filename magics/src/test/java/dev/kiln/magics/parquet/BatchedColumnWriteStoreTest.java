@@ -54,6 +54,9 @@ class BatchedColumnWriteStoreTest {
             Types.optional(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY).length(16)
                     .as(LogicalTypeAnnotation.decimalType(3, 38)).named("wide"));
 
+    private static final double[] SPECIAL_DOUBLES = {-0.0, 0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        Double.MIN_VALUE, -Double.MAX_VALUE};
+
     /** One row group's values: per column, per row, a Boolean, Long, Double, text slice or null. */
     private record Rows(int count, Object[][] values, byte[] text) {
     }
@@ -76,7 +79,9 @@ class BatchedColumnWriteStoreTest {
             v[3][row] = nullRun ? null : row < 4_000 ? r.nextInt(50) : r.nextLong();
             v[4][row] = nullRun || r.nextInt(3) == 0 ? null : 1_700_000_000_000_000L + r.nextInt(5_000) * 1_000_000L;
             v[5][row] = nullRun ? null : (long) r.nextInt(100_000) - 50_000;
-            v[6][row] = nullRun || r.nextInt(7) == 0 ? null : row < 4_000 ? r.nextInt(20) / 8.0 : r.nextDouble();
+            // now and then a value whose order only Double.compare knows: -0.0 before 0.0, NaN after infinity
+            v[6][row] = nullRun || r.nextInt(7) == 0 ? null : r.nextInt(50) == 0 ? SPECIAL_DOUBLES[r.nextInt(SPECIAL_DOUBLES.length)]
+                    : row < 4_000 ? r.nextInt(20) / 8.0 : r.nextDouble();
             v[7][row] = nullRun ? null : slice(text, List.of("", "a", "ORD", "ATL", "SFO", "naïve", "x\"y", "long code " + r.nextInt(9))
                     .get(r.nextInt(8)));
             // first low-cardinality, then distinct: a dictionary that falls back part way through

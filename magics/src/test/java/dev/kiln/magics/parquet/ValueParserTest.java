@@ -42,6 +42,62 @@ class ValueParserTest {
     }
 
     @Test
+    void shortIntegersReadOnlyTheirOwnBytesWhateverFollowsThem() {
+        // eight bytes are read at once: what follows a field (digits, a delimiter, a non-digit) is none of its value
+        String[] texts = {"0", "7", "-7", "+7", "42", "00", "007", "-0", "9999", "12345678", "-12345678", "99999999", "10000000",
+            "01234567", "8765432"};
+        String[] after = {"", ",", "9", "99999999", "x", "\r\n", "\u00e9", "/", ":"};
+        for (String t : texts) {
+            for (String a : after) {
+                byte[] b = (t + a + "12345678").getBytes(StandardCharsets.UTF_8);
+                assertTrue(vp.parseLong(b, 0, t.length()), t + a);
+                assertEquals(Long.parseLong(t), vp.longValue, t + a);
+                // the same text at the end of its buffer (fewer than eight bytes left) parses the same
+                byte[] last = ("1" + t).getBytes(StandardCharsets.ISO_8859_1);
+                assertTrue(vp.parseLong(last, 1, last.length), t);
+                assertEquals(Long.parseLong(t), vp.longValue, t);
+            }
+        }
+        // every byte that is not a digit, at every place of a short number
+        for (int len = 1; len <= 8; len++) {
+            for (int at = 0; at < len; at++) {
+                for (int c = 0; c < 256; c++) {
+                    if (c >= '0' && c <= '9' || at == 0 && (c == '-' || c == '+') && len > 1) {
+                        continue;
+                    }
+                    byte[] b = "1234567812345678".getBytes(StandardCharsets.ISO_8859_1);
+                    b[at] = (byte) c;
+                    assertFalse(vp.parseLong(b, 0, len), len + " bytes, 0x" + Integer.toHexString(c) + " at " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTimestampLikeTheLastGivesTheSameValueAndOneThatDiffersAnywhereItsOwn() {
+        String[] texts = {"2001-01-01 00:01:00", "2001-01-01 00:01:00", "2001-01-01 00:01:01", "2001-01-01 00:01:01",
+            "2001-01-02 00:01:01", "2001-01-01T00:01:01", "2001-01-01 00:01:01Z", "2001-01-01 00:01:01Z",
+            "2001-01-01 00:01:01+02:00", "2001-01-01 00:01:01-02:00", "2001-01-01 00:01:01.123456", "2001-01-01 00:01:01.1234567",
+            "2001-01-01 00:01:01.123456", "2001-01-01 00:01", "2001-01-01 00:01", "2001-01-01 00:02",
+            "2001-01-01 00:01:01.123456+05:30", "2001-01-01 00:01:01.123456+05:30", "2001-01-01 00:01:01.123457+05:30"};
+        for (String t : texts) {
+            byte[] b = ("x," + t + ",2001-01-01 23:59:59").getBytes(StandardCharsets.ISO_8859_1);
+            assertTrue(vp.parseTimestamp(b, 2, 2 + t.length()), t);
+            ValueParser fresh = new ValueParser();
+            assertTrue(fresh.parseTimestamp(b, 2, 2 + t.length()), t);
+            assertEquals(fresh.longValue, vp.longValue, t);
+            assertEquals(fresh.zoned, vp.zoned, t);
+            assertEquals(fresh.beyondMicros, vp.beyondMicros, t);
+            String iso = t.replace(' ', 'T');
+            java.time.Instant expected = t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$") ? java.time.OffsetDateTime.parse(iso).toInstant()
+                    : java.time.LocalDateTime.parse(iso).toInstant(java.time.ZoneOffset.UTC);
+            assertEquals(expected.getEpochSecond() * 1_000_000L + expected.getNano() / 1_000, vp.longValue, t);
+        }
+        byte[] bad = "2001-01-01 00:01:0x".getBytes(StandardCharsets.ISO_8859_1);
+        assertFalse(vp.parseTimestamp(bad, 0, bad.length));
+    }
+
+    @Test
     void whatNoLongHoldsIsRefused() {
         for (String t : new String[] {"", "-", "+", "9223372036854775808", "-9223372036854775809", "10000000000000000000",
             "12a", "1 2", "1.0", "1e3", "--1", "+-1", "١٢"}) {
