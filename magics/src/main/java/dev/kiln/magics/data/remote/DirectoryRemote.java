@@ -141,8 +141,11 @@ public final class DirectoryRemote implements Remote {
 
     @Override
     public void delete(String key) {
+        Path target = path(key);
         try {
-            Files.deleteIfExists(path(key));
+            Files.deleteIfExists(target);
+            // a push lock's heartbeat wrote it with writeRef; only its own push writes it, so no writer waits on the file
+            Files.deleteIfExists(lockFile(target));
         } catch (IOException e) {
             throw new UncheckedIOException(describe() + ": cannot delete " + key, e);
         }
@@ -276,13 +279,17 @@ public final class DirectoryRemote implements Remote {
         return getBytes(key).map(b -> new Ref(b, Sha256.hex(b)));
     }
 
+    /** The file {@link #writeRef} locks to update {@code target}. */
+    private static Path lockFile(Path target) {
+        return target.resolveSibling(LOCK_PREFIX + target.getFileName() + ".lock");
+    }
+
     @Override
     public void writeRef(String key, byte[] content, String expectedEtag) {
         Path target = path(key);
         try {
             Files.createDirectories(target.getParent());
-            Path lockFile = target.resolveSibling(LOCK_PREFIX + target.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(lockFile(target), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 Optional<Ref> current = readRef(key);
                 boolean matches = expectedEtag == null ? current.isEmpty()
