@@ -47,6 +47,8 @@ public final class ObjectReader implements AutoCloseable {
      * 16 cost 8.2–10.4 s of CPU where 4 cost 7.8–8.0 for the same 336 MiB (README, bench/data/read).
      */
     private static final int PREFETCH_JOBS = 4;
+    /** The most bytes of fetched blocks kept in memory for the reads that need them; beyond, they are read back from the cache. */
+    private static final long AHEAD_IN_MEMORY = 32L << 20;
 
     /** Bytes of the object to be read: {@code length} from {@code position}. */
     public record Range(long position, long length) {
@@ -63,6 +65,9 @@ public final class ObjectReader implements AutoCloseable {
     private final Map<Integer, Future<?>> pending = new ConcurrentHashMap<>();
     /** Blocks this reader checked against their hashes before caching them: read back without hashing again. */
     private final Set<Integer> verified = ConcurrentHashMap.newKeySet();
+    /** Verified blocks fetched and not yet read, handed to the read as they are (up to {@link #AHEAD_IN_MEMORY}) instead of read back from the cache. */
+    private final Map<Integer, byte[]> ahead = new ConcurrentHashMap<>();
+    private final AtomicLong aheadBytes = new AtomicLong();
     private ExecutorService prefetching;
     private ObjectIndex index;
     private boolean indexLooked;
@@ -278,34 +283,50 @@ public final class ObjectReader implements AutoCloseable {
     }
 
     /**
-     * Fetches blocks {@code [first, last]} in one ranged GET and caches each once it matches its hash.
+     * Fetches blocks {@code [first, last]} in one ranged GET, the body streamed block by block into
+     * its own array; each is cached, and kept for the read that needs it, once it matches its hash.
      *
      * @throws CorruptObjectException at the first block that does not
      */
     private void fetchRun(Remote r, int first, int last) {
         long bs = index.blockSize();
         long from = first * bs;
-        int len = (int) (Math.min(entry.size(), (last + 1) * bs) - from);
+        long len = Math.min(entry.size(), (last + 1) * bs) - from;
         String objectKey = RemoteLayout.object(entry.sha256());
-        byte[] got = r.getRange(objectKey, from, len);
-        fetched.addAndGet(len);
-        for (int b = first; b <= last; b++) {
-            int off = (int) ((b - first) * bs);
-            int n = (int) Math.min(bs, len - off);
-            String actual = HexFormat.of().formatHex(Sha256.of(got, off, n));
-            if (!actual.equals(index.blocks().get(b))) {
-                throw CorruptObjectException.block(r, objectKey, entry.path(), b, from + off, n, index.blocks().get(b), actual);
-            }
-            cache.put(RemoteLayout.block(entry.sha256(), b), t -> {
-                try (FileChannel out = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.CREATE)) {
-                    ByteBuffer bb = ByteBuffer.wrap(got, off, n);
-                    while (bb.hasRemaining()) {
-                        out.write(bb);
-                    }
+        try (InputStream in = r.openRange(objectKey, from, len)) {
+            for (int b = first; b <= last; b++) {
+                long at = b * bs;
+                int n = (int) Math.min(bs, entry.size() - at);
+                byte[] got = new byte[n];
+                int read = in.readNBytes(got, 0, n);
+                fetched.addAndGet(read);
+                if (read < n) {
+                    throw new UserError(r.describe() + ": " + objectKey + " ends at byte " + (at + read) + ", before the " + len
+                            + " bytes asked for at " + from + ". Was it replaced? Push the dataset again from a machine that has the good file.");
                 }
-            });
-            verified.add(b);
+                String actual = HexFormat.of().formatHex(Sha256.of(got, 0, n));
+                if (!actual.equals(index.blocks().get(b))) {
+                    throw CorruptObjectException.block(r, objectKey, entry.path(), b, at, n, index.blocks().get(b), actual);
+                }
+                cache.put(RemoteLayout.block(entry.sha256(), b), t -> {
+                    try (FileChannel out = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.CREATE)) {
+                        ByteBuffer bb = ByteBuffer.wrap(got);
+                        while (bb.hasRemaining()) {
+                            out.write(bb);
+                        }
+                    }
+                });
+                verified.add(b);
+                if (aheadBytes.addAndGet(n) <= AHEAD_IN_MEMORY) {
+                    ahead.put(b, got);
+                } else {
+                    aheadBytes.addAndGet(-n); // read back from the cache when its turn comes
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(r.describe() + ": the read of " + objectKey + " ('" + entry.path() + "') broke off (" + e.getMessage()
+                    + "). The blocks verified before it are cached; run the read again.", e);
         }
     }
 
@@ -313,35 +334,36 @@ public final class ObjectReader implements AutoCloseable {
         return cache.root().resolve(RemoteLayout.block(entry.sha256(), i));
     }
 
-    /** Block {@code i}: the one in hand, from the cache, or fetched, checked and cached. */
+    /** Block {@code i}: the one in hand, one fetched ahead, from the cache, or fetched, checked and cached. */
     private byte[] block(int i) throws IOException {
         if (i == blockAt) {
             return block;
         }
-        String key = RemoteLayout.block(entry.sha256(), i);
-        String expected = index.blocks().get(i);
-        byte[] b = null;
-        try {
-            b = Files.readAllBytes(cache.root().resolve(key));
-            if (!verified.contains(i) && !Sha256.hex(b).equals(expected)) {
-                cache.forget(key);
-                b = null;
-            }
-        } catch (NoSuchFileException e) {
-            // not fetched yet
+        byte[] b = ahead.remove(i);
+        if (b != null) {
+            aheadBytes.addAndGet(-b.length);
         }
-        if (b == null) {
-            Remote r = remote.get().orElseThrow(this::noRemote);
-            long from = i * index.blockSize();
-            int len = (int) Math.min(index.blockSize(), entry.size() - from);
-            byte[] got = r.getRange(RemoteLayout.object(entry.sha256()), from, len);
-            fetched.addAndGet(len);
-            String actual = Sha256.hex(got);
-            if (!actual.equals(expected)) {
-                throw CorruptObjectException.block(r, RemoteLayout.object(entry.sha256()), entry.path(), i, from, len, expected, actual);
+        String key = RemoteLayout.block(entry.sha256(), i);
+        for (int tries = 0; b == null; tries++) {
+            try {
+                b = Files.readAllBytes(cache.root().resolve(key));
+                if (!verified.contains(i) && !Sha256.hex(b).equals(index.blocks().get(i))) {
+                    cache.forget(key);
+                    b = null;
+                }
+            } catch (NoSuchFileException e) {
+                // not fetched yet
             }
-            cache.put(key, t -> Files.write(t, got));
-            b = got;
+            if (b == null && tries > 0) {
+                throw new IllegalStateException("block " + i + " of " + entry.path() + " was fetched and verified, yet is not in the cache " + cache.root());
+            }
+            if (b == null) {
+                fetchRun(remote.get().orElseThrow(this::noRemote), i, i);
+                b = ahead.remove(i);
+                if (b != null) {
+                    aheadBytes.addAndGet(-b.length);
+                }
+            }
         }
         blockAt = i;
         block = b;
@@ -364,6 +386,7 @@ public final class ObjectReader implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        ahead.clear();
         try {
             if (whole != null) {
                 whole.close();

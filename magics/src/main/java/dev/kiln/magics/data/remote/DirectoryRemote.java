@@ -3,10 +3,12 @@ package dev.kiln.magics.data.remote;
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.core.Sha256;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -244,17 +246,28 @@ public final class DirectoryRemote implements Remote {
     }
 
     @Override
-    public byte[] getRange(String key, long position, int length) {
-        try (FileChannel in = FileChannel.open(path(key), StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(length);
-            while (buf.hasRemaining()) {
-                if (in.read(buf, position + buf.position()) < 0) {
-                    throw new UserError(describe() + ": " + key + " ends at byte " + (position + buf.position())
-                            + ", before the " + length + " bytes asked for at " + position + ". Was it replaced? "
-                            + "Push the dataset again from a machine that has the good file.");
+    public InputStream openRange(String key, long position, long length) {
+        try {
+            FileChannel in = FileChannel.open(path(key), StandardOpenOption.READ).position(position);
+            return new FilterInputStream(Channels.newInputStream(in)) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
                 }
-            }
-            return buf.array();
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, left));
+                    left -= Math.max(n, 0);
+                    return n;
+                }
+            };
         } catch (NoSuchFileException e) {
             throw new UserError(describe() + ": " + key + " is missing. Was the version pushed? "
                     + "Run 'kiln data push' from the project that made it.");
