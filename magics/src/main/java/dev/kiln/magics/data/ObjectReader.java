@@ -47,8 +47,6 @@ public final class ObjectReader implements AutoCloseable {
      * 16 cost 8.2–10.4 s of CPU where 4 cost 7.8–8.0 for the same 336 MiB (README, bench/data/read).
      */
     private static final int PREFETCH_JOBS = 4;
-    /** The most bytes of fetched blocks kept in memory for the reads that need them; beyond, they are read back from the cache. */
-    private static final long AHEAD_IN_MEMORY = 32L << 20;
 
     /** Bytes of the object to be read: {@code length} from {@code position}. */
     public record Range(long position, long length) {
@@ -65,9 +63,6 @@ public final class ObjectReader implements AutoCloseable {
     private final Map<Integer, Future<?>> pending = new ConcurrentHashMap<>();
     /** Blocks this reader checked against their hashes before caching them: read back without hashing again. */
     private final Set<Integer> verified = ConcurrentHashMap.newKeySet();
-    /** Verified blocks fetched and not yet read, handed to the read as they are (up to {@link #AHEAD_IN_MEMORY}) instead of read back from the cache. */
-    private final Map<Integer, byte[]> ahead = new ConcurrentHashMap<>();
-    private final AtomicLong aheadBytes = new AtomicLong();
     private ExecutorService prefetching;
     private ObjectIndex index;
     private boolean indexLooked;
@@ -284,7 +279,7 @@ public final class ObjectReader implements AutoCloseable {
 
     /**
      * Fetches blocks {@code [first, last]} in one ranged GET, the body streamed block by block into
-     * its own array; each is cached, and kept for the read that needs it, once it matches its hash.
+     * an array of its own; each is cached once it matches its hash.
      *
      * @throws CorruptObjectException at the first block that does not
      */
@@ -318,11 +313,6 @@ public final class ObjectReader implements AutoCloseable {
                     }
                 });
                 verified.add(b);
-                if (aheadBytes.addAndGet(n) <= AHEAD_IN_MEMORY) {
-                    ahead.put(b, got);
-                } else {
-                    aheadBytes.addAndGet(-n); // read back from the cache when its turn comes
-                }
             }
         } catch (IOException e) {
             throw new UserError(r.describe() + ": the read of " + objectKey + " ('" + entry.path() + "') broke off (" + e.getMessage()
@@ -334,36 +324,25 @@ public final class ObjectReader implements AutoCloseable {
         return cache.root().resolve(RemoteLayout.block(entry.sha256(), i));
     }
 
-    /** Block {@code i}: the one in hand, one fetched ahead, from the cache, or fetched, checked and cached. */
+    /** Block {@code i}: the one in hand, from the cache, or fetched, checked and cached. */
     private byte[] block(int i) throws IOException {
         if (i == blockAt) {
             return block;
         }
-        byte[] b = ahead.remove(i);
-        if (b != null) {
-            aheadBytes.addAndGet(-b.length);
+        Path file = cache.root().resolve(RemoteLayout.block(entry.sha256(), i));
+        byte[] b = null;
+        try {
+            b = Files.readAllBytes(file);
+            if (!verified.contains(i) && !Sha256.hex(b).equals(index.blocks().get(i))) {
+                cache.forget(RemoteLayout.block(entry.sha256(), i));
+                b = null;
+            }
+        } catch (NoSuchFileException e) {
+            // not fetched yet
         }
-        String key = RemoteLayout.block(entry.sha256(), i);
-        for (int tries = 0; b == null; tries++) {
-            try {
-                b = Files.readAllBytes(cache.root().resolve(key));
-                if (!verified.contains(i) && !Sha256.hex(b).equals(index.blocks().get(i))) {
-                    cache.forget(key);
-                    b = null;
-                }
-            } catch (NoSuchFileException e) {
-                // not fetched yet
-            }
-            if (b == null && tries > 0) {
-                throw new IllegalStateException("block " + i + " of " + entry.path() + " was fetched and verified, yet is not in the cache " + cache.root());
-            }
-            if (b == null) {
-                fetchRun(remote.get().orElseThrow(this::noRemote), i, i);
-                b = ahead.remove(i);
-                if (b != null) {
-                    aheadBytes.addAndGet(-b.length);
-                }
-            }
+        if (b == null) {
+            fetchRun(remote.get().orElseThrow(this::noRemote), i, i);
+            b = Files.readAllBytes(file); // checked as it was fetched
         }
         blockAt = i;
         block = b;
@@ -386,7 +365,6 @@ public final class ObjectReader implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        ahead.clear();
         try {
             if (whole != null) {
                 whole.close();
