@@ -278,34 +278,45 @@ public final class ObjectReader implements AutoCloseable {
     }
 
     /**
-     * Fetches blocks {@code [first, last]} in one ranged GET and caches each once it matches its hash.
+     * Fetches blocks {@code [first, last]} in one ranged GET, the body streamed block by block into
+     * an array of its own; each is cached once it matches its hash.
      *
      * @throws CorruptObjectException at the first block that does not
      */
     private void fetchRun(Remote r, int first, int last) {
         long bs = index.blockSize();
         long from = first * bs;
-        int len = (int) (Math.min(entry.size(), (last + 1) * bs) - from);
+        long len = Math.min(entry.size(), (last + 1) * bs) - from;
         String objectKey = RemoteLayout.object(entry.sha256());
-        byte[] got = r.getRange(objectKey, from, len);
-        fetched.addAndGet(len);
-        for (int b = first; b <= last; b++) {
-            int off = (int) ((b - first) * bs);
-            int n = (int) Math.min(bs, len - off);
-            String actual = HexFormat.of().formatHex(Sha256.of(got, off, n));
-            if (!actual.equals(index.blocks().get(b))) {
-                throw CorruptObjectException.block(r, objectKey, entry.path(), b, from + off, n, index.blocks().get(b), actual);
-            }
-            cache.put(RemoteLayout.block(entry.sha256(), b), t -> {
-                try (FileChannel out = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.CREATE)) {
-                    ByteBuffer bb = ByteBuffer.wrap(got, off, n);
-                    while (bb.hasRemaining()) {
-                        out.write(bb);
-                    }
+        try (InputStream in = r.openRange(objectKey, from, len)) {
+            for (int b = first; b <= last; b++) {
+                long at = b * bs;
+                int n = (int) Math.min(bs, entry.size() - at);
+                byte[] got = new byte[n];
+                int read = in.readNBytes(got, 0, n);
+                fetched.addAndGet(read);
+                if (read < n) {
+                    throw new UserError(r.describe() + ": " + objectKey + " ends at byte " + (at + read) + ", before the " + len
+                            + " bytes asked for at " + from + ". Was it replaced? Push the dataset again from a machine that has the good file.");
                 }
-            });
-            verified.add(b);
+                String actual = HexFormat.of().formatHex(Sha256.of(got, 0, n));
+                if (!actual.equals(index.blocks().get(b))) {
+                    throw CorruptObjectException.block(r, objectKey, entry.path(), b, at, n, index.blocks().get(b), actual);
+                }
+                cache.put(RemoteLayout.block(entry.sha256(), b), t -> {
+                    try (FileChannel out = FileChannel.open(t, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.CREATE)) {
+                        ByteBuffer bb = ByteBuffer.wrap(got);
+                        while (bb.hasRemaining()) {
+                            out.write(bb);
+                        }
+                    }
+                });
+                verified.add(b);
+            }
+        } catch (IOException e) {
+            throw new UserError(r.describe() + ": the read of " + objectKey + " ('" + entry.path() + "') broke off (" + e.getMessage()
+                    + "). The blocks verified before it are cached; run the read again.", e);
         }
     }
 
@@ -318,30 +329,20 @@ public final class ObjectReader implements AutoCloseable {
         if (i == blockAt) {
             return block;
         }
-        String key = RemoteLayout.block(entry.sha256(), i);
-        String expected = index.blocks().get(i);
+        Path file = cache.root().resolve(RemoteLayout.block(entry.sha256(), i));
         byte[] b = null;
         try {
-            b = Files.readAllBytes(cache.root().resolve(key));
-            if (!verified.contains(i) && !Sha256.hex(b).equals(expected)) {
-                cache.forget(key);
+            b = Files.readAllBytes(file);
+            if (!verified.contains(i) && !Sha256.hex(b).equals(index.blocks().get(i))) {
+                cache.forget(RemoteLayout.block(entry.sha256(), i));
                 b = null;
             }
         } catch (NoSuchFileException e) {
             // not fetched yet
         }
         if (b == null) {
-            Remote r = remote.get().orElseThrow(this::noRemote);
-            long from = i * index.blockSize();
-            int len = (int) Math.min(index.blockSize(), entry.size() - from);
-            byte[] got = r.getRange(RemoteLayout.object(entry.sha256()), from, len);
-            fetched.addAndGet(len);
-            String actual = Sha256.hex(got);
-            if (!actual.equals(expected)) {
-                throw CorruptObjectException.block(r, RemoteLayout.object(entry.sha256()), entry.path(), i, from, len, expected, actual);
-            }
-            cache.put(key, t -> Files.write(t, got));
-            b = got;
+            fetchRun(remote.get().orElseThrow(this::noRemote), i, i);
+            b = Files.readAllBytes(file); // checked as it was fetched
         }
         blockAt = i;
         block = b;

@@ -1,6 +1,7 @@
 package dev.kiln.magics.data;
 
 import dev.kiln.magics.core.UserError;
+import dev.kiln.magics.data.remote.RefConflictException;
 import dev.kiln.magics.data.remote.Remote;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,16 +66,25 @@ final class RemoteLocks {
                 t.setDaemon(true);
                 return t;
             });
-            heartbeat.scheduleWithFixedDelay(() -> {
-                try {
-                    Optional<Remote.Ref> now = remote.readRef(key);
-                    if (now.isPresent()) {
-                        remote.writeRef(key, holder.beat(Instant.now()).bytes(), now.get().etag());
-                    }
-                } catch (RuntimeException e) {
-                    // removed meanwhile, or the remote did not answer: the next beat tries again
+            heartbeat.scheduleWithFixedDelay(() -> beat(holder), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void beat(LockHolder holder) {
+            try {
+                Optional<Remote.Ref> now = remote.readRef(key);
+                if (now.isEmpty()) {
+                    return;
                 }
-            }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    remote.writeRef(key, holder.beat(Instant.now()).bytes(), now.get().etag());
+                } catch (RefConflictException e) {
+                    if (remote.readRef(key).isEmpty()) {
+                        remote.delete(key); // a gc removed it meanwhile: what the refused beat left beside it goes too
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the remote did not answer: the next beat tries again
+            }
         }
 
         @Override

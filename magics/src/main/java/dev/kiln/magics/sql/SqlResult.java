@@ -15,32 +15,70 @@ import tech.tablesaw.api.Table;
  * @param types     the columns' SQL types, as DuckDB names them
  * @param rowCount  every row of the result, shown or not; -1 for a statement without rows
  * @param table     the whole result, when kept ({@code %%sql -o NAME}), else null
- * @param keptAsText the kept table's number columns that hold text, because a value had no exact Java number
+ * @param keptAsText the kept table's columns that hold text, because a value had no exact Tablesaw value of their type
+ * @param countedAsMissing the kept table's columns holding values (NaN, empty text) that Tablesaw counts as missing
  */
 public record SqlResult(List<String> columns, List<String> types, List<List<String>> firstRows, long rowCount,
-                        Table table, List<KeptAsText> keptAsText, Provenance provenance) implements Result {
+                        Table table, List<KeptAsText> keptAsText, List<CountedAsMissing> countedAsMissing,
+                        Provenance provenance) implements Result {
 
     public SqlResult {
         columns = List.copyOf(columns);
         types = List.copyOf(types);
         firstRows = List.copyOf(firstRows);
         keptAsText = List.copyOf(keptAsText);
+        countedAsMissing = List.copyOf(countedAsMissing);
     }
 
     /**
-     * A number column of the kept table that is text: {@code value} (its first such) fits neither a
-     * long nor, for a fraction, a double exactly, and a silently rounded number would be a different value.
+     * A column of the kept table that is text because its value {@code value} (its first such) has no
+     * exact Tablesaw value of the column's type: {@code why} says which limit it met.
      */
-    public record KeptAsText(String column, String sqlType, String value) {
+    public record KeptAsText(String column, String sqlType, String value, Why why) {
+
+        public enum Why {
+            BEYOND_64_BITS("does not fit in 64 bits (a long)", "new BigInteger(text)", "or CAST it to DOUBLE in the SQL"),
+            LONG_MISSING_MARKER("is the one a LongColumn keeps for a missing value", "new BigInteger(text)", "or CAST it to DOUBLE in the SQL"),
+            MORE_DIGITS_THAN_A_DOUBLE("has more digits than a double holds", "new BigDecimal(text)", "or CAST it to DOUBLE in the SQL"),
+            YEAR_BEYOND_TABLESAW("has a year outside the ones Tablesaw's dates hold (16 bits)", "LocalDate.parse(text) or LocalDateTime.parse(text)",
+                    "or filter such rows out in the SQL"),
+            FINER_THAN_A_MILLISECOND("is finer than the millisecond Tablesaw's times keep", "LocalDateTime.parse(text) or LocalTime.parse(text)",
+                    "or date_trunc('millisecond', …) it in the SQL");
+
+            private final String because;
+            private final String parse;
+            private final String orInSql;
+
+            Why(String because, String parse, String orInSql) {
+                this.because = because;
+                this.parse = parse;
+                this.orInSql = orInSql;
+            }
+        }
 
         public String sentence() {
-            boolean fraction = sqlType.startsWith("DECIMAL") && !sqlType.endsWith(",0)");
-            return "Column " + column + " (" + sqlType + ") is kept as text (a StringColumn): its value " + value
-                    + (fraction ? " has more digits than a double holds"
-                            : value.equals(Long.toString(Long.MIN_VALUE)) ? " is the one a LongColumn keeps for a missing value"
-                            : " does not fit in 64 bits (a long)")
-                    + ", and a rounded number would be another value. Parse it where you need numbers (new "
-                    + (fraction ? "BigDecimal" : "BigInteger") + "(text)), or CAST it to DOUBLE in the SQL.";
+            return "Column " + column + " (" + sqlType + ") is kept as text (a StringColumn): its value " + value + " " + why.because
+                    + ", and a rounded value would be another value. Parse it where you need it (" + why.parse + "), " + why.orInSql + ".";
+        }
+    }
+
+    /**
+     * A column of the kept table holding {@code count} values that Tablesaw counts as missing although
+     * they are values (NaN in a DOUBLE or FLOAT, the empty text in text), besides its {@code nulls}:
+     * Tablesaw writes a missing value as that very value, so the table keeps them and cannot tell them apart.
+     */
+    public record CountedAsMissing(String column, String sqlType, Value value, long count, long nulls) {
+
+        public enum Value { NAN, EMPTY_TEXT }
+
+        public String sentence() {
+            String what = value == Value.NAN ? ProgressText.count(count, "NaN value") : ProgressText.count(count, "empty text");
+            String test = value == Value.NAN ? "isnan(" + column + ")" : column + " = ''";
+            return "Column " + column + " (" + sqlType + ") holds " + what + ", which Tablesaw counts as missing"
+                    + (nulls > 0 ? " as it does its " + ProgressText.count(nulls, "NULL") : "")
+                    + " (isMissing, countMissing, removeMissing), though the table keeps " + (count == 1 ? "it" : "them")
+                    + ". Where the difference matters, add " + test + " AS " + column + "_" + (value == Value.NAN ? "nan" : "empty")
+                    + " to the SQL.";
         }
     }
 
@@ -85,6 +123,9 @@ public record SqlResult(List<String> columns, List<String> types, List<List<Stri
         for (KeptAsText k : keptAsText) {
             t.append('\n').append(k.sentence());
         }
+        for (CountedAsMissing m : countedAsMissing) {
+            t.append('\n').append(m.sentence());
+        }
         return t.toString();
     }
 
@@ -117,6 +158,9 @@ public record SqlResult(List<String> columns, List<String> types, List<List<Stri
         h.append("</tbody>\n</table>\n<p style=\"color:#777\">").append(Html.escape(size())).append("</p>\n");
         for (KeptAsText k : keptAsText) {
             h.append("<p>").append(Html.escape(k.sentence())).append("</p>\n");
+        }
+        for (CountedAsMissing m : countedAsMissing) {
+            h.append("<p>").append(Html.escape(m.sentence())).append("</p>\n");
         }
         return h.append("</div>").toString();
     }

@@ -15,9 +15,15 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
@@ -95,7 +101,7 @@ public final class SqlSession implements AutoCloseable {
             }
             try (Statement s = c.createStatement(); QueryWatch ignored = new QueryWatch(s, interrupted, progress)) {
                 if (!s.execute(DatasetReferences.rewrite(sql, resolved))) {
-                    return new SqlResult(List.of(), List.of(), List.of(), -1, null, List.of(), provenance);
+                    return new SqlResult(List.of(), List.of(), List.of(), -1, null, List.of(), List.of(), provenance);
                 }
                 try (ResultSet rs = s.getResultSet()) {
                     return read(rs, options, provenance);
@@ -115,9 +121,11 @@ public final class SqlSession implements AutoCloseable {
         int n = meta.getColumnCount();
         List<String> names = new ArrayList<>();
         List<String> types = new ArrayList<>();
+        boolean[] timestamp = new boolean[n + 1];
         for (int c = 1; c <= n; c++) {
             names.add(meta.getColumnLabel(c));
             types.add(meta.getColumnTypeName(c));
+            timestamp[c] = meta.getColumnType(c) == Types.TIMESTAMP;
         }
         ResultColumns whole = options.keepAs() != null ? new ResultColumns(meta) : null;
         List<List<String>> first = new ArrayList<>();
@@ -126,7 +134,7 @@ public final class SqlSession implements AutoCloseable {
             if (count < options.shownRows()) {
                 List<String> row = new ArrayList<>(n);
                 for (int c = 1; c <= n; c++) {
-                    row.add(rs.getString(c));
+                    row.add(timestamp[c] ? shown(rs.getObject(c, LocalDateTime.class)) : rs.getString(c));
                 }
                 first.add(row);
             }
@@ -136,7 +144,16 @@ public final class SqlSession implements AutoCloseable {
             count++;
         }
         return new SqlResult(names, types, first, count, whole == null ? null : whole.table(options.keepAs()),
-                whole == null ? List.of() : whole.keptAsText(), provenance.withReport(Map.of("rows", count, "columns", n)));
+                whole == null ? List.of() : whole.keptAsText(), whole == null ? List.of() : whole.countedAsMissing(),
+                provenance.withReport(Map.of("rows", count, "columns", n)));
+    }
+
+    /** A timestamp as DuckDB writes it, but in ISO years: JDBC's java.sql.Timestamp text drops the era (44 BC reads 0044). */
+    private static final DateTimeFormatter SHOWN_TIMESTAMP = new DateTimeFormatterBuilder().appendPattern("uuuu-MM-dd HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).toFormatter(Locale.ROOT);
+
+    private static String shown(LocalDateTime t) {
+        return t == null ? null : SHOWN_TIMESTAMP.format(t);
     }
 
     /** DuckDB's own words (its error's kind, message and the line with a caret under the position), without JDBC's prefix. */

@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,21 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class DataCheckoutLinksTest {
 
-    static S3ProxyServer s3;
+    @RegisterExtension
+    static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3ProxyServer.transientStore();
-        s3.createBucket("lab");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
 
     private String remoteAdd(String kind) {
         return kind.equals("s3")

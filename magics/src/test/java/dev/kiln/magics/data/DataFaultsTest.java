@@ -27,30 +27,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input and faults: each is refused or detected with a message that names what and says what to do. */
 class DataFaultsTest {
 
-    static S3ProxyServer s3;
+    @RegisterExtension
+    static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3ProxyServer.transientStore();
-        s3.createBucket("lab");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
 
     private DataProjects.Project project(String name, Map<String, String> env) throws Exception {
         DataProjects.Project p = new DataProjects(tmp, env).project(name);
@@ -114,7 +103,7 @@ class DataFaultsTest {
         DataProjects.Project alice = pushed("alice");
         String sha = Sha256.hex("id\n2\n".getBytes(StandardCharsets.UTF_8));
         String key = tmp.getFileName() + "/" + RemoteLayout.object(sha);
-        s3.putObject("lab", key, "id\n666\n".getBytes(StandardCharsets.UTF_8));
+        s3.server().putObject("lab", key, "id\n666\n".getBytes(StandardCharsets.UTF_8));
 
         DataProjects.Project bob = project("bob", S3ProxyServer.credentials());
         Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
@@ -362,7 +351,7 @@ class DataFaultsTest {
 
             // the same size, one byte changed in the last part: caught, and nothing enters the cache
             data[data.length - 3] ^= 1;
-            s3.putObject("lab", "multipart/" + RemoteLayout.object(sha), data);
+            s3.server().putObject("lab", "multipart/" + RemoteLayout.object(sha), data);
             Cache cache = new Cache(tmp.resolve("cache-multipart"));
             Transfer transfer = new Transfer(cache, 2);
             CorruptObjectException bad = assertThrows(CorruptObjectException.class, () -> transfer.fetch(r, sha, data.length));
@@ -384,14 +373,14 @@ class DataFaultsTest {
         String sha = Sha256.ofFile(big);
         Path small = Files.writeString(tmp.resolve("small"), "hello");
         String smallSha = Sha256.ofFile(small);
-        s3.record();
+        s3.server().record();
         try (S3Remote r = new S3Remote(rc, S3ProxyServer.credentials(), 3, new S3Remote.Parts(5L << 20, 5L << 20), null)) {
             // the server checks every request's signature: these succeed only if the signing is right
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(sha), big, sha, data.length));
             assertTrue(r.putFileIfAbsent(RemoteLayout.object(smallSha), small, smallSha, 5));
             assertEquals(sha, r.download(RemoteLayout.object(sha), tmp.resolve("back.bin"), data.length));
         }
-        List<S3ProxyServer.Seen> seen = s3.requests();
+        List<S3ProxyServer.Seen> seen = s3.server().requests();
         Map<Integer, S3ProxyServer.Seen> parts = new HashMap<>();
         for (S3ProxyServer.Seen q : seen) {
             String query = q.query() == null ? "" : q.query();

@@ -21,9 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,25 +31,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class DataGcTest {
 
-    static S3ProxyServer s3;
+    @RegisterExtension
+    static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3ProxyServer.transientStore();
-        s3.createBucket("lab-data");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
-
     private String remoteAdd(String kind, String prefix) {
         return kind.equals("s3")
-                ? "data remote add team s3://lab-data/" + prefix + " --endpoint " + s3.endpoint()
+                ? "data remote add team s3://lab/" + prefix + " --endpoint " + s3.endpoint()
                 : "data remote add team " + tmp.resolve(prefix);
     }
 

@@ -323,6 +323,24 @@ class DataReadInPlaceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"s3", "directory"})
+    void anObjectCutShortOnTheRemoteStopsTheReadAndNamesIt(String kind) throws Exception {
+        Team t = team(kind);
+        bigParquet(t.alice());
+        ManifestEntry object = bigObject(t);
+        String key = RemoteLayout.object(object.sha256());
+        byte[] bytes = t.read(key);
+        t.replace(key, java.util.Arrays.copyOf(bytes, bytes.length - 10)); // its last block, where the footer is, ends early
+
+        try (DataRepository repo = t.bobRepo()) {
+            UserError e = assertThrows(UserError.class, () -> Parquet.read(repo, "big-parquet@latest", "station", "tmax"));
+            assertTrue(e.getMessage().contains(key) && e.getMessage().contains("ends at byte " + (bytes.length - 10)), e.getMessage());
+        }
+        int last = (int) ((bytes.length - 1) / ObjectIndex.BLOCK_SIZE);
+        assertFalse(Files.exists(t.bob().cache().resolve(RemoteLayout.block(object.sha256(), last))), "a short block is not cached");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "directory"})
     void anObjectPushedWithoutAnIndexIsVerifiedWholeAndReads(String kind) throws Exception {
         Team t = team(kind);
         bigParquet(t.alice());

@@ -11,9 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,25 +21,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120) // each test; it waits on a process or a socket
 class DataRoundTripTest {
 
-    static S3ProxyServer s3;
+    @RegisterExtension
+    static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3ProxyServer.transientStore();
-        s3.createBucket("lab-data");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
-
     private String remoteAdd(String kind) {
         return kind.equals("s3")
-                ? "data remote add team s3://lab-data/projects/traffic --endpoint " + s3.endpoint()
+                ? "data remote add team s3://lab/projects/traffic --endpoint " + s3.endpoint()
                 : "data remote add team " + tmp.resolve("shared-remote");
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.core.Sha256;
+import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.remote.DirectoryRemote;
 import dev.kiln.magics.data.remote.Remote;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,5 +208,49 @@ class DataStaleLockTest {
                 s3.close();
             }
         }
+    }
+
+    /** Every file under {@code root}, hidden ones too, relative to it. */
+    private static Set<String> everyFile(Path root) throws IOException {
+        try (var s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(f -> root.relativize(f).toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void aPushLockOnADirectoryRemoteLeavesNoFileBehindWhetherItsBeatsSucceedFailOrAreInterrupted() throws Exception {
+        Path shared = tmp.resolve("shared");
+        DirectoryRemote r = new DirectoryRemote("shared", shared);
+        r.checkAccess();
+        r.putBytesIfAbsent("refs/pems/latest", "v1\n".getBytes(StandardCharsets.UTF_8));
+        Set<String> before = everyFile(shared);
+
+        try (RemoteLocks.Lease lease = RemoteLocks.push(r, "Ana", Duration.ofMillis(5))) {
+            String key = r.list(RemoteLocks.PUSHES).iterator().next();
+            Instant first = LockHolder.parse(r.getBytes(key).orElseThrow(), Instant.now()).heartbeatAt().orElseThrow();
+            waitFor("a renewed heartbeat", () -> LockHolder.parse(r.getBytes(key).orElseThrow(), Instant.now())
+                    .heartbeatAt().orElseThrow().isAfter(first));
+        }
+        assertEquals(before, everyFile(shared), "beats that succeeded");
+
+        // closed while a beat may be midway: the heartbeat thread is interrupted wherever it is
+        for (int i = 0; i < 40; i++) {
+            try (RemoteLocks.Lease lease = RemoteLocks.push(r, "Ana", Duration.ofMillis(1))) {
+                Thread.sleep(i % 4);
+            }
+        }
+        assertEquals(before, everyFile(shared), "beats that were interrupted");
+
+        // beats that fail: the remote's tmp/ cannot hold a file while the push runs
+        try (RemoteLocks.Lease lease = RemoteLocks.push(r, "Ana", Duration.ofMillis(5))) {
+            Path tmpDir = shared.resolve(DirectoryRemote.TMP);
+            TempFiles.deleteRecursively(tmpDir);
+            Files.writeString(tmpDir, "in the way");
+            Thread.sleep(100);
+            Files.delete(tmpDir);
+        }
+        Set<String> left = everyFile(shared);
+        assertEquals(before.stream().filter(f -> !f.startsWith(DirectoryRemote.TMP)).collect(Collectors.toCollection(TreeSet::new)), left,
+                "beats that failed");
     }
 }

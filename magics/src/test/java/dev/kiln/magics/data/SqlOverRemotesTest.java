@@ -12,9 +12,8 @@ import dev.kiln.magics.sql.SqlSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,26 +26,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(300)
 class SqlOverRemotesTest {
 
-    static S3ProxyServer s3;
+    @RegisterExtension
+    static final S3ProxyServer.Lab s3 = new S3ProxyServer.Lab();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3ProxyServer.transientStore();
-        s3.createBucket("team");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"s3", "directory"})
     void aColleaguesVersionIsQueriedFromTheCacheAndTheWorkspaceIsUntouched(String kind) throws Exception {
-        String remote = kind.equals("s3") ? "s3://team/traffic --endpoint " + s3.endpoint() : tmp.resolve("remote").toString();
+        String remote = kind.equals("s3") ? "s3://lab/traffic --endpoint " + s3.endpoint() : tmp.resolve("remote").toString();
         DataProjects projects = new DataProjects(tmp, S3ProxyServer.credentials());
         DataProjects.Project alice = projects.project("alice");
         alice.run("data remote add team " + remote);

@@ -3,10 +3,12 @@ package dev.kiln.magics.data.remote;
 import dev.kiln.magics.core.TempFiles;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.core.Sha256;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -141,8 +143,11 @@ public final class DirectoryRemote implements Remote {
 
     @Override
     public void delete(String key) {
+        Path target = path(key);
         try {
-            Files.deleteIfExists(path(key));
+            Files.deleteIfExists(target);
+            // a push lock's heartbeat wrote it with writeRef; only its own push writes it, so no writer waits on the file
+            Files.deleteIfExists(lockFile(target));
         } catch (IOException e) {
             throw new UncheckedIOException(describe() + ": cannot delete " + key, e);
         }
@@ -241,17 +246,28 @@ public final class DirectoryRemote implements Remote {
     }
 
     @Override
-    public byte[] getRange(String key, long position, int length) {
-        try (FileChannel in = FileChannel.open(path(key), StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(length);
-            while (buf.hasRemaining()) {
-                if (in.read(buf, position + buf.position()) < 0) {
-                    throw new UserError(describe() + ": " + key + " ends at byte " + (position + buf.position())
-                            + ", before the " + length + " bytes asked for at " + position + ". Was it replaced? "
-                            + "Push the dataset again from a machine that has the good file.");
+    public InputStream openRange(String key, long position, long length) {
+        try {
+            FileChannel in = FileChannel.open(path(key), StandardOpenOption.READ).position(position);
+            return new FilterInputStream(Channels.newInputStream(in)) {
+                private long left = length;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
                 }
-            }
-            return buf.array();
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, left));
+                    left -= Math.max(n, 0);
+                    return n;
+                }
+            };
         } catch (NoSuchFileException e) {
             throw new UserError(describe() + ": " + key + " is missing. Was the version pushed? "
                     + "Run 'kiln data push' from the project that made it.");
@@ -276,13 +292,17 @@ public final class DirectoryRemote implements Remote {
         return getBytes(key).map(b -> new Ref(b, Sha256.hex(b)));
     }
 
+    /** The file {@link #writeRef} locks to update {@code target}. */
+    private static Path lockFile(Path target) {
+        return target.resolveSibling(LOCK_PREFIX + target.getFileName() + ".lock");
+    }
+
     @Override
     public void writeRef(String key, byte[] content, String expectedEtag) {
         Path target = path(key);
         try {
             Files.createDirectories(target.getParent());
-            Path lockFile = target.resolveSibling(LOCK_PREFIX + target.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(lockFile(target), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 Optional<Ref> current = readRef(key);
                 boolean matches = expectedEtag == null ? current.isEmpty()

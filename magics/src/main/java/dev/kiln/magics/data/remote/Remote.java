@@ -1,6 +1,7 @@
 package dev.kiln.magics.data.remote;
 
 import dev.kiln.magics.data.RemoteConfig;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -69,10 +70,11 @@ public interface Remote extends AutoCloseable {
     Optional<byte[]> getBytes(String key);
 
     /**
-     * {@code length} bytes of the object at {@code key} from {@code position} (a ranged GET): all of
-     * them, or a {@link dev.kiln.magics.core.UserError} naming the object when it is missing or shorter.
+     * The {@code length} bytes of the object at {@code key} from {@code position} (a ranged GET), as
+     * they arrive, for the caller to read and close; a {@link dev.kiln.magics.core.UserError} naming the
+     * object when it is missing. A stream that ends before {@code length} bytes means the object is shorter.
      */
-    byte[] getRange(String key, long position, int length);
+    InputStream openRange(String key, long position, long length);
 
     /** A movable name: its content and a tag that changes whenever the content does. */
     record Ref(byte[] content, String etag) {

@@ -3,6 +3,7 @@ package dev.kiln.magics.data.remote;
 import dev.kiln.magics.core.UserError;
 import dev.kiln.magics.data.RemoteConfig;
 import dev.kiln.magics.core.Sha256;
+import java.io.InputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -228,15 +229,11 @@ public final class S3Remote implements Remote {
     }
 
     @Override
-    public byte[] getRange(String k, long position, int length) {
+    public InputStream openRange(String k, long position, long length) {
         try {
-            byte[] b = bucket.client().getObjectAsBytes(r -> r.bucket(bucket.bucket()).key(bucket.key(k))
-                    .range("bytes=" + position + "-" + (position + length - 1))).asByteArray();
-            if (b.length != length) {
-                throw new UserError(bucket.describe() + ": " + k + " gave " + b.length + " bytes, not the " + length
-                        + " asked for at " + position + ". Was it replaced? Push the dataset again from a machine that has the good file.");
-            }
-            return b;
+            // the body streams to the reader: getObjectAsBytes copied each range two or three times first
+            return bucket.client().getObject(r -> r.bucket(bucket.bucket()).key(bucket.key(k))
+                    .range("bytes=" + position + "-" + (position + length - 1)));
         } catch (NoSuchKeyException e) {
             throw new UserError(bucket.describe() + ": " + k + " is missing. Was the version pushed? "
                     + "Run 'kiln data push' from the project that made it.", e);
