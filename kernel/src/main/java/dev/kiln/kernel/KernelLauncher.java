@@ -19,7 +19,6 @@ import dev.kiln.magics.cli.ParquetCommand;
 import dev.kiln.magics.core.JupyterNotebook;
 import dev.kiln.magics.core.KilnVersion;
 import dev.kiln.magics.core.TempFiles;
-import dev.kiln.magics.parquet.ConversionWarmUp;
 import dev.kiln.magics.sql.SqlSession;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,10 +37,6 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
  * cell imports and which magics exist.
  */
 public final class KernelLauncher {
-
-    /** Rows of each idle warm-up step, and steps: each step short beside a cell, all of them enough for C2 to compile the encoder. */
-    static final int WARM_UP_ROWS = 5_000;
-    static final int WARM_UP_STEPS = 20;
 
     /** What every cell starts with. */
     static final List<String> IMPORTS = List.of(
@@ -109,9 +104,6 @@ public final class KernelLauncher {
         KernelConnectionProperties props = KernelConnectionProperties.parse(Files.readString(connectionFile));
         CellOutput output = new CellOutput(System.out, System.err);
         KilnKernel kernel = assemble(output, environment(connectionFile));
-        // while the user writes the first cells: a first %parquet convert in a fresh kernel ran its
-        // encoder in tier-3 code and paid C2's compilations of it (CPU 3.8 s against 2.0 s for the next)
-        kernel.whenIdle(() -> ConversionWarmUp.run(WARM_UP_ROWS), WARM_UP_STEPS);
         KilnConnection connection = new KilnConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();

@@ -31,7 +31,6 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.InterruptRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
-import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
 
 /**
  * jjava's BaseKernel answering as Jupyter's clients expect: replies carry their status, a cell's
@@ -48,8 +47,6 @@ abstract class ProtocolKernel extends BaseKernel {
     private static final long FIRST_REPLY_WAIT_MS = 1_000;
 
     private final CountDownLatch firstReplySent = new CountDownLatch(1);
-    /** What the kernel does once started while no cell runs; none unless {@link #whenIdle} gave it. */
-    private volatile IdleWork idleWork;
 
     private final CellOutput output;
     private final SessionHistory history;
@@ -81,21 +78,9 @@ abstract class ProtocolKernel extends BaseKernel {
                 // nothing interrupts this thread; if something did, starting now is as right as later
             }
             work.run();
-            IdleWork idle = idleWork;
-            if (idle != null) {
-                idle.start(); // after the start-up work, which the first cells need
-            }
         }, "kiln-start");
         t.setDaemon(true);
         t.start();
-    }
-
-    /**
-     * Runs {@code step} {@code steps} times once the start-up work is done, each time only after
-     * the kernel has been idle a while (see {@link IdleWork}); call before that work starts.
-     */
-    protected final void whenIdle(Runnable step, int steps) {
-        idleWork = new IdleWork(step, steps, IdleWork.IDLE);
     }
 
     /** A cell is about to run; its displays go to {@code env}. */
@@ -125,10 +110,6 @@ abstract class ProtocolKernel extends BaseKernel {
         // idle goes out before the reply (which is deferred to after this method): a client holding
         // the reply has every iopub message of the cell on its way, however long this thread then
         // waits for the CPU. jupyter_kernel_test reads each with a 0.1 s timeout once it has the reply.
-        IdleWork idle = idleWork;
-        if (idle != null) {
-            idle.cellStarted();
-        }
         env.setStatusBusy();
         env.publish(new PublishExecuteInput(code, count));
         cellStarted(env);
@@ -164,9 +145,6 @@ abstract class ProtocolKernel extends BaseKernel {
             if (TIMING) {
                 KERNEL_LOG.println("kiln: cell " + count + " took " + (System.nanoTime() - t0) / 1_000_000.0 + " ms in the kernel");
             }
-            if (idle != null) {
-                idle.cellEnded();
-            }
             env.setStatusIdle();
         }
     }
@@ -188,21 +166,6 @@ abstract class ProtocolKernel extends BaseKernel {
     protected void handleInterruptRequest(ShellReplyEnvironment env, Message<InterruptRequest> message) {
         env.setBusyDeferIdle();
         env.defer().reply(new Replies.InterruptOk());
-        dropIdleWork();
         interrupt();
-    }
-
-    @Override
-    protected void handleShutdownRequest(ShellReplyEnvironment env, Message<ShutdownRequest> message) {
-        dropIdleWork();
-        super.handleShutdownRequest(env, message);
-    }
-
-    /** An interrupt or a shutdown: the user wants the kernel, not work it would do while idle. */
-    private void dropIdleWork() {
-        IdleWork idle = idleWork;
-        if (idle != null) {
-            idle.drop();
-        }
     }
 }

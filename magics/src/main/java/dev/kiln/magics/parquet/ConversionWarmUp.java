@@ -44,20 +44,8 @@ public final class ConversionWarmUp {
 
     /** The warm-up on this thread. */
     public static void run() {
-        run(400);
-    }
-
-    /**
-     * Converts {@code rows} rows on this thread, faults swallowed (see {@link #run()}): a kernel
-     * idle after its start runs this in steps, so that its first conversion finds the encoder's
-     * loops compiled, not only its classes loaded. Nothing below {@link #MIN_HEAP} of heap.
-     */
-    public static void run(int rows) {
-        if (Runtime.getRuntime().maxMemory() < MIN_HEAP) {
-            return;
-        }
         try {
-            convertInMemory(rows);
+            convertInMemory(400);
         } catch (IOException | RuntimeException | LinkageError | OutOfMemoryError e) {
             // the conversion meets any real fault itself, and reports it; a heap too small for both
             // (the conversion took it while this ran) is the conversion's to report, with its advice
