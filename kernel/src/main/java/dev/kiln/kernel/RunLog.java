@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class RunLog {
 
     private static final String NO_NOTEBOOK = "(no notebook)";
+    private static final String CONVERSION = "parquet convert";
 
     private final Recorder recorder;
     private final PrintStream kernelLog;
@@ -119,7 +120,11 @@ final class RunLog {
             if (p.snapshot() != null) {
                 snapshot = p.snapshot().id();
             }
-            for (Provenance.DatasetVersion d : p.datasets()) {
+            List<Provenance.DatasetVersion> used = new ArrayList<>(p.datasets());
+            if (CONVERSION.equals(p.command())) {
+                used.addAll(p.lineage()); // the version it read is one the run used, as the version it wrote is
+            }
+            for (Provenance.DatasetVersion d : used) {
                 datasets.add(Map.of("dataset", d.dataset(), "version", d.version()));
             }
         }

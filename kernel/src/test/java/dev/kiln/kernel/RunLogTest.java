@@ -47,6 +47,10 @@ class RunLogTest {
                     pulled("rain", "v7"), Result.of("", null, Provenance.of("env snapshot").withSnapshot(new Provenance.Snapshot("env-1", null)))));
             // a front end's own query (Kiln's Lab panel runs %data status unstored) is no cell of the run
             log.cellFinished(2, false, List.of(pulled("asked-by-the-panel", "v9")));
+            // a conversion used the version it read and the one it wrote
+            log.cellFinished(3, true, List.of(Result.of("Converted", null, Provenance.of("parquet convert")
+                    .withDatasets(List.of(Provenance.DatasetVersion.of("climate-parquet", "p1")))
+                    .withLineage(List.of(Provenance.DatasetVersion.of("climate-raw", "r4"))))));
             log.endAndDeliver();
 
             JsonNode runs = get(url + "/api/runs?notebook=analysis.ipynb");
@@ -59,9 +63,11 @@ class RunLogTest {
             assertEquals("session-1", run.get("session").asText());
             assertEquals("ended", run.get("status").asText(), "a clean shutdown ends the run");
             assertEquals("env-1", run.get("snapshot").asText());
-            assertEquals(JSON.readTree("[{\"dataset\":\"climate\",\"version\":\"v1\"},{\"dataset\":\"rain\",\"version\":\"v7\"}]"),
+            assertEquals(JSON.readTree("[{\"dataset\":\"climate\",\"version\":\"v1\"},{\"dataset\":\"rain\",\"version\":\"v7\"},"
+                    + "{\"dataset\":\"climate-parquet\",\"version\":\"p1\"},{\"dataset\":\"climate-raw\",\"version\":\"r4\"}]"),
                     run.get("datasets"));
-            assertEquals(JSON.readTree("[{\"cell\":2,\"kiln\":[\"data\",\"maven\",\"snapshot\"]}]"), run.get("outputs"),
+            assertEquals(JSON.readTree("[{\"cell\":2,\"kiln\":[\"data\",\"maven\",\"snapshot\"]},{\"cell\":3,\"kiln\":[\"command\",\"data\"]}]"),
+                    run.get("outputs"),
                     "a cell without provenance adds no output");
         }
     }
