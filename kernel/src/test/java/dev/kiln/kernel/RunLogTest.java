@@ -72,6 +72,36 @@ class RunLogTest {
         }
     }
 
+    /** Magic cells that end while the kernel still starts wait for the run log, and are recorded in the order they ran. */
+    @Test
+    @Timeout(60)
+    void cellsThatEndBeforeTheRunLogOpensAreRecordedInTheOrderTheyRan() throws Exception {
+        try (SidecarServer sidecar = SidecarServer.start(
+                new SidecarServer.Options("127.0.0.1", 0, tmp.resolve("sidecar.db").toString(), TOKEN, 1 << 20))) {
+            String url = "http://127.0.0.1:" + sidecar.port();
+            Session session = new Session(tmp.resolve("project"), QUIET, QUIET, Progress.NONE, Map.of(
+                    "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN, "JPY_SESSION_NAME", "early.ipynb"), "kernel");
+            PendingRunLog pending = new PendingRunLog();
+            for (int cell = 1; cell <= 4; cell++) {
+                pending.cellFinished(cell, true, List.of(pulled("d" + cell, "v" + cell)));
+            }
+            pending.open(RunLog.open(session, "session-early", QUIET));
+            pending.now().endAndDeliver();
+
+            JsonNode runs = get(url + "/api/runs?notebook=early.ipynb");
+            for (int i = 0; i < 300 && runs.path(0).path("outputs").size() < 4; i++) { // records are sent in the background
+                Thread.sleep(100);
+                runs = get(url + "/api/runs?notebook=early.ipynb");
+            }
+            List<Integer> cells = new java.util.ArrayList<>();
+            runs.path(0).path("outputs").forEach(o -> cells.add(o.path("cell").asInt()));
+            assertEquals(List.of(1, 2, 3, 4), cells, runs.toPrettyString());
+            List<String> datasets = new java.util.ArrayList<>();
+            runs.path(0).path("datasets").forEach(d -> datasets.add(d.path("dataset").asText()));
+            assertEquals(List.of("d1", "d2", "d3", "d4"), datasets);
+        }
+    }
+
     /** What {@code %data pull DATASET@VERSION} returns, as far as the run log reads it. */
     private static Result pulled(String dataset, String version) {
         return Result.of("Pulled " + dataset + "@" + version, null,
