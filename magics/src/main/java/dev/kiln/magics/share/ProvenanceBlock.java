@@ -136,11 +136,15 @@ final class ProvenanceBlock {
             h.append("</table>\n");
         }
         if (!r.conversions().isEmpty()) {
-            h.append("<h3 style=\"font-size:14px\">Conversions to Parquet</h3>\n<table>\n<tr><th>cell</th><th>input</th><th>output</th>"
-                    + "<th>files written</th></tr>\n");
+            // versions and hashes are 64 hex digits: they wrap anywhere rather than widen the page
+            String wrap = "<td style=\"overflow-wrap:anywhere;word-break:break-all;vertical-align:top\"><code>";
+            h.append("<h3 style=\"font-size:14px\">Conversions to Parquet</h3>\n<table style=\"table-layout:fixed;width:100%\">\n"
+                    + "<tr><th style=\"width:5em;text-align:left\">cell</th><th style=\"text-align:left\">input</th>"
+                    + "<th style=\"text-align:left\">output</th><th style=\"text-align:left\">files written</th></tr>\n");
             for (String[] c : r.conversions()) {
-                h.append("<tr><td>").append(Html.escape(c[0])).append("</td><td><code>").append(Html.escape(c[1])).append("</code></td><td><code>")
-                        .append(Html.escape(c[2])).append("</code></td><td><code>").append(Html.escape(c[3])).append("</code></td></tr>\n");
+                h.append("<tr><td style=\"vertical-align:top\">").append(Html.escape(c[0])).append("</td>").append(wrap).append(Html.escape(c[1]))
+                        .append("</code></td>").append(wrap).append(Html.escape(c[2])).append("</code></td>").append(wrap)
+                        .append(Html.escape(c[3]).replace("; ", "<br>")).append("</code></td></tr>\n");
             }
             h.append("</table>\n");
         }
