@@ -37,11 +37,21 @@ class SnapshotCompareFormTest {
             SidecarServer server = SidecarServer.start(new SidecarServer.Options("127.0.0.1", 0, dir.resolve("db").toString(), TOKEN,
                     1 << 20, Duration.ofSeconds(60)));
             Http http = new Http(server.url("127.0.0.1"), TOKEN);
-            Chromium chromium = Chromium.start(dir.resolve("chromium-profile"), Map.of("TZ", "UTC"));
-            try (Chromium.Page login = chromium.open(1280, 800)) {
-                login.go(http.uri("/") + "?token=" + TOKEN);
+            Chromium chromium = null;
+            try {
+                chromium = Chromium.start(dir.resolve("chromium-profile"), Map.of("TZ", "UTC"));
+                try (Chromium.Page login = chromium.open(1280, 800)) {
+                    login.go(http.uri("/") + "?token=" + TOKEN);
+                }
+                return new Pages(server, http, chromium);
+            } catch (Exception | AssertionError e) {
+                // a browser or a log-in that failed to start: nothing started is left running
+                if (chromium != null) {
+                    chromium.close();
+                }
+                server.close();
+                throw e;
             }
-            return new Pages(server, http, chromium);
         }
 
         void snapshot(String project, String id, String time) {
