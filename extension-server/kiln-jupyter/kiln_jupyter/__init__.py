@@ -13,7 +13,8 @@ Server 1.x and 2.x). The classic Notebook 6 enables it with
 
 Environment:
   KILN_SIDECAR_COMMAND  the command that runs the sidecar, as a JSON list or a shell line
-                        (default: "kiln sidecar"); --port 0 and --info-file are added
+                        (default: "kiln sidecar"); --port 0 and --info-file are added,
+                        and KILN_SIDECAR_QUIET=1 keeps its announcement (URLs) off the terminal
   KILN_SIDECAR_FILE     where the sidecar writes its URL and token (default: Kiln's usual place)
   KILN_SIDECAR_URL and KILN_SIDECAR_TOKEN
                         use a sidecar that is already running (a team's) instead of starting one

@@ -73,6 +73,8 @@ class Sidecar:
         env = dict(os.environ)
         env["KILN_SIDECAR_TOKEN"] = self.token  # in the environment, not on the command line `ps` shows
         env["KILN_SIDECAR_FILE"] = self.info_file
+        # no URL of its own printed: the user opens Lab's one URL, and the history pages from Lab (/kiln/)
+        env["KILN_SIDECAR_QUIET"] = "1"
         try:
             self.process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         except OSError as e:

@@ -137,7 +137,7 @@ function Datasets({ state, actions, down }: { state: KilnState; actions: PanelAc
             <tr>
               <th>dataset</th>
               <th>pinned</th>
-              <th>workspace</th>
+              <th title="The files in the workspace, against the pinned version">local</th>
             </tr>
           </thead>
           <tbody>

@@ -129,12 +129,6 @@ try {
   });
   await command('kiln:open-panel');
   await page.waitForSelector('#kiln-panel .kiln-sidecar[data-state="up"]');
-  // a wider side bar, as a user would drag it, for the screenshots
-  const handle = await page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first().boundingBox();
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(handle.x + 130, handle.y + handle.height / 2, { steps: 5 });
-  await page.mouse.up();
   step('before its first %data cell the folder is no project: the panel says how to start one');
   await page.waitForSelector('#kiln-panel .kiln-no-project');
   assert.ok((await page.textContent('#kiln-panel .kiln-no-project pre')).startsWith('%data remote add origin'));
@@ -181,6 +175,22 @@ try {
   const snapshotId = await page.getAttribute('#kiln-panel .kiln-snapshots li[data-snapshot]', 'data-snapshot');
   assert.match(snapshotId, /^[0-9a-f]{64}$/);
   await page.waitForSelector('#kiln-panel .kiln-runs li[data-run]');
+
+  step("at Lab's own side-bar width the datasets table fits the panel: no column is cut off");
+  const cut = await page.evaluate(() => {
+    const panel = document.querySelector('#kiln-panel').getBoundingClientRect();
+    return [...document.querySelectorAll('#kiln-panel .kiln-datasets th, #kiln-panel .kiln-datasets td')]
+      .filter(c => c.getBoundingClientRect().right > panel.right + 0.5 || c.scrollWidth > c.clientWidth + 1)
+      .map(c => `${c.textContent.trim()} (right ${Math.round(c.getBoundingClientRect().right)} of ${Math.round(panel.right)})`);
+  });
+  assert.deepEqual(cut, [], 'cells beyond the panel: ' + cut.join(', '));
+  await page.locator('#kiln-panel').screenshot({ path: path.join(shots, 'kiln-panel-default-width.png') });
+  // a wider side bar, as a user would drag it, for the screenshots
+  const handle = await page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first().boundingBox();
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + 130, handle.y + handle.height / 2, { steps: 5 });
+  await page.mouse.up();
 
   step("another project's records stay out of this notebook's panel, and its history opens on this project");
   const project = recorded.project;

@@ -70,6 +70,7 @@ final class HtmlPage {
             .nowrap,time,code.hash{white-space:nowrap;overflow-wrap:normal}
             code{font-family:menlo,consolas,'DejaVu Sans Mono',monospace;font-size:12px;overflow-wrap:anywhere}
             .muted{color:#777}
+            p.notice{padding:6px 10px;background:#fff8e1;border-left:3px solid #9a6700}
             .tag{display:inline-block;padding:0 5px;border:1px solid #ccc;border-radius:3px;font-size:11px;white-space:nowrap}
             .tag.maven{border-color:#1f77b4;color:#1f77b4}
             .identical,.added .mark,.ended{color:#1a7f37} .compatible,.changed .mark,.running{color:#9a6700} .differs,.removed .mark,.lost{color:#cf222e}

@@ -113,7 +113,7 @@ final class Pages {
             b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
         } else {
             List<RecordStore.SnapshotSummary> recent = store.snapshotSummaries(project, 0, Paging.ROWS);
-            b.append(compareForm(base, recent, recent.size() > 1 ? recent.get(1).id() : recent.get(0).id(), recent.get(0).id()));
+            b.append(compareForm(base, recent, null));
             b.append(snapshotTable(base, recent, RECENT_SNAPSHOTS));
             b.append("<p><a id=\"all-snapshots\" href=\"").append(esc(base)).append("/snapshots").append(projectQuery('?', project)).append("\">")
                     .append(total == 1 ? "The one snapshot" : "All " + total + " snapshots").append(" →</a></p>");
@@ -132,7 +132,7 @@ final class Pages {
         if (page.isEmpty()) {
             b.append("<p class=\"muted\">No environment snapshot has been recorded yet.</p>");
         } else {
-            b.append(compareForm(base, store.snapshotSummaries(project, 0, Paging.ROWS), page.get(0).id(), ""));
+            b.append(compareForm(base, store.snapshotSummaries(project, 0, Paging.ROWS), null));
             b.append(paging.nav(ctx, base, "snapshots")).append(snapshotTable(base, page, Paging.ROWS)).append(paging.nav(ctx, base, "snapshots"));
         }
         ctx.html(HtmlPage.page(base, project == null ? "Environment snapshots" : "Environment snapshots of " + projectName(project), b.toString()));
@@ -146,7 +146,7 @@ final class Pages {
     }
 
     private void snapshotPage(Context ctx, String base, StoredSnapshot s) throws SQLException {
-        String others = compareForm(base, store.snapshotSummaries(null, 0, Paging.ROWS), s.id(), "");
+        String others = compareForm(base, store.snapshotSummaries(null, 0, Paging.ROWS), s.id());
         ctx.html(HtmlPage.page(base, "Snapshot " + Html.shortId(s.id()), others + new SnapshotSections(base).render(s)));
     }
 
@@ -166,7 +166,15 @@ final class Pages {
         Records.name("b", bId);
         StoredSnapshot from = load(null, a);
         StoredSnapshot to = load(null, bId);
-        String content = compareForm(base, store.snapshotSummaries(null, 0, Paging.ROWS), a, bId) + new SnapshotChanges(base).render(from, to);
+        List<RecordStore.SnapshotSummary> snaps = store.snapshotSummaries(null, 0, Paging.ROWS);
+        if (a.equals(bId)) {
+            String same = "<p id=\"same-snapshot\" class=\"notice\">Both sides are snapshot " + hash(a) + ": a snapshot compared with "
+                    + "itself has no changes. Choose two different snapshots (the form below starts from this one and the one before it).</p>";
+            ctx.html(HtmlPage.page(base, "Snapshot " + Html.shortId(a) + " with itself",
+                    same + compareForm(base, snaps, a) + new SnapshotSections(base).render(from)));
+            return;
+        }
+        String content = compareForm(base, snaps, a, bId) + new SnapshotChanges(base).render(from, to);
         ctx.html(HtmlPage.page(base, "Snapshots " + Html.shortId(a) + " → " + Html.shortId(bId), content));
     }
 
@@ -471,15 +479,35 @@ final class Pages {
         return b.append("</tbody></table>").toString();
     }
 
+    /**
+     * The compare form set to two different snapshots: {@code focus} and the one recorded before it
+     * (after it, for the oldest), or the newest two when there is no focus; a line saying there is
+     * nothing to compare when fewer than two different snapshots are recorded.
+     */
+    private static String compareForm(String base, List<RecordStore.SnapshotSummary> snaps, String focus) {
+        List<String> ids = snaps.stream().map(RecordStore.SnapshotSummary::id).distinct().toList();
+        if (ids.size() < 2) {
+            return "<p id=\"compare-none\" class=\"muted\">One environment snapshot has been recorded: another "
+                    + "<code>%env snapshot</code> gives it one to compare with.</p>";
+        }
+        int at = Math.max(0, ids.indexOf(focus));
+        return at + 1 < ids.size() ? compareForm(base, snaps, ids.get(at + 1), ids.get(at))
+                : compareForm(base, snaps, ids.get(at), ids.get(at - 1));
+    }
+
+    /** The compare form set to {@code a} → {@code b}; its list offers each recorded snapshot once. */
     private static String compareForm(String base, List<RecordStore.SnapshotSummary> snaps, String a, String b) {
         StringBuilder f = new StringBuilder();
         f.append("<form method=\"get\" action=\"").append(esc(base)).append("/snapshots/compare\" id=\"compare-form\">")
                 .append("compare <input type=\"text\" name=\"a\" list=\"snapshot-ids\" aria-label=\"from snapshot\" value=\"").append(esc(a))
                 .append("\"> with <input type=\"text\" name=\"b\" list=\"snapshot-ids\" aria-label=\"to snapshot\" value=\"").append(esc(b))
                 .append("\"> <button type=\"submit\">compare</button><datalist id=\"snapshot-ids\">");
+        java.util.Set<String> offered = new java.util.HashSet<>();
         for (RecordStore.SnapshotSummary s : snaps) {
-            f.append("<option value=\"").append(esc(s.id())).append("\">").append(esc(s.notebook() == null ? "" : s.notebook()))
-                    .append(" ").append(HtmlPage.utc(s.timeMs())).append("</option>");
+            if (offered.add(s.id())) { // one id recorded in two projects is one snapshot
+                f.append("<option value=\"").append(esc(s.id())).append("\">").append(esc(s.notebook() == null ? "" : s.notebook()))
+                        .append(" ").append(HtmlPage.utc(s.timeMs())).append("</option>");
+            }
         }
         return f.append("</datalist></form>").toString();
     }

@@ -40,6 +40,8 @@ import picocli.CommandLine.Option;
         })
 public final class SidecarCommand implements Callable<Result> {
 
+    /** Set to 1, the sidecar prints no announcement (its URL, info file, page to open). */
+    static final String QUIET_VARIABLE = "KILN_SIDECAR_QUIET";
     /** How often the spools of known projects are looked at. */
     static final Duration SPOOL_ROUND = Duration.ofSeconds(30);
     /** How often it checks that its info file is still there. */
@@ -123,6 +125,8 @@ public final class SidecarCommand implements Callable<Result> {
             throw new UserError("The sidecar could not listen on " + host + ":" + port + ": " + e.getMessage()
                     + ". Choose another --port or stop what uses it.");
         }
+        // Kiln's Jupyter extension sets it: the user opens Lab's one URL, and the history pages from Lab (/kiln/)
+        boolean quiet = "1".equals(session.env().get(QUIET_VARIABLE));
         URI url = server.url(host);
         SidecarEndpoint endpoint = new SidecarEndpoint(url, token);
         SpooledProjects registry = SpooledProjects.beside(info);
@@ -147,13 +151,17 @@ public final class SidecarCommand implements Callable<Result> {
             server.close();
             stopped.countDown();
         }, "kiln-sidecar-stop"));
-        session.out().println("kiln sidecar: listening on " + url + " (records in " + server.database() + ")");
+        if (!quiet) {
+            session.out().println("kiln sidecar: listening on " + url + " (records in " + server.database() + ")");
+        }
         if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
             session.err().println("kiln sidecar: warning: --host " + host + " lets other machines connect; they still need the token,"
                     + " and traffic is plain HTTP: put TLS in front of it for a team");
         }
-        session.out().println("kiln sidecar: URL and token for the kernel are in " + info);
-        session.out().println("kiln sidecar: to see the history, open " + open.toUri() + " in a browser");
+        if (!quiet) {
+            session.out().println("kiln sidecar: URL and token for the kernel are in " + info);
+            session.out().println("kiln sidecar: to see the history, open " + open.toUri() + " in a browser");
+        }
         session.out().flush();
         delivery.start(SPOOL_ROUND);
         stopped.await();

@@ -51,7 +51,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     final Session session;
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     /** This session's run in the sidecar, opened once start-up is done; cells may finish before. */
-    private final CompletableFuture<RunLog> runLog = new CompletableFuture<>();
+    private final PendingRunLog runLog = new PendingRunLog();
     /** The results of the running cell's magics, for the run log. */
     private List<Result> magicResults = new ArrayList<>();
     /** The execution count of the cell running now, for its messages. */
@@ -91,7 +91,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
                 ExitGuardAgent.install(); // before JShell, so before any cell can call System.exit
                 evaluator.complete(JavaEvaluator.onThisClassPath(imports));
                 renderers.discover();
-                recordAs.ifPresent(id -> runLog.complete(RunLog.open(session, id, KERNEL_LOG)));
+                recordAs.ifPresent(id -> runLog.open(RunLog.open(session, id, KERNEL_LOG)));
             } catch (Throwable e) {
                 evaluator.completeExceptionally(e);
             }
@@ -191,7 +191,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         display.cellEnded();
         executing = false;
         List<Result> results = magicResults; // the magics that ran, even when a later part failed
-        runLog.thenAccept(log -> log.cellFinished(count, stored, results));
+        runLog.cellFinished(count, stored, results);
     }
 
     @Override
@@ -255,7 +255,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
             evaluator.join().close();
         }
         // what the last cells recorded goes to the sidecar now, not at the project's next session
-        RunLog log = runLog.getNow(null);
+        RunLog log = runLog.now();
         if (log != null) {
             log.endAndDeliver();
         }

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class RunLog {
 
     private static final String NO_NOTEBOOK = "(no notebook)";
+    private static final String CONVERSION = "parquet convert";
 
     private final Recorder recorder;
     private final PrintStream kernelLog;
@@ -91,25 +92,26 @@ final class RunLog {
      * Notes the provenance of what cell {@code cell}'s magics produced (each result's
      * {@code metadata.kiln}): the snapshot and the dataset versions they used, and which kinds of
      * provenance the cell has; then records the run again. A cell without any changes nothing.
+     * Never throws: the next cell's record is chained on this one.
+     *
+     * @return this log
      */
-    void cellFinished(int cell, boolean stored, List<Result> results) {
+    RunLog cellFinished(int cell, boolean stored, List<Result> results) {
         if (!stored) {
-            return; // a front end's own query (Kiln's Lab panel asks for status silently): not a cell of the run
-        }
-        List<Provenance> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
-        boolean renamed = notebookRenamed();
-        if (provenance.isEmpty() && !renamed) {
-            return;
+            return this; // a front end's own query (Kiln's Lab panel asks for status silently): not a cell of the run
         }
         try {
-            if (provenance.isEmpty()) {
-                recorder.recordRun(record(null));
-            } else {
+            List<Provenance> provenance = results.stream().map(Result::provenance).filter(p -> !p.isEmpty()).toList();
+            boolean renamed = notebookRenamed();
+            if (!provenance.isEmpty()) {
                 noteAndRecord(cell, provenance);
+            } else if (renamed) {
+                recorder.recordRun(record(null));
             }
         } catch (RuntimeException e) {
             kernelLog.println("kiln: could not record cell " + cell + "'s provenance for the sidecar: " + e.getMessage());
         }
+        return this;
     }
 
     private synchronized void noteAndRecord(int cell, List<Provenance> provenance) {
@@ -119,7 +121,11 @@ final class RunLog {
             if (p.snapshot() != null) {
                 snapshot = p.snapshot().id();
             }
-            for (Provenance.DatasetVersion d : p.datasets()) {
+            List<Provenance.DatasetVersion> used = new ArrayList<>(p.datasets());
+            if (CONVERSION.equals(p.command())) {
+                used.addAll(p.lineage()); // the version it read is one the run used, as the version it wrote is
+            }
+            for (Provenance.DatasetVersion d : used) {
                 datasets.add(Map.of("dataset", d.dataset(), "version", d.version()));
             }
         }

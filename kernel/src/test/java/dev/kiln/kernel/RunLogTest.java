@@ -47,6 +47,10 @@ class RunLogTest {
                     pulled("rain", "v7"), Result.of("", null, Provenance.of("env snapshot").withSnapshot(new Provenance.Snapshot("env-1", null)))));
             // a front end's own query (Kiln's Lab panel runs %data status unstored) is no cell of the run
             log.cellFinished(2, false, List.of(pulled("asked-by-the-panel", "v9")));
+            // a conversion used the version it read and the one it wrote
+            log.cellFinished(3, true, List.of(Result.of("Converted", null, Provenance.of("parquet convert")
+                    .withDatasets(List.of(Provenance.DatasetVersion.of("climate-parquet", "p1")))
+                    .withLineage(List.of(Provenance.DatasetVersion.of("climate-raw", "r4"))))));
             log.endAndDeliver();
 
             JsonNode runs = get(url + "/api/runs?notebook=analysis.ipynb");
@@ -59,10 +63,42 @@ class RunLogTest {
             assertEquals("session-1", run.get("session").asText());
             assertEquals("ended", run.get("status").asText(), "a clean shutdown ends the run");
             assertEquals("env-1", run.get("snapshot").asText());
-            assertEquals(JSON.readTree("[{\"dataset\":\"climate\",\"version\":\"v1\"},{\"dataset\":\"rain\",\"version\":\"v7\"}]"),
+            assertEquals(JSON.readTree("[{\"dataset\":\"climate\",\"version\":\"v1\"},{\"dataset\":\"rain\",\"version\":\"v7\"},"
+                    + "{\"dataset\":\"climate-parquet\",\"version\":\"p1\"},{\"dataset\":\"climate-raw\",\"version\":\"r4\"}]"),
                     run.get("datasets"));
-            assertEquals(JSON.readTree("[{\"cell\":2,\"kiln\":[\"data\",\"maven\",\"snapshot\"]}]"), run.get("outputs"),
+            assertEquals(JSON.readTree("[{\"cell\":2,\"kiln\":[\"data\",\"maven\",\"snapshot\"]},{\"cell\":3,\"kiln\":[\"command\",\"data\"]}]"),
+                    run.get("outputs"),
                     "a cell without provenance adds no output");
+        }
+    }
+
+    /** Magic cells that end while the kernel still starts wait for the run log, and are recorded in the order they ran. */
+    @Test
+    @Timeout(60)
+    void cellsThatEndBeforeTheRunLogOpensAreRecordedInTheOrderTheyRan() throws Exception {
+        try (SidecarServer sidecar = SidecarServer.start(
+                new SidecarServer.Options("127.0.0.1", 0, tmp.resolve("sidecar.db").toString(), TOKEN, 1 << 20))) {
+            String url = "http://127.0.0.1:" + sidecar.port();
+            Session session = new Session(tmp.resolve("project"), QUIET, QUIET, Progress.NONE, Map.of(
+                    "KILN_SIDECAR_URL", url, "KILN_SIDECAR_TOKEN", TOKEN, "JPY_SESSION_NAME", "early.ipynb"), "kernel");
+            PendingRunLog pending = new PendingRunLog();
+            for (int cell = 1; cell <= 4; cell++) {
+                pending.cellFinished(cell, true, List.of(pulled("d" + cell, "v" + cell)));
+            }
+            pending.open(RunLog.open(session, "session-early", QUIET));
+            pending.now().endAndDeliver();
+
+            JsonNode runs = get(url + "/api/runs?notebook=early.ipynb");
+            for (int i = 0; i < 300 && runs.path(0).path("outputs").size() < 4; i++) { // records are sent in the background
+                Thread.sleep(100);
+                runs = get(url + "/api/runs?notebook=early.ipynb");
+            }
+            List<Integer> cells = new java.util.ArrayList<>();
+            runs.path(0).path("outputs").forEach(o -> cells.add(o.path("cell").asInt()));
+            assertEquals(List.of(1, 2, 3, 4), cells, runs.toPrettyString());
+            List<String> datasets = new java.util.ArrayList<>();
+            runs.path(0).path("datasets").forEach(d -> datasets.add(d.path("dataset").asText()));
+            assertEquals(List.of("d1", "d2", "d3", "d4"), datasets);
         }
     }
 

@@ -77,13 +77,13 @@ public final class LabCommand implements Callable<Result> {
             });
             pb.environment().put("KILN_SIDECAR_COMMAND", toJson(spec.cli("sidecar")));
         }
-        String base = "http://127.0.0.1:" + free + "/";
+        // one URL, the one that opens: the history pages are Jupyter's /kiln/, reached from Lab once logged in
         session.out().println();
-        session.out().println("Kiln Lab: " + base + frontEnd.landingPath() + "?token=" + token);
-        if (sidecar) {
-            session.out().println("History (sidecar): " + base + "kiln/");
-        }
+        session.out().println("Kiln Lab: http://127.0.0.1:" + free + "/" + frontEnd.landingPath() + "?token=" + token);
         session.out().println("(serving " + dir.toAbsolutePath() + " with " + frontEnd.program() + "; Ctrl-C stops it)");
+        if (sidecar) {
+            session.out().println("(the history of datasets, snapshots and runs: the Kiln panel in Lab's left side bar)");
+        }
         session.out().println();
         session.out().flush();
         Process p = pb.start();

@@ -48,6 +48,8 @@ class LabCommandTest {
     static Path tmp;
 
     static Process lab;
+    /** Everything kiln lab printed (stdout and stderr), as it comes. */
+    static final StringBuffer transcript = new StringBuffer();
     static String base;
     static String token;
     static HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,7 +61,7 @@ class LabCommandTest {
         Files.writeString(config.resolve("jupyter_server_config.json"), "{\"LabApp\": {\"expose_app_in_browser\": true}}");
         lab = kilnLab(tmp, List.of());
         BufferedReader out = new BufferedReader(new InputStreamReader(lab.getInputStream(), StandardCharsets.UTF_8));
-        Matcher m = awaitPrinted(out, PRINTED);
+        Matcher m = awaitPrinted(out, PRINTED, transcript);
         base = m.group(1);
         token = m.group(3);
         assertTrue(Files.isRegularFile(tmp.resolve("xdg/jupyter/kernels/kiln/kernel.json")), "kernelspec installed for the user");
@@ -92,8 +94,12 @@ class LabCommandTest {
 
     /** The first line of kiln lab's output that matches; what follows is read and dropped. */
     static Matcher awaitPrinted(BufferedReader out, Pattern pattern) throws Exception {
+        return awaitPrinted(out, pattern, new StringBuffer());
+    }
+
+    /** The first line of kiln lab's output that matches; every line, before and after, goes to {@code seen}. */
+    static Matcher awaitPrinted(BufferedReader out, Pattern pattern, StringBuffer seen) throws Exception {
         CompletableFuture<Matcher> printed = CompletableFuture.supplyAsync(() -> {
-            StringBuilder seen = new StringBuilder();
             try {
                 for (String line; (line = out.readLine()) != null; ) {
                     seen.append(line).append('\n');
@@ -110,8 +116,8 @@ class LabCommandTest {
         Matcher m = printed.get(5, TimeUnit.MINUTES);
         Thread drain = new Thread(() -> {
             try {
-                while (out.readLine() != null) {
-                    // Jupyter's log: read so that it never blocks on a full pipe
+                for (String line; (line = out.readLine()) != null; ) {
+                    seen.append(line).append('\n'); // Jupyter's log: read so that it never blocks on a full pipe
                 }
             } catch (IOException ended) {
                 // the process was stopped
@@ -136,6 +142,35 @@ class LabCommandTest {
             }
             started.forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /**
+     * A user is shown one URL to open, the one that works: the sidecar Jupyter started announces
+     * no URL of its own, and the history pages are not printed as a second URL (without Lab's
+     * login they lead to a login page). Jupyter's own log lines ("[I …]") are Jupyter's.
+     */
+    @Test
+    void kilnLabPrintsOneUrlTheOneThatOpensLab() throws Exception {
+        Path info = tmp.resolve("sidecar.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.isRegularFile(info) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.isRegularFile(info), "the sidecar Jupyter started announced itself in " + info + ":\n" + transcript);
+        Thread.sleep(2000); // what it prints once announced
+        List<String> urls = new java.util.ArrayList<>();
+        Matcher url = Pattern.compile("(https?|file)://\\S+").matcher("");
+        for (String line : transcript.toString().split("\n")) {
+            if (line.matches("^\\[[A-Z] \\d{4}-.*")) {
+                continue; // Jupyter's log
+            }
+            url.reset(line);
+            while (url.find()) {
+                urls.add(url.group());
+            }
+        }
+        assertEquals(List.of(base + "lab?token=" + token), urls, transcript.toString());
+        assertEquals(200, get(urls.get(0), false).statusCode(), "the one URL opens Lab");
     }
 
     @Test

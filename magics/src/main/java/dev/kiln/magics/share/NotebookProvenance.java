@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,12 +26,13 @@ import java.util.Set;
  * (from the {@code execution} timestamps Jupyter keeps in cell metadata).
  *
  * @param snapshot   the last snapshot an output recorded (with its environment); null when none
- * @param datasets   every dataset version used, in the order cells used them
+ * @param datasets   every dataset version used, in the order cells used them (a conversion's input too)
+ * @param conversions every {@code %parquet convert} the cells ran: input version, output version, file hashes
  * @param cellTimes  run times of the cells that have them
  * @param volatileCells indexes of cells whose outputs are declared volatile
  */
-public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> datasets, List<CellTime> cellTimes,
-                                 List<Integer> volatileCells) {
+public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> datasets, List<RecordedConversion> conversions,
+                                 List<CellTime> cellTimes, List<Integer> volatileCells) {
 
     public static final String DEFAULT_VOLATILE_TAG = "volatile";
 
@@ -72,6 +74,7 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
     public static NotebookProvenance of(JsonNode nb, String volatileTag) {
         Provenance.Snapshot snapshot = null;
         List<DatasetUse> datasets = new ArrayList<>();
+        List<RecordedConversion> conversions = new ArrayList<>();
         List<CellTime> times = new ArrayList<>();
         List<Integer> volatileCells = new ArrayList<>();
         JsonNode cells = nb.path("cells");
@@ -90,6 +93,13 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
                     snapshot = p.snapshot();
                 }
                 datasets.addAll(datasetsOf(i, p));
+                Optional<RecordedConversion> c = RecordedConversion.of(i, p);
+                if (c.isPresent()) {
+                    conversions.add(c.get());
+                    if (c.get().input() != null) {
+                        datasets.add(inputUse(i, c.get().input(), datasets));
+                    }
+                }
             }
         }
         JsonNode saved = nb.path("metadata").path("kiln");
@@ -103,7 +113,21 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
                 datasets.add(new DatasetUse(saved.path("datasets").path(i).path("cells").path(0).asInt(-1), versions.get(i)));
             }
         }
-        return new NotebookProvenance(snapshot, List.copyOf(datasets), List.copyOf(times), List.copyOf(volatileCells));
+        if (conversions.isEmpty()) {
+            conversions.addAll(RecordedConversion.fromExport(saved.path("conversions")));
+        }
+        return new NotebookProvenance(snapshot, List.copyOf(datasets), List.copyOf(conversions), List.copyOf(times),
+                List.copyOf(volatileCells));
+    }
+
+    /** A conversion's input as a use of its cell, with where it is from an earlier use of that version (a conversion records neither). */
+    private static DatasetUse inputUse(int cell, DatasetVersion input, List<DatasetUse> earlier) {
+        for (DatasetUse d : earlier) {
+            if (d.dataset().equals(input.dataset()) && d.version().equals(input.version()) && d.subpath() == null) {
+                return new DatasetUse(cell, new DatasetVersion(input.dataset(), input.version(), d.manifest(), d.path(), null, null));
+            }
+        }
+        return new DatasetUse(cell, input);
     }
 
     /** The dataset versions one output's provenance says its cell used. */
@@ -196,6 +220,10 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
                 return n;
             });
             ((ArrayNode) o.get("cells")).add(d.cell());
+        }
+        if (!conversions.isEmpty()) {
+            ArrayNode cv = m.putArray("conversions");
+            conversions.forEach(c -> c.writeTo(cv.addObject()));
         }
         if (!cellTimes.isEmpty()) {
             ObjectNode run = m.putObject("run");

@@ -14,8 +14,8 @@ import java.util.Locale;
  */
 final class ProvenanceBlock {
 
-    /** Label and value rows, then dataset rows. */
-    private record Rows(List<String[]> facts, List<String[]> datasets, List<String[]> jars) {
+    /** Label and value rows, then dataset rows, conversion rows (cells, input, output, files) and jar rows. */
+    private record Rows(List<String[]> facts, List<String[]> datasets, List<String[]> conversions, List<String[]> jars) {
     }
 
     /**
@@ -89,13 +89,32 @@ final class ProvenanceBlock {
             ds.add(new String[] {d.path("dataset").asText() + (d.has("subpath") ? "/" + d.path("subpath").asText() : ""),
                     d.path("version").asText(), d.path("path").asText(""), String.join(", ", cells)});
         }
+        List<String[]> conversions = new ArrayList<>();
+        for (JsonNode c : m.path("conversions")) {
+            List<String> files = new ArrayList<>();
+            for (JsonNode f : c.path("files")) {
+                files.add(f.path("file").asText() + " sha256 " + f.path("sha256").asText("?")
+                        + (f.has("rows") ? " (" + ProgressText.count(f.path("rows").asLong(), "row") + ")" : ""));
+            }
+            conversions.add(new String[] {label(c.path("cell"), cellLabels), side(c.path("input")), side(c.path("output")),
+                    String.join("; ", files)});
+        }
         List<String[]> jars = new ArrayList<>();
         for (JsonNode j : env.path("jars")) {
             if ("runtime".equals(j.path("source").asText())) {
                 jars.add(new String[] {j.path("name").asText(), j.path("coordinates").asText(""), j.path("sha256").asText("")});
             }
         }
-        return new Rows(facts, ds, jars);
+        return new Rows(facts, ds, conversions, jars);
+    }
+
+    /** A conversion's input or output: {@code NAME@VERSION (PATH)}, or the path alone when it was not versioned. */
+    private static String side(JsonNode s) {
+        String path = s.path("path").asText("");
+        if (!s.has("version")) {
+            return path.isEmpty() ? "not recorded" : path;
+        }
+        return s.path("dataset").asText() + "@" + s.path("version").asText() + (path.isEmpty() ? "" : " (" + path + ")");
     }
 
     /** @param cellLabels how the page names each cell, by index ({@link #cellLabels}) */
@@ -113,6 +132,19 @@ final class ProvenanceBlock {
             for (String[] d : r.datasets()) {
                 h.append("<tr><td>").append(Html.escape(d[0])).append("</td><td><code>").append(Html.escape(d[1])).append("</code></td><td>")
                         .append(Html.escape(d[2])).append("</td><td>").append(Html.escape(d[3])).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        if (!r.conversions().isEmpty()) {
+            // versions and hashes are 64 hex digits: they wrap anywhere rather than widen the page
+            String wrap = "<td style=\"overflow-wrap:anywhere;word-break:break-all;vertical-align:top\"><code>";
+            h.append("<h3 style=\"font-size:14px\">Conversions to Parquet</h3>\n<table style=\"table-layout:fixed;width:100%\">\n"
+                    + "<tr><th style=\"width:5em;text-align:left\">cell</th><th style=\"text-align:left\">input</th>"
+                    + "<th style=\"text-align:left\">output</th><th style=\"text-align:left\">files written</th></tr>\n");
+            for (String[] c : r.conversions()) {
+                h.append("<tr><td style=\"vertical-align:top\">").append(Html.escape(c[0])).append("</td>").append(wrap).append(Html.escape(c[1]))
+                        .append("</code></td>").append(wrap).append(Html.escape(c[2])).append("</code></td>").append(wrap)
+                        .append(Html.escape(c[3]).replace("; ", "<br>")).append("</code></td></tr>\n");
             }
             h.append("</table>\n");
         }
@@ -139,6 +171,13 @@ final class ProvenanceBlock {
             for (String[] d : r.datasets()) {
                 md.append("| ").append(cell(d[0])).append(" | `").append(cell(d[1])).append("` | ").append(cell(d[2]))
                         .append(" | ").append(cell(d[3])).append(" |\n");
+            }
+        }
+        if (!r.conversions().isEmpty()) {
+            md.append("\n| cell | converted to Parquet from | output | files written |\n|---|---|---|---|\n");
+            for (String[] c : r.conversions()) {
+                md.append("| ").append(cell(c[0])).append(" | `").append(cell(c[1])).append("` | `").append(cell(c[2]))
+                        .append("` | `").append(cell(c[3])).append("` |\n");
             }
         }
         if (!r.jars().isEmpty()) {

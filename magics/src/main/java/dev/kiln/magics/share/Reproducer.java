@@ -201,7 +201,7 @@ public final class Reproducer {
         String ending = ending(run, recordedNb);
         NotebookProvenance rerun = NotebookProvenance.of(rerunNb, o.volatileTag());
         if (rerun.snapshot() == null && kernelSnapshot != null) {
-            rerun = new NotebookProvenance(kernelSnapshot, rerun.datasets(), rerun.cellTimes(), rerun.volatileCells());
+            rerun = new NotebookProvenance(kernelSnapshot, rerun.datasets(), rerun.conversions(), rerun.cellTimes(), rerun.volatileCells());
             notes.add("the notebook takes no snapshot itself: its environment was compared at the end of the re-run");
         }
 
@@ -222,6 +222,9 @@ public final class Reproducer {
                         b == null ? "not used" : "@" + OutputComparison.shortId(b.version())));
             }
         }
+
+        differences.addAll(RecordedConversion.differences(recorded.conversions(), rerun.conversions(),
+                cell -> ranToEnd(rerunNb, cell) && !recorded.volatileCells().contains(cell)));
 
         String environment;
         SnapshotDiff.Level level = null;

@@ -23,6 +23,7 @@ public final class ShareResults {
         String snapshot = p.snapshot() == null ? "no environment snapshot" : "snapshot " + p.snapshot().id().substring(0, 12);
         String text = "Exported " + notebook + " to " + e.file() + " (" + snapshot + ", "
                 + ProgressText.count(p.lastVersions().size(), "dataset version")
+                + (p.conversions().isEmpty() ? "" : ", " + ProgressText.count(p.conversions().size(), "conversion"))
                 + (p.cellTimes().isEmpty() ? "" : ", run times of " + ProgressText.count(p.cellTimes().size(), "cell")) + ")."
                 + secretsNote(e.secrets(), e.redacted());
         Map<String, Object> report = new LinkedHashMap<>();

@@ -61,10 +61,21 @@ public class HistogramChart extends TickedXYChart implements DescribedChart {
         String s = "Histogram of " + column + ": " + ChartStyle.number(bins.total()) + " values in "
                 + bins.size() + " bins"
                 + (kind == Values.Kind.DATE || kind == Values.Kind.DATE_TIME ? "" : " of width " + ChartStyle.number(bins.width()))
-                + " from "
-                + ChartStyle.value(kind, bins.edges()[0]) + " to " + ChartStyle.value(kind, bins.edges()[bins.size()]);
+                + " from " + ChartStyle.value(kind, from()) + " to " + ChartStyle.value(kind, to());
         return bins.outside() > 0
                 ? s + " (" + ChartStyle.number(bins.outside()) + " missing or outside)" : s;
+    }
+
+    /** The first value the bins hold: an integer column's, not the half-integer edge its bins are centred by. */
+    private double from() {
+        double edge = bins.edges()[0];
+        return kind == Values.Kind.INTEGER ? Math.ceil(edge) : edge;
+    }
+
+    /** The last value the bins hold: for integers, the last whole number below a half-integer edge. */
+    private double to() {
+        double edge = bins.edges()[bins.size()];
+        return kind == Values.Kind.INTEGER && edge != Math.rint(edge) ? Math.floor(edge) : edge;
     }
 
     @Override

@@ -142,8 +142,12 @@ class OldNotebookReadBackTest {
     @Test
     void theNotebookGivesItsDatasetsItsSnapshotAndMatchesItself() throws Exception {
         NotebookProvenance np = NotebookProvenance.of(notebook, NotebookProvenance.DEFAULT_VOLATILE_TAG);
-        assertEquals(List.of(0, 2), np.datasets().stream().map(NotebookProvenance.DatasetUse::cell).toList(),
-                "add and pull use versions; push, status and diff only name them");
+        assertEquals(List.of(0, 2, 5), np.datasets().stream().map(NotebookProvenance.DatasetUse::cell).toList(),
+                "add, pull and a conversion (its input) use versions; push, status and diff only name them");
+        assertEquals(List.of(5, 6), np.conversions().stream().map(RecordedConversion::cell).toList(), "the old conversions read back");
+        assertEquals("climate-parquet", np.conversions().get(0).output().dataset());
+        assertNull(np.conversions().get(1).output(), "one whose output was not versioned: its files' hashes only");
+        assertEquals(1, np.conversions().get(1).files().size());
         assertEquals("jan.csv", np.lastVersions().get("climate/jan.csv").subpath());
         assertEquals("37096590fdef15dccafc8abba11ea1189b67750872bdb82cf183da442d8a319e", np.envSnapshot().id());
 

@@ -94,6 +94,59 @@ class ShareNotebookTest {
         assertTrue(md.startsWith("## Provenance") && md.contains(v1) && md.contains("%data pull sales"), md);
     }
 
+    /**
+     * A colleague reading an export can tell which data a {@code %parquet convert} cell read and
+     * wrote: the input's version, the output's version and each Parquet file's SHA-256, in the
+     * notebook's metadata.kiln and on the page; reproduce reads them back (the input is a version to
+     * pull, and a re-run whose files hash otherwise is a difference).
+     */
+    @Test
+    void exportRecordsEachConversionsInputVersionOutputVersionAndFileHashes() throws Exception {
+        Result converted = run("parquet", "convert", "data/sales", "--to", "data/parquet/sales");
+        ObjectNode nb = (ObjectNode) JSON.readTree(project.resolve("analysis.ipynb").toFile());
+        cell((ArrayNode) nb.get("cells"), "%parquet convert data/sales --to data/parquet/sales", converted, false);
+        Files.writeString(project.resolve("analysis.ipynb"), JSON.writeValueAsString(nb));
+        Path parquet = project.resolve("data/parquet/sales/sales.parquet");
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(parquet)));
+        String outputVersion = converted.provenance().datasets().get(0).version();
+
+        run("export", "analysis.ipynb", "--to", "ipynb", "-o", "out/analysis.ipynb");
+        JsonNode kiln = JSON.readTree(project.resolve("out/analysis.ipynb").toFile()).path("metadata").path("kiln");
+        JsonNode c = kiln.path("conversions").path(0);
+        assertEquals(3, c.path("cell").asInt());
+        assertEquals("sales", c.path("input").path("dataset").asText());
+        assertEquals(v1, c.path("input").path("version").asText(), "the version of the CSV it read");
+        assertEquals("sales-parquet", c.path("output").path("dataset").asText());
+        assertEquals(outputVersion, c.path("output").path("version").asText());
+        assertEquals("data/parquet/sales", c.path("output").path("path").asText(), "a path in the project, not the author's disk");
+        assertEquals("sales.parquet", c.path("files").path(0).path("file").asText());
+        assertEquals(sha256, c.path("files").path(0).path("sha256").asText());
+        assertEquals(2, c.path("files").path(0).path("rows").asLong());
+        JsonNode sales = kiln.path("datasets").path(0);
+        assertEquals(v1, sales.path("version").asText());
+        assertEquals("[0,3]", sales.path("cells").toString(), "the conversion's cell used sales@v1 too");
+
+        run("export", "analysis.ipynb", "--to", "html");
+        String html = Files.readString(project.resolve("analysis.html"));
+        assertTrue(html.contains(sha256) && html.contains("sales-parquet@" + outputVersion), "the page shows them");
+
+        // reproduce's reading: from the outputs, and from the export's metadata alone (outputs cleared)
+        ObjectNode exported = (ObjectNode) JSON.readTree(project.resolve("out/analysis.ipynb").toFile());
+        exported.withArray("cells").forEach(cell -> ((ObjectNode) cell).putArray("outputs"));
+        for (JsonNode read : List.of(JSON.readTree(project.resolve("out/analysis.ipynb").toFile()), exported)) {
+            NotebookProvenance p = NotebookProvenance.of(read, NotebookProvenance.DEFAULT_VOLATILE_TAG);
+            assertEquals(v1, p.lastVersions().get("sales").version(), "the input is a version reproduce pulls");
+            assertEquals(sha256, p.conversions().get(0).files().get(0).sha256());
+            assertEquals(outputVersion, p.conversions().get(0).output().version());
+        }
+        NotebookProvenance recorded = NotebookProvenance.of(nb, NotebookProvenance.DEFAULT_VOLATILE_TAG);
+        assertEquals(List.of(), RecordedConversion.differences(recorded.conversions(), recorded.conversions(), cell -> true));
+        RecordedConversion other = new RecordedConversion(3, null, null, null, "data/parquet/sales",
+                List.of(new RecordedConversion.OutputFile("sales.parquet", "77".repeat(32), 2)));
+        assertEquals(List.of(new Reproduction.Difference("conversions", "sales-parquet/sales.parquet", "sha256 " + sha256.substring(0, 12),
+                "sha256 777777777777")), RecordedConversion.differences(recorded.conversions(), List.of(other), cell -> true));
+    }
+
     @Test
     void theExportedPageNamesTheNotebookToReproduceItsCellsByExecutionCountAndTimesToTheSecond() throws Exception {
         ObjectNode nb = (ObjectNode) JSON.readTree(project.resolve("analysis.ipynb").toFile());

@@ -75,6 +75,20 @@ class PlotTest {
         }
     }
 
+    /** Incomes (gapminder, vega-datasets): integer bins are edged at half-integers, and the text names the whole numbers they hold. */
+    @Test
+    void aHistogramOfIntegersSaysWhichWholeNumbersItsBinsHold() {
+        Table t = Table.create("g", IntColumn.create("income", 1925, 10620, 13434, 599, 132877, 45000, 20000, 19999));
+        HistogramChart h = Plot.histogram(t, "income");
+        assertEquals(-0.5, h.bins().edges()[0], "bins centred on integers");
+        double lastEdge = h.bins().edges()[h.bins().size()];
+        assertEquals(0.5, lastEdge - Math.floor(lastEdge), "a half-integer edge");
+        assertTrue(h.description().endsWith(" from 0 to " + ChartStyle.number(lastEdge - 0.5)), h.description());
+        Table dice = Table.create("t", IntColumn.create("throw", IntStream.range(0, 60).map(i -> 1 + i % 6).toArray()));
+        String thrown = Plot.histogram(dice, "throw").description();
+        assertTrue(thrown.endsWith(" 6 bins of width 1 from 1 to 6"), thrown);
+    }
+
     @Test
     void automaticBinsHaveARoundWidthAndHoldEveryValue() {
         var random = new SplittableRandom(1);
