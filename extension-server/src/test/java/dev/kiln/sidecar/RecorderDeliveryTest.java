@@ -227,7 +227,9 @@ class RecorderDeliveryTest {
                 recorders.add(r);
                 int producer = p;
                 Thread t = new Thread(() -> {
-                    for (int i = 0; !stop.get(); i++) {
+                    // at most 3,000 each: the API lists at most 10,000, and a loaded machine restarts the
+                    // sidecar slowly while the producers go on (CI made 12,648 and read back the first 10,000)
+                    for (int i = 0; !stop.get() && i < 3_000; i++) {
                         Map<String, Object> s = snapshot(i);
                         s.put("id", "load-" + producer + "-" + i);
                         s.put("notebook", "load.ipynb");
