@@ -34,12 +34,12 @@ public final class IndexedRows {
             if (manifest.isEmpty()) {
                 return null;
             }
+            if (manifest.get().files().stream().anyMatch(e -> uncountedTable(e.path()))) {
+                return null; // known from the names alone, before reading any index
+            }
             long rows = 0;
             boolean anyTable = false;
             for (ManifestEntry e : manifest.get().files()) {
-                if (uncountedTable(e.path())) {
-                    return null;
-                }
                 if (!TableSummary.describes(e.path())) {
                     continue; // no table: a README, an image
                 }
