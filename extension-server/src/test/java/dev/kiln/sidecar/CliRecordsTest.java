@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,7 +106,7 @@ class CliRecordsTest {
 
     @Test
     @Timeout(600)
-    void twoProjectsWithADatasetOfTheSameNameAreTwoHistoriesAndParquetVersionsCarryTheirRows() throws Exception {
+    void twoProjectsWithADatasetOfTheSameNameAreTwoHistoriesAndTheirVersionsCarryTheirRows() throws Exception {
         Path remoteA = Files.createDirectories(dir.resolve("remote-a"));
         Path a = Files.createDirectories(dir.resolve("a"));
         Path b = Files.createDirectories(dir.resolve("b"));
@@ -132,13 +134,17 @@ class CliRecordsTest {
             JsonNode ofA = JSON.readTree(sidecar.http().get("/api/datasets?project=" + SidecarApiContract.enc(projectA)).body());
             assertEquals(1, ofA.size(), "A is its remote's URL: " + datasets);
             assertEquals("weather", ofA.get(0).get("dataset").asText());
-            assertEquals(5, ofA.get(0).get("latestRows").asLong(), "counted from the Parquet footer");
+            assertEquals(5, ofA.get(0).get("latestRows").asLong(), "the Parquet file's rows");
             JsonNode ofB = JSON.readTree(sidecar.http().get("/api/datasets?project=" + SidecarApiContract.enc(projectB)).body());
             assertEquals(1, ofB.size(), "B, without a remote, is its folder: " + datasets);
-            assertFalse(ofB.get(0).has("latestRows"), "a CSV's rows are not counted: " + ofB);
+            assertEquals(1, ofB.get(0).path("latestRows").asLong(-1), "the CSV's records, as add counted them: " + ofB);
             JsonNode versionsOfB = JSON.readTree(sidecar.http().get("/api/datasets/weather/versions?project="
                     + SidecarApiContract.enc(projectB)).body());
             assertEquals(List.of("weather in B"), versionsOfB.findValuesAsText("message"));
+            String pageOfB = sidecar.http().get("/datasets/weather?project=" + SidecarApiContract.enc(projectB)).body();
+            Matcher rowsCell = Pattern.compile("<td class=\"num rows\">([^<]*)</td>").matcher(pageOfB);
+            assertTrue(rowsCell.find(), pageOfB);
+            assertEquals("1", rowsCell.group(1), "the dataset page's rows column");
             // the version record in the remote is what it always was: rows are the sidecar's alone
             Run push = kiln(a, info, "data", "push");
             assertEquals(0, push.exit(), push.err());

@@ -46,11 +46,18 @@ public final class DataResults {
         List<List<String>> rows = new ArrayList<>();
         List<DatasetVersion> versions = new ArrayList<>();
         for (PushResult r : rs) {
-            sb.append("Pushed ").append(r.dataset()).append('@').append(shortId(r.version())).append(" to ")
-                    .append(r.remote()).append(": ").append(ProgressText.count(r.objectsSent(), "object")).append(" sent (")
-                    .append(ProgressText.bytes(r.bytesSent())).append("), ").append(r.objectsPresent())
-                    .append(" already there; ").append(r.note())
-                    .append(r.tag() != null ? "; tagged " + r.tag() : "").append(".\n");
+            if (r.versionsSent() == 0) {
+                // the remote had the version already: counts of nothing say less than a sentence
+                sb.append("Nothing to send: ").append(r.dataset()).append('@').append(shortId(r.version()))
+                        .append(" is already on ").append(r.remote())
+                        .append(r.note().equals("up to date") ? "" : "; " + r.note());
+            } else {
+                sb.append("Pushed ").append(r.dataset()).append('@').append(shortId(r.version())).append(" to ")
+                        .append(r.remote()).append(": ").append(ProgressText.count(r.objectsSent(), "object")).append(" sent (")
+                        .append(ProgressText.bytes(r.bytesSent())).append("), ").append(r.objectsPresent())
+                        .append(" already there; ").append(r.note());
+            }
+            sb.append(r.tag() != null ? "; tagged " + r.tag() : "").append(".\n");
             rows.add(List.of(r.dataset(), shortId(r.version()), String.valueOf(r.objectsSent()),
                     ProgressText.bytes(r.bytesSent()), String.valueOf(r.objectsPresent()), r.note()));
             versions.add(new DatasetVersion(r.dataset(), r.version(), null, null, null, r.record()));

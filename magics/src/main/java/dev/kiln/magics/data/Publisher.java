@@ -127,7 +127,9 @@ final class Publisher {
             space.need(remoteDir, total).check();
         }
         Transfer transfer = project.transfer();
-        try (Progress.Bar bar = project.progress().start("push " + ds, total, Progress.Unit.BYTES)) {
+        // no bar when the remote has every object: "push climate 0 B 0 B/s" says nothing
+        Progress progress = objects.isEmpty() ? Progress.NONE : project.progress();
+        try (Progress.Bar bar = progress.start("push " + ds, total, Progress.Unit.BYTES)) {
             Transfer.Sent sent = transfer.send(r, objects, bar);
             sendIndexes(r, objects);
             for (int i = records.size() - 1; i >= 0; i--) {

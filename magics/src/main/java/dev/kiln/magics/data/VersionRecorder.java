@@ -56,7 +56,9 @@ final class VersionRecorder {
         Manifest manifest = new Manifest(entries);
         byte[] mbytes = manifest.canonicalBytes();
         String mhash = Sha256.hex(mbytes);
-        if (existing != null && existing.manifest().equals(mhash) && (lineage == null || lineage.isEmpty())) {
+        VersionRecord latest = existing == null || !existing.manifest().equals(mhash) ? null
+                : cache.version(dataset, existing.version()).orElse(null);
+        if (existing != null && existing.manifest().equals(mhash) && sameOrigin(lineage, latest)) {
             try {
                 project.stats().save();
             } catch (UncheckedIOException e) {
@@ -64,7 +66,7 @@ final class VersionRecorder {
                         .fault(e, workspace.projectDir());
             }
             return new DataRepository.AddResult(dataset, rel, existing.version(), null, mhash, entries.size(),
-                    manifest.totalSize(), 0, false, List.of(), cache.version(dataset, existing.version()).orElse(null));
+                    manifest.totalSize(), 0, false, latest == null ? List.of() : latest.lineage(), latest);
         }
         Map<String, ManifestEntry> toCache = new LinkedHashMap<>();
         for (ManifestEntry e : entries) {
@@ -104,6 +106,15 @@ final class VersionRecorder {
         }
         return new DataRepository.AddResult(dataset, rel, id, record.parent(), mhash, entries.size(),
                 manifest.totalSize(), toCache.size(), true, record.lineage(), record);
+    }
+
+    /**
+     * Whether the same files with this lineage are the pinned version again: an add without lineage
+     * always is, a conversion only when its input version and settings are the ones recorded (a
+     * re-run of an unchanged conversion keeps the version, so a notebook's push reproduces).
+     */
+    private static boolean sameOrigin(List<Lineage> lineage, VersionRecord latest) {
+        return lineage == null || lineage.isEmpty() || latest != null && latest.lineage().equals(lineage);
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.kiln.magics.core.Lineage;
 import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Session;
 import dev.kiln.magics.core.VersionRecord;
+import dev.kiln.magics.data.Cache;
+import dev.kiln.magics.data.IndexedRows;
 import dev.kiln.magics.data.LockFile;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +53,7 @@ public final class ProvenanceRecords {
             for (Provenance.DatasetVersion d : provenance.datasets()) {
                 if (d.record() != null) {
                     Map<String, Object> v = version(d.version(), d.record());
-                    Long rows = d.subpath() == null ? VersionRows.inWorkspace(session.projectDir(), path(d), d.record()) : null;
+                    Long rows = d.subpath() == null ? rows(d) : null;
                     if (rows != null) {
                         v.put("rows", rows); // the sidecar's record only: the version's id and bytes in the remote do not hold it
                     }
@@ -71,6 +73,20 @@ public final class ProvenanceRecords {
         if (recorded) {
             Recorder.of(session).deliverBeforeExit(CLI_DELIVERY_WAIT);
         }
+    }
+
+    /**
+     * A version's rows: as add counted them into the cache's indexes (CSV files too), else from the
+     * Parquet footers of the workspace while it holds that version; null when neither knows cheaply.
+     */
+    private Long rows(Provenance.DatasetVersion d) {
+        Long indexed;
+        try {
+            indexed = IndexedRows.of(Cache.forEnvironment(session.env()), d.record());
+        } catch (RuntimeException e) {
+            indexed = null; // a cache that cannot be opened: the workspace may still tell
+        }
+        return indexed != null ? indexed : VersionRows.inWorkspace(session.projectDir(), path(d), d.record());
     }
 
     /** Where the version is in the project: as the result says, else as {@code kiln.lock} pins it (a push). */

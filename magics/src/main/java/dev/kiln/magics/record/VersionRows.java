@@ -1,6 +1,7 @@
 package dev.kiln.magics.record;
 
 import dev.kiln.magics.core.VersionRecord;
+import dev.kiln.magics.data.IndexedRows;
 import dev.kiln.magics.parquet.ParquetSummary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,9 +55,8 @@ final class VersionRows {
                 if (name.endsWith(".parquet")) {
                     rows += ParquetSummary.of(f).rows();
                     anyTable = true;
-                } else if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".tsv") || name.endsWith(".json")
-                        || name.endsWith(".jsonl")) {
-                    return null;
+                } else if (name.endsWith(".csv") || name.endsWith(".csv.gz") || IndexedRows.uncountedTable(name)) {
+                    return null; // counting a CSV file's rows means reading all of it
                 }
             }
             return anyTable ? rows : null;

@@ -110,6 +110,7 @@ class DataRepositoryApiTest {
             repo.push(List.of(), null, null);
             p.write("data/copy/a.csv", "id\n1\n"); // a new dataset whose one object is cached already
             repo.add("data/copy", null, "same bytes");
+            repo.push(List.of(), null, null); // pems is on the remote, and so is copy's one object
         }
         assertTrue(events.contains("start add pems 11 BYTES"), events.toString());
         assertTrue(events.stream().noneMatch(e -> e.startsWith("start add copy")),
@@ -118,6 +119,8 @@ class DataRepositoryApiTest {
         assertEquals(11, events.stream().filter(e -> e.startsWith("advance push pems "))
                 .mapToLong(e -> Long.parseLong(e.substring("advance push pems ".length()))).sum());
         assertTrue(events.contains("close push pems"), events.toString());
+        assertEquals(1, events.stream().filter(e -> e.startsWith("start push ")).count(),
+                "nothing to send, so no 'push copy 0 B 0 B/s' bar: " + events);
     }
 
     @Test

@@ -42,6 +42,48 @@ class ParquetLineageTest {
         assertTrue(v.lineage().get(0).via().contains("codec=zstd"), v.lineage().get(0).via());
     }
 
+    @Test
+    void theSameConversionRunTwiceKeepsOneVersionAndWritesNothing() throws Exception {
+        DataProjects.Project p = new DataProjects(tmp, Map.of()).project("same");
+        p.write("data/raw/co2/co2.csv", "year,ppm\n1959,315.97\n1960,316.91\n");
+        p.run("data add data/raw/co2");
+        Result first = p.run("parquet convert data/raw/co2 --to data/parquet/co2");
+        String version = LockFile.read(p.dir()).get("co2-parquet").version();
+        String lockBefore = p.lock();
+        Cache cache = Cache.forEnvironment(p.env());
+
+        Result again = p.run("parquet convert data/raw/co2 --to data/parquet/co2");
+
+        assertEquals(version, again.provenance().datasets().get(0).version(), "the re-run reports the version it kept");
+        assertEquals(first.provenance().datasets().get(0).manifest(), again.provenance().datasets().get(0).manifest());
+        assertEquals(java.util.Set.of(version), cache.versionIds("co2-parquet", ""), "no second version in the cache");
+        assertEquals(lockBefore, p.lock(), "kiln.lock is as it was");
+    }
+
+    @Test
+    void aNewInputVersionMakesANewVersionWhoseLineageNamesItEvenWhenTheParquetIsTheSame() throws Exception {
+        DataProjects.Project p = new DataProjects(tmp, Map.of()).project("input");
+        p.write("data/raw/climate/jan.csv", "station,date,tmax\nA,2024-01-01,3.5\nB,2024-01-01,4.0\n");
+        p.run("data add data/raw/climate");
+        p.run("parquet convert data/raw/climate --to data/parquet/climate --columns station,tmax");
+        String first = LockFile.read(p.dir()).get("climate-parquet").version();
+        // a column the conversion leaves out changes: a new input version, the same Parquet bytes
+        p.write("data/raw/climate/jan.csv", "station,date,tmax\nA,2024-01-02,3.5\nB,2024-01-02,4.0\n");
+        p.run("data add data/raw/climate");
+        String csv2 = LockFile.read(p.dir()).get("climate").version();
+
+        Result again = p.run("parquet convert data/raw/climate --to data/parquet/climate --columns station,tmax");
+
+        LockFile.Entry out = LockFile.read(p.dir()).get("climate-parquet");
+        assertTrue(!out.version().equals(first), "a new version");
+        assertEquals(out.version(), again.provenance().datasets().get(0).version());
+        VersionRecord v = Cache.forEnvironment(p.env()).version("climate-parquet", out.version()).orElseThrow();
+        assertEquals(first, v.parent());
+        assertEquals(List.of(csv2), v.lineage().stream().map(l -> l.version()).toList(), "its lineage names the new input");
+        VersionRecord before = Cache.forEnvironment(p.env()).version("climate-parquet", first).orElseThrow();
+        assertEquals(before.manifest(), v.manifest(), "the same files: only the lineage made it new");
+    }
+
     static final Path SEATTLE = Path.of("src/test/resources/viz/seattle-weather.csv");
 
     @Test

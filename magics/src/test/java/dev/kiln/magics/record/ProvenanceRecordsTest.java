@@ -1,10 +1,13 @@
 package dev.kiln.magics.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.magics.cli.Args;
+import dev.kiln.magics.cli.CommandRunner;
 import dev.kiln.magics.core.Lineage;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.Provenance;
@@ -32,6 +35,8 @@ class ProvenanceRecordsTest {
     Path dir;
 
     private Session session;
+    /** Sessions of commands run as the CLI runs them, whose recorders stop after each test. */
+    private final List<Session> sessions = new ArrayList<>();
 
     private ProvenanceRecords records() {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
@@ -46,14 +51,30 @@ class ProvenanceRecordsTest {
         if (session != null) {
             Recorder.of(session).close();
         }
+        sessions.forEach(s -> Recorder.of(s).close());
+    }
+
+    /** Runs {@code line} in {@code project}, whose cache is beside it, as the CLI does: its result's records spooled. */
+    private void kiln(Path project, String line) throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        Session s = new Session(Files.createDirectories(project), quiet, quiet, Progress.NONE, Map.of("USER", "ana",
+                "KILN_CACHE_DIR", project + "-cache", "KILN_SIDECAR_FILE", dir.resolve("no-sidecar.json").toString()), "cli");
+        sessions.add(s);
+        ProvenanceRecords records = new ProvenanceRecords(s);
+        new CommandRunner(s, result -> records.record(result.provenance())).run(Args.split(line));
     }
 
     private List<JsonNode> spooled(String kind) throws Exception {
+        return spooled(dir, kind);
+    }
+
+    /** The records {@code project}'s spool holds, oldest first. */
+    private static List<JsonNode> spooled(Path project, String kind) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        if (!Files.isDirectory(dir.resolve(".kiln/spool"))) {
+        if (!Files.isDirectory(project.resolve(".kiln/spool"))) {
             return out;
         }
-        try (Stream<Path> s = Files.list(dir.resolve(".kiln/spool"))) {
+        try (Stream<Path> s = Files.list(project.resolve(".kiln/spool"))) {
             for (Path f : s.filter(p -> p.getFileName().toString().endsWith("." + kind + ".json")).sorted().toList()) {
                 out.add(JSON.readTree(f.toFile()));
             }
@@ -100,5 +121,51 @@ class ProvenanceRecordsTest {
         assertEquals(JSON.valueToTree(environment), snapshots.get(0).get("environment"));
         assertEquals("work/a.ipynb", snapshots.get(0).get("notebook").asText());
         assertTrue(snapshots.get(0).get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), snapshots.get(0).toString());
+    }
+
+    @Test
+    void aCsvVersionAddedCarriesTheRowsAddCountedIntoTheCache() throws Exception {
+        Path project = dir.resolve("a");
+        Files.createDirectories(project.resolve("data/weather"));
+        // two records, one with a line break inside a quoted field
+        Files.writeString(project.resolve("data/weather/2013.csv"), "date,note\n2013-01-01,\"rain,\nthen sun\"\n2013-01-02,dry\n");
+        Files.writeString(project.resolve("data/weather/README.md"), "daily weather, Seattle\n");
+        kiln(project, "data add data/weather");
+
+        List<JsonNode> versions = spooled(project, "versions");
+        assertEquals(1, versions.size(), versions.toString());
+        assertEquals("weather", versions.get(0).get("dataset").asText());
+        assertEquals(2, versions.get(0).get("files").asLong());
+        assertTrue(versions.get(0).path("rows").isIntegralNumber(), "rows recorded: " + versions);
+        assertEquals(2, versions.get(0).get("rows").asLong(), "the records of the CSV file, not its lines");
+    }
+
+    @Test
+    void aPushCarriesTheIndexedRowsAndAPullTheRowsOfParquetFootersButNotOfCsvFilesItDidNotAdd() throws Exception {
+        Path alice = dir.resolve("alice");
+        Path bob = dir.resolve("bob");
+        kiln(alice, "data remote add team " + dir.resolve("remote"));
+        kiln(bob, "data remote add team " + dir.resolve("remote"));
+        Files.createDirectories(alice.resolve("data/weather"));
+        Files.writeString(alice.resolve("data/weather/2012.csv"), "date,temp_max\n2012-01-01,12.8\n2012-01-02,10.6\n2012-01-03,11.7\n");
+        kiln(alice, "parquet convert data/weather/2012.csv --to data/weather-parquet/2012.parquet");
+        kiln(alice, "data add data/weather");
+        kiln(alice, "data add data/weather-parquet");
+        kiln(alice, "data push");
+        Map<String, Long> pushed = new java.util.TreeMap<>();
+        for (JsonNode v : spooled(alice, "versions")) {
+            pushed.put(v.get("dataset").asText(), v.path("rows").asLong(-1));
+        }
+        assertEquals(Map.of("weather", 3L, "weather-parquet", 3L), pushed, "as add counted them: " + spooled(alice, "versions"));
+
+        // bob clones the project: his cache has the objects pull fetched, not the indexes add wrote
+        Files.copy(alice.resolve("kiln.lock"), bob.resolve("kiln.lock"));
+        kiln(bob, "data pull");
+        List<JsonNode> pulled = spooled(bob, "versions");
+        Map<String, JsonNode> byDataset = new java.util.TreeMap<>();
+        pulled.forEach(v -> byDataset.put(v.get("dataset").asText(), v));
+        assertEquals(2, pulled.size(), pulled.toString());
+        assertEquals(3, byDataset.get("weather-parquet").path("rows").asLong(), "from the footer in bob's workspace: " + pulled);
+        assertFalse(byDataset.get("weather").has("rows"), "unknown rather than counted by reading the CSV: " + pulled);
     }
 }

@@ -347,6 +347,30 @@ class ShareNotebookTest {
                 OutputComparison.reduce(JSON.readTree(otherBytes))));
     }
 
+    /**
+     * A notebook that converts tracked CSV and pushes the result, run again unchanged: each cell's
+     * outputs compare as reproduce compares them, the push cell by the version it published.
+     */
+    @Test
+    void aNotebookThatConvertsAndPushesRunsAgainWithoutADifference() throws Exception {
+        ArrayNode recorded = JSON.createArrayNode();
+        cell(recorded, "%parquet convert data/sales --to data/parquet/sales", run("parquet", "convert", "data/sales", "--to", "data/parquet/sales"), false);
+        Result pushed = run("data", "push");
+        cell(recorded, "%data push", pushed, false);
+        ArrayNode again = JSON.createArrayNode();
+        cell(again, "%parquet convert data/sales --to data/parquet/sales", run("parquet", "convert", "data/sales", "--to", "data/parquet/sales"), false);
+        Result pushedAgain = run("data", "push");
+        cell(again, "%data push", pushedAgain, false);
+
+        for (int i = 0; i < recorded.size(); i++) {
+            assertNull(OutputComparison.firstDifference(OutputComparison.reduce(recorded.get(i).get("outputs")),
+                    OutputComparison.reduce(again.get(i).get("outputs"))), recorded.get(i).get("source").asText());
+        }
+        assertEquals(pushed.provenance().datasets().stream().map(d -> d.dataset() + "@" + d.version()).toList(),
+                pushedAgain.provenance().datasets().stream().map(d -> d.dataset() + "@" + d.version()).toList(),
+                "the same versions pushed");
+    }
+
     /** A {@code %parquet convert} cell's output as the kernel saves it (metadata.kiln abridged). */
     private static String conversion(String project, String version, String manifest, int threads) {
         return """
