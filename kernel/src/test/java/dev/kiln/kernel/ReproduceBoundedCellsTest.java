@@ -76,13 +76,20 @@ class ReproduceBoundedCellsTest {
         assertEquals("42", text(ran, 2), "the kernel went on after the interrupt, its state kept");
         assertTrue(r.text().startsWith("Reproduced " + project.resolve("explore.ipynb")), r.text());
         assertTrue(took.toSeconds() < 120, "bounded: " + took);
-        assertTrue(Files.isRegularFile(project.resolve("explore.reproduce.html")));
+        ReproduceReport page = ReproduceReport.read(project.resolve("explore.reproduce.html"));
+        assertEquals(Map.of("[1]", "same", "[2]", "interrupted", "[3]", "same"), page.statuses(), page.toString());
+        assertTrue(page.cell("[2]").detail().matches("interrupted after \\d+\\.\\d s, as its author interrupted it"), page.toString());
+        assertEquals("reproduced", page.headline(), "an interrupt its author made is no failure: " + page);
+        assertEquals(null, page.ending(), page.toString());
 
         Result skipped = run("reproduce", "explore.ipynb", "--skip-interrupted");
         JsonNode again = JSON.readTree(project.resolve("explore.reproduced.ipynb").toFile());
         assertEquals("skipped", status(again, 1));
         assertEquals(0, again.path("cells").get(1).path("outputs").size());
         assertTrue(skipped.text().contains("--skip-interrupted"), skipped.text());
+        ReproduceReport skippedPage = ReproduceReport.read(project.resolve("explore.reproduce.html"));
+        assertEquals(List.of("same", "skipped", "same"), List.copyOf(skippedPage.statuses().values()), skippedPage.toString());
+        assertEquals("its author interrupted it; not run (--skip-interrupted)", skippedPage.cell("[2]").detail());
         assertNoTemporaryFiles();
     }
 
@@ -105,7 +112,41 @@ class ReproduceBoundedCellsTest {
         assertTrue(r.cells().get(0).detail().contains("3.0 s"), r.cells().get(0).detail());
         JsonNode ran = JSON.readTree(project.resolve("explore.reproduced.ipynb").toFile());
         assertEquals("timed out", status(ran, 0));
-        assertTrue(Files.readString(project.resolve("explore.reproduce.html")).contains("TIMED OUT"));
+        ReproduceReport page = ReproduceReport.read(project.resolve("explore.reproduce.html"));
+        assertEquals(List.of("[1]", "[2]"), List.copyOf(page.statuses().keySet()), page.toString());
+        assertEquals(List.of("TIMED OUT", "same"), List.copyOf(page.statuses().values()), page.toString());
+        assertEquals(List.of("#cf222e", "#1a7f37"), page.cells().stream().map(ReproduceReport.Cell::color).toList(), page.toString());
+        assertEquals("Thread.sleep(120_000); \"slept\"", page.cell("[1]").source());
+        // a fresh kernel still warming up may miss the interrupt: then it is restarted, and the detail says so
+        assertTrue(page.cell("[1]").detail().startsWith("timed out after 3.0 s (recorded: 0.2 s) and was interrupted"), page.toString());
+        assertEquals(null, page.cell("[2]").detail(), page.toString());
+        assertEquals("differs", page.headline(), page.toString());
+        assertTrue(page.summary().startsWith("Did not reproduce ") && page.summary().endsWith(": 1 of 2 code cells match, 1 timed out."),
+                page.summary());
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    @Timeout(180)
+    void aCellWithNoRecordedTimeIsCutAtTheCellTimeout() throws Exception {
+        writeNotebook(List.of(
+                recorded("1 + 1", 1, 0.05, List.of(result(1, "2"))),
+                recorded("Thread.sleep(120_000); \"slept\"", 2, null, List.of(result(2, "\"slept\""))),
+                recorded("2 + 2", 3, 0.05, List.of(result(3, "4"))))); // recorded: the 60 s floor, not the 4 s default
+        Instant start = Instant.now();
+        ReproduceCommand.Differs d = assertThrows(ReproduceCommand.Differs.class,
+                () -> run("reproduce", "explore.ipynb", "--cell-timeout", "4"));
+        Duration took = Duration.between(start, Instant.now());
+        Reproduction r = d.reproduction();
+        assertEquals(List.of(Reproduction.Verdict.MATCH, Reproduction.Verdict.TIMED_OUT, Reproduction.Verdict.MATCH),
+                r.cells().stream().map(Reproduction.Cell::verdict).toList(), r.text());
+        assertTrue(took.toSeconds() < 90, "the 120 s sleep was cut at the 4 s --cell-timeout: " + took);
+        ReproduceReport page = ReproduceReport.read(project.resolve("explore.reproduce.html"));
+        assertEquals(Map.of("[1]", "same", "[2]", "TIMED OUT", "[3]", "same"), page.statuses(), page.toString());
+        assertTrue(page.cell("[2]").detail().startsWith("timed out after 4.0 s (recorded: no time) and was interrupted"), page.toString());
+        JsonNode ran = JSON.readTree(project.resolve("explore.reproduced.ipynb").toFile());
+        assertEquals("timed out", status(ran, 1));
+        assertEquals("4", text(ran, 2), "the kernel went on after the timeout");
         assertNoTemporaryFiles();
     }
 
@@ -128,7 +169,12 @@ class ReproduceBoundedCellsTest {
         JsonNode ran = JSON.readTree(project.resolve("explore.reproduced.ipynb").toFile());
         assertEquals("2", text(ran, 0));
         assertEquals("not run", status(ran, 2));
-        assertTrue(Files.readString(project.resolve("explore.reproduce.html")).contains("KERNEL DIED"));
+        ReproduceReport page = ReproduceReport.read(project.resolve("explore.reproduce.html"));
+        assertEquals(List.of("[1]", "[2]", "[3]"), List.copyOf(page.statuses().keySet()), page.toString());
+        assertEquals(List.of("same", "KERNEL DIED", "NOT RUN"), List.copyOf(page.statuses().values()), page.toString());
+        assertTrue(page.cell("[2]").detail().startsWith("the kernel died while it ran (after "), page.toString());
+        assertEquals(r.ending(), page.ending());
+        assertEquals("differs", page.headline(), page.toString());
         assertNoTemporaryFiles();
     }
 
@@ -168,8 +214,10 @@ class ReproduceBoundedCellsTest {
         assertEquals("2", text(ran, 0), log);
         assertEquals("stopped", status(ran, 1), log);
         assertEquals("not run", status(ran, 2), log);
-        String html = Files.readString(project.resolve("explore.reproduce.html"));
-        assertTrue(html.contains("stopped (Ctrl-C) at cell [2]"), html);
+        ReproduceReport page = ReproduceReport.read(project.resolve("explore.reproduce.html"));
+        assertTrue(page.ending().startsWith("stopped (Ctrl-C) at cell [2]"), page.toString());
+        assertEquals(List.of("same", "STOPPED", "NOT RUN"), List.copyOf(page.statuses().values()), page.toString());
+        assertEquals("running when the run was stopped", page.cell("[2]").detail());
         try (Stream<Path> left = Files.list(scratch)) {
             assertEquals(List.of(), left.toList(), "the run's temporary directory is gone");
         }

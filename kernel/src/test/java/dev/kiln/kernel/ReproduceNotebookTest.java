@@ -133,11 +133,12 @@ class ReproduceNotebookTest {
         assertTrue(same.text().startsWith("Reproduced analysis.ipynb") || same.text().contains("Reproduced "), same.text());
         JsonNode again = JSON.readTree(b.resolve("analysis.reproduced.ipynb").toFile());
         for (int cell : List.of(2, 3, 6)) {
-            assertEquals(shared.path("cells").get(cell).path("outputs").toString().replaceAll("\"execution_count\":\\d+", ""),
-                    again.path("cells").get(cell).path("outputs").toString().replaceAll("\"execution_count\":\\d+", ""),
-                    "cell " + cell + " gives the same output");
+            assertEquals(outputs(shared.path("cells").get(cell)), outputs(again.path("cells").get(cell)), "cell " + cell + " gives the same output");
         }
-        assertTrue(Files.readString(b.resolve("analysis.reproduce.html")).contains("reproduced"));
+        ReproduceReport samePage = ReproduceReport.read(b.resolve("analysis.reproduce.html"));
+        assertEquals("reproduced", samePage.headline(), samePage.toString());
+        assertEquals(expectedStatuses(shared, Map.of(0, "volatile", 7, "volatile")), samePage.statuses(), samePage.toString());
+        assertEquals(List.of(), samePage.differences(), samePage.toString());
         assertTrue(again.path("cells").get(1).path("outputs").toString().contains("\"version\":\"" + salesV1 + "\""),
                 "B pulled the recorded version: " + again.path("cells").get(1));
 
@@ -171,6 +172,70 @@ class ReproduceNotebookTest {
         assertEquals(Reproduction.Verdict.VOLATILE, r.cells().get(7).verdict(), r.text());
         assertTrue(r.cells().get(2).detail().contains("42") && r.cells().get(2).detail().contains("47"), r.text());
         assertTrue(r.text().contains("environment") || r.text().contains("Environment: differs"), r.text());
+
+        // the page a colleague opens says the same, by execution count, the differences first
+        ReproduceReport report = ReproduceReport.read(b.resolve("analysis.reproduce.html"));
+        assertEquals("differs", report.headline(), report.toString());
+        report.assertDifferencesFirst();
+        assertEquals(r.environment(), report.environment());
+        assertEquals(r.differences().stream().map(d -> new ReproduceReport.Difference(d.area(), d.name(), d.before(), d.after())).toList(),
+                report.differences(), report.toString());
+        assertEquals(Set.of("jars", "datasets"), report.differences().stream().map(ReproduceReport.Difference::area).collect(Collectors.toSet()));
+        assertEquals(expectedStatuses(shared, Map.of(0, "volatile", 1, "DIFFERS", 2, "DIFFERS", 3, "DIFFERS", 4, "DIFFERS", 7, "volatile")),
+                report.statuses(), report.toString());
+        String sum = "[" + shared.path("cells").get(2).path("execution_count").asInt() + "]";
+        assertTrue(report.cell(sum).detail().contains("42") && report.cell(sum).detail().contains("47"), report.cell(sum).toString());
+        assertEquals("#cf222e", report.cell(sum).color(), "a difference is shown in red");
+    }
+
+    /**
+     * A cell's outputs without execution counts, each stream's text joined: a loaded machine may deliver
+     * {@code println}'s text and its newline as two stream messages, which Jupyter shows as one.
+     */
+    private static List<String> outputs(JsonNode cell) {
+        List<String> out = new java.util.ArrayList<>();
+        String stream = null;
+        StringBuilder text = new StringBuilder();
+        for (JsonNode o : cell.path("outputs")) {
+            if (o.path("output_type").asText().equals("stream") && o.path("name").asText().equals(stream)) {
+                appendText(o.path("text"), text);
+                continue;
+            }
+            if (stream != null) {
+                out.add(stream + ": " + text);
+            }
+            stream = o.path("output_type").asText().equals("stream") ? o.path("name").asText() : null;
+            text.setLength(0);
+            if (stream != null) {
+                appendText(o.path("text"), text);
+            } else {
+                out.add(o.toString().replaceAll("\"execution_count\":\\d+", ""));
+            }
+        }
+        if (stream != null) {
+            out.add(stream + ": " + text);
+        }
+        return out;
+    }
+
+    private static void appendText(JsonNode t, StringBuilder to) {
+        if (t.isArray()) {
+            t.forEach(x -> to.append(x.asText()));
+        } else {
+            to.append(t.asText());
+        }
+    }
+
+    /** Each code cell of {@code nb} by its execution count, with {@code except}'s status for the cells it names and 'same' for the rest. */
+    private static Map<String, String> expectedStatuses(JsonNode nb, Map<Integer, String> except) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nb.path("cells").size(); i++) {
+            JsonNode c = nb.path("cells").get(i);
+            if (c.path("cell_type").asText().equals("code")) {
+                m.put("[" + c.path("execution_count").asInt() + "]", except.getOrDefault(i, "same"));
+            }
+        }
+        return m;
     }
 
     private Session session(Path project, String cache) {
