@@ -34,7 +34,12 @@ public record Reproduction(String notebook, String executed, String ending, Stri
     /** One thing that differs: {@code area} is jars, datasets, jvm, os, image, …. */
     public record Difference(String area, String name, String before, String after) {
         public String describe() {
-            return area + ": " + name + " " + (before == null ? "(none)" : before) + " → " + (after == null ? "(none)" : after);
+            return area + ": " + name + " " + shown(before) + " → " + shown(after);
+        }
+
+        /** A side that has none (a jar added, a dataset dropped) reads "(none)", never "null". */
+        static String shown(String value) {
+            return value == null ? "(none)" : value;
         }
     }
 
@@ -112,7 +117,7 @@ public record Reproduction(String notebook, String executed, String ending, Stri
             h.append("<table><tr><th>area</th><th>what</th><th>recorded</th><th>now</th></tr>");
             for (Difference d : differences) {
                 h.append("<tr><td>").append(Html.escape(d.area())).append("</td><td>").append(Html.escape(d.name())).append("</td><td>")
-                        .append(Html.escape(String.valueOf(d.before()))).append("</td><td>").append(Html.escape(String.valueOf(d.after())))
+                        .append(Html.escape(Difference.shown(d.before()))).append("</td><td>").append(Html.escape(Difference.shown(d.after())))
                         .append("</td></tr>");
             }
             h.append("</table>");
