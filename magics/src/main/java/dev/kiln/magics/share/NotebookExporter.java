@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,8 +102,13 @@ public final class NotebookExporter {
             tmpDir = Files.createTempDirectory("kiln-export");
             Path in = tmpDir.resolve(notebook.getFileName().toString());
             Files.writeString(in, NotebookFile.toJson(nb), StandardCharsets.UTF_8);
-            ProcessRun r = ProcessRun.run(List.of("/usr/bin/python3", "-m", "nbconvert", "--to", format.nbconvert, "--stdout",
-                    "--log-level=ERROR", in.toString()), env, tmpDir, 300);
+            List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-m", "nbconvert", "--to", format.nbconvert, "--stdout",
+                    "--log-level=ERROR"));
+            if (format == Format.HTML) {
+                cmd.addAll(ExportPage.nbconvertArgs(nb, tmpDir));
+            }
+            cmd.add(in.toString());
+            ProcessRun r = ProcessRun.run(cmd, env, tmpDir, 300);
             if (r.code() != 0) {
                 throw new UserError("jupyter nbconvert could not export " + notebook + " to " + format.nbconvert + ": "
                         + r.tail() + ". Is Debian's jupyter-nbconvert installed (apt-get install jupyter-nbconvert)?");
