@@ -437,6 +437,25 @@ export function folderOf(path: string): string {
   return i < 0 ? '' : path.slice(0, i);
 }
 
+/** Which of a project's files are in a folder. */
+export interface ProjectFiles {
+  yaml: boolean;
+  lock: boolean;
+}
+
+/** Which of kiln.yaml and kiln.lock a folder's listing (the contents API's directory content) holds as files. */
+export function projectFiles(listing: unknown): ProjectFiles {
+  const names = new Set<string>();
+  if (Array.isArray(listing)) {
+    for (const entry of listing as { name?: unknown; type?: unknown }[]) {
+      if (entry && typeof entry.name === 'string' && entry.type !== 'directory') {
+        names.add(entry.name);
+      }
+    }
+  }
+  return { yaml: names.has('kiln.yaml'), lock: names.has('kiln.lock') };
+}
+
 /** A path inside a folder, server-relative. */
 export function inFolder(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;

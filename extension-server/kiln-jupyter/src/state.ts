@@ -8,6 +8,7 @@ import {
   DatasetSummary,
   EnvCheck,
   PinnedDataset,
+  ProjectFiles,
   RunRecord,
   SnapshotRecord,
   VersionList,
@@ -18,6 +19,7 @@ import {
   magic,
   notebookOnDisk,
   parseLock,
+  projectFiles,
   readEnvCheck,
   readWorkspace
 } from './model';
@@ -203,12 +205,20 @@ export class KilnState {
     } catch {
       this.projectId = null; // a sidecar that is down or older: every project's records
     }
+    // the folder's listing says whether kiln.yaml and kiln.lock are there: asking for a file that is
+    // not would put a 404 warning in Jupyter's log for every folder without a project
+    let files: ProjectFiles;
     try {
-      await this.contents.get(inFolder(nb.folder, 'kiln.yaml'), { content: false });
+      files = projectFiles((await this.contents.get(nb.folder, { type: 'directory', content: true })).content);
     } catch (e) {
       this.pinned = [];
-      // only a kiln.yaml that is not there means no project; Jupyter not answering is no news about it
+      // a folder that is gone holds no project; Jupyter not answering is no news about it
       this.project = notFound(e) ? { kind: 'none', folder: nb.folder } : { kind: 'unknown' };
+      return;
+    }
+    if (!files.yaml || !files.lock) {
+      this.pinned = [];
+      this.project = files.yaml ? { kind: 'present', lockError: null } : { kind: 'none', folder: nb.folder };
       return;
     }
     try {

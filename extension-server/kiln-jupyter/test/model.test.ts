@@ -7,6 +7,7 @@ import {
   magic,
   notebookOnDisk,
   parseLock,
+  projectFiles,
   quoteArg,
   readEnvCheck,
   readProvenance,
@@ -44,6 +45,16 @@ describe('kiln.lock', () => {
   it('says what is wrong with a lock file that is not one, and what to do', () => {
     expect(() => parseLock('{"format": 1, "datasets": ')).toThrow(/^kiln.lock is not valid JSON .*restore it from git/);
     expect(() => parseLock('[]')).toThrow('kiln.lock has no "datasets" object: restore it from git or fix it by hand');
+  });
+});
+
+describe('a folder listing', () => {
+  it('says whether kiln.yaml and kiln.lock are files in it', () => {
+    const file = (name: string) => ({ name, path: `p/${name}`, type: 'file' });
+    expect(projectFiles([file('kiln.yaml'), file('kiln.lock'), file('a.ipynb')])).toEqual({ yaml: true, lock: true });
+    expect(projectFiles([file('kiln.yaml'), { name: 'kiln.lock', type: 'directory' }])).toEqual({ yaml: true, lock: false });
+    expect(projectFiles([file('analysis.ipynb'), file('kiln.yml')])).toEqual({ yaml: false, lock: false });
+    expect(projectFiles(null)).toEqual({ yaml: false, lock: false });
   });
 });
 

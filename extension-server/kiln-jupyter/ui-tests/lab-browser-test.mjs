@@ -107,6 +107,13 @@ try {
       errors.push(String(e.stack));
     }
   });
+  // a contents request that answers 404 is a warning in Jupyter's log: Kiln's panel must make none
+  const missing = [];
+  page.on('response', r => {
+    if (r.status() === 404 && new URL(r.url()).pathname.includes('/api/contents/')) {
+      missing.push(new URL(r.url()).pathname);
+    }
+  });
   await setting('@jupyterlab/apputils-extension:notification', { fetchNews: 'false' }); // no news toast in the screenshots
   await setting('kiln-jupyter:plugin', { sidecarCheckSeconds: 5 }); // Kiln's own setting: records that arrive late show sooner
   await openLab('lab/tree/project/analysis.ipynb');
@@ -322,6 +329,7 @@ try {
   assert.ok((await page.textContent('#kiln-panel .kiln-no-project pre')).startsWith('%data remote add origin'));
   assert.equal(await page.locator('#kiln-panel .kiln-datasets').count(), 0, 'no datasets offered outside a project');
   await page.screenshot({ path: path.join(shots, 'kiln-no-project.png') });
+  assert.deepEqual(missing, [], 'no contents request for a file that is not there (a 404 warning in the server log)');
 
   step('a dataset with many versions arrives a page at a time as the list scrolls');
   await command('docmanager:open', { path: 'project/analysis.ipynb' });

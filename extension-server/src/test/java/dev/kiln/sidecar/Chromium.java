@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -43,6 +44,7 @@ final class Chromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
     private final List<EventWait> waits = new CopyOnWriteArrayList<>();
+    private final List<Consumer<JsonNode>> listeners = new CopyOnWriteArrayList<>();
 
     private record EventWait(Predicate<JsonNode> matches, CompletableFuture<JsonNode> event) {
     }
@@ -110,12 +112,52 @@ final class Chromium implements AutoCloseable {
         private final String session;
         private final int width;
         private final int height;
+        private final List<String> problems = new CopyOnWriteArrayList<>();
 
         private Page(String target, String session, int width, int height) {
             this.target = target;
             this.session = session;
             this.width = width;
             this.height = height;
+        }
+
+        /**
+         * From now on, keeps what the page's console reports as an error (a script or style that
+         * could not load, a local file refused) and every request that failed.
+         */
+        Page watchProblems() throws Exception {
+            listeners.add(e -> {
+                if (!session.equals(e.path("sessionId").asText())) {
+                    return;
+                }
+                JsonNode p = e.path("params");
+                switch (e.path("method").asText()) {
+                    case "Log.entryAdded" -> {
+                        if ("error".equals(p.path("entry").path("level").asText())) {
+                            problems.add("console: " + p.path("entry").path("text").asText() + " " + p.path("entry").path("url").asText());
+                        }
+                    }
+                    case "Runtime.consoleAPICalled" -> {
+                        if ("error".equals(p.path("type").asText())) {
+                            problems.add("console.error: " + p.path("args"));
+                        }
+                    }
+                    case "Runtime.exceptionThrown" -> problems.add("exception: " + p.path("exceptionDetails"));
+                    case "Network.loadingFailed" -> problems.add("request failed: " + p.path("errorText").asText()
+                            + (p.path("blockedReason").isMissingNode() ? "" : " (" + p.path("blockedReason").asText() + ")"));
+                    default -> {
+                    }
+                }
+            });
+            call(session, "Log.enable", Map.of());
+            call(session, "Runtime.enable", Map.of());
+            call(session, "Network.enable", Map.of());
+            return this;
+        }
+
+        /** What {@link #watchProblems} saw. */
+        List<String> problems() {
+            return List.copyOf(problems);
         }
 
         /** Loads {@code url} (following redirects) and waits for its load event. */
@@ -241,6 +283,7 @@ final class Chromium implements AutoCloseable {
                 }
                 return;
             }
+            listeners.forEach(l -> l.accept(m));
             for (EventWait w : waits) {
                 if (w.matches().test(m)) {
                     w.event().complete(m);

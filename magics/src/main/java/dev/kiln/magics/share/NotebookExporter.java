@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +52,9 @@ public final class NotebookExporter {
     public record Exported(Path file, Format format, NotebookProvenance provenance, ObjectNode metadata,
                            List<NotebookSecrets.Finding> secrets, boolean redacted) {
     }
+
+    /** An image nbconvert's Markdown names as a file of its own ({@code ![png](analysis_files/analysis_3_0.png)}). */
+    private static final Pattern IMAGE_FILE = Pattern.compile("(!\\[[^\\]]*]\\()([^)\\s]+_files/[^)\\s]+\\.(png|jpe?g|svg|gif))\\)");
 
     private static final Pattern BODY = Pattern.compile("<body[^>]*>", Pattern.CASE_INSENSITIVE);
 
@@ -95,19 +100,53 @@ public final class NotebookExporter {
         return notebook.resolveSibling(name + (format == Format.IPYNB ? ".export" : "") + format.extension);
     }
 
+    /** The Markdown with each image file it names as a data: URL, so the export is one file that shows its charts. */
+    private static String inlineImages(String md, Path dir) throws IOException {
+        Matcher m = IMAGE_FILE.matcher(md);
+        StringBuilder out = new StringBuilder(md.length());
+        while (m.find()) {
+            Path image = dir.resolve(m.group(2)).normalize();
+            if (!image.startsWith(dir) || !Files.isRegularFile(image)) {
+                continue; // a link the notebook's own Markdown wrote: left as it is
+            }
+            String type = switch (m.group(3)) {
+                case "svg" -> "image/svg+xml";
+                case "jpg", "jpeg" -> "image/jpeg";
+                default -> "image/" + m.group(3);
+            };
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "data:" + type + ";base64,"
+                    + Base64.getEncoder().encodeToString(Files.readAllBytes(image)) + ")"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
     private String nbconvert(JsonNode nb, Format format, Path notebook) {
         Path tmpDir = null;
         try {
             tmpDir = Files.createTempDirectory("kiln-export");
             Path in = tmpDir.resolve(notebook.getFileName().toString());
             Files.writeString(in, NotebookFile.toJson(nb), StandardCharsets.UTF_8);
-            ProcessRun r = ProcessRun.run(List.of("/usr/bin/python3", "-m", "nbconvert", "--to", format.nbconvert, "--stdout",
-                    "--log-level=ERROR", in.toString()), env, tmpDir, 300);
+            Path mdDir = tmpDir.resolve("markdown");
+            List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-m", "nbconvert", "--to", format.nbconvert,
+                    "--log-level=ERROR"));
+            if (format == Format.HTML) {
+                cmd.add("--stdout");
+                cmd.addAll(ExportPage.nbconvertArgs(nb, tmpDir));
+            } else {
+                cmd.add("--output-dir=" + mdDir); // its images are files there, named by the Markdown
+            }
+            cmd.add(in.toString());
+            ProcessRun r = ProcessRun.run(cmd, env, tmpDir, 300);
             if (r.code() != 0) {
                 throw new UserError("jupyter nbconvert could not export " + notebook + " to " + format.nbconvert + ": "
                         + r.tail() + ". Is Debian's jupyter-nbconvert installed (apt-get install jupyter-nbconvert)?");
             }
-            return r.out();
+            if (format == Format.HTML) {
+                return r.out();
+            }
+            String stem = notebook.getFileName().toString().replaceFirst("\\.ipynb$", "");
+            return inlineImages(Files.readString(mdDir.resolve(stem + ".md"), StandardCharsets.UTF_8), mdDir);
         } catch (IOException e) {
             throw new UserError("Could not run jupyter nbconvert for " + notebook + ": " + e.getMessage()
                     + ". Install Debian's jupyter-nbconvert.", e);

@@ -36,11 +36,19 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
 
     public static final String DEFAULT_VOLATILE_TAG = "volatile";
 
-    /** The commands whose datasets a cell used; push, status, version … name versions without using them. */
-    private static final Set<String> USING_COMMANDS = Set.of("data pull", "data checkout", "data add");
+    /** {@code %%sql}'s command, and how an export marks the versions it read ({@code "read": "sql"}). */
+    static final String SQL = "sql";
 
-    /** A dataset version a cell used (as {@code %data} recorded it). */
-    public record DatasetUse(int cell, DatasetVersion used) {
+    /** The commands whose datasets a cell used; push, status, version … name versions without using them. */
+    private static final Set<String> USING_COMMANDS = Set.of("data pull", "data checkout", "data add", SQL);
+
+    /**
+     * A dataset version a cell used (as {@code %data} or {@code %%sql} recorded it).
+     *
+     * @param readInPlace read where the cache holds it by {@code %%sql} ({@code FROM 'name@v3/file.parquet'}),
+     *                    never checked out into the workspace
+     */
+    public record DatasetUse(int cell, DatasetVersion used, boolean readInPlace) {
         public String dataset() {
             return used.dataset();
         }
@@ -110,7 +118,8 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
         if (datasets.isEmpty()) {
             List<DatasetVersion> versions = ProvenanceJson.datasets(saved.path("datasets"));
             for (int i = 0; i < versions.size(); i++) {
-                datasets.add(new DatasetUse(saved.path("datasets").path(i).path("cells").path(0).asInt(-1), versions.get(i)));
+                JsonNode d = saved.path("datasets").path(i);
+                datasets.add(new DatasetUse(d.path("cells").path(0).asInt(-1), versions.get(i), SQL.equals(d.path("read").asText())));
             }
         }
         if (conversions.isEmpty()) {
@@ -124,10 +133,10 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
     private static DatasetUse inputUse(int cell, DatasetVersion input, List<DatasetUse> earlier) {
         for (DatasetUse d : earlier) {
             if (d.dataset().equals(input.dataset()) && d.version().equals(input.version()) && d.subpath() == null) {
-                return new DatasetUse(cell, new DatasetVersion(input.dataset(), input.version(), d.manifest(), d.path(), null, null));
+                return new DatasetUse(cell, new DatasetVersion(input.dataset(), input.version(), d.manifest(), d.path(), null, null), false);
             }
         }
-        return new DatasetUse(cell, input);
+        return new DatasetUse(cell, input, false);
     }
 
     /** The dataset versions one output's provenance says its cell used. */
@@ -135,7 +144,8 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
         if (!USING_COMMANDS.contains(String.valueOf(p.command()))) {
             return List.of();
         }
-        return p.datasets().stream().map(d -> new DatasetUse(cell, d)).toList();
+        boolean sql = SQL.equals(p.command());
+        return p.datasets().stream().map(d -> new DatasetUse(cell, d, sql)).toList();
     }
 
     /** The last version of each dataset the notebook used, by name. */
@@ -203,7 +213,7 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
         ArrayNode ds = m.putArray("datasets");
         Map<String, ObjectNode> byVersion = new LinkedHashMap<>();
         for (DatasetUse d : datasets) {
-            ObjectNode o = byVersion.computeIfAbsent(d.spec() + "/" + d.subpath(), k -> {
+            ObjectNode o = byVersion.computeIfAbsent(d.spec() + "/" + d.subpath() + (d.readInPlace() ? " " + SQL : ""), k -> {
                 ObjectNode n = ds.addObject();
                 n.put("dataset", d.dataset());
                 n.put("version", d.version());
@@ -215,6 +225,9 @@ public record NotebookProvenance(Provenance.Snapshot snapshot, List<DatasetUse> 
                 }
                 if (d.subpath() != null) {
                     n.put("subpath", d.subpath());
+                }
+                if (d.readInPlace()) {
+                    n.put("read", SQL);
                 }
                 n.putArray("cells");
                 return n;

@@ -87,7 +87,8 @@ final class ProvenanceBlock {
             List<String> cells = new ArrayList<>();
             d.path("cells").forEach(c -> cells.add(label(c, cellLabels)));
             ds.add(new String[] {d.path("dataset").asText() + (d.has("subpath") ? "/" + d.path("subpath").asText() : ""),
-                    d.path("version").asText(), d.path("path").asText(""), String.join(", ", cells)});
+                    d.path("version").asText(), d.path("path").asText(NotebookProvenance.SQL.equals(d.path("read").asText())
+                            ? "read in place by %%sql" : ""), String.join(", ", cells)});
         }
         List<String[]> conversions = new ArrayList<>();
         for (JsonNode c : m.path("conversions")) {

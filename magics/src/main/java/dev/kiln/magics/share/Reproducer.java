@@ -314,7 +314,11 @@ public final class Reproducer {
                 NotebookProvenance.DatasetUse d = e.getValue();
                 String spec = d.spec() + (d.subpath() == null ? "" : "/" + d.subpath());
                 try {
-                    repo.pull(spec, remote, false, d.path());
+                    if (d.readInPlace()) {
+                        repo.cachedFiles(spec, remote); // %%sql reads it from the cache: fetched there, the workspace untouched
+                    } else {
+                        repo.pull(spec, remote, false, d.path());
+                    }
                 } catch (RemoteAccessDenied ex) {
                     failed.add(e.getKey());
                     deniedRemote = ex.remote();

@@ -11,6 +11,7 @@ import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleFunction;
 import org.knowm.xchart.BoxChart;
 import org.knowm.xchart.BoxSeries;
 import org.knowm.xchart.internal.chartpart.Plot_Box;
@@ -253,10 +254,13 @@ public class BoxPlotChart extends BoxChart implements DescribedChart {
                 ? "Box plot (quartiles; whiskers at the furthest values within 1.5 IQR):"
                 : "Box plot of " + getYAxisTitle() + " by " + grouping
                         + " (quartiles; whiskers at the furthest values within 1.5 IQR):");
+        double largest = Math.max(boxes.stream().mapToDouble(b -> Math.max(Math.abs(b.low()), Math.abs(b.high()))).max().orElse(0),
+                dots.stream().flatMapToDouble(Arrays::stream).map(Math::abs).max().orElse(0));
+        DoubleFunction<String> onAxis = v -> NumberText.onAxis(v, largest);
         for (Box b : boxes) {
-            s.append("\n  ").append(b.name()).append(": median ").append(ChartStyle.number(b.median()))
-                    .append(", quartiles ").append(ChartStyle.number(b.q1())).append("–").append(ChartStyle.number(b.q3()))
-                    .append(", whiskers ").append(ChartStyle.number(b.low())).append("–").append(ChartStyle.number(b.high()))
+            s.append("\n  ").append(b.name()).append(": median ").append(onAxis.apply(b.median()))
+                    .append(", quartiles ").append(onAxis.apply(b.q1())).append("–").append(onAxis.apply(b.q3()))
+                    .append(", whiskers ").append(onAxis.apply(b.low())).append("–").append(onAxis.apply(b.high()))
                     .append(", ").append(NumberText.count(b.count())).append(b.count() == 1 ? " value, " : " values, ")
                     .append(NumberText.count(b.outliers())).append(" beyond the whiskers");
         }

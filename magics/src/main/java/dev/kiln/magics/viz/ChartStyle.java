@@ -78,14 +78,23 @@ final class ChartStyle {
         }
     }
 
-    /** A value of an axis of {@code kind}, for a description: a date, a time (UTC) or a number. */
-    static String value(Values.Kind kind, double v) {
+    /**
+     * A value of an axis of {@code kind} whose values reach {@code largest} in magnitude, for a
+     * description: a date, a time (UTC), or a number written as the axis's ticks write it.
+     */
+    static String value(Values.Kind kind, double v, double largest) {
         return switch (kind) {
             case DATE -> LocalDate.ofEpochDay(Math.floorDiv(Math.round(v), 86_400_000L)).toString();
             case DATE_TIME -> DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
                     .format(Instant.ofEpochMilli(Math.round(v)).atOffset(ZoneOffset.UTC));
-            default -> NumberText.readable(v);
+            default -> NumberText.onAxis(v, largest);
         };
+    }
+
+    /** "from A to B" of an axis of {@code kind}, both written as its ticks write them. */
+    static String range(Values.Kind kind, double from, double to) {
+        double largest = Math.max(Math.abs(from), Math.abs(to));
+        return "from " + value(kind, from, largest) + " to " + value(kind, to, largest);
     }
 
     /** A number for a description: {@link NumberText#readable}. */

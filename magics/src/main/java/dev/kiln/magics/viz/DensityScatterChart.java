@@ -205,9 +205,8 @@ public class DensityScatterChart extends TickedXYChart implements DescribedChart
         String s = "Scatter plot of " + yName + " against " + xName + ": " + ChartStyle.number(points)
                 + " points drawn as a density raster of " + columns + "×" + rows
                 + " cells (darker = more points, log scale, up to " + ChartStyle.number(maxCount)
-                + " in one cell); " + xName + " from " + ChartStyle.value(xKind, xMin) + " to "
-                + ChartStyle.value(xKind, xMax) + ", " + yName + " from " + ChartStyle.value(yKind, yMin)
-                + " to " + ChartStyle.value(yKind, yMax);
+                + " in one cell); " + xName + " " + ChartStyle.range(xKind, xMin, xMax) + ", " + yName + " "
+                + ChartStyle.range(yKind, yMin, yMax);
         return skipped > 0 ? s + " (" + ChartStyle.number(skipped) + " rows missing a coordinate)" : s;
     }
 

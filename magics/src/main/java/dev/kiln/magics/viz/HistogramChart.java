@@ -61,7 +61,7 @@ public class HistogramChart extends TickedXYChart implements DescribedChart {
         String s = "Histogram of " + column + ": " + ChartStyle.number(bins.total()) + " values in "
                 + bins.size() + " bins"
                 + (kind == Values.Kind.DATE || kind == Values.Kind.DATE_TIME ? "" : " of width " + ChartStyle.number(bins.width()))
-                + " from " + ChartStyle.value(kind, from()) + " to " + ChartStyle.value(kind, to());
+                + " " + ChartStyle.range(kind, from(), to());
         return bins.outside() > 0
                 ? s + " (" + ChartStyle.number(bins.outside()) + " missing or outside)" : s;
     }

@@ -22,6 +22,9 @@ public final class NumberText {
     /** Significant digits of a {@link #readable} number below 1,000. */
     static final int SIGNIFICANT = 4;
 
+    /** Axes whose values stay below this in magnitude write them ungrouped. */
+    private static final double UNGROUPED_BELOW = 10_000;
+
     private static final DecimalFormatSymbols SYMBOLS = DecimalFormatSymbols.getInstance(Locale.ROOT);
 
     /** Suffixes of an axis whose largest tick reaches 10^(3 (i + 2)): mega, giga, tera. */
@@ -64,6 +67,16 @@ public final class NumberText {
     }
 
     /**
+     * A value of an axis whose values reach {@code largest} in magnitude, as its tick labels write
+     * it: {@link #readable}, but ungrouped while the axis stays below 10,000 (years read 1990, not
+     * 1,990, in a chart's text as on its axis).
+     */
+    static String onAxis(double v, double largest) {
+        String s = readable(v);
+        return Math.abs(largest) < UNGROUPED_BELOW ? s.replace(",", "") : s;
+    }
+
+    /**
      * Labels for the ticks of a numeric axis, {@code step} apart, the largest {@code largest} in
      * magnitude: each with the decimals the step needs (ticks 0.5 apart read {@code 165.5},
      * {@code 166.0}), four digits ungrouped ({@code 2015}, {@code 1500}), thousands separated from
@@ -85,7 +98,7 @@ public final class NumberText {
         // a suffix where it shortens: not for ticks a few units apart on millions (1,000,000.5)
         if (tier < 0 || decimals(step / Math.pow(10, shift)) > 2) {
             // four digits stand ungrouped (years read 2015, not 2,015); from 10,000 on, grouped
-            DecimalFormat f = magnitude < 10_000 ? plain(decimals(step)) : grouped(decimals(step));
+            DecimalFormat f = magnitude < UNGROUPED_BELOW ? plain(decimals(step)) : grouped(decimals(step));
             return v -> f.format(new BigDecimal(cleanZero(v)));
         }
         DecimalFormat f = grouped(decimals(step / Math.pow(10, shift)));
