@@ -33,9 +33,14 @@ final class PythonTests {
 
     /** Installs the kernelspec running the kernel on {@code java} (a JVM's java executable) under {@code tmp}. */
     PythonTests(Path tmp, String java) throws IOException {
+        this(tmp, new KernelSpec(java, System.getProperty("java.class.path"), List.of()));
+    }
+
+    /** Installs {@code spec} under {@code tmp}. */
+    PythonTests(Path tmp, KernelSpec spec) throws IOException {
         this.tmp = tmp;
         this.jupyterPath = tmp.resolve("share/jupyter");
-        new KernelSpec(java, System.getProperty("java.class.path"), List.of()).install(jupyterPath);
+        spec.install(jupyterPath);
     }
 
     /** Sets the longest one pytest run may take. */

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,24 +45,51 @@ public final class KernelSpec {
     private final String javaExecutable;
     private final String classpath;
     private final List<String> extraOptions;
+    private final Optional<Path> zstdLibrary;
     private StartupArchive sharedArchive;
     private Path agentJar;
 
     /** The kernelspec {@value #NAME}. */
     public KernelSpec(String java, String classpath, List<String> extraOptions) {
-        this(NAME, java, classpath, extraOptions);
+        this(NAME, java, classpath, extraOptions, kilnHome().flatMap(KernelSpec::zstdLibraryIn));
     }
 
-    private KernelSpec(String name, String java, String classpath, List<String> extraOptions) {
+    private KernelSpec(String name, String java, String classpath, List<String> extraOptions, Optional<Path> zstdLibrary) {
         this.name = name;
         this.javaExecutable = java;
         this.classpath = classpath;
         this.extraOptions = List.copyOf(extraOptions);
+        this.zstdLibrary = zstdLibrary;
     }
 
     /** This kernelspec under the kernel name {@code name} (a folder name Jupyter lists). */
     public KernelSpec named(String name) {
-        return new KernelSpec(name, javaExecutable, classpath, extraOptions);
+        return new KernelSpec(name, javaExecutable, classpath, extraOptions, zstdLibrary);
+    }
+
+    /** This kernelspec with the zstd-jni library that Kiln installed in {@code home} unpacked, if it has one. */
+    public KernelSpec withNativeLibrariesOf(Path home) {
+        return new KernelSpec(name, javaExecutable, classpath, extraOptions, zstdLibraryIn(home));
+    }
+
+    /**
+     * zstd-jni's library for this machine as the {@code kiln} launcher unpacks it once per build
+     * ({@code HOME/zstd-native/linux/amd64/libzstd-jni-*.so}); empty when there is none. A kernel
+     * named it loads it from there: zstd-jni otherwise unpacks it into the temporary directory in
+     * every kernel, and fails {@code %parquet convert} where that directory is missing or read-only.
+     */
+    static Optional<Path> zstdLibraryIn(Path home) {
+        Path arch = home.resolve("zstd-native").resolve(System.getProperty("os.name").toLowerCase(Locale.ROOT))
+                .resolve(System.getProperty("os.arch"));
+        if (!Files.isDirectory(arch)) {
+            return Optional.empty();
+        }
+        try (var listed = Files.list(arch)) {
+            return listed.filter(p -> p.getFileName().toString().startsWith("libzstd-jni-") && Files.isRegularFile(p))
+                    .map(Path::toAbsolutePath).sorted().findFirst();
+        } catch (IOException e) {
+            return Optional.empty(); // the kernel then unpacks the library itself, as without the folder
+        }
     }
 
     /** The kernel's name, e.g. {@value #NAME}. */
@@ -248,6 +276,7 @@ public final class KernelSpec {
         if (sharedArchive != null) {
             argv.addAll(sharedArchive.runOptions());
         }
+        zstdLibrary.ifPresent(library -> argv.add("-DZstdNativePath=" + library));
         argv.addAll(extraOptions);
         argv.add("-cp");
         argv.add(classpath);

@@ -46,6 +46,7 @@ public final class ConversionWarmUp {
     public static void run() {
         try {
             convertInMemory(400);
+            HashingOutputFile.NativeSha256.digest(); // sets NSS up (a tenth of a second) before the output is opened
         } catch (IOException | RuntimeException | LinkageError | OutOfMemoryError e) {
             // the conversion meets any real fault itself, and reports it; a heap too small for both
             // (the conversion took it while this ran) is the conversion's to report, with its advice

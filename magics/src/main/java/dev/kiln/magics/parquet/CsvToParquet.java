@@ -1,6 +1,7 @@
 package dev.kiln.magics.parquet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.util.Native;
 import dev.kiln.magics.core.Disk;
 import dev.kiln.magics.core.Progress;
 import dev.kiln.magics.core.ProgressText;
@@ -165,6 +166,21 @@ public final class CsvToParquet {
                     + options.threads() + " thread" + (options.threads() == 1 ? "" : "s") : "") + ". Convert fewer columns"
                     + " (--columns)" + (options.threads() > 1 ? " or with fewer --threads" : "") + ", use a smaller --row-group-size,"
                     + " or give the JVM more memory (-Xmx; for the kernel --jvm-option=-Xmx8g).", e);
+        } catch (LinkageError e) {
+            if (!fromZstd(e)) {
+                throw e;
+            }
+            // zstd-jni unpacks its native library into the temporary directory, once per JVM: an
+            // environment's fault, which an Error would report as a stack trace (and end a kernel's cell thread)
+            stop(workers, drivers);
+            String named = System.getProperty("ZstdNativePath");
+            throw new UserError("Converting " + input + " with zstd failed: zstd's native library could not be loaded ("
+                    + zstdLoadFailure(e) + "). " + (named != null ? "It was named with -DZstdNativePath=" + named
+                    + ": name a library that exists (rebuild Kiln, then kiln kernel install for the kernel), or"
+                    : "It is unpacked into the temporary directory " + System.getProperty("java.io.tmpdir")
+                    + ", which must exist and be writable: name another (-Djava.io.tmpdir=DIR; for the kernel,"
+                    + " kiln kernel install --jvm-option=-Djava.io.tmpdir=DIR), or") + " choose another --codec (snappy,"
+                    + " gzip, lz4_raw).", e);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
@@ -192,6 +208,35 @@ public final class CsvToParquet {
                 }
             }
         }
+    }
+
+    /** Whether {@code e} was thrown loading zstd-jni (its native library, or its classes after that failed). */
+    static boolean fromZstd(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // a later conversion in the JVM: "Could not initialize class com.github.luben.zstd.…"
+            if (t.getMessage() != null && t.getMessage().contains("com.github.luben.zstd.")) {
+                return true;
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith("com.github.luben.zstd.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Why zstd-jni's library did not load: its loader says so again on every call, where a class
+     * that failed to initialize with it says only that it could not be initialized.
+     */
+    private static String zstdLoadFailure(LinkageError e) {
+        try {
+            Native.load();
+        } catch (LinkageError again) {
+            return again.getMessage() != null ? again.getMessage() : again.toString();
+        }
+        return e.toString();
     }
 
     private static void stop(ExecutorService workers, ExecutorService drivers) {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.Security;
 import java.util.HexFormat;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
@@ -30,10 +32,50 @@ final class HashingOutputFile implements OutputFile {
 
     HashingOutputFile(Path path) {
         this.path = path;
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        this.digest = NativeSha256.digest();
+    }
+
+    /**
+     * SHA-256 from NSS's native code (the JDK's SunPKCS11 provider with its own nss.cfg; Debian's
+     * JDK has one and depends on libnss3), else the JDK's own: the same hash. The JDK's is Java
+     * code, and a conversion runs on C1 alone, which has no SHA instructions (about ten times
+     * slower); NSS is set up once per JVM, by the conversion's warm-up.
+     */
+    static final class NativeSha256 {
+        private static final Provider NSS = nss();
+
+        private NativeSha256() {
+        }
+
+        static MessageDigest digest() {
+            if (NSS != null) {
+                try {
+                    return MessageDigest.getInstance("SHA-256", NSS);
+                } catch (NoSuchAlgorithmException | RuntimeException e) {
+                    // this NSS has no SHA-256: the JDK's
+                }
+            }
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static Provider nss() {
+            Path config = Path.of(System.getProperty("java.home"), "conf", "security", "nss.cfg");
+            Provider pkcs11 = Security.getProvider("SunPKCS11");
+            if (pkcs11 == null || !Files.isRegularFile(config)) {
+                return null;
+            }
+            try {
+                Provider nss = pkcs11.configure(config.toString());
+                // a provider whose library did not load fails on first use, not here
+                MessageDigest.getInstance("SHA-256", nss).digest();
+                return nss;
+            } catch (RuntimeException | NoSuchAlgorithmException | LinkageError e) {
+                return null; // no libnss3 here, or a JDK without its NSS configuration
+            }
         }
     }
 
