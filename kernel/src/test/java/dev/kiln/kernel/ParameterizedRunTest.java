@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,7 @@ class ParameterizedRunTest {
         Path out = project.resolve("report.out.ipynb");
         JsonNode ran = JSON.readTree(out.toFile());
         JsonNode cells = ran.path("cells");
-        assertEquals(5, cells.size(), cells.toString());
+        assertEquals(6, cells.size(), cells.toString());
         JsonNode injected = cells.get(2);
         assertEquals(List.of(NotebookParameters.INJECTED_TAG), JSON.convertValue(injected.path("metadata").path("tags"), List.class));
         assertEquals(String.join("\n", "// Parameters", "int n = 20;", "String city = \"Troms\u00f8 \\\"north\\\"\";", "double rate = 0.25;",
@@ -88,6 +90,8 @@ class ParameterizedRunTest {
                 JSON.convertValue(ran.path("metadata").path("kiln").path("parameters"), List.class));
         assertEquals("kiln", ran.path("metadata").path("kernelspec").path("name").asText(), "the notebook's own metadata is kept");
         assertEquals(List.of("  In [1]", "  In [2]", "  In [3]", "  In [4]", "  In [5]"), progressLabels(), err.toString(StandardCharsets.UTF_8));
+        // the bar says what runs and counts the code cells alone: it ends full, not at 5/6 and "reproduce"
+        assertEquals(List.of("run: 5/5 done"), bars);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Warning: Parameter 'extra' is not declared"), err.toString(StandardCharsets.UTF_8));
         assertEquals("run", r.provenance().command());
         assertEquals(List.of(), hiddenFiles(), "no temporary file is left beside the output");
@@ -127,6 +131,8 @@ class ParameterizedRunTest {
         assertEquals("error", ran.path("cells").get(3).path("outputs").get(0).path("output_type").asText(), ran.toString());
     }
 
+    private final List<String> bars = new CopyOnWriteArrayList<>();
+
     private Result run(String... args) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("KILN_CACHE_DIR", tmp.resolve("cache").toString());
@@ -136,7 +142,20 @@ class ParameterizedRunTest {
         env.remove("KILN_SIDECAR_URL");
         env.put("KILN_SIDECAR_FILE", tmp.resolve("no-sidecar.json").toString());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        Session s = new Session(project, quiet, new PrintStream(err, true, StandardCharsets.UTF_8), Progress.NONE, env, "cli");
+        Progress recording = (label, total, unit) -> new Progress.Bar() { // the bars the CLI would draw
+            private final AtomicLong done = new AtomicLong();
+
+            @Override
+            public void advance(long units) {
+                done.addAndGet(units);
+            }
+
+            @Override
+            public void close() {
+                bars.add(label + ": " + done.get() + "/" + total + " done");
+            }
+        };
+        Session s = new Session(project, quiet, new PrintStream(err, true, StandardCharsets.UTF_8), recording, env, "cli");
         return new CommandRunner(s).run(List.of(args));
     }
 
@@ -179,6 +198,9 @@ class ParameterizedRunTest {
         for (String use : uses) {
             code(cells, use, null);
         }
+        ObjectNode notes = cells.addObject(); // not run, and not counted by the progress bar
+        notes.put("cell_type", "markdown").put("id", "cell-" + cells.size()).put("source", "## What the run shows");
+        notes.putObject("metadata");
         nb.putObject("metadata").putObject("kernelspec").put("name", "kiln").put("display_name", "Kiln (Java)").put("language", "java");
         nb.put("nbformat", 4);
         nb.put("nbformat_minor", 5);

@@ -130,16 +130,17 @@ public final class NotebookExecutor {
         for (int i = 0; i < nb.path("cells").size(); i++) {
             plan.add(new CellPlan(i, "#" + i, cellTimeoutSeconds, null, false));
         }
-        Run r = execute(nb, plan, workDir, sessionName, Progress.NONE);
+        Run r = execute("run", nb, plan, workDir, sessionName, Progress.NONE);
         NotebookFile.write(out, r.notebook());
         return r;
     }
 
     /**
-     * Runs the cells {@code plan} names, in its order. {@code JPY_SESSION_NAME} is set to
-     * {@code sessionName}, as Jupyter sets it, so magics know their notebook.
+     * Runs the cells {@code plan} names, in its order, under a progress bar labelled {@code task}
+     * ({@code run}, {@code reproduce}). {@code JPY_SESSION_NAME} is set to {@code sessionName}, as
+     * Jupyter sets it, so magics know their notebook.
      */
-    public Run execute(ObjectNode notebook, List<CellPlan> plan, Path workDir, String sessionName, Progress progress) {
+    public Run execute(String task, ObjectNode notebook, List<CellPlan> plan, Path workDir, String sessionName, Progress progress) {
         String python = python();
         Path tmp = null;
         try {
@@ -162,14 +163,15 @@ public final class NotebookExecutor {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().clear();
             pb.environment().putAll(e);
-            long code = plan.size(); // the runner counts skipped cells as done too
+            // the runner runs code cells only, and counts skipped ones as done too
+            long code = plan.stream().filter(c -> "code".equals(notebook.path("cells").path(c.index()).path("cell_type").asText())).count();
             double bound = START_TIMEOUT_SECONDS + 60 + plan.stream().filter(c -> !c.skip())
                     .mapToDouble(c -> (c.interruptAfterSeconds() == null ? c.timeoutSeconds() : c.interruptAfterSeconds())
                             + INTERRUPT_GRACE_SECONDS + 5).sum();
             Process p = pb.start();
             running = p;
             Deque<String> tail = new ArrayDeque<>();
-            try (Progress.Bar bar = progress.start("reproduce", code, Progress.Unit.ITEMS)) {
+            try (Progress.Bar bar = progress.start(task, code, Progress.Unit.ITEMS)) {
                 Thread reader = new Thread(() -> readErr(p.getErrorStream(), plan, bar, tail), "kiln-reproduce-progress");
                 reader.setDaemon(true);
                 reader.start();

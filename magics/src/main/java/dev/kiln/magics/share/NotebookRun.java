@@ -104,7 +104,7 @@ public final class NotebookRun {
             plan.add(new NotebookExecutor.CellPlan(i, "#" + i, o.cellTimeoutSeconds(), null, false));
         }
         NotebookExecutor.Run run = new NotebookExecutor(session.env(), o.kernel())
-                .execute(nb, plan, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString(), session.progress());
+                .execute("run", nb, plan, notebook.toAbsolutePath().getParent(), notebook.toAbsolutePath().toString(), session.progress());
         try {
             Files.createDirectories(out.toAbsolutePath().getParent());
         } catch (IOException e) {

@@ -111,7 +111,7 @@ public final class Reproducer {
         }, "kiln-reproduce-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
-            NotebookExecutor.Run run = executor.execute(toRun, plan, notebook.toAbsolutePath().getParent(),
+            NotebookExecutor.Run run = executor.execute("reproduce", toRun, plan, notebook.toAbsolutePath().getParent(),
                     notebook.toAbsolutePath().toString(), session.progress());
             Reproduction r = compare(notebook, recordedNb, recorded, run, plan, differences, notes, unpulled, o);
             if (run.ending() == NotebookExecutor.Ending.STOPPED) {
