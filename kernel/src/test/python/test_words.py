@@ -1,7 +1,7 @@
 """What a user reads in a cell, through jupyter_client against the installed 'kiln' kernel, on the
 Seattle weather CSV: hints name magics, %help is laid out for a cell, a conversion says what it
-versioned or skipped, one speed figure, a UserError and a compile error without noise.
-NotebookWordsTest runs it."""
+versioned or skipped, and that a re-run kept its version unchanged, one speed figure, a UserError and
+a compile error without noise. NotebookWordsTest runs it."""
 import html
 import os
 import re
@@ -89,6 +89,29 @@ def test_a_conversion_says_what_it_skipped_and_no_speed_for_a_small_file(tmp_pat
         assert len(bars) == 1, cell.displays
         # a 47 KiB file: its speed would be start-up's, so the summary gives the time alone
         assert RATE.findall(result["data"]["text/plain"]) == [], result["data"]["text/plain"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_a_conversion_run_again_unchanged_says_so_and_names_the_version_it_kept(tmp_path):
+    km, kc = kernel(project(tmp_path))
+    try:
+        assert Cell(kc, "%data add data/weather").reply["status"] == "ok"
+        convert = "%parquet convert data/weather --to data/weather-parquet"
+        first = Cell(kc, convert).last()
+        version = first["metadata"]["kiln"]["data"]["datasets"][0]["version"]
+        assert "Added dataset weather-parquet to kiln.lock" in first["data"]["text/plain"], first["data"]["text/plain"]
+        lock = (tmp_path / "project" / "kiln.lock").read_text()
+
+        again = Cell(kc, convert).last()
+        said = again["data"]["text/plain"].splitlines()[-1]
+        assert said.startswith(f"weather-parquet@{version[:12]} is unchanged (data/weather-parquet): same input version"), said
+        assert said.endswith("and settings; kiln.lock unchanged."), said
+        assert said in html.unescape(again["data"]["text/html"]), again["data"]["text/html"]
+        assert "Recorded " not in again["data"]["text/plain"] and "Added dataset" not in again["data"]["text/plain"]
+        assert again["metadata"]["kiln"]["data"]["datasets"][0]["version"] == version, "the output pins the version it kept"
+        assert (tmp_path / "project" / "kiln.lock").read_text() == lock
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -550,11 +550,15 @@ final class Pages {
         return " in project " + projectName(project);
     }
 
-    /** A row count, or a word saying it is not known (Kiln counts the rows of Parquet files only). */
+    /** A row count, or a word saying it is not known and when that is (what {@code IndexedRows} and Parquet footers cannot tell). */
     private static String rows(Long rows) {
         return rows != null ? number(rows)
-                : "<span class=\"muted unknown\" title=\"not counted: Kiln reads row counts from Parquet files\">unknown</span>";
+                : "<span class=\"muted unknown\" title=\"" + esc(ROWS_UNKNOWN) + "\">unknown</span>";
     }
+
+    /** When a version's rows are unknown: Kiln counts the rows of CSV files as it adds them, and of Parquet files. */
+    static final String ROWS_UNKNOWN = "not counted: the version was pulled rather than added on the machine that recorded it,"
+            + " or it holds no table, or files whose rows Kiln does not count (TSV, JSON…); Kiln counts CSV and Parquet rows";
 
     /**
      * {@code climate@c5a1b2c3d4e5}, linked to that version's row on the dataset's page; on one line

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,6 +138,11 @@ abstract class SidecarApiContract {
         JsonNode summary = summary(ds);
         assertEquals(4_096, summary.get("latestSize").asLong());
         assertTrue(!summary.has("latestRows"), "rows unknown, not 0: " + summary);
+        Matcher unknown = Pattern.compile("<td class=\"num rows\"><span class=\"muted unknown\" title=\"([^\"]*)\">unknown</span>")
+                .matcher(http.get("/datasets/" + ds).body());
+        assertTrue(unknown.find(), "the dataset page says the rows are unknown");
+        // CSV rows are counted too (IndexedRows): the tooltip says when they are not
+        assertTrue(unknown.group(1).contains("pulled rather than added") && unknown.group(1).contains("TSV, JSON"), unknown.group(1));
         assertEquals(201, http.post("/api/versions", version(ds, "v2", "v1", 8_192, 0L, "2024-01-02T00:00:00Z", List.of())).status());
         assertEquals(0, summary(ds).get("latestRows").asLong(), "an empty table has 0 rows");
         assertTrue(summary(ds).get("latestRows").isIntegralNumber());

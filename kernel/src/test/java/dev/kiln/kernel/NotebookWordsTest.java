@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a user reads in a cell, on the Seattle weather CSV, through Jupyter's clients: magics named
  * as magics, %help as a table, a conversion's skipped lineage on screen with one speed figure, a
+ * re-run of an unchanged conversion saying its version is unchanged, a
  * UserError and a compile error without noise (src/test/python/test_words.py).
  */
 class NotebookWordsTest {
@@ -33,6 +34,6 @@ class NotebookWordsTest {
                         "KILN_CACHE_DIR", tmp.resolve("cache").toString(),
                         "KILN_SIDECAR_FILE", tmp.resolve("no-sidecar.json").toString(),
                         "KILN_SIDECAR_URL", ""));
-        assertTrue(out.contains("4 passed"), out);
+        assertTrue(out.contains("5 passed"), out);
     }
 }

@@ -19,24 +19,33 @@ public final class ParquetResults {
      * provenance (where it ran, its settings, each file's bytes and hash).
      *
      * @param origin    where it ran, {@code cli} or {@code kernel}
-     * @param versioned what dataset versioning added (the output's version and its lineage), or {@link Provenance#NONE}
+     * @param versioned what dataset versioning did with the output, or {@link ConversionRecorder.Versioning#NONE}
      */
-    public static Result converted(ConversionReport r, String origin, Provenance versioned) {
+    public static Result converted(ConversionReport r, String origin, ConversionRecorder.Versioning versioned) {
         List<String> versioning = versioning(versioned);
-        return Result.of(convertedText(r, versioning), convertedHtml(r, versioning), conversion(r, origin).with(versioned));
+        return Result.of(convertedText(r, versioning), convertedHtml(r, versioning), conversion(r, origin).with(versioned.provenance()));
     }
 
     /**
      * What dataset versioning did with the output, as sentences: the version it recorded and what it
-     * was derived from, the dataset it added to kiln.lock, or why the lineage was not recorded.
+     * was derived from, the dataset it added to kiln.lock, that a re-run left both unchanged, or why
+     * the lineage was not recorded.
      */
-    static List<String> versioning(Provenance versioned) {
+    static List<String> versioning(ConversionRecorder.Versioning versioning) {
+        Provenance versioned = versioning.provenance();
         List<String> said = new ArrayList<>();
         String from = versioned.lineage().stream().map(l -> l.dataset() + "@" + shortId(l.version()))
                 .collect(Collectors.joining(", "));
         for (Provenance.DatasetVersion d : versioned.datasets()) {
+            String where = d.path() == null ? "" : " (" + d.path() + ")";
+            if (versioning.unchanged().contains(d.dataset())) {
+                // as 'data add' says of an unchanged directory: nothing new was recorded, nothing added
+                said.add(d.dataset() + "@" + shortId(d.version()) + " is unchanged" + where + ": same input version"
+                        + (from.isEmpty() ? "" : " (" + from + ")") + " and settings; kiln.lock unchanged.");
+                continue;
+            }
             boolean added = d.record() != null && d.record().parent() == null;
-            said.add("Recorded " + d.dataset() + "@" + shortId(d.version()) + (d.path() == null ? "" : " (" + d.path() + ")")
+            said.add("Recorded " + d.dataset() + "@" + shortId(d.version()) + where
                     + (added ? "" : " as its new version") + (from.isEmpty() ? "" : ", derived from " + from + " by parquet convert") + ".");
             if (added) {
                 said.add("Added dataset " + d.dataset() + " to kiln.lock; 'kiln data push' publishes it.");

@@ -136,6 +136,8 @@ class MetadataKilnGoldenTest {
         run(alice, a, "data checkout climate@v2 --force");
         keep("parquet-convert-tracked", run(alice, a,
                 "parquet convert data/raw/climate --to data/parquet/climate --threads 2 --codec snappy --columns station,tmax"), true);
+        keep("parquet-convert-unchanged", run(alice, a,
+                "parquet convert data/raw/climate --to data/parquet/climate --threads 2 --codec snappy --columns station,tmax"), true);
         write(alice, "loose.csv", "name;score;note\nx;1;NA\ny;2.5;z\nbad\n");
         keep("parquet-convert-untracked", run(alice, a, "parquet convert loose.csv --threads 1 --delimiter ; --null NA"
                 + " --sample-rows 1 --rename note=remark --type name=string --bad-rows rejects.csv --data-page v1 --encoding latin1"), true);

@@ -58,6 +58,12 @@ class ParquetLineageTest {
         assertEquals(first.provenance().datasets().get(0).manifest(), again.provenance().datasets().get(0).manifest());
         assertEquals(java.util.Set.of(version), cache.versionIds("co2-parquet", ""), "no second version in the cache");
         assertEquals(lockBefore, p.lock(), "kiln.lock is as it was");
+        String co2 = LockFile.read(p.dir()).get("co2").version().substring(0, 12);
+        String said = "co2-parquet@" + version.substring(0, 12) + " is unchanged (data/parquet/co2): same input version (co2@" + co2
+                + ") and settings; kiln.lock unchanged.";
+        assertEquals(List.of(said), saidAfterSchema(again.text()), "nothing recorded, nothing added to kiln.lock: the shell says so");
+        assertTrue(again.html().contains("<p class=\"kiln-versioning\">" + Html.escape(said) + "</p>"), again.html());
+        assertTrue(!again.html().contains("Recorded ") && !again.html().contains("Added dataset"), again.html());
     }
 
     @Test

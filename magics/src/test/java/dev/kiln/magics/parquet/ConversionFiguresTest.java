@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.magics.cli.TerminalProgress;
-import dev.kiln.magics.core.Provenance;
 import dev.kiln.magics.core.Result;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
@@ -54,7 +53,7 @@ class ConversionFiguresTest {
         TerminalProgress progress = new TerminalProgress(new PrintStream(bar, true, StandardCharsets.UTF_8), false);
         Path large = seattleOf(ConversionReport.SPEED_FROM_BYTES);
         ConversionReport report = new CsvToParquet(ConversionOptions.defaults(), progress).convert(large, tmp.resolve("s.parquet"));
-        Result summary = ParquetResults.converted(report, "test", Provenance.NONE);
+        Result summary = ParquetResults.converted(report, "test", ConversionRecorder.Versioning.NONE);
 
         assertEquals(lastRate(bar.toString(StandardCharsets.UTF_8)), lastRate(summary.text()), bar + "\n" + summary.text());
         double summarySpeed = bytesPerSecond(lastRate(summary.text()));
@@ -73,7 +72,7 @@ class ConversionFiguresTest {
                 .convert(small, tmp.resolve("small.parquet"));
         assertTrue(report.bytesIn() < ConversionReport.SPEED_FROM_BYTES, report.toString());
 
-        Result r = ParquetResults.converted(report, "test", Provenance.NONE);
+        Result r = ParquetResults.converted(report, "test", ConversionRecorder.Versioning.NONE);
 
         assertEquals(Optional.empty(), report.speed());
         assertFalse(RATE.matcher(r.text()).find(), r.text());
@@ -90,12 +89,12 @@ class ConversionFiguresTest {
         assertTrue(report.bytesOut() > report.bytesIn(), report.toString());
         String larger = String.format(Locale.ROOT, "(%.1f× larger)", (double) report.bytesOut() / report.bytesIn());
 
-        Result r = ParquetResults.converted(report, "test", Provenance.NONE);
+        Result r = ParquetResults.converted(report, "test", ConversionRecorder.Versioning.NONE);
 
         assertTrue(r.text().contains(larger) && !r.text().contains("smaller"), r.text());
         assertTrue(r.html().contains(larger), r.html());
         Result seattle = ParquetResults.converted(new CsvToParquet(ConversionOptions.defaults(), dev.kiln.magics.core.Progress.NONE)
-                .convert(SEATTLE, tmp.resolve("s.parquet")), "test", Provenance.NONE);
+                .convert(SEATTLE, tmp.resolve("s.parquet")), "test", ConversionRecorder.Versioning.NONE);
         assertTrue(seattle.text().contains("× smaller)"), seattle.text());
     }
 
