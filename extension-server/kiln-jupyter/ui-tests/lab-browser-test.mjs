@@ -75,6 +75,50 @@ function notebook(cells) {
   };
 }
 
+/** Runs code as a new cell below the active one, as a user would type it, and waits for its outputs. */
+async function typeCell(code) {
+  await command('notebook:insert-cell-below');
+  await page.evaluate(code => window.jupyterapp.shell.currentWidget.content.activeCell.model.sharedModel.setSource(code), code);
+  await command('notebook:run-cell');
+  return ranCell(code);
+}
+
+/** Waits until the active cell holds `source` and has run; its outputs' text, and an error output as a failure. */
+async function ranCell(source) {
+  await page.waitForFunction(src => {
+    const nb = window.jupyterapp.shell.currentWidget;
+    const cell = nb.content.activeCell?.model;
+    return cell?.sharedModel.getSource() === src && cell.executionCount !== null && cell.outputs.length > 0
+      && nb.sessionContext.kernelDisplayStatus === 'idle';
+  }, source);
+  const outputs = await page.evaluate(() => {
+    const o = window.jupyterapp.shell.currentWidget.content.activeCell.model.outputs;
+    const out = [];
+    for (let i = 0; i < o.length; i++) {
+      const j = o.get(i).toJSON();
+      out.push({ type: j.output_type, text: [].concat(j.text ?? j.data?.['text/plain'] ?? j.evalue ?? '').join('') });
+    }
+    return out;
+  });
+  assert.ok(!outputs.some(o => o.type === 'error'), `${source}: ran without error: ${JSON.stringify(outputs)}`);
+  return outputs.map(o => o.text).join('\n');
+}
+
+/** A screenshot with the active cell's end (its output) in view. */
+async function shotOfCell(name) {
+  await page.locator('.jp-Notebook .jp-Cell.jp-mod-active .jp-Cell-outputWrapper:visible').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, name) });
+}
+
+/** Runs a command as a user does: the command palette, its label typed, Enter. */
+async function fromPalette(label) {
+  await page.keyboard.press('Control+Shift+C');
+  const input = page.locator('.lm-CommandPalette-input:visible');
+  await input.fill(label);
+  await page.waitForSelector(`.lm-CommandPalette-item.lm-mod-active:has-text("${label}")`);
+  await input.press('Enter');
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
@@ -358,6 +402,96 @@ try {
   const ids = await page.$$eval('#kiln-panel .kiln-versions .kiln-version', els => els.map(e => e.dataset.version));
   assert.equal(new Set(ids).size, shown, 'each version once');
 
+  step('a second version of trips: the changed file, added and pushed');
+  assert.equal(await page.evaluate(() => window.jupyterapp.shell.currentWidget.context.path), 'project/analysis.ipynb');
+  // from the last cell on, as a user carries on at the end: the notebook's newest use of trips is its last in the file
+  await page.evaluate(() => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    nb.activeCellIndex = nb.model.cells.length - 1;
+  });
+  await typeCell('%data add data/trips -m "A third February trip"');
+  await typeCell('%data push');
+  await command('docmanager:save');
+  const second = JSON.parse((await api('GET', 'api/contents/project/kiln.lock?content=1&format=text&type=file')).content).datasets.trips.version;
+  assert.match(second, /^[0-9a-f]{64}$/);
+  assert.notEqual(second, version, 'a changed file, a new version');
+  await command('kiln:refresh');
+  await page.waitForSelector(`${row} .kiln-version-count[data-versions="${recorded.versions + 1}"]`);
+  await page.waitForSelector(`${row} [data-workspace="matches"]`);
+  await page.click(`${row} button.kiln-link`);
+  const versionLine = id => `#kiln-panel .kiln-versions[data-dataset="trips"] .kiln-version[data-version="${id}"]`;
+  await page.waitForSelector(versionLine(second));
+  await page.waitForSelector(versionLine(version));
+  const february = async () => (await api('GET', 'api/contents/project/data/trips/february.csv?content=1&format=text&type=file')).content;
+  const pinnedIs = async (id) => {
+    await page.waitForFunction(([r, short]) => document.querySelector(`${r} .kiln-pinned code`)?.textContent === short, [row, id.slice(0, 12)], { timeout: 30_000 });
+    await page.waitForSelector(`${row} [data-workspace="matches"]`, { timeout: 30_000 });
+    await page.waitForSelector(`#kiln-panel .kiln-version-pinned[data-version="${id}"]`, { timeout: 30_000 });
+  };
+
+  step("'check out' on the older version: a %data checkout cell puts it in the workspace and pins it");
+  await page.click(`${versionLine(version)} .kiln-version-actions button:has-text("check out")`);
+  const checkedOut = await ranCell(`%data checkout trips@${version}`);
+  assert.ok(checkedOut.includes(`Checked out trips@${version.slice(0, 12)} into data/trips: 2 files`), checkedOut);
+  assert.ok(checkedOut.includes('1 written, 0 removed, 1 unchanged'), `february.csv goes back to January and February's: ${checkedOut}`);
+  assert.equal(await february(), 'id,km\n4,1.5\n5,9\n', "the workspace holds the older version's file");
+  assert.equal(JSON.parse((await api('GET', 'api/contents/project/kiln.lock?content=1&format=text&type=file')).content).datasets.trips.version, version);
+  await pinnedIs(version); // the panel follows without a refresh
+  await shotOfCell('kiln-checkout.png');
+
+  step("'pull' on the newer version: a %data pull cell brings it back");
+  await page.click(`${versionLine(second)} .kiln-version-actions button:has-text("pull")`);
+  const pulled = await ranCell(`%data pull trips@${second}`);
+  assert.ok(pulled.includes(`Pulled trips@${second.slice(0, 12)} into data/trips: 2 files`), pulled);
+  assert.ok(pulled.includes('1 written, 0 removed, 1 unchanged'), pulled);
+  assert.equal(await february(), 'id,km\n4,1.5\n5,9\n6,2\n');
+  await pinnedIs(second);
+  await shotOfCell('kiln-pull.png');
+
+  step("two versions ticked, 'Diff the two ticked': a %data diff cell names the file that differs");
+  assert.ok(await page.isDisabled('#kiln-panel .kiln-diff'), 'no diff before two versions are ticked');
+  await page.check(`${versionLine(second)} input[type="checkbox"]`);
+  await page.check(`${versionLine(version)} input[type="checkbox"]`);
+  await page.click('#kiln-panel .kiln-diff');
+  const diffed = await ranCell(`%data diff trips@${version} trips@${second}`);
+  assert.ok(diffed.includes('0 added, 0 removed, 1 changed'), diffed);
+  assert.match(diffed, /~ (data\/trips\/)?february\.csv/, diffed);
+  assert.ok(!diffed.includes('january.csv'), `january.csv is the same in both: ${diffed}`);
+  await shotOfCell('kiln-diff.png');
+
+  step("the palette's \"pull the notebook's data\": %data pull --notebook pulls the versions its saved outputs used");
+  assert.equal(await page.evaluate(() => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    return nb.model.cells.length - 1 - nb.activeCellIndex;
+  }), 0, 'the panel ran its cells at the end of the notebook');
+  await fromPalette("Kiln: pull the notebook's data");
+  const pulledForNotebook = await ranCell('%data pull --notebook');
+  assert.ok(pulledForNotebook.includes(`Pulled trips@${second.slice(0, 12)} into data/trips: 2 files`), pulledForNotebook);
+  assert.ok(pulledForNotebook.includes('0 written, 0 removed, 2 unchanged'), `the workspace held it already: ${pulledForNotebook}`);
+  await shotOfCell('kiln-pull-notebook.png');
+
+  step("the palette's \"reproduce this notebook\": a progress dialog, then kiln reproduce's verdict");
+  await fromPalette('Kiln: reproduce this notebook');
+  await page.waitForSelector('.jp-Dialog .jp-Dialog-header:has-text("Reproducing project/analysis.ipynb")');
+  await page.screenshot({ path: path.join(shots, 'kiln-reproduce-progress.png') });
+  const started = Date.now();
+  await page.waitForSelector('.jp-Dialog .kiln-command-output', { timeout: 180_000 });
+  const verdict = (await page.textContent('.jp-Dialog .jp-Dialog-header')).trim();
+  const said = await page.textContent('.jp-Dialog .kiln-command-output');
+  step(`kiln reproduce took ${Math.round((Date.now() - started) / 1000)} s: ${verdict}\n${said}`);
+  await page.screenshot({ path: path.join(shots, 'kiln-reproduce.png') });
+  // the first cells do not reproduce, and rightly so: the remote is already in kiln.yaml, `%data add` now finds the second
+  // version's files, the re-run's environment is another kernel's; what the panel and the palette ran reproduces
+  assert.equal(verdict, said.includes('Did not reproduce') ? 'Reproduction differs' : 'Reproduced: the same', said);
+  assert.match(said, /project\/analysis\.ipynb: \d+ of 11 code cells match/, 'every code cell, the eleven of the notebook as saved');
+  for (const [n, source] of [[8, `%data checkout trips@${version}`], [9, `%data pull trips@${second}`], [10, `%data diff trips@${version.slice(0, 20)}`],
+    [11, '%data pull --notebook']]) {
+    assert.ok(said.split('\n').some(l => l.trim().startsWith(`[${n}]`) && /\bsame\b/.test(l) && l.includes(source)), `cell ${n} (${source}) reproduces: ${said}`);
+  }
+  assert.match(said, /Executed copy: .*project\/analysis\.reproduced\.ipynb/);
+  await page.click('.jp-Dialog .jp-Dialog-button:has-text("Close")');
+  await page.waitForSelector('.jp-Dialog', { state: 'detached' });
+
   step('the sidecar stops: the panel and the status bar say so, and offer no history actions');
   await command('docmanager:open', { path: 'project/analysis.ipynb' });
   process.kill(sidecarPid, 'SIGKILL');
@@ -368,8 +502,8 @@ try {
   assert.equal(await page.locator('#kiln-panel tr.kiln-dataset td:first-child button').count(), 0, 'no versions to open without the sidecar');
   assert.deepEqual(await api('GET', 'kiln/api/health').catch(e => e.message.slice(0, 'GET kiln/api/health: 502'.length)),
     'GET kiln/api/health: 502', 'Jupyter answers 502 for a sidecar that is gone');
-  // what does not need the sidecar stays: the pinned version from kiln.lock
-  assert.equal(await page.textContent(`${row} .kiln-pinned code`), version.slice(0, 12));
+  // what does not need the sidecar stays: the pinned version from kiln.lock (the second, since the panel's 'pull')
+  assert.equal(await page.textContent(`${row} .kiln-pinned code`), second.slice(0, 12));
   await page.screenshot({ path: path.join(shots, 'kiln-sidecar-down.png') });
 
   assert.deepEqual(errors, [], "no uncaught errors from Kiln's extension in the page");
