@@ -91,7 +91,9 @@ final class VersionCheckout {
         }
         CheckoutTransaction tx = new CheckoutTransaction(plan, cache, link, project.jobs());
         StatCache sc = project.stats();
-        try (Progress.Bar bar = project.progress().start("checkout " + ds, plan.writes().size(), Progress.Unit.FILES)) {
+        // nothing to write (the workspace holds the version): no "checkout ds 0 files 0 files/s" bar
+        Progress shown = plan.writes().isEmpty() ? Progress.NONE : project.progress();
+        try (Progress.Bar bar = shown.start("checkout " + ds, plan.writes().size(), Progress.Unit.FILES)) {
             tx.apply(sc, rel + "/", bar);
             sc.save();
             lock.put(ds, new LockFile.Entry(rel, id, record.manifest(), record.size(), record.files()));

@@ -111,7 +111,12 @@ class DataRepositoryApiTest {
             p.write("data/copy/a.csv", "id\n1\n"); // a new dataset whose one object is cached already
             repo.add("data/copy", null, "same bytes");
             repo.push(List.of(), null, null); // pems is on the remote, and so is copy's one object
+            repo.pull("pems", null, false, null); // the workspace holds it already
+            p.write("data/pems/b.csv", "id\n23\n");
+            repo.pull("pems", null, true, null); // one file to write back
         }
+        assertEquals(List.of("start checkout pems 1 FILES"), events.stream().filter(e -> e.startsWith("start checkout ")).toList(),
+                "a pull with nothing to write draws no 'checkout pems 0 files 0 files/s' bar: " + events);
         assertTrue(events.contains("start add pems 11 BYTES"), events.toString());
         assertTrue(events.stream().noneMatch(e -> e.startsWith("start add copy")),
                 "nothing to copy into the cache, so no '100% 0 B 0 B/s' bar: " + events);
