@@ -365,9 +365,10 @@ class DataReadInPlaceTest {
         }
     }
 
-    @Test
-    void csvReadsInPlaceWithItsColumns() throws Exception {
-        Team t = team("directory");
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "directory"})
+    void csvReadsInPlaceWithItsColumns(String remote) throws Exception {
+        Team t = team(remote);
         t.alice().write("data/raw/climate/jan.csv", "station,date,tmax\nA,2024-01-01,3\nB,2024-01-01,4\n");
         t.alice().run("data add data/raw/climate");
         t.alice().run("data push");
@@ -378,6 +379,12 @@ class DataReadInPlaceTest {
             assertEquals(List.of(3, 4), values(read, "tmax"));
             UserError e = assertThrows(UserError.class, () -> Csv.read(repo, "climate@latest/jan.csv", "rain"));
             assertTrue(e.getMessage().contains("'rain'") && e.getMessage().contains("station, date, tmax"), e.getMessage());
+            // a path that is not there: the error names what is; a version: how to list them
+            UserError noFile = assertThrows(UserError.class, () -> Csv.read(repo, "climate@latest/feb.csv", "tmax"));
+            assertTrue(noFile.getMessage().contains("feb.csv") && noFile.getMessage().contains("jan.csv"), noFile.getMessage());
+            UserError noVersion = assertThrows(UserError.class, () -> Csv.read(repo, "climate@v9/jan.csv", "tmax"));
+            assertTrue(noVersion.getMessage().startsWith("Unknown version 'v9' of dataset 'climate'")
+                    && noVersion.getMessage().contains("'kiln data version climate' to list its versions and tags"), noVersion.getMessage());
         }
         assertFalse(Files.exists(t.bob().dir().resolve("data")));
         assertNull(LockFile.read(t.bob().dir()).get("climate"), "a read in place pins nothing");
