@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
@@ -49,7 +47,7 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     /** {@code %%time} and {@code %time}, which run the cell's code as the kernel does. */
     private final TimeMagic timer;
     final Session session;
-    private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
+    private final JShellStart jshell = new JShellStart();
     /** This session's run in the sidecar, opened once start-up is done; cells may finish before. */
     private final PendingRunLog runLog = new PendingRunLog();
     /** The results of the running cell's magics, for the run log. */
@@ -80,30 +78,29 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
     }
 
     /**
-     * Builds JShell in the background once kernel_info is answered (see {@link #startAfterFirstReply});
-     * then opens this session's run in the sidecar (or its spool, when no sidecar runs).
+     * Builds JShell in the background once kernel_info is answered (see {@link #startAfterFirstReply}),
+     * when a cell needs it or the kernel idles ({@link JShellStart}); then opens this session's run in
+     * the sidecar (or its spool, when no sidecar runs).
      *
      * @param recordAs the kernel session's id for the run log; empty records nothing (the CDS training)
      */
     void start(Optional<String> recordAs) {
         startAfterFirstReply(() -> {
-            try {
+            jshell.buildInTurn(() -> executing, () -> {
                 ExitGuardAgent.install(); // before JShell, so before any cell can call System.exit
-                evaluator.complete(JavaEvaluator.onThisClassPath(imports));
+                return JavaEvaluator.onThisClassPath(imports);
+            });
+            try {
                 renderers.discover();
                 recordAs.ifPresent(id -> runLog.open(RunLog.open(session, id, KERNEL_LOG)));
-            } catch (Throwable e) {
-                evaluator.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                // as before JShell: no library's renderers, no run log; a cell's output never shows a start-up trace
             }
         });
     }
 
     private JavaEvaluator evaluator() {
-        try {
-            return evaluator.join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException("JShell failed to start: " + e.getCause(), e.getCause());
-        }
+        return jshell.get();
     }
 
     @Override
@@ -242,18 +239,14 @@ public final class KilnKernel extends ProtocolKernel implements KernelServices {
         }
         interrupted = true;
         output.releaseWaitingWriters(); // a cell waiting to print must reach its next stop check
-        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
-            evaluator.join().stop();
-        }
+        jshell.ifBuilt().ifPresent(JavaEvaluator::stop);
         // No Thread.interrupt(): the shell thread owns ZeroMQ sockets that an interrupt would break.
         // A running magic stops at its next progress report (see CellProgress).
     }
 
     @Override
     public void onShutdown(boolean isRestarting) {
-        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
-            evaluator.join().close();
-        }
+        jshell.ifBuilt().ifPresent(JavaEvaluator::close);
         // what the last cells recorded goes to the sidecar now, not at the project's next session
         RunLog log = runLog.now();
         if (log != null) {

@@ -1,6 +1,7 @@
 package dev.kiln.kernel;
 
 import dev.kiln.kernel.eval.EvalError;
+import dev.kiln.kernel.install.KernelSpec;
 import dev.kiln.kernel.magic.KernelServices;
 import dev.kiln.kernel.magic.MagicCatalog;
 import dev.kiln.kernel.magic.Magics;
@@ -8,6 +9,7 @@ import dev.kiln.kernel.magic.TimeMagic;
 import dev.kiln.kernel.magic.UnknownMagic;
 import dev.kiln.magics.cli.Args;
 import dev.kiln.magics.cli.CommandRunner;
+import dev.kiln.magics.cli.ConversionProcess;
 import dev.kiln.magics.core.CommandSpelling;
 import dev.kiln.magics.core.MimeBundle;
 import dev.kiln.magics.core.Result;
@@ -30,12 +32,16 @@ final class MagicBridge implements MagicCatalog {
     private final Magics magics;
     private final CommandRunner runner;
     private final BooleanSupplier interrupted;
+    private final ConversionProcess conversions;
 
     /** @param kernel what the kernel's own magics ({@code %maven}, {@code %help}…) are built with */
     MagicBridge(Magics magics, Session session, KernelServices kernel, BooleanSupplier interrupted) {
         this.magics = magics;
         ProvenanceRecords records = new ProvenanceRecords(session);
-        this.runner = new CommandRunner(session, magics.commands(), List.of(kernel, this), result -> records.record(result.provenance()));
+        // %parquet convert runs in a process of its own, with a fresh CLI conversion's speed from the first
+        this.conversions = new ConversionProcess(KernelSpec.conversionWorker());
+        this.runner = new CommandRunner(session, magics.commands(), List.of(kernel, this, conversions),
+                result -> records.record(result.provenance()));
         this.interrupted = interrupted;
     }
 
@@ -45,6 +51,9 @@ final class MagicBridge implements MagicCatalog {
         String name = args.isEmpty() ? "" : args.get(0);
         if (!magics.hasLineMagic(name)) {
             throw unknown(magics.unknown(name, false));
+        }
+        if (args.size() > 2 && name.equals("parquet") && args.get(1).equals("convert")) {
+            conversions.prepare(); // its JVM starts while the command line is parsed here
         }
         return run("%" + name, () -> runner.run(args));
     }

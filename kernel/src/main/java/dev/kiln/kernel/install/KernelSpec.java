@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.kernel.KernelLauncher;
 import dev.kiln.kernel.guard.ExitGuardAgent;
+import dev.kiln.magics.cli.ConversionProcess;
 import dev.kiln.magics.core.KilnVersion;
 import java.io.File;
 import java.io.IOException;
@@ -257,6 +258,17 @@ public final class KernelSpec {
             // not installed from a lib folder
         }
         return Optional.empty();
+    }
+
+    /**
+     * The command line of this kernel's conversion process ({@link ConversionProcess}): this JVM and
+     * class path, with the archive of the CLI's classes that the {@code kiln} launcher builds beside
+     * Kiln's jars.
+     */
+    public static List<String> conversionWorker() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ConversionProcess.command(java, currentClasspath(), kilnHome().map(home -> home.resolve("cli.jsa")));
     }
 
     /** The command line that runs {@code kiln ARGS} with this JVM and class path. */

@@ -56,6 +56,21 @@ public final class ParquetCommand implements Callable<Result> {
         @ParentCommand
         ParquetCommand parquet;
 
+        @Spec
+        CommandSpec spec;
+
+        /** Where a kernel converts (a process of its own, {@link ConversionProcess}); null: in this JVM. */
+        private final ConversionProcess worker;
+
+        public Convert() {
+            this(null);
+        }
+
+        /** The command as a kernel runs it: conversions in {@code worker}. */
+        public Convert(ConversionProcess worker) {
+            this.worker = worker;
+        }
+
         @Parameters(index = "0", paramLabel = "INPUT", description = "CSV file or directory of CSV files.")
         String input;
 
@@ -134,22 +149,76 @@ public final class ParquetCommand implements Callable<Result> {
         @Override
         public Result call() throws Exception {
             Session session = parquet.session;
-            Path in = session.projectDir().resolve(input);
-            boolean dirInput = java.nio.file.Files.isDirectory(in);
-            Path out = to != null ? session.projectDir().resolve(to)
-                    : dirInput ? in.resolveSibling(in.getFileName() + "-parquet")
-                    : in.resolveSibling(nameWithoutCsv(in.getFileName().toString()) + ".parquet");
-            ConversionOptions o;
-            try {
-                o = options();
-            } catch (IllegalArgumentException e) {
-                throw new UserError("parquet convert: " + e.getMessage() + ".");
+            ConversionReport report = null;
+            if (worker != null) {
+                ConversionOptions o = options(session);
+                List<Path> staging = new ArrayList<>(List.of(output(session).toAbsolutePath().getParent(), output(session).toAbsolutePath()));
+                if (o.badRowsFile() != null) {
+                    staging.add(o.badRowsFile().toAbsolutePath().getParent());
+                }
+                try {
+                    report = worker.convert(session.projectDir(), arguments(spec.commandLine().getParseResult()), o, staging,
+                            session.progress());
+                } catch (ConversionProcess.Unavailable e) {
+                    // no process to be had (no java executable where this JVM's was): converted here
+                }
             }
-            ConversionReport report = new CsvToParquet(o, session.progress()).convert(in, out);
+            if (report == null) {
+                report = convertHere(session);
+            }
             return ParquetResults.converted(report, session.origin(), ConversionRecorder.find().recordConversion(report, session));
         }
 
-        private ConversionOptions options() {
+        /** Converts in this JVM, without recording the conversion. */
+        ConversionReport convertHere(Session session) throws java.io.IOException {
+            return new CsvToParquet(options(session), session.progress()).convert(session.projectDir().resolve(input), output(session));
+        }
+
+        /** The command {@code parquet convert ARGS} in {@code session}, parsed as in a shell. */
+        static Convert parse(Session session, List<String> args) {
+            List<String> argv = new ArrayList<>(List.of("convert"));
+            argv.addAll(args);
+            picocli.CommandLine.ParseResult parsed = new picocli.CommandLine(new ParquetCommand(session))
+                    .parseArgs(argv.toArray(String[]::new));
+            return (Convert) parsed.subcommand().commandSpec().userObject();
+        }
+
+        /** The arguments a parse matched, in a form {@link #parse} reads back to the same command. */
+        static List<String> arguments(picocli.CommandLine.ParseResult parsed) {
+            List<String> args = new ArrayList<>();
+            // an option given twice is matched twice, each match with all of its values
+            for (picocli.CommandLine.Model.OptionSpec option : new java.util.LinkedHashSet<>(parsed.matchedOptions())) {
+                if (option.arity().max() == 0) {
+                    args.add(option.longestName());
+                    continue;
+                }
+                for (String value : option.originalStringValues()) {
+                    args.add(option.longestName() + "=" + value);
+                }
+            }
+            args.add("--");
+            for (picocli.CommandLine.Model.PositionalParamSpec positional : parsed.matchedPositionals()) {
+                args.addAll(positional.originalStringValues());
+            }
+            return args;
+        }
+
+        private Path output(Session session) {
+            Path in = session.projectDir().resolve(input);
+            return to != null ? session.projectDir().resolve(to)
+                    : java.nio.file.Files.isDirectory(in) ? in.resolveSibling(in.getFileName() + "-parquet")
+                    : in.resolveSibling(nameWithoutCsv(in.getFileName().toString()) + ".parquet");
+        }
+
+        private ConversionOptions options(Session session) {
+            try {
+                return options();
+            } catch (IllegalArgumentException e) {
+                throw new UserError("parquet convert: " + e.getMessage() + ".");
+            }
+        }
+
+        ConversionOptions options() {
             ConversionOptions.BadRows mode;
             Path badFile = null;
             switch (badRows.toLowerCase(Locale.ROOT)) {
