@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code kiln parquet convert} (C1 alone, the CLI's class archive), which the kernel's own JVM, with
  * C2 for the user's code, cannot take: there a first conversion ran interpreted and in profiled code
  * while C2 compiled. It stays for the kernel's next conversion, and ends when the kernel does (its
- * standard input closes) or after {@link #IDLE_MINUTES} without work.
+ * standard input closes) or after {@link #IDLE_SECONDS} without work (a JVM's memory, given back).
  *
  * <p>Lines it reads: {@code {"id": 1, "dir": PROJECT, "args": [...]}} (the arguments of
  * {@code parquet convert}) and {@code {"cancel": 1}}. Lines it writes, each with the request's
@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConversionWorker {
 
-    static final int IDLE_MINUTES = 10;
+    /** How long a worker waits for the next conversion; {@code -Dkiln.convert.idleSeconds} sets it. */
+    static final long IDLE_SECONDS = Long.getLong("kiln.convert.idleSeconds", 600);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode END = JSON.createObjectNode();
 
@@ -79,7 +80,7 @@ public final class ConversionWorker {
     /** Runs requests one at a time; returns the exit status once the kernel is gone or idle too long. */
     private int serve() throws InterruptedException {
         while (true) {
-            JsonNode request = requests.poll(IDLE_MINUTES, TimeUnit.MINUTES);
+            JsonNode request = requests.poll(IDLE_SECONDS, TimeUnit.SECONDS);
             if (request == null || request == END) {
                 return 0;
             }

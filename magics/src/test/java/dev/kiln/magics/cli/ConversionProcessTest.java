@@ -161,6 +161,22 @@ class ConversionProcessTest {
     }
 
     @Test
+    void anIdleWorkerEndsItselfAndTheNextConversionStartsAnother() throws Exception {
+        List<String> command = new ArrayList<>(ConversionProcess.command(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), Optional.empty()));
+        command.add(1, "-Dkiln.convert.idleSeconds=1");
+        try (ConversionProcess idles = new ConversionProcess(command)) {
+            Files.writeString(dir.resolve("small.csv"), "a,b\n1,x\n");
+            idles.convert(dir, List.of("--", "small.csv"), options(List.of("small.csv")), List.of(dir), Progress.NONE);
+            ProcessHandle first = ProcessHandle.of(workerPid()).orElseThrow();
+            assertTrue(first.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS) != null && !first.isAlive(), "ended after its idle second");
+            ConversionReport next = idles.convert(dir, List.of("--to=next.parquet", "--", "small.csv"), options(List.of("small.csv")),
+                    List.of(dir), Progress.NONE);
+            assertEquals(1, next.rows());
+        }
+    }
+
+    @Test
     void argumentsAsParsedReadBackToTheSameOptions() {
         for (List<String> args : List.of(
                 List.of("in.csv"),
