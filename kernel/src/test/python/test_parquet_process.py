@@ -5,6 +5,7 @@ holds no output and no temporary file after a conversion that did not finish.
 ConversionProcessThroughJupyterTest runs each test."""
 import os
 import signal
+import time
 
 from jupyter_client.manager import start_new_kernel
 
@@ -34,6 +35,15 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def running(pid):
+    """Whether process pid runs (a zombie has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def big_csv(path, megabytes=80):
@@ -92,6 +102,12 @@ def test_conversions_run_in_one_process_that_outlives_an_interrupt(tmp_path):
         converter, cells = cpu_seconds(worker) - before[0], cpu_seconds(kernel) - before[1]
         assert converter > 0.6 and converter > 2 * cells, f"CPU: {converter:.2f} s in the conversion process, {cells:.2f} s in the kernel"
         assert run(kc, "6 * 7")["status"] == "ok"
+
+        km.shutdown_kernel(now=True)
+        deadline = time.monotonic() + 30
+        while running(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(worker), "the conversion process ends with its kernel"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
