@@ -7,6 +7,7 @@ import os
 import signal
 import time
 
+import pytest
 from jupyter_client.manager import start_new_kernel
 
 ROLE = "kiln.process=parquet-convert"
@@ -79,10 +80,16 @@ def left_in(directory):
     return sorted(n for n in os.listdir(directory) if n.endswith(".parquet") or n.startswith(".kiln-tmp-"))
 
 
-def test_conversions_run_in_one_process_that_outlives_an_interrupt(tmp_path):
-    small = tmp_path / "small.csv"
-    small.write_text("id,code\n1,00501\n2,10001\n")
+@pytest.fixture
+def small(tmp_path):
+    """A small CSV beside a big one (tmp_path/big.csv) in the test's folder."""
     big_csv(tmp_path / "big.csv")
+    path = tmp_path / "small.csv"
+    path.write_text("id,code\n1,00501\n2,10001\n")
+    return path
+
+
+def test_conversions_run_in_one_process_that_outlives_an_interrupt(tmp_path, small):
     km, kc = start()
     try:
         kernel = km.provisioner.process.pid
@@ -113,10 +120,7 @@ def test_conversions_run_in_one_process_that_outlives_an_interrupt(tmp_path):
         km.shutdown_kernel(now=True)
 
 
-def test_a_killed_conversion_process_is_reported_and_replaced(tmp_path):
-    small = tmp_path / "small.csv"
-    small.write_text("id,code\n1,00501\n")
-    big_csv(tmp_path / "big.csv")
+def test_a_killed_conversion_process_is_reported_and_replaced(tmp_path, small):
     km, kc = start()
     try:
         kernel = km.provisioner.process.pid

@@ -39,7 +39,7 @@ final class MagicBridge implements MagicCatalog {
         this.magics = magics;
         ProvenanceRecords records = new ProvenanceRecords(session);
         // %parquet convert runs in a process of its own, with a fresh CLI conversion's speed from the first
-        this.conversions = new ConversionProcess(KernelSpec.conversionWorker());
+        this.conversions = new ConversionProcess(KernelSpec::conversionWorker);
         this.runner = new CommandRunner(session, magics.commands(), List.of(kernel, this, conversions),
                 result -> records.record(result.provenance()));
         this.interrupted = interrupted;

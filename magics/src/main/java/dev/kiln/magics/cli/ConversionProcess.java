@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +42,7 @@ public final class ConversionProcess implements AutoCloseable {
     /** The last bytes a worker wrote to its standard error, shown when it ends unexpectedly. */
     private static final int STDERR_TAIL = 4096;
 
-    private final List<String> command;
+    private final Supplier<List<String>> command;
     private Process process;
     private BufferedReader from;
     private Writer to;
@@ -52,7 +53,12 @@ public final class ConversionProcess implements AutoCloseable {
 
     /** @param command the command line that starts a worker ({@link #command}) */
     public ConversionProcess(List<String> command) {
-        this.command = List.copyOf(command);
+        this(() -> command);
+    }
+
+    /** @param command makes the command line that starts a worker, when the first is started (not at a kernel's start) */
+    public ConversionProcess(Supplier<List<String>> command) {
+        this.command = command;
     }
 
     /**
@@ -194,10 +200,11 @@ public final class ConversionProcess implements AutoCloseable {
     private void start() throws Unavailable {
         close();
         startedAt = lastId;
+        List<String> argv = command.get();
         try {
-            process = new ProcessBuilder(command).start();
+            process = new ProcessBuilder(argv).start();
         } catch (IOException e) {
-            throw new Unavailable(command.get(0) + ": " + e.getMessage(), e);
+            throw new Unavailable(argv.get(0) + ": " + e.getMessage(), e);
         }
         from = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         to = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
