@@ -3,7 +3,8 @@
   python3 check-cli.py
 
 Asserts that the kernelspec names zstd-jni's library unpacked at build time, that /opt/kiln/cli.jsa
-serves this JRE and the class path /opt/kiln/lib/* (-Xshare:on refuses to start otherwise) and that
+serves this JRE and the class path in /opt/kiln/cli.classpath, lib's jars sorted (-Xshare:on refuses
+to start otherwise), and that
 `kiln` loads Kiln's classes from it, that `kiln parquet convert` writes zstd with no temporary
 directory (so it loads the named library instead of unpacking one), and that the kernel's
 conversion process maps both the archive and that library.
@@ -30,7 +31,12 @@ def zstd_library_of_kernelspec():
 
 
 def cli_archive_serves_this_jre():
-    out = subprocess.run(["java", "-Xshare:on", "-XX:SharedArchiveFile=" + ARCHIVE, "-cp", HOME + "/lib/*",
+    # the class path it serves names lib's jars, sorted: not the order this host's file system lists them in
+    with open(HOME + "/cli.classpath") as f:
+        classpath = f.read().strip()
+    jars = sorted(os.path.join(HOME, "lib", n) for n in os.listdir(HOME + "/lib") if n.endswith(".jar"))
+    assert classpath.split(":") == jars, "cli.classpath is not lib's jars, sorted: %s" % classpath[:300]
+    out = subprocess.run(["java", "-Xshare:on", "-XX:SharedArchiveFile=" + ARCHIVE, "-cp", classpath,
                           "dev.kiln.magics.cli.Main", "--version"], capture_output=True, text=True)
     assert out.returncode == 0, "-Xshare:on refused %s:\n%s%s" % (ARCHIVE, out.stdout[-2000:], out.stderr[-2000:])
     out = subprocess.run(["kiln", "--version"], capture_output=True, text=True,

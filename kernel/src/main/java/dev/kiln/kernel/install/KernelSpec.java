@@ -262,13 +262,24 @@ public final class KernelSpec {
 
     /**
      * The command line of this kernel's conversion process ({@link ConversionProcess}): this JVM and
-     * class path, with the archive of the CLI's classes that the {@code kiln} launcher builds beside
-     * Kiln's jars.
+     * Kiln's jars, with the archive of the CLI's classes that {@code scripts/cli-archive} writes beside
+     * them and the class path it was written with ({@code cli.classpath}); without both, this class path.
      */
     public static List<String> conversionWorker() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return ConversionProcess.command(java, currentClasspath(), kilnHome().map(home -> home.resolve("cli.jsa")));
+        Optional<Path> home = kilnHome();
+        Optional<Path> archive = home.map(h -> h.resolve("cli.jsa")).filter(Files::isRegularFile);
+        Optional<String> archived = home.map(h -> h.resolve("cli.classpath")).filter(Files::isRegularFile).flatMap(f -> {
+            try {
+                return Optional.of(Files.readString(f).strip());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
+        return archive.isPresent() && archived.isPresent()
+                ? ConversionProcess.command(java, archived.get(), archive)
+                : ConversionProcess.command(java, currentClasspath(), Optional.empty());
     }
 
     /** The command line that runs {@code kiln ARGS} with this JVM and class path. */
