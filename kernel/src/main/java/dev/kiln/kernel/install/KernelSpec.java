@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kiln.kernel.KernelLauncher;
 import dev.kiln.kernel.guard.ExitGuardAgent;
-import dev.kiln.magics.cli.ConversionProcess;
+import dev.kiln.magics.cli.ConversionJvm;
 import dev.kiln.magics.core.KilnVersion;
 import java.io.File;
 import java.io.IOException;
@@ -260,26 +260,11 @@ public final class KernelSpec {
         return Optional.empty();
     }
 
-    /**
-     * The command line of this kernel's conversion process ({@link ConversionProcess}): this JVM and
-     * Kiln's jars, with the archive of the CLI's classes that {@code scripts/cli-archive} writes beside
-     * them and the class path it was written with ({@code cli.classpath}); without both, this class path.
-     */
+    /** The command line of this kernel's conversion process ({@link ConversionJvm}): this JVM, Kiln as installed. */
     public static List<String> conversionWorker() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Optional<Path> home = kilnHome();
-        Optional<Path> archive = home.map(h -> h.resolve("cli.jsa")).filter(Files::isRegularFile);
-        Optional<String> archived = home.map(h -> h.resolve("cli.classpath")).filter(Files::isRegularFile).flatMap(f -> {
-            try {
-                return Optional.of(Files.readString(f).strip());
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        });
-        return archive.isPresent() && archived.isPresent()
-                ? ConversionProcess.command(java, archived.get(), archive)
-                : ConversionProcess.command(java, currentClasspath(), Optional.empty());
+        return ConversionJvm.in(kilnHome(), java, currentClasspath());
     }
 
     /** The command line that runs {@code kiln ARGS} with this JVM and class path. */

@@ -15,15 +15,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -36,8 +33,6 @@ import java.util.stream.Stream;
  */
 public final class ConversionProcess implements AutoCloseable {
 
-    /** What a worker's command line says it is: {@code ps} shows it among the first words. */
-    public static final String ROLE = "kiln.process=parquet-convert";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The last bytes a worker wrote to its standard error, shown when it ends unexpectedly. */
     private static final int STDERR_TAIL = 4096;
@@ -51,7 +46,7 @@ public final class ConversionProcess implements AutoCloseable {
     /** {@link #lastId} when the running worker started: it has answered no request yet while they are equal. */
     private long startedAt = -1;
 
-    /** @param command the command line that starts a worker ({@link #command}) */
+    /** @param command the command line that starts a worker ({@link ConversionJvm}) */
     public ConversionProcess(List<String> command) {
         this(() -> command);
     }
@@ -59,29 +54,6 @@ public final class ConversionProcess implements AutoCloseable {
     /** @param command makes the command line that starts a worker, when the first is started (not at a kernel's start) */
     public ConversionProcess(Supplier<List<String>> command) {
         this.command = command;
-    }
-
-    /**
-     * The command line of a worker on {@code java} and {@code classpath}, with a fresh CLI
-     * conversion's options, the CLI's class archive if there is one, and this JVM's system
-     * properties and heap limits (a kernel started with {@code --jvm-option=-Xmx8g} converts with 8 GB).
-     */
-    public static List<String> command(String java, String classpath, Optional<Path> cliArchive) {
-        // named first: a process's listing (ps, /proc) may stop before the class path ends
-        List<String> argv = new ArrayList<>(List.of(java, "-D" + ROLE, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:PretenureSizeThreshold=1m", "-Xshare:auto"));
-        // an archive of the CLI's classes; Java 17 crashed mapping it in a JVM with an agent
-        String inherited = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "") + " " + System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
-        if (cliArchive.isPresent() && Files.isRegularFile(cliArchive.get()) && !inherited.contains("-javaagent")) {
-            argv.addAll(List.of("-XX:SharedArchiveFile=" + cliArchive.get(), "-Xlog:cds*=off"));
-        }
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if ((option.startsWith("-D") && !option.equals("-D" + ROLE)) || option.startsWith("-Xmx") || option.startsWith("-XX:MaxRAM")) {
-                argv.add(option);
-            }
-        }
-        argv.addAll(List.of("-cp", classpath, ConversionWorker.class.getName()));
-        return argv;
     }
 
     /**

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -42,8 +41,8 @@ class ConversionProcessTest {
     @TempDir
     Path dir;
 
-    private final ConversionProcess worker = new ConversionProcess(ConversionProcess.command(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), Optional.empty()));
+    private final ConversionProcess worker = new ConversionProcess(ConversionJvm.command(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), List.of()));
 
     @AfterEach
     void endWorker() {
@@ -59,7 +58,7 @@ class ConversionProcessTest {
         ConversionReport there = worker.convert(dir, sent(args), options(args), List.of(), Progress.NONE);
         ConversionReport here = Convert.parse(session(Progress.NONE), with(args, "--to", "here/events.parquet")).convertHere(session(Progress.NONE));
 
-        assertTrue(ProcessHandle.current().children().anyMatch(p -> p.info().commandLine().orElse("").contains(ConversionProcess.ROLE)),
+        assertTrue(ProcessHandle.current().children().anyMatch(p -> p.info().commandLine().orElse("").contains(ConversionJvm.ROLE)),
                 "converted in a process of its own");
         assertEquals(dir.resolve("there/events.parquet"), there.output());
         assertEquals(here.files().get(0).sha256(), there.files().get(0).sha256(), "the same bytes");
@@ -162,8 +161,8 @@ class ConversionProcessTest {
 
     @Test
     void anIdleWorkerEndsItselfAndTheNextConversionStartsAnother() throws Exception {
-        List<String> command = new ArrayList<>(ConversionProcess.command(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), Optional.empty()));
+        List<String> command = new ArrayList<>(ConversionJvm.command(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), List.of()));
         command.add(1, "-Dkiln.convert.idleSeconds=1");
         try (ConversionProcess idles = new ConversionProcess(command)) {
             Files.writeString(dir.resolve("small.csv"), "a,b\n1,x\n");
@@ -234,7 +233,7 @@ class ConversionProcessTest {
 
     private long workerPid() {
         return ProcessHandle.current().children().filter(p -> p.isAlive() && p.info().commandLine().orElse("")
-                .contains(ConversionProcess.ROLE)).mapToLong(ProcessHandle::pid).max().orElse(-1);
+                .contains(ConversionJvm.ROLE)).mapToLong(ProcessHandle::pid).max().orElse(-1);
     }
 
     private static List<String> files(Path dir) throws IOException {
