@@ -123,8 +123,12 @@ class PulledRowsTest {
         Team t = new Team(kind);
         t.alice.write("data/weather/2013.csv", IndexedRowsTest.CSV_2013);
         t.alice.write("data/weather/big.csv", csv(60_000));
+        t.alice.write("raw/weather.csv", "date,temp_max\n2012-01-01,12.8\n2012-01-02,10.6\n2012-01-03,11.7\n");
+        t.alice.run("parquet convert raw/weather.csv --to data/weather/2012.parquet");
         t.alice.run("data add data/weather");
         t.alice.run("data push");
+        String parquet = RemoteLayout.objectIndex(sha(t.alice, "weather", "2012.parquet"));
+        byte[] parquetIndex = t.get(parquet);
         String small = RemoteLayout.objectIndex(sha(t.alice, "weather", "2013.csv"));
         String big = RemoteLayout.objectIndex(sha(t.alice, "weather", "big.csv"));
         byte[] smallIndex = t.get(small);
@@ -136,19 +140,25 @@ class PulledRowsTest {
         // pushed by a Kiln before indexes: none on the remote
         t.put(small, null);
         t.put(big, null);
+        t.put(parquet, null);
         t.bob.run("data pull weather@latest");
         assertEquals(t.alice.files("data/weather"), t.bob.files("data/weather"), "pulled whole");
         Cache bobs = new Cache(t.bob.cache());
         assertNull(IndexedRows.of(bobs, pinned(t.bob, "weather")), "no index: unknown, not 0");
 
-        // the small table's index back; the big one's first block hash is not that of the object's first MiB
+        // the small table's index back; the big one's first block hash is not that of the object's first MiB,
+        // and the Parquet file's says 4 rows where its footer says 3
         t.put(small, smallIndex);
+        String parquetText = new String(parquetIndex, StandardCharsets.UTF_8);
+        assertTrue(parquetText.contains("\"rows\":3"), parquetText);
+        t.put(parquet, parquetText.replace("\"rows\":3", "\"rows\":4").getBytes(StandardCharsets.UTF_8));
         t.put(big, text.replace(m.group(1), "0".repeat(64)).getBytes(StandardCharsets.UTF_8));
         Files.delete(t.bob.dir().resolve("kiln.lock"));
         deleteTree(t.bob.dir().resolve("data"));
         t.bob.run("data pull weather@latest");
         assertEquals(t.alice.files("data/weather"), t.bob.files("data/weather"), "pulled whole again");
         assertFalse(Files.exists(t.bob.cache().resolve(big)), "an index whose blocks are not the object's is not kept");
+        assertFalse(Files.exists(t.bob.cache().resolve(parquet)), "an index whose rows are not its footer's is not kept");
         assertTrue(Files.exists(t.bob.cache().resolve(small)), "the sound one is");
         assertNull(IndexedRows.of(bobs, pinned(t.bob, "weather")), "one table's rows unknown: the sum is");
 
@@ -158,8 +168,9 @@ class PulledRowsTest {
         assertFalse(Files.exists(t.bob.cache().resolve(big)), "an index of another size is not kept");
 
         t.put(big, bigIndex);
+        t.put(parquet, parquetIndex);
         t.bob.run("data checkout weather@latest");
-        assertEquals(60_002L, IndexedRows.of(bobs, pinned(t.bob, "weather")), "the index as push wrote it: rows known");
+        assertEquals(60_005L, IndexedRows.of(bobs, pinned(t.bob, "weather")), "the index as push wrote it: rows known");
     }
 
     private static void deleteTree(Path dir) throws Exception {
