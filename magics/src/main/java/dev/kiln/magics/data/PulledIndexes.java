@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -54,16 +56,16 @@ final class PulledIndexes {
             return 0;
         }
         Remote r = remote.get();
-        List<ManifestEntry> kept = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger kept = new AtomicInteger();
         Parallel.forEach(wanted, jobs, e -> {
             String key = RemoteLayout.objectIndex(e.sha256());
             Optional<byte[]> bytes = r.getBytes(key);
             if (bytes.isPresent() && ObjectIndex.parse(bytes.get(), e).filter(i -> describes(i, e)).isPresent()) {
                 cache.writeMeta(key, bytes.get());
-                kept.add(e);
+                kept.incrementAndGet();
             }
         });
-        return kept.size();
+        return kept.get();
     }
 
     /** Whether the cache holds an index that fits the entry; a damaged one is removed, to be fetched again. */
@@ -85,7 +87,7 @@ final class PulledIndexes {
         if (!i.blocks().isEmpty() && !i.blocks().equals(blockHashes(e.sha256(), i.blockSize()))) {
             return false;
         }
-        if (e.path().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+        if (e.path().toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             TableSummary footer = TableSummary.of(cache.object(e.sha256()), e.path());
             return footer != null && Objects.equals(i.rows(), footer.rows());
         }
