@@ -557,7 +557,8 @@ final class Pages {
     }
 
     /** When a version's rows are unknown: Kiln counts the rows of CSV files as it adds them, and of Parquet files. */
-    static final String ROWS_UNKNOWN = "not counted: the version was pulled rather than added on the machine that recorded it,"
+    static final String ROWS_UNKNOWN = "not counted: the version was pulled from a remote without indexes of its tables"
+            + " (an older push) or by an older Kiln,"
             + " or it holds no table, or files whose rows Kiln does not count (TSV, JSON…); Kiln counts CSV and Parquet rows";
 
     /**

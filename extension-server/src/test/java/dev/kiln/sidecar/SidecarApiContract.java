@@ -142,7 +142,7 @@ abstract class SidecarApiContract {
                 .matcher(http.get("/datasets/" + ds).body());
         assertTrue(unknown.find(), "the dataset page says the rows are unknown");
         // CSV rows are counted too (IndexedRows): the tooltip says when they are not
-        assertTrue(unknown.group(1).contains("pulled rather than added") && unknown.group(1).contains("TSV, JSON"), unknown.group(1));
+        assertTrue(unknown.group(1).contains("pulled from a remote without indexes") && unknown.group(1).contains("TSV, JSON"), unknown.group(1));
         assertEquals(201, http.post("/api/versions", version(ds, "v2", "v1", 8_192, 0L, "2024-01-02T00:00:00Z", List.of())).status());
         assertEquals(0, summary(ds).get("latestRows").asLong(), "an empty table has 0 rows");
         assertTrue(summary(ds).get("latestRows").isIntegralNumber());

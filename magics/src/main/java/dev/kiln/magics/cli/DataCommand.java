@@ -181,7 +181,7 @@ public final class DataCommand implements Callable<Result> {
             try (DataRepository repo = data.open(common)) {
                 List<PullResult> rs = new ArrayList<>();
                 for (String s : specs) {
-                    rs.add(repo.pull(s, common.remote, force, null));
+                    rs.add(repo.checkout(s, common.remote, force));
                 }
                 return DataResults.pulled("checkout", rs);
             }

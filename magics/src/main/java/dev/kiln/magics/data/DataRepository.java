@@ -67,8 +67,6 @@ public final class DataRepository implements AutoCloseable {
         return project.lock();
     }
 
-    // ---------------------------------------------------------------- results
-
     /** Which dataset version a path belongs to (see {@link #tracking}). */
     public record Tracked(String dataset, String datasetPath, String version, String manifest,
                           String file, String sha256) {
@@ -120,8 +118,6 @@ public final class DataRepository implements AutoCloseable {
     /** @param unchanged kiln.yaml had this remote already, as given */
     public record RemoteAdded(RemoteConfig remote, boolean isDefault, boolean unchanged) {
     }
-
-    // ---------------------------------------------------------------- the verbs
 
     /**
      * The dataset whose directory holds {@code path} (a file or a directory, absolute or relative to
@@ -195,7 +191,7 @@ public final class DataRepository implements AutoCloseable {
 
     /** {@code kiln data pull} without arguments: every pinned dataset at its pinned version. */
     public List<PullResult> pullAll(String remoteName, boolean force) {
-        return new VersionCheckout(project, specs).pullAll(remoteName, force);
+        return new VersionCheckout(project, specs, "pull").pullAll(remoteName, force);
     }
 
     /**
@@ -206,7 +202,12 @@ public final class DataRepository implements AutoCloseable {
      * @param to where a dataset new to this project goes (default {@code data/NAME})
      */
     public PullResult pull(String spec, String remoteName, boolean force, String to) {
-        return new VersionCheckout(project, specs).pull(spec, remoteName, force, to);
+        return new VersionCheckout(project, specs, "pull").pull(spec, remoteName, force, to);
+    }
+
+    /** {@code kiln data checkout NAME@VERSION[/SUBPATH]}: as {@link #pull}, its bars and messages saying checkout. */
+    public PullResult checkout(String spec, String remoteName, boolean force) {
+        return new VersionCheckout(project, specs, "checkout").pull(spec, remoteName, force, null);
     }
 
     /** {@code kiln data status}: workspace against lock file, cache and (unless offline) remote. */

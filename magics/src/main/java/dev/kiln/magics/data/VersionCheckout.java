@@ -24,10 +24,13 @@ final class VersionCheckout {
 
     private final ProjectContext project;
     private final VersionSpecs specs;
+    /** The verb the user typed, {@code pull} or {@code checkout}: how bars and messages name what happens. */
+    private final String verb;
 
-    VersionCheckout(ProjectContext project, VersionSpecs specs) {
+    VersionCheckout(ProjectContext project, VersionSpecs specs, String verb) {
         this.project = project;
         this.specs = specs;
+        this.verb = verb;
     }
 
     /** Every pinned dataset at its pinned version. */
@@ -74,7 +77,8 @@ final class VersionCheckout {
         Map<String, ManifestEntry> need = toFetch(plan);
         long fetchBytes = need.values().stream().mapToLong(ManifestEntry::size).sum();
         boolean link = project.linkFromCache() && Disk.sameFileSystem(cache.root(), dir);
-        DiskSpace space = new DiskSpace(workspace.projectDir(), "Checking out " + ds + "@" + id.substring(0, 12),
+        DiskSpace space = new DiskSpace(workspace.projectDir(),
+                (verb.equals("pull") ? "Pulling " : "Checking out ") + ds + "@" + id.substring(0, 12),
                 "Nothing was changed: " + rel + " and kiln.lock are as they were")
                 .need(cache.root(), fetchBytes)
                 .need(dir, link ? 0 : plan.bytesToWrite());
@@ -91,9 +95,11 @@ final class VersionCheckout {
         }
         CheckoutTransaction tx = new CheckoutTransaction(plan, cache, link, project.jobs());
         StatCache sc = project.stats();
-        // nothing to write (the workspace holds the version): no "checkout ds 0 files 0 files/s" bar
+        // nothing to write (the workspace holds the version): no "update ds 0 files 0 files/s" bar
         Progress shown = plan.writes().isEmpty() ? Progress.NONE : project.progress();
-        try (Progress.Bar bar = shown.start("checkout " + ds, plan.writes().size(), Progress.Unit.FILES)) {
+        // a pull's files go in as git's "Updating files"; a checkout's bar keeps its verb
+        try (Progress.Bar bar = shown.start((verb.equals("pull") ? "update " : "checkout ") + ds, plan.writes().size(),
+                Progress.Unit.FILES)) {
             tx.apply(sc, rel + "/", bar);
             sc.save();
             lock.put(ds, new LockFile.Entry(rel, id, record.manifest(), record.size(), record.files()));
@@ -109,9 +115,19 @@ final class VersionCheckout {
             throw e instanceof UncheckedIOException io ? space.fault(io, dir) : e;
         }
         tx.finish();
+        fetchIndexes(metadata.manifest(record.manifest(), remoteName, ds, id), remoteName);
         return new DataRepository.PullResult(ds, rel, id, record.manifest(), sub, need.size(), fetchBytes,
                 plan.writes().size(), plan.deletes().size(), plan.unchanged(), target.files().size(), target.totalSize(),
                 remoteUsed, record);
+    }
+
+    /** The indexes of the version's tables, so its rows are known here too; never a reason for the pull to fail. */
+    private void fetchIndexes(Manifest version, String remoteName) {
+        try {
+            new PulledIndexes(project.cache(), project.jobs()).fetch(version, () -> project.remote(remoteName));
+        } catch (RuntimeException e) {
+            // an index out of reach leaves the rows unknown; the version is checked out and pinned
+        }
     }
 
     /** The objects the plan writes that the cache lacks, or holds damaged (checked again, and removed, here). */

@@ -115,8 +115,8 @@ class DataRepositoryApiTest {
             p.write("data/pems/b.csv", "id\n23\n");
             repo.pull("pems", null, true, null); // one file to write back
         }
-        assertEquals(List.of("start checkout pems 1 FILES"), events.stream().filter(e -> e.startsWith("start checkout ")).toList(),
-                "a pull with nothing to write draws no 'checkout pems 0 files 0 files/s' bar: " + events);
+        assertEquals(List.of("start update pems 1 FILES"), events.stream().filter(e -> e.startsWith("start update ")).toList(),
+                "a pull with nothing to write draws no 'update pems 0 files 0 files/s' bar: " + events);
         assertTrue(events.contains("start add pems 11 BYTES"), events.toString());
         assertTrue(events.stream().noneMatch(e -> e.startsWith("start add copy")),
                 "nothing to copy into the cache, so no '100% 0 B 0 B/s' bar: " + events);
@@ -126,6 +126,42 @@ class DataRepositoryApiTest {
         assertTrue(events.contains("close push pems"), events.toString());
         assertEquals(1, events.stream().filter(e -> e.startsWith("start push ")).count(),
                 "nothing to send, so no 'push copy 0 B 0 B/s' bar: " + events);
+    }
+
+    /** A Progress that notes each bar's start as "LABEL TOTAL UNIT". */
+    private static dev.kiln.magics.core.Progress startsInto(List<String> starts) {
+        return (label, total, unit) -> {
+            starts.add(label + " " + total + " " + unit);
+            return dev.kiln.magics.core.Progress.NONE.start(label, total, unit);
+        };
+    }
+
+    @Test
+    void aPullsBarsSayPullAndUpdateWhileACheckoutsSayCheckout() throws Exception {
+        DataProjects projects = new DataProjects(tmp, Map.of());
+        DataProjects.Project p = projects.project("p");
+        p.run("data remote add shared " + tmp.resolve("remote"));
+        p.write("data/pems/a.csv", "id\n1\n");
+        p.run("data add data/pems");
+        p.run("data push");
+        String first = LockFile.read(p.dir()).datasets().get("pems").version();
+        p.write("data/pems/b.csv", "id\n22\n");
+        p.run("data add data/pems");
+        p.run("data push");
+
+        DataProjects.Project q = projects.project("q"); // a colleague, with a cache of their own
+        q.run("data remote add shared " + tmp.resolve("remote"));
+        List<String> pull = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (DataRepository repo = DataRepository.open(q.dir(), q.env(), startsInto(pull), 2)) {
+            repo.pull("pems@" + first, null, false, null);
+        }
+        assertEquals(List.of("pull pems 5 BYTES", "update pems 1 FILES"), pull, "what the user typed, then git's 'updating files'");
+
+        List<String> checkout = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (DataRepository repo = DataRepository.open(q.dir(), q.env(), startsInto(checkout), 2)) {
+            repo.checkout("pems@latest", null, false);
+        }
+        assertEquals(List.of("pull pems 6 BYTES", "checkout pems 1 FILES"), checkout, "checkout's bars as they were");
     }
 
     @Test

@@ -100,7 +100,7 @@ class IndexedRowsTest {
     }
 
     @Test
-    void aVersionPulledIntoACacheWithoutItsIndexesHasNoIndexedRows() throws Exception {
+    void aVersionPulledFromARemoteWithoutIndexesHasNoIndexedRows() throws Exception {
         DataProjects.Project alice = project("alice");
         DataProjects.Project bob = project("bob");
         alice.run("data remote add team " + tmp.resolve("remote"));
@@ -108,12 +108,15 @@ class IndexedRowsTest {
         alice.write("data/weather/2013.csv", CSV_2013);
         alice.run("data add data/weather");
         alice.run("data push");
+        Path index = tmp.resolve("remote").resolve(RemoteLayout.objectIndex(
+                new Cache(alice.cache()).manifest(pinned(alice, "weather").manifest()).orElseThrow().byPath().get("2013.csv").sha256()));
+        Files.delete(index); // as a Kiln before indexes pushed it
         Files.copy(alice.dir().resolve("kiln.lock"), bob.dir().resolve("kiln.lock"));
         bob.run("data pull");
 
         VersionRecord v = pinned(bob, "weather");
         assertTrue(Files.exists(bob.dir().resolve("data/weather/2013.csv")), "pulled");
-        assertFalse(Files.exists(indexOf(bob, "weather", "2013.csv")), "pull fetches objects, not their indexes");
+        assertFalse(Files.exists(indexOf(bob, "weather", "2013.csv")), "the remote has no index to fetch");
         assertNull(IndexedRows.of(new Cache(bob.cache()), v), "no index here: unknown, not 0");
         assertEquals(2L, IndexedRows.of(new Cache(alice.cache()), v), "the same version where it was added");
     }

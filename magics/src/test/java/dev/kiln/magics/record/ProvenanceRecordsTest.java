@@ -140,10 +140,8 @@ class ProvenanceRecordsTest {
         assertEquals(2, versions.get(0).get("rows").asLong(), "the records of the CSV file, not its lines");
     }
 
-    @Test
-    void aPushCarriesTheIndexedRowsAndAPullTheRowsOfParquetFootersButNotOfCsvFilesItDidNotAdd() throws Exception {
-        Path alice = dir.resolve("alice");
-        Path bob = dir.resolve("bob");
+    /** Alice adds a CSV dataset and its Parquet conversion and pushes both; what her records carry. */
+    private Map<String, Long> alicePushes(Path alice, Path bob) throws Exception {
         kiln(alice, "data remote add team " + dir.resolve("remote"));
         kiln(bob, "data remote add team " + dir.resolve("remote"));
         Files.createDirectories(alice.resolve("data/weather"));
@@ -156,16 +154,45 @@ class ProvenanceRecordsTest {
         for (JsonNode v : spooled(alice, "versions")) {
             pushed.put(v.get("dataset").asText(), v.path("rows").asLong(-1));
         }
-        assertEquals(Map.of("weather", 3L, "weather-parquet", 3L), pushed, "as add counted them: " + spooled(alice, "versions"));
+        return pushed;
+    }
 
-        // bob clones the project: his cache has the objects pull fetched, not the indexes add wrote
+    /** Bob clones the project (its kiln.lock) and pulls with a cache of his own; the versions his records carry. */
+    private Map<String, JsonNode> bobPulls(Path alice, Path bob) throws Exception {
         Files.copy(alice.resolve("kiln.lock"), bob.resolve("kiln.lock"));
         kiln(bob, "data pull");
         List<JsonNode> pulled = spooled(bob, "versions");
         Map<String, JsonNode> byDataset = new java.util.TreeMap<>();
         pulled.forEach(v -> byDataset.put(v.get("dataset").asText(), v));
         assertEquals(2, pulled.size(), pulled.toString());
-        assertEquals(3, byDataset.get("weather-parquet").path("rows").asLong(), "from the footer in bob's workspace: " + pulled);
-        assertFalse(byDataset.get("weather").has("rows"), "unknown rather than counted by reading the CSV: " + pulled);
+        return byDataset;
+    }
+
+    @Test
+    void aPushAndAColleaguesPullCarryTheRowsAddCounted() throws Exception {
+        Path alice = dir.resolve("alice");
+        Path bob = dir.resolve("bob");
+        Map<String, Long> pushed = alicePushes(alice, bob);
+        assertEquals(Map.of("weather", 3L, "weather-parquet", 3L), pushed, "as add counted them: " + spooled(alice, "versions"));
+
+        Map<String, JsonNode> pulled = bobPulls(alice, bob);
+        assertEquals(3, pulled.get("weather").path("rows").asLong(-1), "the CSV's rows from the index push sent: " + pulled);
+        assertEquals(3, pulled.get("weather-parquet").path("rows").asLong(-1), pulled.toString());
+    }
+
+    @Test
+    void aPullFromARemoteWithoutIndexesCountsParquetFootersButNotCsvFiles() throws Exception {
+        Path alice = dir.resolve("alice");
+        Path bob = dir.resolve("bob");
+        alicePushes(alice, bob);
+        // as a Kiln before indexes pushed it
+        try (Stream<Path> s = Files.walk(dir.resolve("remote/indexes"))) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Map<String, JsonNode> pulled = bobPulls(alice, bob);
+        assertEquals(3, pulled.get("weather-parquet").path("rows").asLong(), "from the footer in bob's workspace: " + pulled);
+        assertFalse(pulled.get("weather").has("rows"), "unknown rather than counted by reading the CSV: " + pulled);
     }
 }
