@@ -44,7 +44,7 @@ public final class ConversionJvm {
             String inherited = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "") + " "
                     + System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
             if (Files.isRegularFile(archive) && classpath.isPresent() && !inherited.contains("-javaagent")) {
-                return command(java, classpath.get(), List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off"));
+                return command(java, classpath.get(), List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off"));
             }
         }
         return command(java, fallbackClasspath, List.of());
@@ -53,8 +53,9 @@ public final class ConversionJvm {
     /** The command line on {@code java} and {@code classpath}, with {@code archive}'s options (none: no archive). */
     public static List<String> command(String java, String classpath, List<String> archive) {
         // named first: a process's listing (ps, /proc) may stop before the class path ends
+        // (no -Xshare option here: Java 25 refuses one beside -XX:AOTCache)
         List<String> argv = new ArrayList<>(List.of(java, "-D" + ROLE, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:PretenureSizeThreshold=1m", "-Xshare:auto"));
+                "-XX:PretenureSizeThreshold=1m"));
         argv.addAll(archive);
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if ((option.startsWith("-D") && !option.equals("-D" + ROLE)) || option.startsWith("-Xmx") || option.startsWith("-XX:MaxRAM")) {

@@ -42,6 +42,7 @@ public final class ConversionProcess implements AutoCloseable {
     private BufferedReader from;
     private Writer to;
     private StringBuilder stderr;
+    private Thread drain;
     private long lastId;
     /** {@link #lastId} when the running worker started: it has answered no request yet while they are equal. */
     private long startedAt = -1;
@@ -183,7 +184,7 @@ public final class ConversionProcess implements AutoCloseable {
         StringBuilder tail = new StringBuilder();
         stderr = tail;
         InputStream err = process.getErrorStream();
-        Thread drain = new Thread(() -> {
+        drain = new Thread(() -> {
             byte[] buf = new byte[8192];
             try {
                 for (int n; (n = err.read(buf)) > 0; ) {
@@ -218,6 +219,11 @@ public final class ConversionProcess implements AutoCloseable {
             how = "interrupted while waiting for it";
         }
         process.destroyForcibly();
+        try {
+            drain.join(2000); // what it wrote last, up to its end
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         String said;
         synchronized (stderr) {
             said = stderr.toString().strip();
@@ -265,9 +271,14 @@ public final class ConversionProcess implements AutoCloseable {
         }
 
         UserError toUserError() {
+            if (!heard) {
+                return new UserError("The conversion's process ended before it began (" + getMessage() + "). Nothing was written.");
+            }
+            // killed (137: SIGKILL, the kernel's out-of-memory killer among its senders) or out of heap
+            boolean memory = getMessage().contains("exit status 137") || getMessage().contains("OutOfMemoryError");
             return new UserError("The conversion's process ended before it finished (" + getMessage() + "). The output was not"
-                    + " written. If it ran out of memory, give it more (--jvm-option=-Xmx8g when installing the kernel), or"
-                    + " convert fewer columns (--columns).");
+                    + " written." + (memory ? " If it ran out of memory, give it more (--jvm-option=-Xmx8g when installing the"
+                    + " kernel), or convert fewer columns (--columns)." : ""));
         }
     }
 }

@@ -135,6 +135,7 @@ class ConversionProcessTest {
                 () -> worker.convert(dir, sent(args), options(args), List.of(dir), progress));
         assertTrue(e.getMessage().startsWith("The conversion's process ended before it finished (process "), e.getMessage());
         assertTrue(e.getMessage().contains("exit status 137"), "killed: " + e.getMessage());
+        assertTrue(e.getMessage().contains("If it ran out of memory, give it more"), "a kill is what the out-of-memory killer does: " + e.getMessage());
         assertEquals(List.of("big.csv"), files(dir), "its half-written file removed");
         assertEquals(List.of("close"), progress.events.stream().filter(x -> !x.startsWith("advance") && !x.startsWith("start")).toList(),
                 "the cell's bar closed");
@@ -173,6 +174,19 @@ class ConversionProcessTest {
                     List.of(dir), Progress.NONE);
             assertEquals(1, next.rows());
         }
+    }
+
+    @Test
+    void aWorkerThatCannotRunSaysWhyInTheCell() throws Exception {
+        Files.writeString(dir.resolve("small.csv"), "a,b\n1,x\n");
+        ConversionProcess refused = new ConversionProcess(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+NoSuchOptionAtAll", "-version"));
+        UserError e = assertThrows(UserError.class, () -> refused.convert(dir, List.of("--", "small.csv"), options(List.of("small.csv")),
+                List.of(dir), Progress.NONE));
+        assertTrue(e.getMessage().startsWith("The conversion's process ended before it began (process "), e.getMessage());
+        assertTrue(e.getMessage().contains("exit status 1") && e.getMessage().contains("NoSuchOptionAtAll"), "what it said: " + e.getMessage());
+        assertFalse(e.getMessage().contains("memory"), "no advice that does not apply: " + e.getMessage());
+        assertEquals(List.of("small.csv"), files(dir));
     }
 
     @Test
