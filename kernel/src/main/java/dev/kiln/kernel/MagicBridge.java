@@ -52,7 +52,8 @@ final class MagicBridge implements MagicCatalog {
         if (!magics.hasLineMagic(name)) {
             throw unknown(magics.unknown(name, false));
         }
-        if (args.size() > 2 && name.equals("parquet") && args.get(1).equals("convert")) {
+        if (args.size() > 2 && name.equals("parquet") && args.get(1).equals("convert")
+                && args.stream().noneMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version"))) {
             conversions.prepare(); // its JVM starts while the command line is parsed here
         }
         return run("%" + name, () -> runner.run(args));

@@ -54,8 +54,9 @@ public final class ConversionJvm {
     public static List<String> command(String java, String classpath, List<String> archive) {
         // named first: a process's listing (ps, /proc) may stop before the class path ends
         // (no -Xshare option here: Java 25 refuses one beside -XX:AOTCache)
-        List<String> argv = new ArrayList<>(List.of(java, "-D" + ROLE, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:PretenureSizeThreshold=1m"));
+        // the JVM's own log on standard error: it writes warnings (a stale AOT cache's) to standard output, the protocol's
+        List<String> argv = new ArrayList<>(List.of(java, "-D" + ROLE, "-Xlog:disable", "-Xlog:all=warning:stderr",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:PretenureSizeThreshold=1m"));
         argv.addAll(archive);
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if ((option.startsWith("-D") && !option.equals("-D" + ROLE)) || option.startsWith("-Xmx") || option.startsWith("-XX:MaxRAM")) {

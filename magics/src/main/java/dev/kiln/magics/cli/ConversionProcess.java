@@ -1,5 +1,6 @@
 package dev.kiln.magics.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -95,7 +96,12 @@ public final class ConversionProcess implements AutoCloseable {
                 throw e.toUserError();
             }
             start(); // it had ended while idle, as it does after some minutes without work
-            return answer(request, options, progress);
+            try {
+                return answer(request, options, progress);
+            } catch (WorkerGone again) {
+                removeTemporaryFiles(again.pid, stagingDirs);
+                throw again.toUserError();
+            }
         }
     }
 
@@ -107,9 +113,9 @@ public final class ConversionProcess implements AutoCloseable {
         try {
             send(request);
             for (String line; (line = from.readLine()) != null; ) {
-                JsonNode m = JSON.readTree(line);
-                if (m.path("id").asLong() != id) {
-                    continue; // a late line of an earlier request
+                JsonNode m = message(line);
+                if (m == null || m.path("id").asLong() != id) {
+                    continue; // not the protocol's (a JVM's own log line), or a late line of an earlier request
                 }
                 heard = true;
                 if (m.has("start")) {
@@ -151,6 +157,18 @@ public final class ConversionProcess implements AutoCloseable {
         }
         long pid = process.pid();
         throw new WorkerGone(heard, pid, ended());
+    }
+
+    /** A line of the protocol, or null for any other line on the worker's standard output. */
+    private static JsonNode message(String line) {
+        if (!line.startsWith("{\"id\":")) {
+            return null;
+        }
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** What a killed worker left half-written: its temporary files, named with its pid ({@link TempFiles#beside}). */

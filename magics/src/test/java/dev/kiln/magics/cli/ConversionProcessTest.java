@@ -177,6 +177,22 @@ class ConversionProcessTest {
     }
 
     @Test
+    void linesOnTheWorkersOutputThatAreNotTheProtocolsAreSkipped() throws Exception {
+        CdsTraining.writeTrainingCsv(dir.resolve("big.csv"), 100_000);
+        List<String> command = new ArrayList<>(ConversionJvm.command(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"), List.of()));
+        command.add(command.indexOf("-cp"), "-Xlog:gc*=info:stdout"); // a JVM's log lines among the protocol's, as a stale archive's warnings are
+        try (ConversionProcess logs = new ConversionProcess(command)) {
+            Recorded progress = new Recorded(units -> { });
+            List<String> args = List.of("big.csv", "--row-group-size", "1MiB");
+            ConversionReport r = logs.convert(dir, sent(args), options(args), List.of(dir), progress);
+            assertEquals(100_000, r.rows());
+            assertEquals(Files.size(dir.resolve("big.csv")), progress.events.stream().filter(e -> e.startsWith("advance "))
+                    .mapToLong(e -> Long.parseLong(e.substring(8))).sum());
+        }
+    }
+
+    @Test
     void aWorkerThatCannotRunSaysWhyInTheCell() throws Exception {
         Files.writeString(dir.resolve("small.csv"), "a,b\n1,x\n");
         ConversionProcess refused = new ConversionProcess(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
