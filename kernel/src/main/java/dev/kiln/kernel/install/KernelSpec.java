@@ -175,9 +175,13 @@ public final class KernelSpec {
 
     /** The kernelspec of the running JVM and class path. */
     public static KernelSpec current(List<String> extraOptions) {
-        String java = ProcessHandle.current().info().command()
+        return on(Path.of(thisJava()), extraOptions);
+    }
+
+    /** The java executable of this JVM. */
+    private static String thisJava() {
+        return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return on(Path.of(java), extraOptions);
     }
 
     /** The kernelspec running the current class path on {@code java}, another JVM's java executable. */
@@ -262,9 +266,7 @@ public final class KernelSpec {
 
     /** The command line of this kernel's conversion process ({@link ConversionJvm}): this JVM, Kiln as installed. */
     public static List<String> conversionWorker() {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return ConversionJvm.in(kilnHome(), java, currentClasspath());
+        return ConversionJvm.in(kilnHome(), thisJava(), currentClasspath());
     }
 
     /** The command line that runs {@code kiln ARGS} with this JVM and class path. */

@@ -152,7 +152,8 @@ public final class ParquetCommand implements Callable<Result> {
             ConversionReport report = null;
             if (worker != null) {
                 ConversionOptions o = options(session);
-                List<Path> staging = new ArrayList<>(List.of(output(session).toAbsolutePath().getParent(), output(session).toAbsolutePath()));
+                Path out = output(session).toAbsolutePath();
+                List<Path> staging = new ArrayList<>(List.of(out.getParent(), out));
                 if (o.badRowsFile() != null) {
                     staging.add(o.badRowsFile().toAbsolutePath().getParent());
                 }

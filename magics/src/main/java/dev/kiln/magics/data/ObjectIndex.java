@@ -50,21 +50,34 @@ public record ObjectIndex(String sha256, long size, long blockSize, List<String>
 
     /** The index of {@code file}, whose content is {@code sha256}, as the table {@code name} says. */
     static ObjectIndex of(Path file, String sha256, long size, String name) {
-        List<String> blocks = new ArrayList<>();
-        if (size > BLOCK_SIZE) {
-            byte[] buf = new byte[(int) BLOCK_SIZE];
-            try (InputStream in = Files.newInputStream(file)) {
-                for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-                    MessageDigest md = Sha256.digest();
-                    Sha256.update(md, buf, 0, n);
-                    blocks.add(Sha256.hex(md));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-        }
+        List<String> blocks = size > BLOCK_SIZE ? blockHashes(file, BLOCK_SIZE) : List.of();
         TableSummary t = TableSummary.describes(name) ? TableSummary.of(file, name) : null;
         return new ObjectIndex(sha256, size, BLOCK_SIZE, blocks, t == null ? null : t.rows(), t == null ? null : columns(t));
+    }
+
+    /** The SHA-256 of each {@code blockSize} block of {@code file} (the last may be shorter), read in small pieces. */
+    static List<String> blockHashes(Path file, long blockSize) {
+        List<String> hashes = new ArrayList<>();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = Sha256.digest();
+            long inBlock = 0;
+            for (int n; (n = in.readNBytes(buf, 0, (int) Math.min(buf.length, blockSize - inBlock))) > 0; ) {
+                Sha256.update(md, buf, 0, n);
+                inBlock += n;
+                if (inBlock == blockSize) {
+                    hashes.add(Sha256.hex(md));
+                    md = Sha256.digest();
+                    inBlock = 0;
+                }
+            }
+            if (inBlock > 0) {
+                hashes.add(Sha256.hex(md));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return hashes;
     }
 
     static List<Column> columns(TableSummary t) {

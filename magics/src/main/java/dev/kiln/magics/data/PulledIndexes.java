@@ -1,12 +1,6 @@
 package dev.kiln.magics.data;
 
-import dev.kiln.magics.core.Sha256;
 import dev.kiln.magics.data.remote.Remote;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -84,7 +78,7 @@ final class PulledIndexes {
         if (i.rows() != null && i.rows() < 0) {
             return false;
         }
-        if (!i.blocks().isEmpty() && !i.blocks().equals(blockHashes(e.sha256(), i.blockSize()))) {
+        if (!i.blocks().isEmpty() && !i.blocks().equals(ObjectIndex.blockHashes(cache.object(e.sha256()), i.blockSize()))) {
             return false;
         }
         if (e.path().toLowerCase(Locale.ROOT).endsWith(".parquet")) {
@@ -92,30 +86,5 @@ final class PulledIndexes {
             return footer != null && Objects.equals(i.rows(), footer.rows());
         }
         return true;
-    }
-
-    /** The SHA-256 of each {@code blockSize} block of a cached object, read in small pieces whatever the block size. */
-    private List<String> blockHashes(String sha256, long blockSize) {
-        List<String> hashes = new ArrayList<>();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(cache.object(sha256))) {
-            MessageDigest md = Sha256.digest();
-            long inBlock = 0;
-            for (int n; (n = in.readNBytes(buf, 0, (int) Math.min(buf.length, blockSize - inBlock))) > 0; ) {
-                Sha256.update(md, buf, 0, n);
-                inBlock += n;
-                if (inBlock == blockSize) {
-                    hashes.add(Sha256.hex(md));
-                    md = Sha256.digest();
-                    inBlock = 0;
-                }
-            }
-            if (inBlock > 0) {
-                hashes.add(Sha256.hex(md));
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        return hashes;
     }
 }
